@@ -1,0 +1,113 @@
+package dev.tocsin.alert;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.tocsin.jdbc.SqlTime;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class AlertRepository {
+
+    private final JdbcClient jdbc;
+
+    AlertRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<Alert> findOpen(String serviceId, String dedupKey) {
+        return jdbc.sql("SELECT * FROM alert WHERE service_id = :service AND open_dedup_key = :key")
+                .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional();
+    }
+
+    long insert(Intake.AlertEvent e, Instant at) {
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO alert (service_id, dedup_key, open_dedup_key, status, intake, severity, summary, source, component,
+                    event_group, event_class, custom_details, links, images, event_count, first_seen_at, last_seen_at)
+                VALUES (:service, :key, :key, 'triggered', :intake, :severity, :summary, :source, :component,
+                    :group, :class, :details, :links, :images, 1, :at, :at)""")
+                .param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
+                .param("severity", e.severity()).param("summary", e.summary()).param("source", e.source())
+                .param("component", e.component()).param("group", e.group()).param("class", e.eventClass())
+                .param("details", e.customDetails()).param("links", e.links()).param("images", e.images())
+                .param("at", SqlTime.param(at))
+                .update(key, "id");
+        return key.getKeyAs(Long.class);
+    }
+
+    void attachIncident(long alertId, long incidentId) {
+        jdbc.sql("UPDATE alert SET incident_id = :incident WHERE id = :id").param("incident", incidentId).param("id", alertId).update();
+    }
+
+    void recordRepeat(long id, String severity, String summary, Instant at) {
+        jdbc.sql("""
+                UPDATE alert SET event_count = event_count + 1, last_seen_at = :at, severity = :severity, summary = :summary
+                WHERE id = :id""")
+                .param("at", SqlTime.param(at)).param("severity", severity).param("summary", summary).param("id", id).update();
+    }
+
+    void acknowledge(long id, Instant at) {
+        jdbc.sql("UPDATE alert SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at WHERE id = :id")
+                .param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    void resolve(long id, Instant at) {
+        jdbc.sql("UPDATE alert SET status = 'resolved', open_dedup_key = NULL, resolved_at = :at, last_seen_at = :at WHERE id = :id")
+                .param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    boolean incidentHasOpenAlerts(long incidentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE incident_id = :incident AND status <> 'resolved'")
+                .param("incident", incidentId).query(Long.class).single() > 0;
+    }
+
+    Optional<Alert> find(long id) {
+        return jdbc.sql("SELECT * FROM alert WHERE id = :id").param("id", id).query(AlertRepository::map).optional();
+    }
+
+    List<Alert> list(String serviceId, String status, String dedupKey, Long incidentId, Long beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM alert WHERE 1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (serviceId != null) {
+            sql.append(" AND service_id = :service");
+            params.put("service", serviceId);
+        }
+        if (status != null) {
+            sql.append(" AND status = :status");
+            params.put("status", status);
+        }
+        if (dedupKey != null) {
+            sql.append(" AND dedup_key = :key");
+            params.put("key", dedupKey);
+        }
+        if (incidentId != null) {
+            sql.append(" AND incident_id = :incident");
+            params.put("incident", incidentId);
+        }
+        if (beforeId != null) {
+            sql.append(" AND id < :before");
+            params.put("before", beforeId);
+        }
+        sql.append(" ORDER BY id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(AlertRepository::map).list();
+    }
+
+    private static Alert map(ResultSet rs, int row) throws SQLException {
+        return new Alert(rs.getLong("id"), rs.getString("service_id"), rs.getString("dedup_key"), rs.getString("status"),
+                rs.getString("intake"), rs.getString("severity"), rs.getString("summary"), rs.getString("source"),
+                rs.getString("component"), rs.getString("event_group"), rs.getString("event_class"),
+                rs.getString("custom_details"), rs.getString("links"), rs.getString("images"),
+                rs.getObject("incident_id", Long.class), rs.getInt("event_count"), SqlTime.read(rs, "first_seen_at"),
+                SqlTime.read(rs, "last_seen_at"), SqlTime.read(rs, "acknowledged_at"), SqlTime.read(rs, "resolved_at"));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tocsin.alert;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.SeverityScale;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies intake events: deduplication, routing, opening and closing incidents. A batch is one transaction,
+ * so the pipeline commits many events with one disk write (group commit).
+ */
+@Service
+class AlertService {
+
+    private final AlertRepository alerts;
+    private final ChangeEventRepository changes;
+    private final HeartbeatRepository heartbeats;
+    private final IncidentService incidents;
+    private final Router router;
+    private final Timeline timeline;
+    private final Clock clock;
+
+    AlertService(AlertRepository alerts, ChangeEventRepository changes, HeartbeatRepository heartbeats,
+                 IncidentService incidents, Router router, Timeline timeline, Clock clock) {
+        this.alerts = alerts;
+        this.changes = changes;
+        this.heartbeats = heartbeats;
+        this.incidents = incidents;
+        this.router = router;
+        this.timeline = timeline;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public List<IngestResult> applyAll(List<Intake> batch) {
+        timeline.lock();
+        List<IngestResult> results = new ArrayList<>(batch.size());
+        for (Intake intake : batch) {
+            results.add(apply(intake));
+        }
+        return results;
+    }
+
+    private IngestResult apply(Intake intake) {
+        if (intake instanceof Intake.AlertEvent e) {
+            return switch (e.action()) {
+                case TRIGGER -> trigger(e);
+                case ACKNOWLEDGE -> acknowledge(e);
+                case RESOLVE -> resolve(e);
+            };
+        }
+        if (intake instanceof Intake.ChangeEvent c) {
+            return recordChange(c);
+        }
+        return ping((Intake.HeartbeatPing) intake);
+    }
+
+    private IngestResult trigger(Intake.AlertEvent e) {
+        Instant now = clock.instant();
+        Actor actor = Actor.integration(e.serviceId(), e.intake());
+        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        Router.Route route = router.route(e);
+        if (open.isPresent()) {
+            Alert alert = open.get();
+            String severity = moreUrgentEventSeverity(alert.severity(), e.severity());
+            alerts.recordRepeat(alert.id(), severity, e.summary(), now);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("dedup_key", e.dedupKey());
+            data.put("summary", e.summary());
+            data.put("severity", e.severity());
+            data.put("count", alert.eventCount() + 1);
+            putTimestamp(data, e.timestamp());
+            timeline.append(new NewEvent("alert.repeated", actor, alert.incidentId(), alert.id(), alert.serviceId(), data));
+            if (alert.incidentId() != null && !route.suppressed()) {
+                incidents.raiseSeverityFromAlert(alert.incidentId(), route.severity(), alert.id(), actor);
+            }
+            return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
+        }
+        long alertId = alerts.insert(e, now);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("dedup_key", e.dedupKey());
+        data.put("summary", e.summary());
+        data.put("severity", e.severity());
+        data.put("source", e.source());
+        putTimestamp(data, e.timestamp());
+        if (route.rule() != null) {
+            data.put("routing_rule", route.rule());
+        }
+        if (route.suppressed()) {
+            data.put("suppressed", true);
+        }
+        timeline.append(new NewEvent("alert.triggered", actor, null, alertId, e.serviceId(), data));
+        Long incidentId = null;
+        if (!route.suppressed()) {
+            incidentId = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), alertId, actor);
+            alerts.attachIncident(alertId, incidentId);
+        }
+        return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
+    }
+
+    private IngestResult acknowledge(Intake.AlertEvent e) {
+        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        if (open.isEmpty() || !Alert.TRIGGERED.equals(open.get().status())) {
+            return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, open.map(Alert::id).orElse(null), null);
+        }
+        Alert alert = open.get();
+        Actor actor = Actor.integration(e.serviceId(), e.intake());
+        alerts.acknowledge(alert.id(), clock.instant());
+        timeline.append(new NewEvent("alert.acknowledged", actor, alert.incidentId(), alert.id(), alert.serviceId(),
+                Map.of("dedup_key", e.dedupKey())));
+        if (alert.incidentId() != null) {
+            incidents.acknowledgeFromAlert(alert.incidentId(), alert.id(), actor);
+        }
+        return new IngestResult(e.dedupKey(), IngestResult.Outcome.ACKNOWLEDGED, alert.id(), alert.incidentId());
+    }
+
+    private IngestResult resolve(Intake.AlertEvent e) {
+        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        if (open.isEmpty()) {
+            return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, null, null);
+        }
+        Alert alert = open.get();
+        Actor actor = Actor.integration(e.serviceId(), e.intake());
+        alerts.resolve(alert.id(), clock.instant());
+        timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), alert.serviceId(),
+                Map.of("dedup_key", e.dedupKey(), "count", alert.eventCount())));
+        if (alert.incidentId() != null && !alerts.incidentHasOpenAlerts(alert.incidentId())) {
+            incidents.resolveFromAlert(alert.incidentId(), alert.id(), actor);
+        }
+        return new IngestResult(e.dedupKey(), IngestResult.Outcome.RESOLVED, alert.id(), alert.incidentId());
+    }
+
+    private IngestResult recordChange(Intake.ChangeEvent c) {
+        long id = changes.insert(c, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("change_id", id);
+        data.put("summary", c.summary());
+        data.put("source", c.source());
+        putTimestamp(data, c.occurredAt());
+        timeline.append(new NewEvent("change.recorded", Actor.integration(c.serviceId(), "change"), null, null,
+                c.serviceId(), data));
+        return new IngestResult(null, IngestResult.Outcome.RECORDED, null, null);
+    }
+
+    private IngestResult ping(Intake.HeartbeatPing p) {
+        Instant now = clock.instant();
+        HeartbeatRepository.Heartbeat beat = heartbeats.find(p.serviceId(), p.name()).orElseThrow(
+                () -> new IllegalStateException("heartbeat " + p.serviceId() + "/" + p.name() + " is not declared"));
+        heartbeats.recordPing(p.serviceId(), p.name(), now,
+                now.plusSeconds(beat.intervalSeconds() + beat.graceSeconds()));
+        if (!"down".equals(beat.state())) {
+            return new IngestResult(dedupKey(p.name()), IngestResult.Outcome.RECORDED, null, null);
+        }
+        timeline.append(new NewEvent("heartbeat.recovered", Actor.integration(p.serviceId(), "heartbeat"), null, null,
+                p.serviceId(), Map.of("heartbeat", p.name())));
+        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), null));
+    }
+
+    /** Called by the heartbeat processor, inside its transaction, for each overdue heartbeat it claimed. */
+    IngestResult heartbeatMissed(HeartbeatRepository.Heartbeat beat, Instant now) {
+        heartbeats.markDown(beat.serviceId(), beat.name());
+        Instant since = beat.lastPingAt();
+        String summary = since == null
+                ? "Heartbeat '" + beat.name() + "' has never pinged (expected every "
+                + Durations.format(Duration.ofSeconds(beat.intervalSeconds())) + ")"
+                : "Heartbeat '" + beat.name() + "' missed: no ping since " + since + " ("
+                + Durations.format(Duration.between(since, now).withNanos(0)) + " ago)";
+        timeline.append(new NewEvent("heartbeat.missed", Actor.system("heartbeats"), null, null, beat.serviceId(),
+                Map.of("heartbeat", beat.name(), "due_at", beat.dueAt().toString())));
+        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), summary));
+    }
+
+    private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String summary) {
+        return new Intake.AlertEvent(action, serviceId, "heartbeat", dedupKey(name), summary, "heartbeat/" + name,
+                "critical", null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null);
+    }
+
+    static String dedupKey(String heartbeatName) {
+        return "heartbeat:" + heartbeatName;
+    }
+
+    private static String moreUrgentEventSeverity(String current, String incoming) {
+        List<String> order = SeverityScale.EVENT_SEVERITIES;
+        return order.indexOf(incoming) < order.indexOf(current) ? incoming : current;
+    }
+
+    private static void putTimestamp(Map<String, Object> data, Instant timestamp) {
+        if (timestamp != null) {
+            data.put("timestamp", timestamp.toString());
+        }
+    }
+
+}

@@ -1,0 +1,187 @@
+package dev.tocsin.alert;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.InvalidInputException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Prometheus Alertmanager's webhook receiver (payload version 4). Each alert is deduplicated by its
+ * fingerprint, or by its label set when the sender has none; {@code firing} triggers, {@code resolved} resolves.
+ */
+@RestController
+class AlertmanagerController {
+
+    private final IntegrationIntake intake;
+    private final JsonMapper json;
+
+    AlertmanagerController(IntegrationIntake intake, JsonMapper json) {
+        this.intake = intake;
+        this.json = json;
+    }
+
+    @PostMapping("/api/v1/integrations/alertmanager/{integrationKey}")
+    CompletableFuture<ResponseEntity<Map<String, Object>>> receive(@PathVariable String integrationKey,
+                                                                   @RequestBody(required = false) byte[] body) {
+        TocsinConfig.Service service = intake.admit(integrationKey, "alertmanager");
+        List<Intake.AlertEvent> events = parse(body, service.id());
+        return intake.submitAll(events, "alertmanager").thenApply(results -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("status", "success");
+            out.put("alerts", results.size());
+            out.put("dedup_keys", results.stream().map(IngestResult::dedupKey).toList());
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
+        });
+    }
+
+    private List<Intake.AlertEvent> parse(byte[] body, String serviceId) {
+        if (body == null || body.length == 0) {
+            throw new InvalidInputException("body", "empty: expected Alertmanager's webhook JSON (version 4)");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new InvalidInputException("body", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException("body", "expected a JSON object");
+        }
+        JsonNode version = root.get("version");
+        if (version != null && !version.isNull() && !"4".equals(version.asString())) {
+            throw new InvalidInputException("version", "only webhook payload version 4 is supported, got " + version);
+        }
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            throw new InvalidInputException("alerts", "required: an array of alerts");
+        }
+        JsonNode commonAnnotations = root.get("commonAnnotations");
+        JsonFields f = new JsonFields();
+        List<Intake.AlertEvent> events = new ArrayList<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            JsonNode a = alerts.get(i);
+            String path = "alerts[" + i + "]";
+            if (!a.isObject()) {
+                f.error("'" + path + "' must be an object");
+                continue;
+            }
+            String status = f.requiredString(a, "status", path + ".status", 16);
+            if (status != null && !status.equals("firing") && !status.equals("resolved")) {
+                f.error("'" + path + ".status' must be firing or resolved, got '" + status + "'");
+            }
+            Map<String, String> labels = stringMap(a.get("labels"), path + ".labels", f);
+            Map<String, String> annotations = stringMap(a.get("annotations"), path + ".annotations", f);
+            Map<String, String> common = stringMap(commonAnnotations, "commonAnnotations", f);
+            String fingerprint = f.optionalString(a, "fingerprint", path + ".fingerprint", 255);
+            var startsAt = f.optionalTimestamp(a, "startsAt", path + ".startsAt");
+            f.optionalString(a, "generatorURL", path + ".generatorURL", 2048);
+            if (labels.isEmpty() && fingerprint == null) {
+                f.error("'" + path + "' needs a fingerprint or at least one label to be deduplicated");
+            }
+            if (!f.ok()) {
+                continue;
+            }
+            String summary = first(annotations.get("summary"), annotations.get("description"), common.get("summary"),
+                    labels.get("alertname"), "Alertmanager alert");
+            summary = summary.length() > EventsApiController.MAX_SUMMARY
+                    ? summary.substring(0, EventsApiController.MAX_SUMMARY) : summary;
+            String dedupKey = fingerprint != null ? fingerprint : labelKey(labels);
+            String links = a.get("generatorURL") != null && a.get("generatorURL").isString()
+                    ? json.writeValueAsString(List.of(Map.of("href", a.get("generatorURL").asString(), "text", "Source")))
+                    : null;
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("labels", labels);
+            details.put("annotations", annotations);
+            events.add(new Intake.AlertEvent(status.equals("firing") ? Intake.Action.TRIGGER : Intake.Action.RESOLVE,
+                    serviceId, "alertmanager", dedupKey, summary, first(labels.get("instance"), labels.get("job"),
+                    "alertmanager"), severity(labels.get("severity")), startsAt, labels.get("instance"),
+                    labels.get("job"), labels.get("alertname"), labels, json.writeValueAsString(details), links, null));
+        }
+        if (!f.ok()) {
+            throw new InvalidInputException(f.errors().stream()
+                    .map(e -> new InvalidInputException.FieldError(fieldOf(e), e)).toList());
+        }
+        return events;
+    }
+
+    /** Alertmanager's conventional severity labels onto PagerDuty's four; an unlabelled alert pages as critical. */
+    static String severity(String label) {
+        if (label == null) {
+            return "critical";
+        }
+        return switch (label.toLowerCase()) {
+            case "critical", "page", "emergency", "fatal", "p0", "p1" -> "critical";
+            case "error", "high", "major", "p2" -> "error";
+            case "warning", "warn", "medium", "minor", "p3" -> "warning";
+            case "info", "low", "none", "informational", "p4" -> "info";
+            default -> "critical";
+        };
+    }
+
+    private static Map<String, String> stringMap(JsonNode node, String path, JsonFields f) {
+        Map<String, String> out = new TreeMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            f.error("'" + path + "' must be an object of strings");
+            return out;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isString()) {
+                f.error("'" + path + "." + e.getKey() + "' must be a string");
+            } else {
+                String value = f.checkString(e.getValue().asString(), path + "." + e.getKey(), 10_000);
+                if (value != null) {
+                    out.put(e.getKey(), value);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A stable key from the sorted label set, the same way Alertmanager derives a fingerprint from labels. */
+    private static String labelKey(Map<String, String> labels) {
+        StringBuilder canonical = new StringBuilder();
+        labels.forEach((k, v) -> canonical.append(k).append('\u0001').append(v).append('\u0002'));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return "labels:" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String first(String... candidates) {
+        for (String c : candidates) {
+            if (c != null && !c.isBlank()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String fieldOf(String error) {
+        int start = error.indexOf('\'');
+        int end = error.indexOf('\'', start + 1);
+        return start >= 0 && end > start ? error.substring(start + 1, end) : "body";
+    }
+}

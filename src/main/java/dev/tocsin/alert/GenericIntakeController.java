@@ -1,0 +1,118 @@
+package dev.tocsin.alert;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.InvalidInputException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The simplest intake, for scripts and tools that speak neither PagerDuty nor Alertmanager (GoAlert's
+ * generic API): JSON, form fields or query parameters {@code summary}, {@code details}, {@code dedup},
+ * {@code action} ({@code close} resolves). Answers 204 once committed.
+ */
+@RestController
+class GenericIntakeController {
+
+    private static final int MAX_DETAILS = 10_000;
+
+    private final IntegrationIntake intake;
+    private final JsonMapper json;
+
+    GenericIntakeController(IntegrationIntake intake, JsonMapper json) {
+        this.intake = intake;
+        this.json = json;
+    }
+
+    @PostMapping("/api/v1/integrations/generic/{integrationKey}")
+    CompletableFuture<ResponseEntity<Void>> receive(@PathVariable String integrationKey, HttpServletRequest request)
+            throws IOException {
+        TocsinConfig.Service service = intake.admit(integrationKey, "generic");
+        Map<String, String> fields = fields(request);
+        JsonFields f = new JsonFields();
+        String summary = f.checkString(fields.get("summary"), "summary", EventsApiController.MAX_SUMMARY);
+        String details = f.checkString(fields.get("details"), "details", MAX_DETAILS);
+        String dedup = f.checkString(fields.get("dedup"), "dedup", EventsApiController.MAX_DEDUP_KEY);
+        String action = fields.get("action");
+        if (action != null && !action.isBlank() && !action.equals("close") && !action.equals("trigger")) {
+            f.error("'action' must be close (to resolve) or left out (to trigger), got '" + action + "'");
+        }
+        boolean close = "close".equals(action);
+        if (summary == null && !close && f.errors().stream().noneMatch(e -> e.startsWith("'summary'"))) {
+            f.error("'summary' is missing or blank");
+        }
+        if (close && dedup == null && summary == null) {
+            f.error("'dedup' (or the summary it was triggered with) is required to close an alert");
+        }
+        if (!f.ok()) {
+            throw new InvalidInputException(f.errors().stream()
+                    .map(e -> new InvalidInputException.FieldError(e.substring(1, e.indexOf('\'', 1)), e)).toList());
+        }
+        String key = dedup != null ? dedup : derivedKey(summary, details);
+        Intake.AlertEvent event = new Intake.AlertEvent(close ? Intake.Action.RESOLVE : Intake.Action.TRIGGER,
+                service.id(), "generic", key, summary, "generic", "critical", null, null, null, null, Map.of(),
+                details == null ? null : json.writeValueAsString(Map.of("details", details)), null, null);
+        return intake.submitAll(List.of(event), "generic").thenApply(r -> ResponseEntity.noContent().build());
+    }
+
+    private Map<String, String> fields(HttpServletRequest request) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
+            byte[] body = request.getInputStream().readAllBytes();
+            JsonNode node;
+            try {
+                node = body.length == 0 ? null : json.readTree(body);
+            } catch (JacksonException e) {
+                throw new InvalidInputException("body", "not valid JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw new InvalidInputException("body", "expected a JSON object with summary, details, dedup, action");
+            }
+            Map<String, String> out = new java.util.HashMap<>();
+            for (String name : List.of("summary", "details", "dedup", "action")) {
+                JsonNode v = node.get(name);
+                if (v != null && !v.isNull()) {
+                    if (!v.isValueNode()) {
+                        throw new InvalidInputException(name, "must be a string");
+                    }
+                    out.put(name, v.asString());
+                }
+            }
+            return out;
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String name : List.of("summary", "details", "dedup", "action")) {
+            String v = request.getParameter(name);
+            if (v != null) {
+                out.put(name, v);
+            }
+        }
+        return out;
+    }
+
+    /** Without a dedup key, the same summary and details are the same alert (as in GoAlert). */
+    private static String derivedKey(String summary, String details) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
+                    (summary + "\u0000" + (details == null ? "" : details)).getBytes(StandardCharsets.UTF_8));
+            return "generic:" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tocsin.alert;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.tocsin.config.TocsinConfig;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Group commit for intake: request threads enqueue events and wait; one writer thread drains whatever has
+ * queued up and commits it in a single transaction, then completes every waiting request. A 202 therefore
+ * always means "committed", and under load one commit carries hundreds of events.
+ */
+@Component
+class IngestPipeline implements SmartLifecycle {
+
+    /** The queue is full: the caller should answer 429 and let the sender retry. */
+    static final class OverloadedException extends RuntimeException {
+        OverloadedException() {
+            super("the intake queue is full", null, false, false);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+    private static final int MAX_BATCH = 500;
+
+    private record Pending(Intake intake, CompletableFuture<IngestResult> result, long enqueuedAt) {
+    }
+
+    private final AlertService alerts;
+    private final BlockingQueue<Pending> queue;
+    private final Timer commitLatency;
+    private final DistributionSummary batchSize;
+    private volatile boolean running;
+    private Thread writer;
+
+    IngestPipeline(AlertService alerts, TocsinConfig config, MeterRegistry meters) {
+        this.alerts = alerts;
+        this.queue = new ArrayBlockingQueue<>(config.limits().ingestQueueCapacity());
+        this.commitLatency = Timer.builder("tocsin.ingest.commit.latency")
+                .description("Time from an event being accepted to its commit")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.batchSize = DistributionSummary.builder("tocsin.ingest.batch.size")
+                .description("Events committed per transaction").register(meters);
+        meters.gauge("tocsin.ingest.queue.depth", queue, BlockingQueue::size);
+    }
+
+    CompletableFuture<IngestResult> submit(Intake intake) {
+        if (!running) {
+            return CompletableFuture.failedFuture(new OverloadedException());
+        }
+        Pending pending = new Pending(intake, new CompletableFuture<>(), System.nanoTime());
+        if (!queue.offer(pending)) {
+            return CompletableFuture.failedFuture(new OverloadedException());
+        }
+        return pending.result();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        writer = new Thread(this::drainLoop, "tocsin-ingest-writer");
+        writer.setDaemon(false);
+        writer.start();
+    }
+
+    /** Stops accepting, then commits everything already accepted before the database goes away. */
+    @Override
+    public void stop() {
+        running = false;
+        if (writer != null) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop after the web server (which stops first) and before the data source. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    private void drainLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("event=ingest.writer_error action=\"events in this batch were answered 500; check the database\"", e);
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<IngestResult> results;
+        try {
+            results = alerts.applyAll(batch.stream().map(Pending::intake).toList());
+        } catch (RuntimeException batchFailure) {
+            // One bad event (or a race with another node) must not fail its neighbours: retry each alone.
+            if (batch.size() == 1) {
+                throw batchFailure;
+            }
+            for (Pending p : batch) {
+                try {
+                    complete(p, alerts.applyAll(List.of(p.intake())).get(0));
+                } catch (RuntimeException e) {
+                    log.warn("event=ingest.event_failed intake={} error=\"{}\"", p.intake().getClass().getSimpleName(), e.toString());
+                    p.result().completeExceptionally(e);
+                }
+            }
+            return;
+        }
+        batchSize.record(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i));
+        }
+    }
+
+    private void complete(Pending p, IngestResult result) {
+        commitLatency.record(System.nanoTime() - p.enqueuedAt(), TimeUnit.NANOSECONDS);
+        p.result().complete(result);
+    }
+}

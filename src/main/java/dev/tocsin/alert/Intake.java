@@ -1,0 +1,24 @@
+package dev.tocsin.alert;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Something an intake endpoint accepted and the pipeline must commit before answering. */
+sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.HeartbeatPing {
+
+    enum Action { TRIGGER, ACKNOWLEDGE, RESOLVE }
+
+    /** An alert event from any intake (Events API v2, Alertmanager, generic, heartbeats, monitors). */
+    record AlertEvent(Action action, String serviceId, String intake, String dedupKey, String summary, String source,
+                      String severity, Instant timestamp, String component, String group, String eventClass,
+                      Map<String, String> labels, String customDetails, String links, String images) implements Intake {
+    }
+
+    /** A change (a deploy, a config push) recorded on its service. */
+    record ChangeEvent(String serviceId, String summary, String source, Instant occurredAt, String customDetails,
+                       String links) implements Intake {
+    }
+
+    record HeartbeatPing(String serviceId, String name) implements Intake {
+    }
+}

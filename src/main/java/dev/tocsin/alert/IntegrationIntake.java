@@ -1,0 +1,66 @@
+package dev.tocsin.alert;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.tocsin.auth.RateLimits;
+import dev.tocsin.catalog.Catalog;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.problem.TooManyRequestsException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the Alertmanager, generic and heartbeat endpoints share: the integration key in the URL names the
+ * service, the key's rate limit applies, and the answer waits until every event is committed.
+ */
+@Component
+class IntegrationIntake {
+
+    private final Catalog catalog;
+    private final RateLimits rateLimits;
+    private final IngestPipeline pipeline;
+    private final MeterRegistry meters;
+    private final int eventsPerSecond;
+
+    IntegrationIntake(Catalog catalog, RateLimits rateLimits, IngestPipeline pipeline, MeterRegistry meters,
+                      TocsinConfig config) {
+        this.catalog = catalog;
+        this.rateLimits = rateLimits;
+        this.pipeline = pipeline;
+        this.meters = meters;
+        this.eventsPerSecond = config.limits().eventsPerSecond();
+    }
+
+    /** The service of an integration key, after its rate limit; 404 for an unknown key, 429 over the limit. */
+    TocsinConfig.Service admit(String integrationKey, String intake) {
+        TocsinConfig.Service service = catalog.serviceForIntegrationKey(integrationKey)
+                .orElseThrow(() -> new NotFoundException("no service has the integration key in this URL"));
+        if (!rateLimits.tryAcquire("integration:" + integrationKey, eventsPerSecond)) {
+            meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "throttled").increment();
+            throw new TooManyRequestsException("this integration key is limited to " + eventsPerSecond
+                    + " events per second", RateLimits.retryAfterSeconds());
+        }
+        return service;
+    }
+
+    /** Commits the events; completes when all are durable, or exceptionally with a mappable error. */
+    CompletableFuture<List<IngestResult>> submitAll(List<? extends Intake> events, String intake) {
+        meters.counter("tocsin.ingest.events", "intake", intake, "action", "any").increment(events.size());
+        List<CompletableFuture<IngestResult>> futures = events.stream().map(pipeline::submit).toList();
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .handle((ignored, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        if (cause instanceof IngestPipeline.OverloadedException) {
+                            throw new TooManyRequestsException("the intake queue is full", RateLimits.retryAfterSeconds());
+                        }
+                        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                    }
+                    return futures.stream().map(CompletableFuture::join).toList();
+                });
+    }
+}

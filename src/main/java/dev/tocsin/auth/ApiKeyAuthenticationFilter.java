@@ -1,0 +1,74 @@
+package dev.tocsin.auth;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.ProblemResponses;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates {@code Authorization: Bearer <key>} (also PagerDuty's {@code Token token=<key>} and
+ * {@code X-API-Key}), then applies the key's rate limit. A key that is present but unknown is a 401 here;
+ * a missing key is left to the security chain, which answers 401 only where a key is required.
+ */
+class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    private final ApiKeyService keys;
+    private final RateLimits rateLimits;
+    private final int perSecond;
+
+    ApiKeyAuthenticationFilter(ApiKeyService keys, RateLimits rateLimits, TocsinConfig config) {
+        this.keys = keys;
+        this.rateLimits = rateLimits;
+        this.perSecond = config.limits().apiRequestsPerSecond();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String secret = secret(request);
+        if (secret == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<ApiKeyPrincipal> principal = keys.authenticate(secret);
+        if (principal.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            ProblemResponses.write(response, 401, "Unauthorized", "The API key is not valid (unknown or revoked).");
+            return;
+        }
+        ApiKeyPrincipal p = principal.get();
+        if (!rateLimits.tryAcquire("api-key:" + p.keyName(), perSecond)) {
+            response.setHeader("Retry-After", Long.toString(RateLimits.retryAfterSeconds()));
+            ProblemResponses.write(response, 429, "Too Many Requests",
+                    "API key '" + p.keyName() + "' is limited to " + perSecond + " requests per second.");
+            return;
+        }
+        var auth = new UsernamePasswordAuthenticationToken(p, null,
+                p.scope().authorities().stream().map(SimpleGrantedAuthority::new).toList());
+        SecurityContextHolder.getContext().setAuthentication(auth);
+        chain.doFilter(request, response);
+    }
+
+    private static String secret(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return header.substring(7).trim();
+            }
+            if (header.regionMatches(true, 0, "Token token=", 0, 12)) {
+                return header.substring(12).trim();
+            }
+            return header.trim();
+        }
+        return request.getHeader("X-API-Key");
+    }
+}

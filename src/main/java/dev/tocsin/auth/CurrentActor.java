@@ -1,0 +1,23 @@
+package dev.tocsin.auth;
+
+import dev.tocsin.timeline.Actor;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/** The actor of the current request, for the timeline. */
+public final class CurrentActor {
+
+    private CurrentActor() {
+    }
+
+    public static Actor get() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth != null && auth.getPrincipal() instanceof ApiKeyPrincipal key) {
+            return key.actor();
+        }
+        if (auth != null && auth.isAuthenticated() && auth.getName() != null && !"anonymousUser".equals(auth.getName())) {
+            return Actor.user(auth.getName());
+        }
+        return Actor.system("anonymous");
+    }
+}

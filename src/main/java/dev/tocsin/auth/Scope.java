@@ -1,0 +1,24 @@
+package dev.tocsin.auth;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What an API key may do. Each scope includes the ones before it: admin ⊃ write ⊃ read. */
+public enum Scope {
+    READ, WRITE, ADMIN;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Spring Security authorities for this scope and every scope it includes. */
+    List<String> authorities() {
+        return Arrays.stream(values()).filter(s -> s.ordinal() <= ordinal()).map(s -> "SCOPE_" + s.wire()).toList();
+    }
+
+    public static Optional<Scope> fromWire(String value) {
+        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
+    }
+}

@@ -1,0 +1,457 @@
+package dev.tocsin.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads the YAML configuration and validates it into a {@link TocsinConfig}. Every problem found is
+ * reported at once, each with the path of the field and what was expected, so one edit fixes them all.
+ */
+public final class ConfigLoader {
+
+    static final String CLASSPATH_PREFIX = "classpath:";
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> SCOPES = Set.of("read", "write", "admin");
+    private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
+
+    private final YAMLMapper yaml = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+    private final UnaryOperator<String> environment;
+
+    public ConfigLoader(UnaryOperator<String> environment) {
+        this.environment = environment;
+    }
+
+    public TocsinConfig load(String location) {
+        byte[] bytes = read(location);
+        RawConfig raw;
+        try {
+            raw = yaml.readValue(bytes, RawConfig.class);
+        } catch (JacksonException e) {
+            throw new ConfigException(location, List.of(describe(e)));
+        }
+        if (raw == null) {
+            throw new ConfigException(location, List.of("the file is empty: expected at least 'severities' and 'services'"));
+        }
+        return new Validation(location, sha256(bytes)).validate(raw);
+    }
+
+    private static byte[] read(String location) {
+        try {
+            if (location.startsWith(CLASSPATH_PREFIX)) {
+                String resource = location.substring(CLASSPATH_PREFIX.length());
+                try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new ConfigException(location, List.of("no such resource inside the Tocsin jar"));
+                    }
+                    return in.readAllBytes();
+                }
+            }
+            return Files.readAllBytes(Path.of(location));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(location, List.of("file not found (set TOCSIN_CONFIG to the path of your tocsin.yml)"));
+        } catch (IOException e) {
+            throw new ConfigException(location, List.of("cannot be read: " + e.getMessage()));
+        }
+    }
+
+    private static String describe(JacksonException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining())
+                .replaceFirst("^\\.", "");
+        String message = e.getOriginalMessage();
+        if (message != null && message.startsWith("Unrecognized property")) {
+            message = "unknown field";
+        } else if (message != null && message.contains("Cannot deserialize value of type")) {
+            message = "wrong type: " + message.replaceAll("\\(.*", "").replace("Cannot deserialize value of type", "expected")
+                    .replace("`java.util.List<", "a list of `").replace("java.lang.", "").replace("dev.tocsin.config.RawConfig$Raw", "");
+        }
+        int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
+        return (path.isEmpty() ? "" : path + ": ") + message + (line > 0 ? " (line " + line + ")" : "");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One validation pass over one file; collects problems rather than stopping at the first. */
+    private final class Validation {
+        private final String location;
+        private final String sha256;
+        private final List<String> problems = new ArrayList<>();
+
+        Validation(String location, String sha256) {
+            this.location = location;
+            this.sha256 = sha256;
+        }
+
+        TocsinConfig validate(RawConfig raw) {
+            SeverityScale scale = severities(raw.severities(), raw.routing());
+            List<TocsinConfig.User> users = users(raw.users());
+            Set<String> userIds = users.stream().map(TocsinConfig.User::id).collect(Collectors.toSet());
+            List<TocsinConfig.Team> teams = teams(raw.teams(), userIds);
+            Set<String> teamIds = teams.stream().map(TocsinConfig.Team::id).collect(Collectors.toSet());
+            List<TocsinConfig.Service> services = services(raw.services(), teamIds);
+            Set<String> serviceIds = services.stream().map(TocsinConfig.Service::id).collect(Collectors.toSet());
+            List<TocsinConfig.RoutingRule> rules = rules(raw.routing(), scale, serviceIds);
+            List<TocsinConfig.ApiKey> apiKeys = apiKeys(raw.apiKeys(), userIds);
+            TocsinConfig.Limits limits = limits(raw.limits());
+            List<TocsinConfig.Integration> integrations = integrations(raw.integrations());
+            if (!problems.isEmpty()) {
+                throw new ConfigException(location, problems);
+            }
+            return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations);
+        }
+
+        private void problem(String path, String expected) {
+            problems.add(path + ": " + expected);
+        }
+
+        private boolean id(String path, String value) {
+            if (value == null || value.isBlank()) {
+                problem(path, "required");
+                return false;
+            }
+            if (!ID.matcher(value).matches()) {
+                problem(path, "expected lower-case letters, digits, '.', '_' or '-' (at most 100), got '" + value + "'");
+                return false;
+            }
+            return true;
+        }
+
+        private SeverityScale severities(List<RawConfig.RawSeverity> raw, RawConfig.RawRouting routing) {
+            if (raw == null || raw.isEmpty()) {
+                problem("severities", "required: a list of levels, most urgent first (e.g. P0 with response_target 5m)");
+                return new SeverityScale(List.of(), Map.of());
+            }
+            List<SeverityScale.Level> levels = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < raw.size(); i++) {
+                RawConfig.RawSeverity s = raw.get(i);
+                String path = "severities[" + i + "]";
+                if (s == null) {
+                    problem(path, "expected a severity level");
+                    continue;
+                }
+                if (s.id() == null || !s.id().matches("[A-Za-z0-9_-]{1,40}")) {
+                    problem(path + ".id", "expected a short name such as P0 or SEV1, got " + quoted(s.id()));
+                    continue;
+                }
+                if (!seen.add(s.id())) {
+                    problem(path + ".id", "duplicate severity '" + s.id() + "'");
+                }
+                Duration target = duration(path + ".response_target", s.responseTarget(), true);
+                levels.add(new SeverityScale.Level(s.id(), s.name() == null ? s.id() : s.name(), i, target,
+                        s.description() == null ? "" : s.description()));
+            }
+            Map<String, String> map = new LinkedHashMap<>();
+            List<String> events = SeverityScale.EVENT_SEVERITIES;
+            for (int i = 0; i < events.size() && !levels.isEmpty(); i++) {
+                map.put(events.get(i), levels.get(Math.min(i, levels.size() - 1)).id());
+            }
+            if (routing != null && routing.severityMap() != null) {
+                routing.severityMap().forEach((event, level) -> {
+                    String path = "routing.severity_map." + event;
+                    if (!events.contains(event)) {
+                        problem(path, "expected one of " + events + " as the key");
+                    } else if (!seen.contains(level)) {
+                        problem(path, "unknown severity " + quoted(level) + ", expected one of " + seen);
+                    } else {
+                        map.put(event, level);
+                    }
+                });
+            }
+            return new SeverityScale(List.copyOf(levels), Map.copyOf(map));
+        }
+
+        private Duration duration(String path, String text, boolean required) {
+            if (text == null) {
+                if (required) {
+                    problem(path, "required: a duration such as 5m, 1h or 24h");
+                }
+                return Duration.ZERO;
+            }
+            try {
+                Duration d = Durations.parse(text);
+                if (d.isZero() || d.isNegative()) {
+                    problem(path, "expected a positive duration, got '" + text + "'");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                problem(path, "expected " + e.getMessage());
+                return Duration.ZERO;
+            }
+        }
+
+        private List<TocsinConfig.User> users(List<RawConfig.RawUser> raw) {
+            List<TocsinConfig.User> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawUser u = raw.get(i);
+                String path = "users[" + i + "]";
+                if (u == null || !id(path + ".id", u.id())) {
+                    continue;
+                }
+                if (!seen.add(u.id())) {
+                    problem(path + ".id", "duplicate user '" + u.id() + "'");
+                }
+                if (u.email() != null && !u.email().matches("[^@\\s]+@[^@\\s]+")) {
+                    problem(path + ".email", "expected an e-mail address, got '" + u.email() + "'");
+                }
+                out.add(new TocsinConfig.User(u.id(), u.name() == null ? u.id() : u.name(), u.email()));
+            }
+            return List.copyOf(out);
+        }
+
+        private List<TocsinConfig.Team> teams(List<RawConfig.RawTeam> raw, Set<String> userIds) {
+            List<TocsinConfig.Team> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawTeam t = raw.get(i);
+                String path = "teams[" + i + "]";
+                if (t == null || !id(path + ".id", t.id())) {
+                    continue;
+                }
+                if (!seen.add(t.id())) {
+                    problem(path + ".id", "duplicate team '" + t.id() + "'");
+                }
+                List<String> members = t.members() == null ? List.of() : t.members();
+                for (int j = 0; j < members.size(); j++) {
+                    if (!userIds.contains(members.get(j))) {
+                        problem(path + ".members[" + j + "]", "unknown user " + quoted(members.get(j)));
+                    }
+                }
+                out.add(new TocsinConfig.Team(t.id(), t.name() == null ? t.id() : t.name(), List.copyOf(members)));
+            }
+            return List.copyOf(out);
+        }
+
+        private List<TocsinConfig.Service> services(List<RawConfig.RawService> raw, Set<String> teamIds) {
+            List<TocsinConfig.Service> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Map<String, String> keyOwner = new HashMap<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawService s = raw.get(i);
+                String path = "services[" + i + "]";
+                if (s == null || !id(path + ".id", s.id())) {
+                    continue;
+                }
+                if (!seen.add(s.id())) {
+                    problem(path + ".id", "duplicate service '" + s.id() + "'");
+                }
+                if (s.team() != null && !teamIds.contains(s.team())) {
+                    problem(path + ".team", "unknown team " + quoted(s.team()));
+                }
+                List<String> keys = s.integrationKeys() == null ? List.of() : s.integrationKeys();
+                for (int j = 0; j < keys.size(); j++) {
+                    String key = keys.get(j);
+                    String keyPath = path + ".integration_keys[" + j + "]";
+                    if (key == null || !key.matches("[A-Za-z0-9_-]{16,64}")) {
+                        problem(keyPath, "expected 16 to 64 letters, digits, '_' or '-' (a random routing key)");
+                    } else if (keyOwner.putIfAbsent(key, s.id()) != null) {
+                        problem(keyPath, "the same key is already used by service '" + keyOwner.get(key) + "'");
+                    }
+                }
+                List<TocsinConfig.Heartbeat> heartbeats = new ArrayList<>();
+                List<RawConfig.RawHeartbeat> rawBeats = s.heartbeats() == null ? List.of() : s.heartbeats();
+                Set<String> beatNames = new HashSet<>();
+                for (int j = 0; j < rawBeats.size(); j++) {
+                    RawConfig.RawHeartbeat h = rawBeats.get(j);
+                    String beatPath = path + ".heartbeats[" + j + "]";
+                    if (h == null || !id(beatPath + ".name", h.name())) {
+                        continue;
+                    }
+                    if (!beatNames.add(h.name())) {
+                        problem(beatPath + ".name", "duplicate heartbeat '" + h.name() + "'");
+                    }
+                    Duration interval = duration(beatPath + ".interval", h.interval(), true);
+                    Duration grace = h.grace() == null ? Duration.ofMinutes(1) : duration(beatPath + ".grace", h.grace(), false);
+                    heartbeats.add(new TocsinConfig.Heartbeat(h.name(), interval, grace));
+                }
+                out.add(new TocsinConfig.Service(s.id(), s.name() == null ? s.id() : s.name(),
+                        s.description() == null ? "" : s.description(), s.team(), List.copyOf(keys), List.copyOf(heartbeats)));
+            }
+            return List.copyOf(out);
+        }
+
+        private List<TocsinConfig.RoutingRule> rules(RawConfig.RawRouting routing, SeverityScale scale, Set<String> serviceIds) {
+            List<TocsinConfig.RoutingRule> out = new ArrayList<>();
+            List<RawConfig.RawRule> raw = routing == null || routing.rules() == null ? List.of() : routing.rules();
+            for (int i = 0; i < raw.size(); i++) {
+                RawConfig.RawRule r = raw.get(i);
+                String path = "routing.rules[" + i + "]";
+                if (r == null) {
+                    problem(path, "expected a rule with 'match' and one of 'severity', 'service', 'suppress'");
+                    continue;
+                }
+                RawConfig.RawMatch m = r.match() == null
+                        ? new RawConfig.RawMatch(null, null, null, null, null, null, null, null) : r.match();
+                if (m.service() != null && !serviceIds.contains(m.service())) {
+                    problem(path + ".match.service", "unknown service " + quoted(m.service()));
+                }
+                if (m.severity() != null && !SeverityScale.EVENT_SEVERITIES.contains(m.severity())) {
+                    problem(path + ".match.severity", "expected one of " + SeverityScale.EVENT_SEVERITIES);
+                }
+                Pattern summary = null;
+                if (m.summary() != null) {
+                    try {
+                        summary = Pattern.compile(m.summary());
+                    } catch (PatternSyntaxException e) {
+                        problem(path + ".match.summary", "expected a regular expression: " + e.getDescription()
+                                + " at index " + e.getIndex());
+                    }
+                }
+                if (r.severity() != null && !scale.contains(r.severity())) {
+                    problem(path + ".severity", "unknown severity " + quoted(r.severity()) + ", expected one of " + scale.ids());
+                }
+                if (r.service() != null && !serviceIds.contains(r.service())) {
+                    problem(path + ".service", "unknown service " + quoted(r.service()));
+                }
+                boolean suppress = Boolean.TRUE.equals(r.suppress());
+                if (r.severity() == null && r.service() == null && !suppress) {
+                    problem(path, "expected at least one action: 'severity', 'service' or 'suppress: true'");
+                }
+                out.add(new TocsinConfig.RoutingRule(r.name() == null ? "rule " + (i + 1) : r.name(),
+                        new TocsinConfig.Match(m.service(), m.severity(), m.source(), m.component(), m.group(),
+                                m.eventClass(), summary, m.labels() == null ? Map.of() : Map.copyOf(m.labels())),
+                        r.severity(), r.service(), suppress));
+            }
+            return List.copyOf(out);
+        }
+
+        private List<TocsinConfig.ApiKey> apiKeys(List<RawConfig.RawApiKey> raw, Set<String> userIds) {
+            List<TocsinConfig.ApiKey> out = new ArrayList<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawApiKey k = raw.get(i);
+                String path = "api_keys[" + i + "]";
+                if (k == null || !id(path + ".name", k.name())) {
+                    continue;
+                }
+                if (k.sha256() == null || !SHA256.matcher(k.sha256()).matches()) {
+                    problem(path + ".sha256", "expected the 64 hex digits of the key's SHA-256 (sha256sum of the key, lower case)");
+                }
+                if (k.scope() == null || !SCOPES.contains(k.scope())) {
+                    problem(path + ".scope", "expected one of read, write, admin");
+                }
+                if (k.user() != null && !userIds.contains(k.user())) {
+                    problem(path + ".user", "unknown user " + quoted(k.user()));
+                }
+                out.add(new TocsinConfig.ApiKey(k.name(), k.sha256(), k.scope(), k.user()));
+            }
+            return List.copyOf(out);
+        }
+
+        private TocsinConfig.Limits limits(RawConfig.RawLimits raw) {
+            TocsinConfig.Limits d = TocsinConfig.Limits.DEFAULTS;
+            if (raw == null) {
+                return d;
+            }
+            return new TocsinConfig.Limits(
+                    positive("limits.max_body_bytes", raw.maxBodyBytes(), d.maxBodyBytes()),
+                    positive("limits.api_requests_per_second", raw.apiRequestsPerSecond(), d.apiRequestsPerSecond()),
+                    positive("limits.events_per_second", raw.eventsPerSecond(), d.eventsPerSecond()),
+                    positive("limits.ingest_queue_capacity", raw.ingestQueueCapacity(), d.ingestQueueCapacity()));
+        }
+
+        private int positive(String path, Integer value, int fallback) {
+            if (value == null) {
+                return fallback;
+            }
+            if (value <= 0) {
+                problem(path, "expected a positive number, got " + value);
+            }
+            return value;
+        }
+
+        private List<TocsinConfig.Integration> integrations(List<RawConfig.RawIntegration> raw) {
+            List<TocsinConfig.Integration> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawIntegration in = raw.get(i);
+                String path = "integrations[" + i + "]";
+                if (in == null || !id(path + ".name", in.name())) {
+                    continue;
+                }
+                if (!seen.add(in.name())) {
+                    problem(path + ".name", "duplicate integration '" + in.name() + "'");
+                }
+                if (in.type() == null || !INTEGRATION_TYPES.contains(in.type())) {
+                    problem(path + ".type", "expected one of " + INTEGRATION_TYPES.stream().sorted().toList());
+                }
+                Map<String, String> settings = new LinkedHashMap<>();
+                List<String> missing = new ArrayList<>();
+                if (in.settings() != null) {
+                    in.settings().forEach((k, v) -> settings.put(k, resolve(v, missing)));
+                }
+                boolean required = Boolean.TRUE.equals(in.required());
+                if (required && !missing.isEmpty()) {
+                    problem(path + ".settings", "required integration '" + in.name()
+                            + "' needs the environment variable(s) " + missing + ", which are not set");
+                }
+                out.add(new TocsinConfig.Integration(in.name(), in.type(), required, settings, List.copyOf(missing)));
+            }
+            return List.copyOf(out);
+        }
+
+        private String resolve(String value, List<String> missing) {
+            if (value == null) {
+                return null;
+            }
+            Matcher m = ENV_REF.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String v = environment.apply(m.group(1));
+                if (v == null || v.isEmpty()) {
+                    missing.add(m.group(1));
+                    v = "";
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(v));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        private static String quoted(String s) {
+            return s == null ? "(missing)" : "'" + s + "'";
+        }
+    }
+
+    static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tocsin.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The YAML file as written, before validation. Field names are snake_case in the file;
+ * unknown fields are refused so that a typo is an error rather than a silently ignored setting.
+ */
+record RawConfig(
+        List<RawSeverity> severities,
+        List<RawService> services,
+        List<RawUser> users,
+        List<RawTeam> teams,
+        RawRouting routing,
+        List<RawApiKey> apiKeys,
+        RawLimits limits,
+        List<RawIntegration> integrations) {
+
+    record RawSeverity(String id, String name, String responseTarget, String description) {
+    }
+
+    record RawService(String id, String name, String description, String team,
+                      List<String> integrationKeys, List<RawHeartbeat> heartbeats) {
+    }
+
+    record RawHeartbeat(String name, String interval, String grace) {
+    }
+
+    record RawUser(String id, String name, String email) {
+    }
+
+    record RawTeam(String id, String name, List<String> members) {
+    }
+
+    record RawRouting(Map<String, String> severityMap, List<RawRule> rules) {
+    }
+
+    record RawRule(String name, RawMatch match, String severity, String service, Boolean suppress) {
+    }
+
+    record RawMatch(String service, String severity, String source, String component, String group,
+                    String eventClass, String summary, Map<String, String> labels) {
+    }
+
+    record RawApiKey(String name, String sha256, String scope, String user) {
+    }
+
+    record RawLimits(Integer maxBodyBytes, Integer apiRequestsPerSecond, Integer eventsPerSecond,
+                     Integer ingestQueueCapacity) {
+    }
+
+    record RawIntegration(String name, String type, Boolean required, Map<String, String> settings) {
+    }
+}

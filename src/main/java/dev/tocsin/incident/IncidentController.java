@@ -1,0 +1,207 @@
+package dev.tocsin.incident;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.tocsin.auth.CurrentActor;
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.SeverityScale;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.timeline.TimelineEvent;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The incident REST API: HTTP in, use case out, nothing else. */
+@RestController
+@RequestMapping("/api/v1/incidents")
+class IncidentController {
+
+    record DeclareRequest(String title, String description, String service, String severity,
+                          Incident.Impact impact, Incident.Roles roles) {
+    }
+
+    record StatusRequest(String status, String message) {
+    }
+
+    record RoleRequest(String user) {
+    }
+
+    record NoteRequest(String text) {
+    }
+
+    record UpdateRequest(String message, String status) {
+    }
+
+    record ResolveRequest(String resolution) {
+    }
+
+    record SeverityRequest(String severity) {
+    }
+
+    /** Whether the incident was acknowledged within its severity's response target (seed 000's table). */
+    record ResponseTarget(String target, long seconds, Instant respondBy, boolean breached) {
+    }
+
+    record IncidentView(long id, String title, String description, String service, String severity,
+                        IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
+                        Instant resolvedAt, Instant updatedAt, Incident.Roles roles, Incident.Impact impact,
+                        String resolution, ResponseTarget responseTarget) {
+    }
+
+    record IncidentList(List<IncidentView> incidents, Long nextBefore) {
+    }
+
+    private final IncidentService incidents;
+    private final SeverityScale severities;
+    private final Clock clock;
+
+    IncidentController(IncidentService incidents, TocsinConfig config, Clock clock) {
+        this.incidents = incidents;
+        this.severities = config.severities();
+        this.clock = clock;
+    }
+
+    @GetMapping
+    IncidentList list(@RequestParam(required = false) String status, @RequestParam(required = false) String service,
+                      @RequestParam(required = false) String severity, @RequestParam(required = false) Instant since,
+                      @RequestParam(required = false) Instant until, @RequestParam(required = false) Long before,
+                      @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new InvalidInputException("limit", "between 1 and 500");
+        }
+        List<IncidentView> page = incidents.list(new IncidentFilter(statuses(status), service, severity, since, until,
+                before, limit)).stream().map(this::view).toList();
+        Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+        return new IncidentList(page, next);
+    }
+
+    @PostMapping
+    ResponseEntity<IncidentView> declare(@RequestBody DeclareRequest body) {
+        Incident incident = incidents.declare(new IncidentService.Declaration(body.title(), body.description(),
+                body.service(), body.severity(), body.impact(), body.roles()), CurrentActor.get());
+        return ResponseEntity.created(URI.create("/api/v1/incidents/" + incident.id())).body(view(incident));
+    }
+
+    @GetMapping("/{id}")
+    IncidentView get(@PathVariable long id) {
+        return view(incidents.get(id));
+    }
+
+    @PostMapping("/{id}/acknowledge")
+    IncidentView acknowledge(@PathVariable long id) {
+        return view(incidents.acknowledge(id, CurrentActor.get()));
+    }
+
+    @PostMapping("/{id}/status")
+    IncidentView changeStatus(@PathVariable long id, @RequestBody StatusRequest body) {
+        return view(incidents.changeStatus(id, status("status", body.status(), true), body.message(), CurrentActor.get()));
+    }
+
+    @PostMapping("/{id}/resolve")
+    IncidentView resolve(@PathVariable long id, @RequestBody(required = false) ResolveRequest body) {
+        return view(incidents.resolve(id, body == null ? null : body.resolution(), CurrentActor.get()));
+    }
+
+    @PutMapping("/{id}/roles/{role}")
+    IncidentView assignRole(@PathVariable long id, @PathVariable String role, @RequestBody RoleRequest body) {
+        if (body.user() == null || body.user().isBlank()) {
+            throw new InvalidInputException("user", "required (DELETE the role to clear it)");
+        }
+        return view(incidents.assignRole(id, role(role), body.user(), CurrentActor.get()));
+    }
+
+    @DeleteMapping("/{id}/roles/{role}")
+    IncidentView clearRole(@PathVariable long id, @PathVariable String role) {
+        return view(incidents.assignRole(id, role(role), null, CurrentActor.get()));
+    }
+
+    @PutMapping("/{id}/impact")
+    IncidentView updateImpact(@PathVariable long id, @RequestBody Incident.Impact body) {
+        return view(incidents.updateImpact(id, body, CurrentActor.get()));
+    }
+
+    @PutMapping("/{id}/severity")
+    IncidentView changeSeverity(@PathVariable long id, @RequestBody SeverityRequest body) {
+        return view(incidents.changeSeverity(id, body.severity(), CurrentActor.get()));
+    }
+
+    @PostMapping("/{id}/notes")
+    ResponseEntity<Void> addNote(@PathVariable long id, @RequestBody NoteRequest body) {
+        incidents.addNote(id, body.text(), CurrentActor.get());
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/updates")
+    IncidentView postUpdate(@PathVariable long id, @RequestBody UpdateRequest body) {
+        return view(incidents.postStatusUpdate(id, body.message(), status("status", body.status(), false),
+                CurrentActor.get()));
+    }
+
+    @GetMapping("/{id}/timeline")
+    List<TimelineEvent> timeline(@PathVariable long id, @RequestParam(defaultValue = "0") long after,
+                                 @RequestParam(defaultValue = "500") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new InvalidInputException("limit", "between 1 and 1000");
+        }
+        return incidents.timeline(id, after, limit);
+    }
+
+    private static IncidentRole role(String wire) {
+        return IncidentRole.fromWire(wire).orElseThrow(() -> new InvalidInputException("role",
+                "expected incident_commander, technical_lead or communications_lead"));
+    }
+
+    private static IncidentStatus status(String field, String wire, boolean required) {
+        if (wire == null) {
+            if (required) {
+                throw new InvalidInputException(field, "required, one of " + IncidentStatus.allowed());
+            }
+            return null;
+        }
+        return IncidentStatus.fromWire(wire).orElseThrow(() -> new InvalidInputException(field,
+                "expected one of " + IncidentStatus.allowed() + ", got '" + wire + "'"));
+    }
+
+    /** "open" is every status but resolved; otherwise a comma-separated list. */
+    private static Set<IncidentStatus> statuses(String param) {
+        if (param == null || param.isBlank()) {
+            return Set.of();
+        }
+        Set<IncidentStatus> out = EnumSet.noneOf(IncidentStatus.class);
+        for (String part : param.split(",")) {
+            String p = part.trim();
+            if (p.equals("open")) {
+                out.addAll(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)));
+            } else {
+                out.add(status("status", p, true));
+            }
+        }
+        return out;
+    }
+
+    private IncidentView view(Incident i) {
+        ResponseTarget target = severities.level(i.severity()).map(level -> {
+            Duration d = level.responseTarget();
+            Instant respondBy = i.openedAt().plus(d);
+            Instant answered = i.acknowledgedAt() != null ? i.acknowledgedAt() : clock.instant();
+            return new ResponseTarget(Durations.format(d), d.getSeconds(), respondBy, answered.isAfter(respondBy));
+        }).orElse(null);
+        return new IncidentView(i.id(), i.title(), i.description(), i.serviceId(), i.severity(), i.status(), i.origin(),
+                i.openedAt(), i.acknowledgedAt(), i.resolvedAt(), i.updatedAt(), i.roles(), i.impact(), i.resolution(),
+                target);
+    }
+}

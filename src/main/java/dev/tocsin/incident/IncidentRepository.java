@@ -1,0 +1,132 @@
+package dev.tocsin.incident;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.tocsin.jdbc.SqlTime;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class IncidentRepository {
+
+    private final JdbcClient jdbc;
+
+    IncidentRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
+                String origin, Instant at, Incident.Roles roles, Incident.Impact impact) {
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO incident (title, description, service_id, severity, status, origin, opened_at, updated_at,
+                    commander, technical_lead, communications_lead, users_affected, services_affected, data_loss, financial_impact)
+                VALUES (:title, :description, :service, :severity, :status, :origin, :at, :at,
+                    :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
+                .param("title", title).param("description", description).param("service", serviceId)
+                .param("severity", severity).param("status", status.wire()).param("origin", origin)
+                .param("at", SqlTime.param(at))
+                .param("commander", roles.incidentCommander()).param("techLead", roles.technicalLead())
+                .param("commsLead", roles.communicationsLead())
+                .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
+                .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
+                .update(key, "id");
+        return key.getKeyAs(Long.class);
+    }
+
+    Optional<Incident> find(long id) {
+        return jdbc.sql("SELECT * FROM incident WHERE id = :id").param("id", id).query(IncidentRepository::map).optional();
+    }
+
+    void updateStatus(long id, IncidentStatus status, Instant at, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
+        jdbc.sql("""
+                UPDATE incident SET status = :status, updated_at = :at, acknowledged_at = :ack, resolved_at = :resolved,
+                    resolution = :resolution WHERE id = :id""")
+                .param("status", status.wire()).param("at", SqlTime.param(at)).param("ack", SqlTime.param(acknowledgedAt))
+                .param("resolved", SqlTime.param(resolvedAt)).param("resolution", resolution).param("id", id).update();
+    }
+
+    void updateRole(long id, IncidentRole role, String userId, Instant at) {
+        // The column name comes from the enum, never from input.
+        jdbc.sql("UPDATE incident SET " + role.column() + " = :user, updated_at = :at WHERE id = :id")
+                .param("user", userId).param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    void updateImpact(long id, Incident.Impact impact, Instant at) {
+        jdbc.sql("""
+                UPDATE incident SET users_affected = :users, services_affected = :services, data_loss = :dataLoss,
+                    financial_impact = :financial, updated_at = :at WHERE id = :id""")
+                .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
+                .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
+                .param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    void updateSeverity(long id, String severity, Instant at) {
+        jdbc.sql("UPDATE incident SET severity = :severity, updated_at = :at WHERE id = :id")
+                .param("severity", severity).param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    void touch(long id, Instant at) {
+        jdbc.sql("UPDATE incident SET updated_at = :at WHERE id = :id").param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    List<Incident> list(IncidentFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM incident WHERE 1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+            sql.append(" AND status IN (:statuses)");
+            params.put("statuses", filter.statuses().stream().map(IncidentStatus::wire).toList());
+        }
+        if (filter.serviceId() != null) {
+            sql.append(" AND service_id = :service");
+            params.put("service", filter.serviceId());
+        }
+        if (filter.severity() != null) {
+            sql.append(" AND severity = :severity");
+            params.put("severity", filter.severity());
+        }
+        if (filter.openedSince() != null) {
+            sql.append(" AND opened_at >= :since");
+            params.put("since", SqlTime.param(filter.openedSince()));
+        }
+        if (filter.openedUntil() != null) {
+            sql.append(" AND opened_at < :until");
+            params.put("until", SqlTime.param(filter.openedUntil()));
+        }
+        if (filter.beforeId() != null) {
+            sql.append(" AND id < :before");
+            params.put("before", filter.beforeId());
+        }
+        sql.append(" ORDER BY id DESC LIMIT :limit");
+        params.put("limit", filter.limit());
+        return jdbc.sql(sql.toString()).params(params).query(IncidentRepository::map).list();
+    }
+
+    private static String joinServices(List<String> services) {
+        return services == null || services.isEmpty() ? null : String.join(",", services);
+    }
+
+    private static Incident map(ResultSet rs, int row) throws SQLException {
+        String services = rs.getString("services_affected");
+        return new Incident(rs.getLong("id"), rs.getString("title"), rs.getString("description"),
+                rs.getString("service_id"), rs.getString("severity"),
+                IncidentStatus.fromWire(rs.getString("status")).orElseThrow(), rs.getString("origin"),
+                SqlTime.read(rs, "opened_at"), SqlTime.read(rs, "acknowledged_at"), SqlTime.read(rs, "resolved_at"),
+                SqlTime.read(rs, "updated_at"),
+                new Incident.Roles(rs.getString("commander"), rs.getString("technical_lead"), rs.getString("communications_lead")),
+                new Incident.Impact(rs.getObject("users_affected", Long.class),
+                        services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
+                        rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
+                rs.getString("resolution"));
+    }
+}

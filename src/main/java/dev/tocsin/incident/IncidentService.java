@@ -1,0 +1,383 @@
+package dev.tocsin.incident;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import dev.tocsin.timeline.TimelineEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The incident use cases. Each is one transaction that takes the timeline lock first, changes the
+ * incident, and appends what happened to the timeline.
+ */
+@Service
+public class IncidentService {
+
+    public static final int MAX_TEXT = 10_000;
+
+    /** What a person declares by hand. */
+    public record Declaration(String title, String description, String serviceId, String severity,
+                              Incident.Impact impact, Incident.Roles roles) {
+    }
+
+    private final IncidentRepository repository;
+    private final Timeline timeline;
+    private final TocsinConfig config;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    IncidentService(IncidentRepository repository, Timeline timeline, TocsinConfig config, Clock clock, MeterRegistry meters) {
+        this.repository = repository;
+        this.timeline = timeline;
+        this.config = config;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    @Transactional
+    public Incident declare(Declaration d, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        requireText(errors, "title", d.title(), 1024);
+        if (d.description() != null && d.description().length() > MAX_TEXT) {
+            errors.add(new InvalidInputException.FieldError("description", "at most " + MAX_TEXT + " characters"));
+        }
+        if (d.serviceId() == null || config.service(d.serviceId()).isEmpty()) {
+            errors.add(new InvalidInputException.FieldError("service", d.serviceId() == null ? "required"
+                    : "unknown service '" + d.serviceId() + "'"));
+        }
+        String severity = d.severity() == null ? config.severities().levels().get(0).id() : d.severity();
+        if (!config.severities().contains(severity)) {
+            errors.add(new InvalidInputException.FieldError("severity", "unknown severity '" + severity
+                    + "', expected one of " + config.severities().ids()));
+        }
+        Incident.Roles roles = d.roles() == null ? Incident.Roles.NONE : d.roles();
+        for (IncidentRole role : IncidentRole.values()) {
+            checkUser(errors, "roles." + role.wire(), roles.get(role));
+        }
+        Incident.Impact impact = d.impact() == null ? Incident.Impact.UNKNOWN : d.impact();
+        checkImpact(errors, impact);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        timeline.lock();
+        Instant now = clock.instant();
+        long id = repository.insert(d.title().strip(), d.description(), d.serviceId(), severity, IncidentStatus.TRIGGERED,
+                "declared", now, roles, impact);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", d.title().strip());
+        data.put("severity", severity);
+        data.put("status", IncidentStatus.TRIGGERED.wire());
+        data.put("origin", "declared");
+        timeline.append(new NewEvent("incident.declared", actor, id, null, d.serviceId(), data));
+        for (IncidentRole role : IncidentRole.values()) {
+            if (roles.get(role) != null) {
+                timeline.append(new NewEvent("incident.role_assigned", actor, id, null, d.serviceId(),
+                        Map.of("role", role.wire(), "user", roles.get(role))));
+            }
+        }
+        meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "declared").increment();
+        return load(id);
+    }
+
+    /** Opens an incident for a new alert, inside the alert's transaction. */
+    @Transactional
+    public long openFromAlert(String serviceId, String title, String severity, long alertId, Actor actor) {
+        timeline.lock();
+        Instant now = clock.instant();
+        long id = repository.insert(truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
+                "alert", now, Incident.Roles.NONE, Incident.Impact.UNKNOWN);
+        timeline.append(new NewEvent("incident.opened", actor, id, alertId, serviceId, Map.of(
+                "title", truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
+                "origin", "alert")));
+        meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
+        return id;
+    }
+
+    @Transactional
+    public Incident acknowledge(long id, Actor actor) {
+        return changeStatus(id, IncidentStatus.ACKNOWLEDGED, null, actor);
+    }
+
+    @Transactional
+    public Incident changeStatus(long id, IncidentStatus next, String message, Actor actor) {
+        checkOptionalText("message", message);
+        timeline.lock();
+        Incident incident = load(id);
+        if (!incident.status().canMoveTo(next)) {
+            throw new ConflictException("incident " + id + " is " + incident.status().wire() + " and cannot move to "
+                    + next.wire() + (incident.status() == next ? " (it already is)" : ""));
+        }
+        if (next == IncidentStatus.RESOLVED) {
+            return resolveLoaded(incident, message, actor);
+        }
+        apply(incident, next, message, actor);
+        return load(id);
+    }
+
+    @Transactional
+    public Incident resolve(long id, String resolution, Actor actor) {
+        checkOptionalText("resolution", resolution);
+        timeline.lock();
+        Incident incident = load(id);
+        if (incident.status() == IncidentStatus.RESOLVED) {
+            throw new ConflictException("incident " + id + " is already resolved");
+        }
+        return resolveLoaded(incident, resolution, actor);
+    }
+
+    /** An alert acknowledged at its source acknowledges a triggered incident; anything further along is left alone. */
+    @Transactional
+    public void acknowledgeFromAlert(long id, long alertId, Actor actor) {
+        timeline.lock();
+        Incident incident = load(id);
+        if (incident.status() == IncidentStatus.TRIGGERED) {
+            apply(incident, IncidentStatus.ACKNOWLEDGED, "acknowledged at the source", actor, alertId);
+        }
+    }
+
+    /** The last open alert of an incident resolved at its source: the incident resolves with it. */
+    @Transactional
+    public void resolveFromAlert(long id, long alertId, Actor actor) {
+        timeline.lock();
+        Incident incident = load(id);
+        if (incident.status() != IncidentStatus.RESOLVED) {
+            Instant now = clock.instant();
+            repository.updateStatus(id, IncidentStatus.RESOLVED, now, ackedAt(incident, now), now, "all alerts resolved");
+            timeline.append(new NewEvent("incident.resolved", actor, id, alertId, incident.serviceId(),
+                    Map.of("from", incident.status().wire(), "resolution", "all alerts resolved")));
+            recordResolved(incident, now);
+        }
+    }
+
+    /** A repeat of an alert at a more urgent severity raises the incident's severity; it is never lowered automatically. */
+    @Transactional
+    public void raiseSeverityFromAlert(long id, String severity, long alertId, Actor actor) {
+        timeline.lock();
+        Incident incident = load(id);
+        if (incident.status().isOpen()
+                && config.severities().rank(severity) < config.severities().rank(incident.severity())) {
+            repository.updateSeverity(id, severity, clock.instant());
+            timeline.append(new NewEvent("incident.severity_changed", actor, id, alertId, incident.serviceId(),
+                    Map.of("from", incident.severity(), "to", severity)));
+        }
+    }
+
+    @Transactional
+    public Incident changeSeverity(long id, String severity, Actor actor) {
+        if (severity == null || !config.severities().contains(severity)) {
+            throw new InvalidInputException("severity", (severity == null ? "required" : "unknown severity '" + severity + "'")
+                    + ", expected one of " + config.severities().ids());
+        }
+        timeline.lock();
+        Incident incident = load(id);
+        if (incident.severity().equals(severity)) {
+            throw new ConflictException("incident " + id + " already has severity " + severity);
+        }
+        repository.updateSeverity(id, severity, clock.instant());
+        timeline.append(new NewEvent("incident.severity_changed", actor, id, null, incident.serviceId(),
+                Map.of("from", incident.severity(), "to", severity)));
+        return load(id);
+    }
+
+    @Transactional
+    public Incident assignRole(long id, IncidentRole role, String userId, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        checkUser(errors, "user", userId);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        timeline.lock();
+        Incident incident = load(id);
+        repository.updateRole(id, role, userId, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("role", role.wire());
+        data.put("user", userId);
+        data.put("previous", incident.roles().get(role));
+        timeline.append(new NewEvent(userId == null ? "incident.role_cleared" : "incident.role_assigned", actor, id, null,
+                incident.serviceId(), data));
+        return load(id);
+    }
+
+    @Transactional
+    public Incident updateImpact(long id, Incident.Impact impact, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        checkImpact(errors, impact);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        timeline.lock();
+        Incident incident = load(id);
+        repository.updateImpact(id, impact, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("users_affected", impact.usersAffected());
+        data.put("services_affected", impact.servicesAffected());
+        data.put("data_loss", impact.dataLoss());
+        data.put("financial_impact", impact.financialImpact());
+        timeline.append(new NewEvent("incident.impact_updated", actor, id, null, incident.serviceId(), data));
+        return load(id);
+    }
+
+    /** An internal note: for responders, never shown on the public status page. */
+    @Transactional
+    public void addNote(long id, String text, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        requireText(errors, "text", text, MAX_TEXT);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        timeline.lock();
+        Incident incident = load(id);
+        repository.touch(id, clock.instant());
+        timeline.append(new NewEvent("incident.note_added", actor, id, null, incident.serviceId(), Map.of("text", text)));
+    }
+
+    /** A stakeholder update (seed 003's "Status / Impact / Next update"), optionally moving the status with it. */
+    @Transactional
+    public Incident postStatusUpdate(long id, String message, IncidentStatus status, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        requireText(errors, "message", message, MAX_TEXT);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        timeline.lock();
+        Incident incident = load(id);
+        if (status != null && status != incident.status()) {
+            if (!incident.status().canMoveTo(status)) {
+                throw new ConflictException("incident " + id + " is " + incident.status().wire()
+                        + " and cannot move to " + status.wire());
+            }
+            if (status == IncidentStatus.RESOLVED) {
+                resolveLoaded(incident, null, actor);
+            } else {
+                apply(incident, status, null, actor);
+            }
+        } else {
+            repository.touch(id, clock.instant());
+        }
+        IncidentStatus after = status == null ? incident.status() : status;
+        timeline.append(new NewEvent("incident.status_update", actor, id, null, incident.serviceId(),
+                Map.of("message", message, "status", after.wire())));
+        return load(id);
+    }
+
+    @Transactional(readOnly = true)
+    public Incident get(long id) {
+        return load(id);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Incident> list(IncidentFilter filter) {
+        return repository.list(filter);
+    }
+
+    public List<TimelineEvent> timeline(long id, long afterSeq, int limit) {
+        load(id);
+        return timeline.forIncident(id, afterSeq, limit);
+    }
+
+    private void apply(Incident incident, IncidentStatus next, String message, Actor actor) {
+        apply(incident, next, message, actor, null);
+    }
+
+    private void apply(Incident incident, IncidentStatus next, String message, Actor actor, Long alertId) {
+        Instant now = clock.instant();
+        boolean reopening = incident.status() == IncidentStatus.RESOLVED;
+        Instant ackedAt = next == IncidentStatus.TRIGGERED ? null : ackedAt(incident, now);
+        repository.updateStatus(incident.id(), next, now, ackedAt, null, reopening ? null : incident.resolution());
+        String kind = reopening ? "incident.reopened"
+                : next == IncidentStatus.ACKNOWLEDGED ? "incident.acknowledged"
+                : next == IncidentStatus.TRIGGERED ? "incident.unacknowledged"
+                : "incident.status_changed";
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", incident.status().wire());
+        data.put("to", next.wire());
+        if (message != null) {
+            data.put("message", message);
+        }
+        timeline.append(new NewEvent(kind, actor, incident.id(), alertId, incident.serviceId(), data));
+        if (incident.acknowledgedAt() == null && ackedAt != null) {
+            meters.timer("tocsin.incidents.time_to_acknowledge", "severity", incident.severity())
+                    .record(java.time.Duration.between(incident.openedAt(), now));
+        }
+    }
+
+    private Incident resolveLoaded(Incident incident, String resolution, Actor actor) {
+        Instant now = clock.instant();
+        repository.updateStatus(incident.id(), IncidentStatus.RESOLVED, now, ackedAt(incident, now), now, resolution);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", incident.status().wire());
+        if (resolution != null) {
+            data.put("resolution", resolution);
+        }
+        timeline.append(new NewEvent("incident.resolved", actor, incident.id(), null, incident.serviceId(), data));
+        recordResolved(incident, now);
+        return load(incident.id());
+    }
+
+    private void recordResolved(Incident incident, Instant now) {
+        meters.timer("tocsin.incidents.time_to_resolve", "severity", incident.severity())
+                .record(java.time.Duration.between(incident.openedAt(), now));
+    }
+
+    /** Resolving or moving past "triggered" counts as acknowledgement if nobody had acknowledged yet. */
+    private static Instant ackedAt(Incident incident, Instant now) {
+        return incident.acknowledgedAt() != null ? incident.acknowledgedAt() : now;
+    }
+
+    private Incident load(long id) {
+        return repository.find(id).orElseThrow(() -> new NotFoundException("incident " + id + " does not exist"));
+    }
+
+    private void checkUser(List<InvalidInputException.FieldError> errors, String field, String userId) {
+        if (userId != null && config.user(userId).isEmpty()) {
+            errors.add(new InvalidInputException.FieldError(field, "unknown user '" + userId + "'"));
+        }
+    }
+
+    private void checkImpact(List<InvalidInputException.FieldError> errors, Incident.Impact impact) {
+        if (impact.usersAffected() != null && impact.usersAffected() < 0) {
+            errors.add(new InvalidInputException.FieldError("impact.users_affected", "must be zero or more"));
+        }
+        for (int i = 0; i < impact.servicesAffected().size(); i++) {
+            String s = impact.servicesAffected().get(i);
+            if (s == null || config.service(s).isEmpty()) {
+                errors.add(new InvalidInputException.FieldError("impact.services_affected[" + i + "]",
+                        "unknown service '" + s + "'"));
+            }
+        }
+        if (impact.financialImpact() != null && impact.financialImpact().length() > 500) {
+            errors.add(new InvalidInputException.FieldError("impact.financial_impact", "at most 500 characters"));
+        }
+    }
+
+    private static void requireText(List<InvalidInputException.FieldError> errors, String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            errors.add(new InvalidInputException.FieldError(field, "required"));
+        } else if (value.length() > max) {
+            errors.add(new InvalidInputException.FieldError(field, "at most " + max + " characters"));
+        }
+    }
+
+    private static void checkOptionalText(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw new InvalidInputException(field, "at most " + MAX_TEXT + " characters");
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

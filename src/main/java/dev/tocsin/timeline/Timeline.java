@@ -1,0 +1,150 @@
+package dev.tocsin.timeline;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tocsin.jdbc.SqlTime;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one append-only, hash-chained ledger that every feature writes to.
+ *
+ * <p>A writing use case calls {@link #lock()} first: it takes the row lock on the chain head, which
+ * serialises writers across nodes and, taken first, rules out lock-order deadlocks. Appended events are
+ * buffered and written in one batch just before the transaction commits, together with the new head.
+ */
+@Service
+public class Timeline {
+
+    private static final Object CURSOR_KEY = new Object();
+
+    private final TimelineRepository repository;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Timeline(TimelineRepository repository, JsonMapper json, Clock clock) {
+        this.repository = repository;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Takes the chain head for the current transaction; cheap to call again. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lock() {
+        cursor();
+    }
+
+    /** Appends an event; it becomes visible when the surrounding transaction commits. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void append(NewEvent event) {
+        Cursor cursor = cursor();
+        Instant at = SqlTime.truncate(clock.instant());
+        String data = json.writeValueAsString(event.data());
+        long seq = cursor.seq + 1;
+        String hash = ChainHash.of(seq, at, event.kind(), event.actor().value(), event.incidentId(),
+                event.alertId(), event.serviceId(), data, cursor.hash);
+        cursor.pending.add(new TimelineRepository.StoredRow(seq, at, event.kind(), event.actor().value(),
+                event.incidentId(), event.alertId(), event.serviceId(), data, cursor.hash, hash));
+        cursor.seq = seq;
+        cursor.hash = hash;
+    }
+
+    @Transactional(readOnly = true)
+    public List<TimelineEvent> forIncident(long incidentId, long afterSeq, int limit) {
+        return repository.forIncident(incidentId, afterSeq, limit);
+    }
+
+    @Transactional(readOnly = true)
+    public List<TimelineEvent> forService(String serviceId, String kind, long afterSeq, int limit) {
+        return repository.forService(serviceId, kind, afterSeq, limit);
+    }
+
+    @Transactional(readOnly = true)
+    public List<TimelineEvent> page(long afterSeq, int limit) {
+        return repository.page(afterSeq, limit);
+    }
+
+    /** Walks the whole chain from the first entry and names the first one whose hash or link does not hold. */
+    @Transactional(readOnly = true)
+    public ChainVerification verify() {
+        String prevHash = ChainHash.GENESIS;
+        long expectedSeq = 1;
+        long count = 0;
+        while (true) {
+            List<TimelineRepository.StoredRow> rows = repository.rows(expectedSeq - 1, 1000);
+            if (rows.isEmpty()) {
+                break;
+            }
+            for (TimelineRepository.StoredRow r : rows) {
+                if (r.seq() != expectedSeq) {
+                    return broken(count, prevHash, expectedSeq, "entry " + expectedSeq + " is missing (next found is " + r.seq() + ")");
+                }
+                if (!r.prevHash().equals(prevHash)) {
+                    return broken(count, prevHash, r.seq(), "prev_hash does not match the hash of entry " + (r.seq() - 1));
+                }
+                String expected = ChainHash.of(r.seq(), r.occurredAt(), r.kind(), r.actor(), r.incidentId(),
+                        r.alertId(), r.serviceId(), r.data(), r.prevHash());
+                if (!expected.equals(r.hash())) {
+                    return broken(count, prevHash, r.seq(), "content does not match its hash: the entry was altered");
+                }
+                prevHash = r.hash();
+                expectedSeq++;
+                count++;
+            }
+        }
+        TimelineRepository.Head head = repository.head();
+        if (head.seq() != count || !head.hash().equals(prevHash)) {
+            return broken(count, prevHash, count + 1, "the chain ends at entry " + count + " but the head says "
+                    + head.seq() + ": entries were removed from the end");
+        }
+        return new ChainVerification(true, count, prevHash, null);
+    }
+
+    private static ChainVerification broken(long count, String hash, long seq, String reason) {
+        return new ChainVerification(false, count, hash, new ChainVerification.Broken(seq, reason));
+    }
+
+    private Cursor cursor() {
+        Cursor cursor = (Cursor) TransactionSynchronizationManager.getResource(CURSOR_KEY);
+        if (cursor != null) {
+            return cursor;
+        }
+        TimelineRepository.Head head = repository.lockHead();
+        Cursor fresh = new Cursor(head.seq(), head.hash());
+        TransactionSynchronizationManager.bindResource(CURSOR_KEY, fresh);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                if (!fresh.pending.isEmpty()) {
+                    repository.insertAll(fresh.pending, new TimelineRepository.Head(fresh.seq, fresh.hash));
+                    fresh.pending.clear();
+                }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(CURSOR_KEY);
+            }
+        });
+        return fresh;
+    }
+
+    /** The chain head as this transaction sees it, plus the events it has appended but not yet written. */
+    private static final class Cursor {
+        long seq;
+        String hash;
+        final List<TimelineRepository.StoredRow> pending = new ArrayList<>();
+
+        Cursor(long seq, String hash) {
+            this.seq = seq;
+            this.hash = hash;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tocsin.web;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.problem.TooManyRequestsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Maps every domain failure to one RFC 9457 problem response, naming the field where there is one.
+ * Nothing a client sends may produce a 5xx: unexpected errors are logged and answered without internals.
+ */
+@RestControllerAdvice
+class ProblemHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+        p.setProperty("errors", e.errors());
+        return respond(p);
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+        return respond(problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+        return respond(problem(HttpStatus.CONFLICT, "Conflict", e.getMessage()));
+    }
+
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        if (RequestSizeLimitFilter.isTooLarge(e)) {
+            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", RequestSizeLimitFilter.tooLargeMessage(e)));
+        }
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
+            String field = d.getPath().stream()
+                    .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+            ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                    field + ": " + simplify(d.getOriginalMessage()));
+            p.setProperty("errors", List.of(new InvalidInputException.FieldError(field, simplify(d.getOriginalMessage()))));
+            return respond(p);
+        }
+        String detail = cause instanceof JacksonException j ? "the body is not valid JSON: " + j.getOriginalMessage()
+                : "the body is missing or not valid JSON";
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", detail);
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError("body", detail)));
+        return respond(p);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "another type" : switch (e.getRequiredType().getSimpleName()) {
+            case "long", "Long", "int", "Integer" -> "a whole number";
+            case "Instant" -> "an ISO 8601 instant such as 2026-01-31T12:00:00Z";
+            default -> e.getRequiredType().getSimpleName();
+        };
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getName() + ": expected " + expected
+                + ", got '" + e.getValue() + "'");
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError(e.getName(), "expected " + expected)));
+        return respond(p);
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getParameterName() + ": required");
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError(e.getParameterName(), "required")));
+        return respond(p);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
+        return respond(problem(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed", e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
+        return respond(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+                "send the body as application/json"));
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e) {
+        return respond(problem(HttpStatus.NOT_FOUND, "Not found", "no such path: /" + e.getResourcePath()));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (RequestSizeLimitFilter.isTooLarge(e)) {
+            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", RequestSizeLimitFilter.tooLargeMessage(e)));
+        }
+        log.error("event=request.failed action=\"report this with the log line above\"", e);
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "The request could not be completed; the error was logged."));
+    }
+
+    private static String simplify(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        if (message.startsWith("Unrecognized property")) {
+            return "unknown field";
+        }
+        if (message.contains("Cannot deserialize value of type")) {
+            String type = message.replaceAll(".*value of type `([^`]*)`.*", "$1");
+            return "wrong type, expected " + switch (type.replaceAll(".*\\.", "")) {
+                case "String" -> "a string";
+                case "Long", "long", "Integer", "int" -> "a whole number";
+                case "Boolean", "boolean" -> "true or false";
+                default -> type.startsWith("java.util.List") ? "a list" : "an object";
+            };
+        }
+        return message.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\s*at \\[Source.*", "");
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        return p;
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail p) {
+        return ResponseEntity.status(p.getStatus()).body(p);
+    }
+}
