@@ -1,5 +1,6 @@
 package dev.tocsin.alert;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -15,12 +16,12 @@ import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
 import dev.tocsin.config.TocsinConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -57,9 +58,9 @@ class EventsApiController {
     }
 
     @PostMapping(path = "/v2/enqueue")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueue(@RequestBody(required = false) byte[] body) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueue(HttpServletRequest request) throws IOException {
         JsonFields f = new JsonFields();
-        JsonNode event = parse(body, f);
+        JsonNode event = parse(request, f);
         if (event == null) {
             return invalid(f);
         }
@@ -137,9 +138,9 @@ class EventsApiController {
     }
 
     @PostMapping(path = "/v2/change/enqueue")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueueChange(@RequestBody(required = false) byte[] body) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueueChange(HttpServletRequest request) throws IOException {
         JsonFields f = new JsonFields();
-        JsonNode event = parse(body, f);
+        JsonNode event = parse(request, f);
         if (event == null) {
             return invalid(f);
         }
@@ -180,7 +181,12 @@ class EventsApiController {
                 : failure(error));
     }
 
-    private JsonNode parse(byte[] body, JsonFields f) {
+    /**
+     * Reads the raw body whatever the Content-Type: senders that forget {@code application/json} (curl's
+     * default is a form type) must not have their JSON re-encoded as form fields.
+     */
+    private JsonNode parse(HttpServletRequest request, JsonFields f) throws IOException {
+        byte[] body = request.getInputStream().readAllBytes();
         if (body == null || body.length == 0) {
             f.error("the request body is empty: expected a JSON event object");
             return null;
