@@ -1,0 +1,289 @@
+package dev.tocsin.alert;
+
+import java.net.http.HttpRequest;
+import java.util.stream.Stream;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** PagerDuty Events API v2 compatibility, through HTTP against the running server. */
+class EventsApiTest extends ApiTest {
+
+    @Test
+    void triggerIsAcceptedWithItsDedupKeyAndOpensAnIncident() {
+        String key = unique("db-down");
+        Http.Response r = enqueue(trigger(CHECKOUT_KEY, key, "Database connection refused", "critical"));
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("status").asString()).isEqualTo("success");
+        assertThat(r.json().get("message").asString()).isEqualTo("Event processed");
+        assertThat(r.json().get("dedup_key").asString()).isEqualTo(key);
+        JsonNode alert = alerts(key).get(0);
+        assertThat(alert.get("status").asString()).isEqualTo("triggered");
+        assertThat(alert.get("service").asString()).isEqualTo("checkout");
+        JsonNode incident = api.get("/api/v1/incidents/" + alert.get("incident_id").asLong()).json();
+        assertThat(incident.get("title").asString()).isEqualTo("Database connection refused");
+        assertThat(incident.get("severity").asString()).isEqualTo("P0");
+        assertThat(incident.get("status").asString()).isEqualTo("triggered");
+        assertThat(incident.get("origin").asString()).isEqualTo("alert");
+    }
+
+    @Test
+    void triggerWithoutDedupKeyGetsAGeneratedOne() {
+        Http.Response r = enqueue("""
+                {"routing_key":"%s","event_action":"trigger",
+                 "payload":{"summary":"Disk 91%% full","source":"db-1","severity":"warning"}}""".formatted(CHECKOUT_KEY));
+
+        assertThat(r.status()).isEqualTo(202);
+        String key = r.json().get("dedup_key").asString();
+        assertThat(key).matches("[0-9a-f]{32}");
+        assertThat(alerts(key)).hasSize(1);
+    }
+
+    @Test
+    void repeatedTriggerFoldsIntoTheOpenAlert() {
+        String key = unique("cpu");
+        for (int i = 0; i < 3; i++) {
+            assertThat(enqueue(trigger(CHECKOUT_KEY, key, "CPU high", "error")).status()).isEqualTo(202);
+        }
+
+        JsonNode found = alerts(key);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).get("event_count").asInt()).isEqualTo(3);
+        long incidentId = found.get(0).get("incident_id").asLong();
+        assertThat(api.get("/api/v1/alerts?incident=" + incidentId).json()).hasSize(1);
+        JsonNode kinds = api.get("/api/v1/incidents/" + incidentId + "/timeline").json();
+        assertThat(kinds.findValuesAsString("kind")).containsSubsequence("incident.opened", "alert.repeated", "alert.repeated");
+    }
+
+    @Test
+    void acknowledgeAndResolveFollowTheAlertToItsIncident() {
+        String key = unique("api-5xx");
+        enqueue(trigger(CHECKOUT_KEY, key, "5xx rate 12%", "error"));
+        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+
+        assertThat(enqueue(action(CHECKOUT_KEY, "acknowledge", key)).status()).isEqualTo(202);
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(alerts(key).get(0).get("status").asString()).isEqualTo("acknowledged");
+
+        assertThat(enqueue(action(CHECKOUT_KEY, "resolve", key)).status()).isEqualTo(202);
+        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        assertThat(incident.get("status").asString()).isEqualTo("resolved");
+        assertThat(incident.get("resolved_at").isNull()).isFalse();
+        assertThat(alerts(key).get(0).get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void resolveForAnUnknownKeyIsAcceptedAndChangesNothing() {
+        String key = unique("never-triggered");
+        Http.Response r = enqueue(action(CHECKOUT_KEY, "resolve", key));
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("dedup_key").asString()).isEqualTo(key);
+        assertThat(alerts(key)).isEmpty();
+    }
+
+    @Test
+    void triggerAfterResolveOpensANewAlertAndIncident() {
+        String key = unique("flappy");
+        enqueue(trigger(CHECKOUT_KEY, key, "Queue backlog", "warning"));
+        enqueue(action(CHECKOUT_KEY, "resolve", key));
+        enqueue(trigger(CHECKOUT_KEY, key, "Queue backlog", "warning"));
+
+        JsonNode found = alerts(key);
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0).get("status").asString()).isEqualTo("triggered");
+        assertThat(found.get(1).get("status").asString()).isEqualTo("resolved");
+        assertThat(found.get(0).get("incident_id").asLong()).isNotEqualTo(found.get(1).get("incident_id").asLong());
+    }
+
+    @Test
+    void eventSeverityMapsToTheIncidentScaleByDefault() {
+        String[][] cases = {{"critical", "P0"}, {"error", "P1"}, {"warning", "P2"}, {"info", "P3"}};
+        for (String[] c : cases) {
+            String key = unique("sev-" + c[0]);
+            enqueue(trigger(BILLING_KEY, key, "Invoice run slow", c[0]));
+            long incidentId = alerts(key).get(0).get("incident_id").asLong();
+            assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
+    void aMoreUrgentRepeatRaisesTheIncidentSeverity() {
+        String key = unique("mem");
+        enqueue(trigger(CHECKOUT_KEY, key, "Memory 75%", "warning"));
+        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        enqueue(trigger(CHECKOUT_KEY, key, "Memory 90%", "critical"));
+
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(alerts(key).get(0).get("severity").asString()).isEqualTo("critical");
+        enqueue(trigger(CHECKOUT_KEY, key, "Memory 72%", "warning"));
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+    }
+
+    @Test
+    void routingRulesSetSeveritySuppressAndReroute() {
+        String payment = unique("pay");
+        enqueue(trigger(CHECKOUT_KEY, payment, "Payment provider timeouts", "warning"));
+        long paymentIncident = alerts(payment).get(0).get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + paymentIncident).json().get("severity").asString()).isEqualTo("P0");
+
+        String staging = unique("staging");
+        enqueue("""
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s",
+                 "payload":{"summary":"Staging down","source":"stg-1","severity":"critical","custom_details":{"env":"staging"}}}"""
+                .formatted(CHECKOUT_KEY, staging));
+        JsonNode suppressed = alerts(staging).get(0);
+        assertThat(suppressed.get("status").asString()).isEqualTo("triggered");
+        assertThat(suppressed.get("incident_id").isNull()).isTrue();
+
+        String shared = unique("shared-db");
+        enqueue("""
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s",
+                 "payload":{"summary":"Shared DB slow","source":"db","severity":"error","component":"shared-db"}}"""
+                .formatted(BILLING_KEY, shared));
+        long rerouted = alerts(shared).get(0).get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + rerouted).json().get("service").asString()).isEqualTo("checkout");
+    }
+
+    @Test
+    void optionalFieldsAreKeptOnTheAlert() {
+        String key = unique("full");
+        Http.Response r = enqueue("""
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s","client":"Grafana","client_url":"https://grafana.local",
+                 "payload":{"summary":"Latency p99 2.3s","source":"lb-1","severity":"error","timestamp":"2015-07-17T08:42:58.315+0000",
+                   "component":"nginx","group":"edge","class":"latency","custom_details":{"p99_ms":2300,"region":"eu"}},
+                 "links":[{"href":"https://runbooks.local/latency","text":"Runbook"}],
+                 "images":[{"src":"https://graphs.local/p99.png","alt":"p99"}]}""".formatted(CHECKOUT_KEY, key));
+
+        assertThat(r.status()).isEqualTo(202);
+        JsonNode alert = alerts(key).get(0);
+        assertThat(alert.get("component").asString()).isEqualTo("nginx");
+        assertThat(alert.get("group").asString()).isEqualTo("edge");
+        assertThat(alert.get("event_class").asString()).isEqualTo("latency");
+        assertThat(alert.get("custom_details").get("p99_ms").asInt()).isEqualTo(2300);
+        assertThat(alert.get("links").get(0).get("href").asString()).isEqualTo("https://runbooks.local/latency");
+        assertThat(alert.get("images").get(0).get("src").asString()).isEqualTo("https://graphs.local/p99.png");
+    }
+
+    @Test
+    void unicodeSurvivesTheRoundTrip() {
+        String key = unique("unicode");
+        String summary = "Zahlung fehlgeschlagen — 支付失败 — الدفع فشل — 🔥";
+        assertThat(enqueue(trigger(CHECKOUT_KEY, key, summary, "info")).status()).isEqualTo(202);
+        assertThat(alerts(key).get(0).get("summary").asString()).isEqualTo(summary);
+    }
+
+    @Test
+    void jsonSentWithAFormContentTypeStillWorks() {
+        String key = unique("curl-default");
+        Http.Response r = anonymous.postForm("/v2/enqueue", trigger(CHECKOUT_KEY, key, "Sent by curl -d", "info"));
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(alerts(key)).hasSize(1);
+    }
+
+    @Test
+    void changeEventsAreRecordedOnTheService() {
+        String summary = unique("Deploy v2.4.1");
+        Http.Response r = anonymous.post("/v2/change/enqueue", """
+                {"routing_key":"%s","payload":{"summary":"%s","timestamp":"2026-03-01T09:58:00Z","source":"ci",
+                 "custom_details":{"build":"142"}},"links":[{"href":"https://ci.local/142"}]}""".formatted(BILLING_KEY, summary));
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("status").asString()).isEqualTo("success");
+        JsonNode changes = api.get("/api/v1/changes?service=billing&since=2026-01-01T00:00:00Z").json();
+        assertThat(changes.findValuesAsString("summary")).contains(summary);
+    }
+
+    @Test
+    void anEmptyBodyIsRefused() {
+        Http.Response r = anonymous.post("/v2/enqueue", null);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("status").asString()).isEqualTo("invalid event");
+    }
+
+    static Stream<Arguments> invalidEvents() {
+        String k = CHECKOUT_KEY;
+        String longSummary = "x".repeat(1025);
+        String longKey = "k".repeat(256);
+        return Stream.of(
+                Arguments.of("malformed JSON", "{\"routing_key\":", "not valid JSON"),
+                Arguments.of("an array instead of an object", "[1,2]", "must be a JSON object"),
+                Arguments.of("a bare string", "\"trigger\"", "must be a JSON object"),
+                Arguments.of("no routing key", "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"}}", "'routing_key' is missing"),
+                Arguments.of("unknown routing key", trigger("no-such-key-000000000", "x", "s", "info"), "'routing_key' is not an integration key"),
+                Arguments.of("routing key of the wrong type", "{\"routing_key\":42,\"event_action\":\"resolve\",\"dedup_key\":\"x\"}", "'routing_key' must be a string"),
+                Arguments.of("unknown action", action(k, "explode", "x"), "'event_action' must be one of"),
+                Arguments.of("no action", "{\"routing_key\":\"" + k + "\"}", "'event_action' is missing"),
+                Arguments.of("acknowledge without dedup key", "{\"routing_key\":\"" + k + "\",\"event_action\":\"acknowledge\"}", "'dedup_key' is required"),
+                Arguments.of("resolve without dedup key", "{\"routing_key\":\"" + k + "\",\"event_action\":\"resolve\"}", "'dedup_key' is required"),
+                Arguments.of("trigger without payload", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\"}", "'payload' is missing"),
+                Arguments.of("payload of the wrong type", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":\"boom\"}", "'payload' must be an object"),
+                Arguments.of("no summary", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"source\":\"s\",\"severity\":\"info\"}}", "'payload.summary' is missing"),
+                Arguments.of("blank summary", trigger(k, "x", "   ", "info"), "'payload.summary' is missing"),
+                Arguments.of("summary of the wrong type", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":{},\"source\":\"s\",\"severity\":\"info\"}}", "'payload.summary' must be a string"),
+                Arguments.of("summary over 1024 characters", trigger(k, "x", longSummary, "info"), "'payload.summary' is 1025 characters long; the limit is 1024"),
+                Arguments.of("dedup key over 255 characters", trigger(k, longKey, "s", "info"), "'dedup_key' is 256 characters long; the limit is 255"),
+                Arguments.of("no source", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"severity\":\"info\"}}", "'payload.source' is missing"),
+                Arguments.of("unknown severity", trigger(k, "x", "s", "apocalyptic"), "'payload.severity' must be one of critical, error, warning, info"),
+                Arguments.of("severity in capitals", trigger(k, "x", "s", "CRITICAL"), "'payload.severity' must be one of"),
+                Arguments.of("bad timestamp", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\",\"timestamp\":\"yesterday\"}}", "'payload.timestamp' must be an ISO 8601 timestamp"),
+                Arguments.of("links not an array", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"links\":\"http://x\"}", "'links' must be an array"),
+                Arguments.of("link without href", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"links\":[{\"text\":\"t\"}]}", "'links[0].href' is missing"),
+                Arguments.of("image without src", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"images\":[{\"href\":\"h\"}]}", "'images[0].src' is missing"),
+                Arguments.of("NUL character in summary", trigger(k, "x", "bad\\u0000byte", "info"), "'payload.summary' contains a NUL character"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidEvents")
+    void invalidEventsAreRefusedNamingTheField(String description, String body, String expectedError) {
+        Http.Response r = enqueue(body);
+
+        assertThat(r.status()).as(description).isEqualTo(400);
+        assertThat(r.json().get("status").asString()).isEqualTo("invalid event");
+        assertThat(r.json().get("message").asString()).isEqualTo("Event object is invalid");
+        assertThat(r.json().get("errors").toString()).as(description).contains(expectedError);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Http.Response r = enqueue("""
+                {"routing_key":"%s","event_action":"trigger","payload":{"summary":"","severity":"loud"}}""".formatted(CHECKOUT_KEY));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").toString())
+                .contains("'payload.summary'", "'payload.source'", "'payload.severity'");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413() {
+        String huge = "{\"routing_key\":\"" + CHECKOUT_KEY + "\",\"padding\":\"" + "x".repeat(600 * 1024) + "\"}";
+        assertThat(enqueue(huge).status()).isEqualTo(413);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWith413() {
+        byte[] huge = ("{\"routing_key\":\"" + CHECKOUT_KEY + "\",\"padding\":\"" + "x".repeat(600 * 1024) + "\"}").getBytes();
+        // ofInputStream has no known length, so the client sends it chunked: only counting can catch it.
+        Http.Response r = anonymous.send(anonymous.request("/v2/enqueue").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))));
+        assertThat(r.status()).isEqualTo(413);
+    }
+
+    @Test
+    void aBodyJustUnderTheLimitIsAccepted() {
+        String key = unique("big-details");
+        String details = "y".repeat(500 * 1024);
+        Http.Response r = enqueue("""
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s",
+                 "payload":{"summary":"big","source":"s","severity":"info","custom_details":{"blob":"%s"}}}"""
+                .formatted(CHECKOUT_KEY, key, details));
+        assertThat(r.status()).isEqualTo(202);
+    }
+}

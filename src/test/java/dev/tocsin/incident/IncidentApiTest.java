@@ -1,0 +1,238 @@
+package dev.tocsin.incident;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The incident REST API: declare, lifecycle, roles, impact, notes, updates, listing and the timeline. */
+class IncidentApiTest extends ApiTest {
+
+    private long declare(String title, String service, String severity) {
+        Http.Response r = api.post("/api/v1/incidents", """
+                {"title":"%s","service":"%s","severity":"%s"}""".formatted(title, service, severity));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    @Test
+    void declaringAnIncidentAnswers201WithItsLocation() {
+        Http.Response r = api.as(Http.WRITE_KEY).post("/api/v1/incidents", """
+                {"title":"Checkout returns 502","description":"Since the 10:40 deploy","service":"checkout","severity":"P1",
+                 "impact":{"users_affected":1200,"services_affected":["checkout","billing"],"data_loss":false,"financial_impact":"~$2k/h"},
+                 "roles":{"incident_commander":"ana","technical_lead":"bo"}}""");
+
+        assertThat(r.status()).isEqualTo(201);
+        long id = r.json().get("id").asLong();
+        assertThat(r.header("Location")).isEqualTo("/api/v1/incidents/" + id);
+        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        assertThat(incident.get("status").asString()).isEqualTo("triggered");
+        assertThat(incident.get("origin").asString()).isEqualTo("declared");
+        assertThat(incident.get("roles").get("incident_commander").asString()).isEqualTo("ana");
+        assertThat(incident.get("roles").get("technical_lead").asString()).isEqualTo("bo");
+        assertThat(incident.get("impact").get("users_affected").asLong()).isEqualTo(1200);
+        assertThat(incident.get("impact").get("services_affected").toString()).isEqualTo("[\"checkout\",\"billing\"]");
+        assertThat(incident.get("response_target").get("target").asString()).isEqualTo("15m");
+        JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
+        assertThat(timeline.get(0).get("kind").asString()).isEqualTo("incident.declared");
+        assertThat(timeline.get(0).get("actor").asString()).isEqualTo("user:ana");
+        assertThat(timeline.findValuesAsString("kind")).containsExactly("incident.declared", "incident.role_assigned",
+                "incident.role_assigned");
+    }
+
+    @Test
+    void declaringDefaultsToTheMostUrgentSeverity() {
+        Http.Response r = api.post("/api/v1/incidents", "{\"title\":\"Everything is down\",\"service\":\"checkout\"}");
+        assertThat(r.json().get("severity").asString()).isEqualTo("P0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "missing title          | {\"service\":\"checkout\"}                                                   | title",
+            "blank title            | {\"title\":\"  \",\"service\":\"checkout\"}                                  | title",
+            "missing service        | {\"title\":\"t\"}                                                            | service",
+            "unknown service        | {\"title\":\"t\",\"service\":\"nope\"}                                       | service",
+            "unknown severity       | {\"title\":\"t\",\"service\":\"checkout\",\"severity\":\"SEV9\"}             | severity",
+            "unknown commander      | {\"title\":\"t\",\"service\":\"checkout\",\"roles\":{\"incident_commander\":\"zed\"}} | roles.incident_commander",
+            "negative users         | {\"title\":\"t\",\"service\":\"checkout\",\"impact\":{\"users_affected\":-1}} | impact.users_affected",
+            "users as text          | {\"title\":\"t\",\"service\":\"checkout\",\"impact\":{\"users_affected\":\"many\"}} | impact.users_affected",
+            "unknown affected svc   | {\"title\":\"t\",\"service\":\"checkout\",\"impact\":{\"services_affected\":[\"x\"]}} | impact.services_affected[0]",
+            "data loss as text      | {\"title\":\"t\",\"service\":\"checkout\",\"impact\":{\"data_loss\":\"maybe\"}} | impact.data_loss",
+            "title of wrong type    | {\"title\":[1],\"service\":\"checkout\"}                                     | title",
+            "unknown field          | {\"title\":\"t\",\"service\":\"checkout\",\"sevrity\":\"P1\"}                | sevrity",
+            "malformed JSON         | {\"title\":                                                                  | body"})
+    void invalidDeclarationsAreRefusedNamingTheField(String description, String body, String field) {
+        Http.Response r = api.post("/api/v1/incidents", body);
+
+        assertThat(r.status()).as(description + ": " + r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().get("errors").findValuesAsString("field")).as(r.body()).contains(field);
+    }
+
+    @Test
+    void theLifecycleMovesForwardAndRecordsEachStep() {
+        long id = declare("Search is slow", "checkout", "P2");
+        clock.advance(Duration.ofMinutes(2));
+        String acknowledgedAt = clock.instant().toString();
+        assertThat(api.post("/api/v1/incidents/" + id + "/acknowledge", null).status()).isEqualTo(200);
+        for (String status : List.of("investigating", "identified", "monitoring")) {
+            Http.Response r = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"" + status + "\",\"message\":\"step\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().get("status").asString()).isEqualTo(status);
+        }
+        Http.Response resolved = api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"index rebuilt\"}");
+
+        assertThat(resolved.json().get("status").asString()).isEqualTo("resolved");
+        assertThat(resolved.json().get("resolution").asString()).isEqualTo("index rebuilt");
+        assertThat(resolved.json().get("response_target").get("breached").asBoolean()).isFalse();
+        JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
+        assertThat(timeline.findValuesAsString("kind")).containsExactly("incident.declared", "incident.acknowledged",
+                "incident.status_changed", "incident.status_changed", "incident.status_changed", "incident.resolved");
+        assertThat(timeline.get(1).get("actor").asString()).isEqualTo("api-key:bootstrap-admin");
+        assertThat(timeline.get(1).get("occurred_at").asString()).isEqualTo(acknowledgedAt);
+    }
+
+    @Test
+    void illegalTransitionsAnswer409AndChangeNothing() {
+        long id = declare("Cache cold", "checkout", "P3");
+        api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"investigating\"}");
+
+        Http.Response back = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"acknowledged\"}");
+        assertThat(back.status()).isEqualTo(409);
+        assertThat(back.json().get("detail").asString()).contains("investigating", "acknowledged");
+        assertThat(api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"investigating\"}").status()).isEqualTo(409);
+
+        api.post("/api/v1/incidents/" + id + "/resolve", null);
+        assertThat(api.post("/api/v1/incidents/" + id + "/resolve", null).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/incidents/" + id + "/acknowledge", null).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"monitoring\"}").status()).isEqualTo(409);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void aResolvedIncidentCanBeReopenedAndAnAcknowledgementUndone() {
+        long id = declare("Flaky login", "checkout", "P2");
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        Http.Response undone = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\"}");
+        assertThat(undone.json().get("acknowledged_at").isNull()).isTrue();
+
+        api.post("/api/v1/incidents/" + id + "/resolve", null);
+        Http.Response reopened = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\",\"message\":\"back again\"}");
+        assertThat(reopened.status()).isEqualTo(200);
+        assertThat(reopened.json().get("resolved_at").isNull()).isTrue();
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("kind"))
+                .contains("incident.unacknowledged", "incident.reopened");
+    }
+
+    @Test
+    void anUnknownStatusIsABadRequest() {
+        long id = declare("x", "checkout", "P3");
+        Http.Response r = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"on-fire\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("status");
+    }
+
+    @Test
+    void missingResponseTargetIsReportedAsABreach() {
+        long id = declare("Orders stuck", "checkout", "P0");
+        clock.advance(Duration.ofMinutes(6));
+        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        assertThat(incident.get("response_target").get("breached").asBoolean()).isTrue();
+        assertThat(incident.get("response_target").get("seconds").asLong()).isEqualTo(300);
+    }
+
+    @Test
+    void rolesAreAssignedAndCleared() {
+        long id = declare("Email bounces", "billing", "P2");
+        Http.Response assigned = api.put("/api/v1/incidents/" + id + "/roles/communications_lead", "{\"user\":\"bo\"}");
+        assertThat(assigned.json().get("roles").get("communications_lead").asString()).isEqualTo("bo");
+
+        assertThat(api.put("/api/v1/incidents/" + id + "/roles/communications_lead", "{\"user\":\"nobody\"}").status()).isEqualTo(400);
+        assertThat(api.put("/api/v1/incidents/" + id + "/roles/janitor", "{\"user\":\"bo\"}").status()).isEqualTo(400);
+        Http.Response cleared = api.delete("/api/v1/incidents/" + id + "/roles/communications_lead");
+        assertThat(cleared.json().get("roles").get("communications_lead").isNull()).isTrue();
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("kind"))
+                .contains("incident.role_assigned", "incident.role_cleared");
+    }
+
+    @Test
+    void notesStatusUpdatesImpactAndSeverityLandOnTheTimeline() {
+        long id = declare("Sync delayed", "billing", "P2");
+        assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"<script>alert(1)</script> checked logs\"}").status())
+                .isEqualTo(204);
+        Http.Response update = api.post("/api/v1/incidents/" + id + "/updates",
+                "{\"message\":\"We are investigating delayed invoices. Next update in 30 min.\",\"status\":\"investigating\"}");
+        assertThat(update.json().get("status").asString()).isEqualTo("investigating");
+        Http.Response impact = api.put("/api/v1/incidents/" + id + "/impact", "{\"users_affected\":40,\"data_loss\":true}");
+        assertThat(impact.json().get("impact").get("data_loss").asBoolean()).isTrue();
+        Http.Response severity = api.put("/api/v1/incidents/" + id + "/severity", "{\"severity\":\"P1\"}");
+        assertThat(severity.json().get("severity").asString()).isEqualTo("P1");
+        assertThat(api.put("/api/v1/incidents/" + id + "/severity", "{\"severity\":\"P1\"}").status()).isEqualTo(409);
+
+        JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
+        assertThat(timeline.findValuesAsString("kind")).contains("incident.note_added", "incident.status_changed",
+                "incident.status_update", "incident.impact_updated", "incident.severity_changed");
+        assertThat(timeline.toString()).contains("<script>alert(1)</script> checked logs");
+    }
+
+    @Test
+    void emptyNotesAndUpdatesAreRefused() {
+        long id = declare("x", "billing", "P3");
+        assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"\"}").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/incidents/" + id + "/updates", "{}").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"" + "n".repeat(10_001) + "\"}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void listingFiltersByStatusServiceSeverityAndTime() {
+        clock.advance(Duration.ofDays(30));
+        String since = clock.instant().toString();
+        long a = declare("A", "billing", "P1");
+        long b = declare("B", "checkout", "P1");
+        long c = declare("C", "billing", "P3");
+        api.post("/api/v1/incidents/" + c + "/resolve", null);
+        clock.advance(Duration.ofHours(1));
+        String until = clock.instant().toString();
+        long d = declare("D", "billing", "P1");
+
+        assertThat(ids("/api/v1/incidents?since=" + since + "&until=" + until)).containsExactly(c, b, a);
+        assertThat(ids("/api/v1/incidents?since=" + since + "&service=billing")).containsExactly(d, c, a);
+        assertThat(ids("/api/v1/incidents?since=" + since + "&severity=P1&service=billing")).containsExactly(d, a);
+        assertThat(ids("/api/v1/incidents?since=" + since + "&status=resolved")).containsExactly(c);
+        assertThat(ids("/api/v1/incidents?since=" + since + "&status=open")).containsExactly(d, b, a);
+        JsonNode page = api.get("/api/v1/incidents?since=" + since + "&limit=2").json();
+        assertThat(page.get("incidents")).hasSize(2);
+        assertThat(ids("/api/v1/incidents?since=" + since + "&before=" + page.get("next_before").asLong())).containsExactly(b, a);
+    }
+
+    @Test
+    void badListParametersAreRefused() {
+        assertThat(api.get("/api/v1/incidents?status=sleeping").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/incidents?since=yesterday").json().get("errors").get(0).get("field").asString())
+                .isEqualTo("since");
+        assertThat(api.get("/api/v1/incidents?limit=0").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/incidents?limit=abc").status()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownIncidentsAre404AndMalformedIdsAre400() {
+        assertThat(api.get("/api/v1/incidents/999999").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/incidents/999999/acknowledge", null).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/incidents/abc").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/incidents/999999/timeline").status()).isEqualTo(404);
+    }
+
+    private List<Long> ids(String path) {
+        Http.Response r = api.get(path);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("incidents").findValues("id").stream().map(JsonNode::asLong).toList();
+    }
+}
