@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class GenericIntakeController {
 
     private static final int MAX_DETAILS = 10_000;
+    private static final List<String> FIELDS = List.of("summary", "details", "dedup", "action");
 
     private final IntegrationIntake intake;
     private final JsonMapper json;
@@ -70,36 +72,39 @@ class GenericIntakeController {
         return intake.submitAll(List.of(event), "generic").thenApply(r -> ResponseEntity.noContent().build());
     }
 
+    /** Query parameters and form fields first, then the fields of a JSON body, which win. */
     private Map<String, String> fields(HttpServletRequest request) throws IOException {
-        String contentType = request.getContentType();
-        if (contentType != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
-            byte[] body = request.getInputStream().readAllBytes();
-            JsonNode node;
-            try {
-                node = body.length == 0 ? null : json.readTree(body);
-            } catch (JacksonException e) {
-                throw new InvalidInputException("body", "not valid JSON: " + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw new InvalidInputException("body", "expected a JSON object with summary, details, dedup, action");
-            }
-            Map<String, String> out = new java.util.HashMap<>();
-            for (String name : List.of("summary", "details", "dedup", "action")) {
-                JsonNode v = node.get(name);
-                if (v != null && !v.isNull()) {
-                    if (!v.isValueNode()) {
-                        throw new InvalidInputException(name, "must be a string");
-                    }
-                    out.put(name, v.asString());
-                }
-            }
-            return out;
-        }
-        Map<String, String> out = new java.util.HashMap<>();
-        for (String name : List.of("summary", "details", "dedup", "action")) {
+        Map<String, String> out = new HashMap<>();
+        for (String name : FIELDS) {
             String v = request.getParameter(name);
             if (v != null) {
                 out.put(name, v);
+            }
+        }
+        String contentType = request.getContentType();
+        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
+            return out;
+        }
+        byte[] body = request.getInputStream().readAllBytes();
+        if (body.length == 0) {
+            return out;
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new InvalidInputException("body", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException("body", "expected a JSON object with summary, details, dedup, action");
+        }
+        for (String name : FIELDS) {
+            JsonNode v = node.get(name);
+            if (v != null && !v.isNull()) {
+                if (!v.isValueNode()) {
+                    throw new InvalidInputException(name, "must be a string");
+                }
+                out.put(name, v.asString());
             }
         }
         return out;

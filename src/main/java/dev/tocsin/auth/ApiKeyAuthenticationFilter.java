@@ -31,6 +31,17 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         this.perSecond = config.limits().apiRequestsPerSecond();
     }
 
+    /**
+     * Intake is authenticated by its integration key and health is public: a sender's own Authorization
+     * header (Alertmanager's http_config, a proxy's) must not be judged as one of our API keys.
+     */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.startsWith("/v2/") || path.startsWith("/api/v1/integrations/") || path.startsWith("/api/v1/heartbeat/")
+                || path.equals("/health") || path.equals("/api/health/deep");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

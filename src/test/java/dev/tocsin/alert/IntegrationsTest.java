@@ -1,0 +1,168 @@
+package dev.tocsin.alert;
+
+import java.time.Duration;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Alertmanager webhooks, the generic intake and heartbeats, through HTTP. */
+class IntegrationsTest extends ApiTest {
+
+    private static String alertmanager(String status, String fingerprint, String alertname, String severity, String summary) {
+        String fp = fingerprint == null ? "" : "\"fingerprint\":\"" + fingerprint + "\",";
+        return """
+                {"version":"4","groupKey":"{}:{alertname=\\"%s\\"}","status":"%s","receiver":"tocsin",
+                 "groupLabels":{"alertname":"%s"},"commonLabels":{"alertname":"%s"},"commonAnnotations":{},
+                 "externalURL":"http://alertmanager:9093","truncatedAlerts":0,
+                 "alerts":[{"status":"%s","labels":{"alertname":"%s","instance":"web-1:9100","job":"node","severity":"%s"},
+                   "annotations":{"summary":"%s"},"startsAt":"2026-03-01T09:59:00Z","endsAt":"0001-01-01T00:00:00Z",
+                   "generatorURL":"http://prometheus:9090/graph?g0.expr=up",%s"x":1}]}"""
+                .formatted(alertname, status, alertname, alertname, status, alertname, severity, summary, fp)
+                .replace(",\"x\":1", "");
+    }
+
+    @Test
+    void alertmanagerFiringTriggersAndResolvedResolves() {
+        String fingerprint = unique("fp");
+        Http.Response firing = anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("firing", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
+
+        assertThat(firing.status()).as(firing.body()).isEqualTo(202);
+        JsonNode alert = alerts(fingerprint).get(0);
+        assertThat(alert.get("summary").asString()).isEqualTo("Error rate above 10% for 5m");
+        assertThat(alert.get("intake").asString()).isEqualTo("alertmanager");
+        assertThat(alert.get("severity").asString()).isEqualTo("warning");
+        assertThat(alert.get("custom_details").get("labels").get("job").asString()).isEqualTo("node");
+        long incidentId = alert.get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P2");
+
+        anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("firing", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
+        assertThat(alerts(fingerprint).get(0).get("event_count").asInt()).isEqualTo(2);
+
+        anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("resolved", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
+        assertThat(alerts(fingerprint).get(0).get("status").asString()).isEqualTo("resolved");
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void alertmanagerWithoutFingerprintDeduplicatesByLabels() {
+        String name = unique("DiskFull");
+        Http.Response first = anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("firing", null, name, "critical", "Disk full"));
+        Http.Response second = anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("firing", null, name, "critical", "Disk full"));
+
+        String key = first.json().get("dedup_keys").get(0).asString();
+        assertThat(key).startsWith("labels:");
+        assertThat(second.json().get("dedup_keys").get(0).asString()).isEqualTo(key);
+        assertThat(alerts(key).get(0).get("event_count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void alertmanagerPayloadErrorsNameTheField() {
+        String base = "/api/v1/integrations/alertmanager/" + CHECKOUT_KEY;
+        assertThat(anonymous.post(base, "{\"version\":\"4\"}").json().get("errors").get(0).get("field").asString())
+                .isEqualTo("alerts");
+        assertThat(anonymous.post(base, "{\"version\":\"3\",\"alerts\":[]}").json().get("errors").get(0).get("field").asString())
+                .isEqualTo("version");
+        Http.Response badStatus = anonymous.post(base, "{\"alerts\":[{\"status\":\"burning\",\"labels\":{\"a\":\"b\"}}]}");
+        assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(badStatus.json().get("errors").get(0).get("field").asString()).isEqualTo("alerts[0].status");
+        assertThat(anonymous.post(base, "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"a\":1}}]}").status()).isEqualTo(400);
+        assertThat(anonymous.post(base, "{\"alerts\":[{\"status\":\"firing\"}]}").status()).isEqualTo(400);
+        assertThat(anonymous.post(base, "not json").status()).isEqualTo(400);
+        assertThat(anonymous.post("/api/v1/integrations/alertmanager/unknown-key-00000000", "{\"alerts\":[]}").status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void alertmanagerSeverityLabelsMapOntoPagerDutyLevels() {
+        assertThat(AlertmanagerController.severity("page")).isEqualTo("critical");
+        assertThat(AlertmanagerController.severity("warning")).isEqualTo("warning");
+        assertThat(AlertmanagerController.severity("info")).isEqualTo("info");
+        assertThat(AlertmanagerController.severity(null)).isEqualTo("critical");
+    }
+
+    @Test
+    void genericIntakeTakesJsonFormAndQueryFieldsAndAnswers204() {
+        String dedup = unique("cron-failed");
+        Http.Response json = anonymous.post("/api/v1/integrations/generic/" + BILLING_KEY,
+                "{\"summary\":\"Invoice export failed\",\"details\":\"exit code 2\",\"dedup\":\"" + dedup + "\"}");
+        assertThat(json.status()).isEqualTo(204);
+        JsonNode alert = alerts(dedup).get(0);
+        assertThat(alert.get("custom_details").get("details").asString()).isEqualTo("exit code 2");
+
+        Http.Response form = anonymous.postForm("/api/v1/integrations/generic/" + BILLING_KEY,
+                "summary=Invoice+export+failed&dedup=" + dedup);
+        assertThat(form.status()).isEqualTo(204);
+        assertThat(alerts(dedup).get(0).get("event_count").asInt()).isEqualTo(2);
+
+        Http.Response close = anonymous.post("/api/v1/integrations/generic/" + BILLING_KEY + "?action=close&dedup=" + dedup, null);
+        assertThat(close.status()).isEqualTo(204);
+        assertThat(alerts(dedup).get(0).get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void genericIntakeWithoutDedupGroupsBySummaryAndDetails() {
+        String summary = unique("Backup failed");
+        anonymous.postForm("/api/v1/integrations/generic/" + BILLING_KEY, "summary=" + summary);
+        anonymous.postForm("/api/v1/integrations/generic/" + BILLING_KEY, "summary=" + summary);
+        JsonNode found = api.get("/api/v1/alerts?service=billing&limit=500").json();
+        long matching = found.findValuesAsString("summary").stream().filter(summary::equals).count();
+        assertThat(matching).isEqualTo(1);
+    }
+
+    @Test
+    void genericIntakeRefusesBadInput() {
+        String url = "/api/v1/integrations/generic/" + BILLING_KEY;
+        Http.Response noSummary = anonymous.post(url, "{\"details\":\"d\"}");
+        assertThat(noSummary.status()).isEqualTo(400);
+        assertThat(noSummary.json().get("errors").get(0).get("field").asString()).isEqualTo("summary");
+        assertThat(anonymous.post(url, "{\"summary\":\"s\",\"action\":\"explode\"}").status()).isEqualTo(400);
+        assertThat(anonymous.post(url, "{\"summary\":{\"nested\":1}}").status()).isEqualTo(400);
+        assertThat(anonymous.post(url, "[]").status()).isEqualTo(400);
+        assertThat(anonymous.post(url, "{\"summary\":\"" + "s".repeat(1025) + "\"}").status()).isEqualTo(400);
+        assertThat(anonymous.post("/api/v1/integrations/generic/nope-nope-nope-nope", "{\"summary\":\"s\"}").status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aMissedHeartbeatTriggersAnAlertAndTheNextPingResolvesIt() {
+        // The heartbeat (1 h interval, 5 min grace) was declared when the app started; ping it now to start clean.
+        assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup").status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(64));
+        engine.runCycle();
+        assertThat(alerts("heartbeat:nightly-backup").findValuesAsString("status")).doesNotContain("triggered");
+
+        clock.advance(Duration.ofMinutes(2));
+        engine.runCycle();
+        JsonNode missed = alerts("heartbeat:nightly-backup").get(0);
+        assertThat(missed.get("status").asString()).isEqualTo("triggered");
+        assertThat(missed.get("summary").asString()).contains("nightly-backup", "missed");
+        long incidentId = missed.get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("service").asString()).isEqualTo("batch");
+
+        engine.runCycle();
+        assertThat(alerts("heartbeat:nightly-backup").get(0).get("event_count").asInt()).isEqualTo(1);
+
+        assertThat(anonymous.post("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup", null).status()).isEqualTo(200);
+        assertThat(alerts("heartbeat:nightly-backup").get(0).get("status").asString()).isEqualTo("resolved");
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("resolved");
+        JsonNode beat = api.get("/api/v1/heartbeats").json().get(0);
+        assertThat(beat.get("state").asString()).isEqualTo("up");
+        assertThat(beat.get("due_at").asString()).isEqualTo(clock.instant().plus(Duration.ofMinutes(65)).toString());
+    }
+
+    @Test
+    void unknownHeartbeatsAndKeysAre404() {
+        assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/no-such-job").status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/heartbeat/" + CHECKOUT_KEY + "/nightly-backup").status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/heartbeat/not-a-key-at-all-000/nightly-backup").status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tocsin.auth;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** API keys and scopes: 401 without a valid key, 403 without the right scope. */
+class AuthTest extends ApiTest {
+
+    @Test
+    void aMissingKeyIs401() {
+        Http.Response r = anonymous.get("/api/v1/incidents");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(r.json().get("detail").asString()).contains("API key is required");
+    }
+
+    @Test
+    void anUnknownKeyIs401() {
+        assertThat(api.as("not-a-real-key").get("/api/v1/incidents").status()).isEqualTo(401);
+        assertThat(api.as("").get("/api/v1/incidents").status()).isEqualTo(401);
+    }
+
+    @Test
+    void pagerDutyStyleAndHeaderKeysWork() {
+        Http.Response token = anonymous.send(anonymous.request("/api/v1/services")
+                .header("Authorization", "Token token=" + Http.READ_KEY).GET());
+        assertThat(token.status()).isEqualTo(200);
+        Http.Response header = anonymous.send(anonymous.request("/api/v1/services").header("X-API-Key", Http.READ_KEY).GET());
+        assertThat(header.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aReadKeyReadsButCannotWrite() {
+        Http reader = api.as(Http.READ_KEY);
+        assertThat(reader.get("/api/v1/incidents").status()).isEqualTo(200);
+        Http.Response write = reader.post("/api/v1/incidents", "{\"title\":\"t\",\"service\":\"checkout\"}");
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(write.json().get("detail").asString()).contains("write scope needed");
+    }
+
+    @Test
+    void onlyAdminKeysManageKeys() {
+        assertThat(api.as(Http.WRITE_KEY).get("/api/v1/api-keys").status()).isEqualTo(403);
+        assertThat(api.as(Http.WRITE_KEY).post("/api/v1/api-keys", "{\"name\":\"x\",\"scope\":\"admin\"}").status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aCreatedKeyWorksUntilRevokedAndOnlyItsHashIsStored() {
+        Http.Response created = api.post("/api/v1/api-keys", "{\"name\":\"grafana\",\"scope\":\"read\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String secret = created.json().get("secret").asString();
+        long id = created.json().get("key").get("id").asLong();
+        assertThat(secret).startsWith("tocsin_");
+        assertThat(api.as(secret).get("/api/v1/services").status()).isEqualTo(200);
+        assertThat(api.as(secret).post("/api/v1/incidents", "{}").status()).isEqualTo(403);
+
+        JsonNode listed = api.get("/api/v1/api-keys").json();
+        assertThat(listed.toString()).doesNotContain(secret);
+        assertThat(listed.findValuesAsString("prefix")).contains(secret.substring(0, 12));
+
+        assertThat(api.delete("/api/v1/api-keys/" + id).json().get("revoked_at").isNull()).isFalse();
+        assertThat(api.as(secret).get("/api/v1/services").status()).isEqualTo(401);
+        assertThat(api.delete("/api/v1/api-keys/999999").status()).isEqualTo(404);
+    }
+
+    @Test
+    void invalidKeyRequestsNameTheField() {
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"Bad Name\",\"scope\":\"read\"}").json()
+                .get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"ok\",\"scope\":\"root\"}").json()
+                .get("errors").get(0).get("field").asString()).isEqualTo("scope");
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"ok\",\"scope\":\"read\",\"user\":\"ghost\"}").json()
+                .get("errors").get(0).get("field").asString()).isEqualTo("user");
+    }
+
+    @Test
+    void intakeAndHealthNeedNoApiKey() {
+        assertThat(anonymous.get("/health").status()).isEqualTo(200);
+        assertThat(anonymous.get("/api/health/deep").status()).isEqualTo(200);
+        assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(200);
+        // A sender that adds its own Authorization header (Alertmanager's http_config) is not refused by our API keys.
+        Http.Response r = anonymous.send(anonymous.request("/v2/enqueue").header("Authorization", "Bearer whatever")
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(trigger(CHECKOUT_KEY, unique("hdr"), "s", "info"))));
+        assertThat(r.status()).isEqualTo(202);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tocsin.timeline;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The timeline is a hash chain: verification passes untouched and names the first entry that was altered. */
+class AuditTest extends ApiTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void anUntouchedChainVerifies() {
+        enqueue(trigger(CHECKOUT_KEY, unique("audit"), "Audit me", "info"));
+        JsonNode result = api.get("/api/v1/audit/verify").json();
+        assertThat(result.get("ok").asBoolean()).isTrue();
+        assertThat(result.get("entries").asLong()).isGreaterThan(1);
+        assertThat(result.get("first_broken").isNull()).isTrue();
+    }
+
+    @Test
+    void eachEntryCarriesItsPredecessorsHash() {
+        enqueue(trigger(CHECKOUT_KEY, unique("chain"), "Chain", "info"));
+        JsonNode events = api.get("/api/v1/audit/events?limit=1000").json();
+        assertThat(events.get(0).get("prev_hash").asString()).isEqualTo("0".repeat(64));
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).get("prev_hash").asString()).isEqualTo(events.get(i - 1).get("hash").asString());
+            assertThat(events.get(i).get("seq").asLong()).isEqualTo(events.get(i - 1).get("seq").asLong() + 1);
+        }
+    }
+
+    @Test
+    void anAlteredEntryIsNamed() {
+        String key = unique("tamper");
+        enqueue(trigger(CHECKOUT_KEY, key, "Original summary", "info"));
+        enqueue(trigger(CHECKOUT_KEY, unique("after"), "Later entry", "info"));
+        long seq = jdbc.sql("SELECT seq FROM timeline_event WHERE kind = 'alert.triggered' AND data LIKE :k")
+                .param("k", "%" + key + "%").query(Long.class).single();
+        String original = jdbc.sql("SELECT data FROM timeline_event WHERE seq = :s").param("s", seq).query(String.class).single();
+        try {
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s")
+                    .param("d", original.replace("Original summary", "Harmless summary")).param("s", seq).update();
+
+            Http.Response r = api.get("/api/v1/audit/verify");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("ok").asBoolean()).isFalse();
+            assertThat(r.json().get("first_broken").get("seq").asLong()).isEqualTo(seq);
+            assertThat(r.json().get("first_broken").get("reason").asString()).contains("altered");
+        } finally {
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", original).param("s", seq).update();
+        }
+        assertThat(api.get("/api/v1/audit/verify").json().get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void configurationIsOnTheTimeline() {
+        JsonNode first = api.get("/api/v1/audit/events?limit=1").json().get(0);
+        assertThat(first.get("kind").asString()).isEqualTo("config.applied");
+        assertThat(first.get("data").get("sha256").asString()).hasSize(64);
+    }
+}
