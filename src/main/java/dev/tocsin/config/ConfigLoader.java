@@ -54,6 +54,9 @@ public final class ConfigLoader {
 
     public TocsinConfig load(String location) {
         byte[] bytes = read(location);
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            throw new ConfigException(location, List.of("the file is empty: expected at least 'severities' and 'services'"));
+        }
         RawConfig raw;
         try {
             raw = yaml.readValue(bytes, RawConfig.class);
@@ -97,8 +100,8 @@ public final class ConfigLoader {
             message = "wrong type: " + message.replaceAll("\\(.*", "").replace("Cannot deserialize value of type", "expected")
                     .replace("`java.util.List<", "a list of `").replace("java.lang.", "").replace("dev.tocsin.config.RawConfig$Raw", "");
         }
-        int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
-        return (path.isEmpty() ? "" : path + ": ") + message + (line > 0 ? " (line " + line + ")" : "");
+        // No line number: the YAML parser reports where it stopped, often the line after the bad field.
+        return (path.isEmpty() ? "" : path + ": ") + message;
     }
 
     static String sha256(byte[] bytes) {

@@ -1,0 +1,206 @@
+package dev.tocsin.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.tocsin.TocsinApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Config as code: a valid file loads; an invalid one is refused naming the file, the field path and the expectation. */
+@ExtendWith(OutputCaptureExtension.class)
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final ConfigLoader loader = new ConfigLoader(Map.of("SLACK_URL", "https://hooks.slack.test/x")::get);
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private ConfigException refused(String yaml) throws IOException {
+        Path file = write(yaml);
+        try {
+            loader.load(file.toString());
+        } catch (ConfigException e) {
+            assertThat(e.source()).isEqualTo(file.toString());
+            return e;
+        }
+        throw new AssertionError("the configuration was accepted");
+    }
+
+    @Test
+    void theExampleConfigurationLoads() {
+        TocsinConfig config = new ConfigLoader(name -> null).load("classpath:examples/tocsin.yml");
+        assertThat(config.severities().ids()).containsExactly("P0", "P1", "P2", "P3");
+        assertThat(config.severities().level("P2").orElseThrow().responseTarget()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.severities().forEventSeverity("critical")).isEqualTo("P0");
+        assertThat(config.severities().forEventSeverity("info")).isEqualTo("P3");
+        assertThat(config.services()).extracting(TocsinConfig.Service::id).contains("checkout-api", "data-sync");
+        assertThat(config.integrations().get(0).degraded()).isTrue();
+        assertThat(config.sha256()).hasSize(64);
+    }
+
+    @Test
+    void aTeamCanUseItsOwnSeverityScale() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities:
+                  - {id: SEV1, response_target: 15m}
+                  - {id: SEV2, response_target: 30m}
+                  - {id: SEV3, response_target: 4h}
+                  - {id: SEV4, response_target: 2d}
+                services: []
+                """).toString());
+        assertThat(config.severities().forEventSeverity("critical")).isEqualTo("SEV1");
+        assertThat(config.severities().forEventSeverity("warning")).isEqualTo("SEV3");
+        assertThat(config.severities().level("SEV4").orElseThrow().responseTarget()).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void aShortScaleMapsTheRemainingEventSeveritiesToItsLastLevel() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities: [{id: high, response_target: 10m}, {id: low, response_target: 1d}]
+                """).toString());
+        assertThat(config.severities().forEventSeverity("error")).isEqualTo("low");
+        assertThat(config.severities().forEventSeverity("info")).isEqualTo("low");
+    }
+
+    @Test
+    void anUnknownFieldIsNamedWithItsPath() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                services:
+                  - id: web
+                    integration_kyes: [abcdefabcdefabcdef]
+                """);
+        assertThat(e.problems()).singleElement().asString()
+                .isEqualTo("services[0].integration_kyes: unknown field");
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsPath() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                limits: {events_per_second: lots}
+                """);
+        assertThat(e.problems()).singleElement().asString().contains("limits.events_per_second");
+    }
+
+    @Test
+    void everySemanticProblemIsReportedAtOnce() throws IOException {
+        ConfigException e = refused("""
+                severities:
+                  - {id: P0, response_target: 5m}
+                  - {id: P0, response_target: soon}
+                users: [{id: ana, email: not-an-email}]
+                teams: [{id: ops, members: [ana, zed]}]
+                services:
+                  - {id: Web Site, integration_keys: [short]}
+                  - {id: api, team: nobody, integration_keys: [shared-key-0000000001]}
+                  - {id: api2, integration_keys: [shared-key-0000000001], heartbeats: [{name: cron, interval: 0s}]}
+                routing:
+                  severity_map: {critical: P9, fatal: P0}
+                  rules:
+                    - {match: {service: ghost, summary: "([unclosed"}, severity: P7}
+                    - {match: {severity: loud}}
+                api_keys: [{name: ci, sha256: abc, scope: god, user: nobody}]
+                limits: {max_body_bytes: -1}
+                integrations: [{name: chat, type: carrier-pigeon}]
+                """);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("severities[1].id: duplicate"))
+                .anySatisfy(p -> assertThat(p).startsWith("severities[1].response_target: expected a duration"))
+                .anySatisfy(p -> assertThat(p).startsWith("users[0].email"))
+                .anySatisfy(p -> assertThat(p).startsWith("teams[0].members[1]: unknown user 'zed'"))
+                .anySatisfy(p -> assertThat(p).startsWith("services[0].id: expected lower-case"))
+                .anySatisfy(p -> assertThat(p).startsWith("services[1].team: unknown team"))
+                .anySatisfy(p -> assertThat(p).startsWith("services[2].integration_keys[0]: the same key is already used by service 'api'"))
+                .anySatisfy(p -> assertThat(p).startsWith("services[2].heartbeats[0].interval: expected a positive duration"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.severity_map.critical: unknown severity"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.severity_map.fatal: expected one of"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.rules[0].match.service: unknown service"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.rules[0].match.summary: expected a regular expression"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.rules[0].severity: unknown severity 'P7'"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.rules[1].match.severity: expected one of"))
+                .anySatisfy(p -> assertThat(p).startsWith("routing.rules[1]: expected at least one action"))
+                .anySatisfy(p -> assertThat(p).startsWith("api_keys[0].sha256"))
+                .anySatisfy(p -> assertThat(p).startsWith("api_keys[0].scope"))
+                .anySatisfy(p -> assertThat(p).startsWith("api_keys[0].user"))
+                .anySatisfy(p -> assertThat(p).startsWith("limits.max_body_bytes: expected a positive number"))
+                .anySatisfy(p -> assertThat(p).startsWith("integrations[0].type"));
+    }
+
+    @Test
+    void missingSeveritiesAreACriticalSetting() throws IOException {
+        ConfigException e = refused("services: []\n");
+        assertThat(e.problems()).singleElement().asString().startsWith("severities: required");
+    }
+
+    @Test
+    void anEmptyOrMissingFileIsRefused() throws IOException {
+        assertThat(refused("").problems().get(0)).contains("empty");
+        assertThatThrownBy(() -> loader.load(dir.resolve("nope.yml").toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("file not found");
+        assertThatThrownBy(() -> loader.load("classpath:nope.yml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no such resource");
+    }
+
+    @Test
+    void environmentReferencesResolveAndMissingOnesDegradeOptionalIntegrations() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities: [{id: P0, response_target: 5m}]
+                integrations:
+                  - {name: slack, type: slack, settings: {webhook_url: "${SLACK_URL}"}}
+                  - {name: mail, type: email, settings: {password: "${SMTP_PASSWORD}", host: smtp.local}}
+                """).toString());
+        assertThat(config.integrations().get(0).settings().get("webhook_url")).isEqualTo("https://hooks.slack.test/x");
+        assertThat(config.integrations().get(0).degraded()).isFalse();
+        assertThat(config.integrations().get(1).degraded()).isTrue();
+        assertThat(config.integrations().get(1).missingVariables()).containsExactly("SMTP_PASSWORD");
+    }
+
+    @Test
+    void aRequiredIntegrationWithoutItsEnvironmentRefusesToStart() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                integrations: [{name: pager, type: webhook, required: true, settings: {url: "${PAGER_URL}"}}]
+                """);
+        assertThat(e.problems()).singleElement().asString().contains("integrations[0].settings", "PAGER_URL");
+    }
+
+    @Test
+    void durationsAcceptTheShortAndTheIsoForms() {
+        assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Durations.parse("PT15M")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThatThrownBy(() -> Durations.parse("15 minutes")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("m15")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void startUpIsRefusedWithAMessageNamingTheFileAndField(CapturedOutput output) throws IOException {
+        Path file = write("""
+                severities: [{id: P0, response_target: whenever}]
+                """);
+        SpringApplication app = new SpringApplication(TocsinApplication.class);
+        assertThatThrownBy(() -> app.run("--tocsin.config=" + file, "--tocsin.data-dir=" + dir.resolve("data"),
+                "--server.port=0", "--tocsin.engine.enabled=false")).hasRootCauseInstanceOf(ConfigException.class);
+        assertThat(output.getAll()).contains("The configuration file " + file + " is invalid:",
+                "severities[0].response_target: expected a duration");
+    }
+}
