@@ -1,0 +1,24 @@
+package dev.tocsin;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store contract on a real PostgreSQL server, the production engine. */
+class PostgresStoreTest extends StoreContract {
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        String url = EmbeddedPostgresSupport.newDatabase();
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "postgres");
+    }
+
+    @Test
+    void runsOnPostgres() {
+        assertThat(anonymous.get("/api/health/deep").json().get("database").get("product").asString()).startsWith("PostgreSQL");
+    }
+}
