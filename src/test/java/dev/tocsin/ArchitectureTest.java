@@ -1,0 +1,65 @@
+package dev.tocsin;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Keeps the package drawing of STYLE.md true: web/cli → features → timeline, auth, config. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tocsin");
+
+    @Test
+    void featuresDoNotDependOnTheWebOrCliLayers() {
+        noClasses().that().resideOutsideOfPackages("dev.tocsin.web..", "dev.tocsin.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tocsin.web..", "dev.tocsin.cli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theFoundationsDependOnNoFeature() {
+        noClasses().that().resideInAnyPackage("dev.tocsin.timeline..", "dev.tocsin.config..", "dev.tocsin.problem..",
+                        "dev.tocsin.jdbc..", "dev.tocsin.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tocsin.alert..", "dev.tocsin.incident..",
+                        "dev.tocsin.catalog..", "dev.tocsin.auth..", "dev.tocsin.ops..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void configDependsOnNothingElseOfOurs() {
+        noClasses().that().resideInAPackage("dev.tocsin.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tocsin.timeline..", "dev.tocsin.jdbc..",
+                        "dev.tocsin.engine..", "dev.tocsin.problem..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void incidentsDoNotKnowWhereAlertsComeFrom() {
+        noClasses().that().resideInAPackage("dev.tocsin.incident..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tocsin.alert..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void aRepositoryIsUsedOnlyInsideItsOwnFeature() {
+        for (String feature : new String[] {"alert", "incident", "timeline", "auth"}) {
+            classes().that().haveSimpleNameEndingWith("Repository").and().resideInAPackage("dev.tocsin." + feature)
+                    .should().onlyBeAccessed().byClassesThat().resideInAPackage("dev.tocsin." + feature)
+                    .check(CLASSES);
+        }
+    }
+
+    @Test
+    void timeComesFromTheInjectedClock() {
+        noClasses().that().resideOutsideOfPackage("dev.tocsin.config..")
+                .should().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.Clock.class, "systemUTC")
+                .check(CLASSES);
+    }
+}
