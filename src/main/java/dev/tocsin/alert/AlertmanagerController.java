@@ -66,7 +66,7 @@ class AlertmanagerController {
             throw new InvalidInputException("body", "expected a JSON object");
         }
         JsonNode version = root.get("version");
-        if (version != null && !version.isNull() && !"4".equals(version.asString())) {
+        if (version != null && !version.isNull() && !(version.isValueNode() && "4".equals(version.asString()))) {
             throw new InvalidInputException("version", "only webhook payload version 4 is supported, got " + version);
         }
         JsonNode alerts = root.get("alerts");

@@ -92,10 +92,14 @@ class IngestPipeline implements SmartLifecycle {
         return running;
     }
 
-    /** Stop after the web server (which stops first) and before the data source. */
+    /**
+     * Start before the web server takes traffic and stop after it has drained (lower phases start earlier
+     * and stop later; the web server's own phases are DEFAULT_PHASE - 1024 and - 2048), so every request the
+     * server accepted gets its commit before the data source closes.
+     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 2048;
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     private void drainLoop() {
