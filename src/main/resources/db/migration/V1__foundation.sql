@@ -112,6 +112,7 @@ CREATE TABLE heartbeat (
     name             VARCHAR(100) NOT NULL,
     interval_seconds BIGINT       NOT NULL,
     grace_seconds    BIGINT       NOT NULL,
+    severity         VARCHAR(20)  NOT NULL,
     state            VARCHAR(20)  NOT NULL,
     last_ping_at     TIMESTAMP WITH TIME ZONE,
     due_at           TIMESTAMP WITH TIME ZONE NOT NULL,

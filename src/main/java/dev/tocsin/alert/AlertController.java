@@ -28,7 +28,7 @@ class AlertController {
                       JsonNode customDetails, JsonNode links) {
     }
 
-    record HeartbeatView(String service, String name, long intervalSeconds, long graceSeconds, String state,
+    record HeartbeatView(String service, String name, long intervalSeconds, long graceSeconds, String severity, String state,
                          Instant lastPingAt, Instant dueAt) {
     }
 
@@ -81,7 +81,7 @@ class AlertController {
     @GetMapping("/api/v1/heartbeats")
     List<HeartbeatView> heartbeats() {
         return heartbeats.all().stream().map(h -> new HeartbeatView(h.serviceId(), h.name(), h.intervalSeconds(),
-                h.graceSeconds(), h.state(), h.lastPingAt(), h.dueAt())).toList();
+                h.graceSeconds(), h.severity(), h.state(), h.lastPingAt(), h.dueAt())).toList();
     }
 
     private AlertView view(Alert a) {

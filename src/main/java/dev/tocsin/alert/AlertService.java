@@ -166,7 +166,7 @@ class AlertService {
         }
         timeline.append(new NewEvent("heartbeat.recovered", Actor.integration(p.serviceId(), "heartbeat"), null, null,
                 p.serviceId(), Map.of("heartbeat", p.name())));
-        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), null));
+        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), beat.severity(), null));
     }
 
     /** Called by the heartbeat processor, inside its transaction, for each overdue heartbeat it claimed. */
@@ -180,12 +180,13 @@ class AlertService {
                 + Durations.format(Duration.between(since, now).withNanos(0)) + " ago)";
         timeline.append(new NewEvent("heartbeat.missed", Actor.system("heartbeats"), null, null, beat.serviceId(),
                 Map.of("heartbeat", beat.name(), "due_at", beat.dueAt().toString())));
-        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), summary));
+        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary));
     }
 
-    private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String summary) {
+    private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,
+                                                    String summary) {
         return new Intake.AlertEvent(action, serviceId, "heartbeat", dedupKey(name), summary, "heartbeat/" + name,
-                "critical", null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null);
+                severity, null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null);
     }
 
     static String dedupKey(String heartbeatName) {

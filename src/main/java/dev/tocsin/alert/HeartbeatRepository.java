@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 class HeartbeatRepository {
 
     /** waiting: no ping yet; up: pinged within interval + grace; down: overdue, an alert is open. */
-    record Heartbeat(String serviceId, String name, long intervalSeconds, long graceSeconds, String state,
+    record Heartbeat(String serviceId, String name, long intervalSeconds, long graceSeconds, String severity, String state,
                      Instant lastPingAt, Instant dueAt) {
     }
 
@@ -33,17 +33,20 @@ class HeartbeatRepository {
         return jdbc.sql("SELECT * FROM heartbeat ORDER BY service_id, name").query(HeartbeatRepository::map).list();
     }
 
-    void insert(String serviceId, String name, long interval, long grace, Instant dueAt) {
+    void insert(String serviceId, String name, long interval, long grace, String severity, Instant dueAt) {
         jdbc.sql("""
-                INSERT INTO heartbeat (service_id, name, interval_seconds, grace_seconds, state, due_at)
-                VALUES (:service, :name, :interval, :grace, 'waiting', :due)""")
+                INSERT INTO heartbeat (service_id, name, interval_seconds, grace_seconds, severity, state, due_at)
+                VALUES (:service, :name, :interval, :grace, :severity, 'waiting', :due)""")
                 .param("service", serviceId).param("name", name).param("interval", interval).param("grace", grace)
-                .param("due", SqlTime.param(dueAt)).update();
+                .param("severity", severity).param("due", SqlTime.param(dueAt)).update();
     }
 
-    void updateSchedule(String serviceId, String name, long interval, long grace) {
-        jdbc.sql("UPDATE heartbeat SET interval_seconds = :interval, grace_seconds = :grace WHERE service_id = :service AND name = :name")
-                .param("interval", interval).param("grace", grace).param("service", serviceId).param("name", name).update();
+    void updateSchedule(String serviceId, String name, long interval, long grace, String severity) {
+        jdbc.sql("""
+                UPDATE heartbeat SET interval_seconds = :interval, grace_seconds = :grace, severity = :severity
+                WHERE service_id = :service AND name = :name""")
+                .param("interval", interval).param("grace", grace).param("severity", severity).param("service", serviceId)
+                .param("name", name).update();
     }
 
     void delete(String serviceId, String name) {
@@ -77,7 +80,7 @@ class HeartbeatRepository {
 
     private static Heartbeat map(ResultSet rs, int row) throws SQLException {
         return new Heartbeat(rs.getString("service_id"), rs.getString("name"), rs.getLong("interval_seconds"),
-                rs.getLong("grace_seconds"), rs.getString("state"), SqlTime.read(rs, "last_ping_at"),
+                rs.getLong("grace_seconds"), rs.getString("severity"), rs.getString("state"), SqlTime.read(rs, "last_ping_at"),
                 SqlTime.read(rs, "due_at"));
     }
 }

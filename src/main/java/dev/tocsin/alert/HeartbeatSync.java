@@ -46,9 +46,9 @@ class HeartbeatSync {
                     long interval = h.interval().getSeconds();
                     long grace = h.grace().getSeconds();
                     if (heartbeats.find(s.id(), h.name()).isPresent()) {
-                        heartbeats.updateSchedule(s.id(), h.name(), interval, grace);
+                        heartbeats.updateSchedule(s.id(), h.name(), interval, grace, h.severity());
                     } else {
-                        heartbeats.insert(s.id(), h.name(), interval, grace, now.plusSeconds(interval + grace));
+                        heartbeats.insert(s.id(), h.name(), interval, grace, h.severity(), now.plusSeconds(interval + grace));
                     }
                 }
             }

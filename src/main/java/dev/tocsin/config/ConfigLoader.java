@@ -304,7 +304,11 @@ public final class ConfigLoader {
                     }
                     Duration interval = duration(beatPath + ".interval", h.interval(), true);
                     Duration grace = h.grace() == null ? Duration.ofMinutes(1) : duration(beatPath + ".grace", h.grace(), false);
-                    heartbeats.add(new TocsinConfig.Heartbeat(h.name(), interval, grace));
+                    String severity = h.severity() == null ? "critical" : h.severity();
+                    if (!SeverityScale.EVENT_SEVERITIES.contains(severity)) {
+                        problem(beatPath + ".severity", "expected one of " + SeverityScale.EVENT_SEVERITIES + ", got '" + severity + "'");
+                    }
+                    heartbeats.add(new TocsinConfig.Heartbeat(h.name(), interval, grace, severity));
                 }
                 out.add(new TocsinConfig.Service(s.id(), s.name() == null ? s.id() : s.name(),
                         s.description() == null ? "" : s.description(), s.team(), List.copyOf(keys), List.copyOf(heartbeats)));

@@ -24,7 +24,7 @@ record RawConfig(
                       List<String> integrationKeys, List<RawHeartbeat> heartbeats) {
     }
 
-    record RawHeartbeat(String name, String interval, String grace) {
+    record RawHeartbeat(String name, String interval, String grace, String severity) {
     }
 
     record RawUser(String id, String name, String email) {

@@ -23,7 +23,8 @@ public record TocsinConfig(
                           List<String> integrationKeys, List<Heartbeat> heartbeats) {
     }
 
-    public record Heartbeat(String name, Duration interval, Duration grace) {
+    /** A missed heartbeat raises an alert at {@code severity}, an event severity (critical … info). */
+    public record Heartbeat(String name, Duration interval, Duration grace, String severity) {
     }
 
     public record User(String id, String name, String email) {

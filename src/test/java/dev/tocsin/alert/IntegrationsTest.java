@@ -146,7 +146,9 @@ class IntegrationsTest extends ApiTest {
         assertThat(missed.get("status").asString()).isEqualTo("triggered");
         assertThat(missed.get("summary").asString()).contains("nightly-backup", "missed");
         long incidentId = missed.get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("service").asString()).isEqualTo("batch");
+        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        assertThat(incident.get("service").asString()).isEqualTo("batch");
+        assertThat(incident.get("severity").asString()).as("the heartbeat's configured severity, error").isEqualTo("P1");
 
         engine.runCycle();
         assertThat(alerts("heartbeat:nightly-backup").get(0).get("event_count").asInt()).isEqualTo(1);

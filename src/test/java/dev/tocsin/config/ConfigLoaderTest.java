@@ -111,7 +111,7 @@ class ConfigLoaderTest {
                 services:
                   - {id: Web Site, integration_keys: [short]}
                   - {id: api, team: nobody, integration_keys: [shared-key-0000000001]}
-                  - {id: api2, integration_keys: [shared-key-0000000001], heartbeats: [{name: cron, interval: 0s}]}
+                  - {id: api2, integration_keys: [shared-key-0000000001], heartbeats: [{name: cron, interval: 0s, severity: dire}]}
                 routing:
                   severity_map: {critical: P9, fatal: P0}
                   rules:
@@ -129,6 +129,7 @@ class ConfigLoaderTest {
                 .anySatisfy(p -> assertThat(p).startsWith("services[1].team: unknown team"))
                 .anySatisfy(p -> assertThat(p).startsWith("services[2].integration_keys[0]: the same key is already used by service 'api'"))
                 .anySatisfy(p -> assertThat(p).startsWith("services[2].heartbeats[0].interval: expected a positive duration"))
+                .anySatisfy(p -> assertThat(p).startsWith("services[2].heartbeats[0].severity: expected one of"))
                 .anySatisfy(p -> assertThat(p).startsWith("routing.severity_map.critical: unknown severity"))
                 .anySatisfy(p -> assertThat(p).startsWith("routing.severity_map.fatal: expected one of"))
                 .anySatisfy(p -> assertThat(p).startsWith("routing.rules[0].match.service: unknown service"))
