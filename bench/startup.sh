@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Start-up time of Tocsin against a bare Spring Boot web app, both measured the same way on this machine:
+# from launching the JVM to the first 200 from /health. Loopback only; each run is bounded by a timeout.
+# Usage: bench/startup.sh [runs]   (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+export MAVEN_ARGS="${MAVEN_ARGS:-} -B -q -ntp"
+
+[ -f target/tocsin-0.1.0-SNAPSHOT.jar ] || ./mvnw package -DskipTests
+[ -f bench/startup/bare/target/bare-boot-1.jar ] || ./mvnw -f bench/startup/bare/pom.xml package
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Prints milliseconds from launch to the first healthy answer, then stops the process.
+time_to_healthy() {
+  local port pid start data
+  port=$(free_port)
+  data=$(mktemp -d)
+  start=$(date +%s%N)
+  TOCSIN_DATA_DIR="$data" PORT="$port" java $JVM_FLAGS -jar "$1" --server.port="$port" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+      echo $(( ($(date +%s%N) - start) / 1000000 ))
+      kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$data"; return
+    fi
+    sleep 0.05
+  done
+  kill -9 "$pid" 2>/dev/null || true; rm -rf "$data"; echo "timeout"; return 1
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+for flags in "" "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"; do
+  JVM_FLAGS="$flags"
+  bare=$(for _ in $(seq "$runs"); do time_to_healthy bench/startup/bare/target/bare-boot-1.jar; done | median)
+  tocsin=$(for _ in $(seq "$runs"); do time_to_healthy target/tocsin-0.1.0-SNAPSHOT.jar; done | median)
+  printf '| %-48s | %8s ms | %8s ms | %5s |\n' "${flags:-JVM defaults}" "$bare" "$tocsin" \
+    "$(awk -v t="$tocsin" -v b="$bare" 'BEGIN {printf "%.2f", t/b}')"
+done | { echo "| JVM flags                                        | bare Boot   | Tocsin      | ratio |"; \
+         echo "|--------------------------------------------------|-------------|-------------|-------|"; cat; }
