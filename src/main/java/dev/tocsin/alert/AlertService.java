@@ -90,6 +90,12 @@ class AlertService {
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
         }
         long alertId = alerts.insert(e, now);
+        // The incident is opened first so that the alert's own timeline entry can name it.
+        Long incidentId = null;
+        if (!route.suppressed()) {
+            incidentId = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), alertId, actor);
+            alerts.attachIncident(alertId, incidentId);
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dedup_key", e.dedupKey());
         data.put("summary", e.summary());
@@ -102,12 +108,7 @@ class AlertService {
         if (route.suppressed()) {
             data.put("suppressed", true);
         }
-        timeline.append(new NewEvent("alert.triggered", actor, null, alertId, e.serviceId(), data));
-        Long incidentId = null;
-        if (!route.suppressed()) {
-            incidentId = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), alertId, actor);
-            alerts.attachIncident(alertId, incidentId);
-        }
+        timeline.append(new NewEvent("alert.triggered", actor, incidentId, alertId, e.serviceId(), data));
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
     }
 

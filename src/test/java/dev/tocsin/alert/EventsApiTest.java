@@ -60,7 +60,8 @@ class EventsApiTest extends ApiTest {
         long incidentId = found.get(0).get("incident_id").asLong();
         assertThat(api.get("/api/v1/alerts?incident=" + incidentId).json()).hasSize(1);
         JsonNode kinds = api.get("/api/v1/incidents/" + incidentId + "/timeline").json();
-        assertThat(kinds.findValuesAsString("kind")).containsSubsequence("incident.opened", "alert.repeated", "alert.repeated");
+        assertThat(kinds.findValuesAsString("kind")).containsExactly("incident.opened", "alert.triggered", "alert.repeated",
+                "alert.repeated");
     }
 
     @Test
