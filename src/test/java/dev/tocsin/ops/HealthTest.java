@@ -35,4 +35,11 @@ class HealthTest extends ApiTest {
                 "tocsin_ingest_batch_size", "tocsin_ingest_queue_depth", "tocsin_incidents_opened_total",
                 "http_server_requests_seconds");
     }
+
+    @Test
+    void theRootNamesTheServerAndItsEntryPoints() {
+        JsonNode index = anonymous.get("/").json();
+        assertThat(index.get("name").asString()).isEqualTo("Tocsin");
+        assertThat(index.get("links").get("incidents").asString()).isEqualTo("/api/v1/incidents");
+    }
 }
