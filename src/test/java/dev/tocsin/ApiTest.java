@@ -2,6 +2,7 @@ package dev.tocsin;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Base of the HTTP API tests: the real application on a random port, on H2 in a fresh data folder, with the
@@ -39,8 +41,10 @@ public abstract class ApiTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) throws IOException {
-        String dir = Files.createTempDirectory("tocsin-api-test").toString();
-        registry.add("tocsin.data-dir", () -> dir);
+        Path dir = Files.createTempDirectory("tocsin-api-test");
+        // Contexts are cached until the JVM exits, so the folder can only go then.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
+        registry.add("tocsin.data-dir", dir::toString);
     }
 
     protected static final String CHECKOUT_KEY = "test-checkout-key-000001";
