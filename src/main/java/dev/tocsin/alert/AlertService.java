@@ -84,7 +84,10 @@ class AlertService {
             data.put("count", alert.eventCount() + 1);
             putTimestamp(data, e.timestamp());
             timeline.append(new NewEvent("alert.repeated", actor, alert.incidentId(), alert.id(), alert.serviceId(), data));
-            if (alert.incidentId() != null && !route.suppressed()) {
+            // Most repeats change nothing about the incident: only look when this one is more urgent than the
+            // alert so far, or a routing rule (which may read the new summary) chose the severity.
+            boolean mayRaise = !severity.equals(alert.severity()) || route.rule() != null;
+            if (alert.incidentId() != null && !route.suppressed() && mayRaise) {
                 incidents.raiseSeverityFromAlert(alert.incidentId(), route.severity(), alert.id(), actor);
             }
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
