@@ -4,16 +4,19 @@
 #
 #   bench/run-ingest.sh                         # defaults: 60 s (30 s warm-up) or 300,000 events, 64 in flight
 #   bench/run-ingest.sh --concurrency 32        # any further arguments go to IngestLoad
-#   BENCH_KEEP=1 bench/run-ingest.sh            # keep the data dir and server log for inspection
 #
-# Environment: SERVER_JAVA_OPTS / LOADER_JAVA_OPTS override the JVM flags below; BENCH_MAX_SECONDS and
-# BENCH_MAX_EVENTS the bounds. The whole script is bounded: start-up wait 120 s, load <= BENCH_MAX_SECONDS,
-# verification, shutdown wait 30 s (then kill -9).
+# Environment:
+#   SERVER_JAVA_OPTS, LOADER_JAVA_OPTS   override the JVM flags below
+#   BENCH_MAX_SECONDS, BENCH_MAX_EVENTS  override the load bounds
+#   BENCH_JAR                            benchmark another server jar (e.g. a candidate fix)
+#   BENCH_KEEP=1                         keep the data dir and server log
+# Bounded throughout: start-up wait 120 s, load <= BENCH_MAX_SECONDS (+ request timeout), verification,
+# shutdown wait 30 s, then kill -9. The server is killed on any exit (trap).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-JAR="$ROOT/target/tocsin-0.1.0-SNAPSHOT.jar"
+JAR=${BENCH_JAR:-$ROOT/target/tocsin-0.1.0-SNAPSHOT.jar}
 CONFIG="$ROOT/bench/bench-config.yml"
 
 MAX_SECONDS=${BENCH_MAX_SECONDS:-60}
@@ -25,15 +28,23 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 LOADER_JAVA_OPTS=${LOADER_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 
 if [[ ! -f "$JAR" ]]; then
+    if [[ -n "${BENCH_JAR:-}" ]]; then
+        echo "!! BENCH_JAR=$BENCH_JAR does not exist" >&2
+        exit 2
+    fi
     echo "== building $JAR"
     ./mvnw -q -B -o package -DskipTests || ./mvnw -q -B package -DskipTests
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tocsin-bench.XXXXXX")
 SERVER_PID=""
+LOADER_PID=""
 
 cleanup() {
     local rc=$?
+    if [[ -n "$LOADER_PID" ]] && kill -0 "$LOADER_PID" 2>/dev/null; then
+        kill "$LOADER_PID" 2>/dev/null || true
+    fi
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         # Graceful first (the server drains its intake queue on stop), then force after 30 s.
         kill "$SERVER_PID" 2>/dev/null || true
@@ -84,13 +95,18 @@ for i in $(seq 1 240); do
 done
 echo "== healthy after ~$((i / 2)) s"
 
-set +e
+# The loader runs in the background and the script waits for it: bash runs a trap only between commands,
+# and `wait` (unlike a foreground child) is interrupted by a signal, so Ctrl-C / kill stop everything at once.
 # shellcheck disable=SC2086
 java $LOADER_JAVA_OPTS "$ROOT/bench/IngestLoad.java" \
     --url "http://127.0.0.1:$PORT" --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" \
-    --max-seconds "$MAX_SECONDS" --max-events "$MAX_EVENTS" "$@"
+    --max-seconds "$MAX_SECONDS" --max-events "$MAX_EVENTS" "$@" &
+LOADER_PID=$!
+set +e
+wait "$LOADER_PID"
 LOADER_RC=$?
 set -e
+LOADER_PID=""
 
 # Anything the server logged at WARN or ERROR (bar Flyway's H2-version notice) is worth a look.
 WARNINGS=$(grep -E ' (ERROR|WARN) ' "$WORK/server.log" | grep -v 'newer than the version Flyway' || true)
