@@ -7,8 +7,9 @@
  * server and runs this against it; see docs/performance.md for the figures it produced.
  *
  * What it does:
- *   1. Closed-loop load: --concurrency workers each send one event, wait for the answer, send the next.
- *      Bounded by --max-events and --max-seconds (whichever comes first, warm-up included).
+ *   1. Closed-loop load: --concurrency request chains each send one event, wait for the answer (asynchronously,
+ *      java.net.http's sendAsync), send the next. Bounded by --max-events and --max-seconds (whichever comes
+ *      first, warm-up included); the target must be a loopback address.
  *   2. A realistic mix: ~60% triggers that open a new alert (mostly new dedup keys, a few keys that were
  *      resolved earlier and now fire again), ~25% repeats of open keys, ~15% resolves of open keys.
  *      The loader keeps its own book of every key, so it knows what the server must hold afterwards.
@@ -617,6 +618,8 @@ public class IngestLoad {
                 book.plannedByAction[Action.NEW.ordinal()], book.plannedByAction[Action.REOPEN.ordinal()],
                 book.plannedByAction[Action.REPEAT.ordinal()], book.plannedByAction[Action.RESOLVE.ordinal()])
                 + (book.fallbacks > 0 ? String.format(Locale.ROOT, "  (%,d repeat/resolve became new: no idle open key)", book.fallbacks) : ""));
+        row("open alerts at the end (loader's book)", String.format(Locale.ROOT, "%,d of %,d keys", book.openKeys(),
+                book.byDedupKey.size()));
         row("answers 202 / 429 / other / no answer", String.format(Locale.ROOT, "%,d / %,d / %,d / %,d",
                 m.ok + warm.ok, m.throttled + warm.throttled, m.other + warm.other, m.failed + warm.failed));
         row("measured window", String.format(Locale.ROOT, "%.1f s, %,d events answered 202", seconds, m.ok));
