@@ -28,24 +28,20 @@ class AlertRepository {
                 .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional();
     }
 
-    long insert(Intake.AlertEvent e, Instant at) {
+    long insert(Intake.AlertEvent e, Long incidentId, Instant at) {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO alert (service_id, dedup_key, open_dedup_key, status, intake, severity, summary, source, component,
-                    event_group, event_class, custom_details, links, images, event_count, first_seen_at, last_seen_at)
+                    event_group, event_class, custom_details, links, images, incident_id, event_count, first_seen_at, last_seen_at)
                 VALUES (:service, :key, :key, 'triggered', :intake, :severity, :summary, :source, :component,
-                    :group, :class, :details, :links, :images, 1, :at, :at)""")
+                    :group, :class, :details, :links, :images, :incident, 1, :at, :at)""")
                 .param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
                 .param("severity", e.severity()).param("summary", e.summary()).param("source", e.source())
                 .param("component", e.component()).param("group", e.group()).param("class", e.eventClass())
                 .param("details", e.customDetails()).param("links", e.links()).param("images", e.images())
-                .param("at", SqlTime.param(at))
+                .param("incident", incidentId).param("at", SqlTime.param(at))
                 .update(key, "id");
         return key.getKeyAs(Long.class);
-    }
-
-    void attachIncident(long alertId, long incidentId) {
-        jdbc.sql("UPDATE alert SET incident_id = :incident WHERE id = :id").param("incident", incidentId).param("id", alertId).update();
     }
 
     void recordRepeat(long id, String severity, String summary, Instant at) {

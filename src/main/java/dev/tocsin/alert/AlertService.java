@@ -92,13 +92,10 @@ class AlertService {
             }
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
         }
-        long alertId = alerts.insert(e, now);
-        // The incident is opened first so that the alert's own timeline entry can name it.
-        Long incidentId = null;
-        if (!route.suppressed()) {
-            incidentId = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), alertId, actor);
-            alerts.attachIncident(alertId, incidentId);
-        }
+        // The incident is opened first so that the alert row and the alert's timeline entry can name it.
+        Long incidentId = route.suppressed() ? null
+                : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), actor);
+        long alertId = alerts.insert(e, incidentId, now);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dedup_key", e.dedupKey());
         data.put("summary", e.summary());

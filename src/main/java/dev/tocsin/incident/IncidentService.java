@@ -92,16 +92,16 @@ public class IncidentService {
         return load(id);
     }
 
-    /** Opens an incident for a new alert, inside the alert's transaction. */
+    /** Opens an incident for a new alert, inside the alert's transaction; the alert's dedup key is recorded with it. */
     @Transactional
-    public long openFromAlert(String serviceId, String title, String severity, long alertId, Actor actor) {
+    public long openFromAlert(String serviceId, String title, String severity, String dedupKey, Actor actor) {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
                 "alert", now, Incident.Roles.NONE, Incident.Impact.UNKNOWN);
-        timeline.append(new NewEvent("incident.opened", actor, id, alertId, serviceId, Map.of(
+        timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, Map.of(
                 "title", truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
-                "origin", "alert")));
+                "origin", "alert", "dedup_key", dedupKey)));
         meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
         return id;
     }
