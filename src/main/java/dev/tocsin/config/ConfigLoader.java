@@ -457,8 +457,4 @@ public final class ConfigLoader {
             return s == null ? "(missing)" : "'" + s + "'";
         }
     }
-
-    static String sha256(String text) {
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
-    }
 }

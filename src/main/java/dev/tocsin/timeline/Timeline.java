@@ -62,11 +62,6 @@ public class Timeline {
     }
 
     @Transactional(readOnly = true)
-    public List<TimelineEvent> forService(String serviceId, String kind, long afterSeq, int limit) {
-        return repository.forService(serviceId, kind, afterSeq, limit);
-    }
-
-    @Transactional(readOnly = true)
     public List<TimelineEvent> page(long afterSeq, int limit) {
         return repository.page(afterSeq, limit);
     }

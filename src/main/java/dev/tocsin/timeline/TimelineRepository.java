@@ -77,14 +77,6 @@ class TimelineRepository {
                 .query((rs, n) -> toEvent(row(rs))).list();
     }
 
-    List<TimelineEvent> forService(String serviceId, String kind, long afterSeq, int limit) {
-        return jdbc.sql("""
-                SELECT * FROM timeline_event WHERE service_id = :service AND (:kind IS NULL OR kind = :kind) AND seq > :after
-                ORDER BY seq LIMIT :limit""")
-                .param("service", serviceId).param("kind", kind).param("after", afterSeq).param("limit", limit)
-                .query((rs, n) -> toEvent(row(rs))).list();
-    }
-
     List<TimelineEvent> page(long afterSeq, int limit) {
         return rows(afterSeq, limit).stream().map(this::toEvent).toList();
     }
