@@ -138,7 +138,10 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
-            return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations);
+            // Schedules are checked by the on-call feature, which owns their rules (see oncall.Schedules).
+            List<ScheduleSpec> schedules = raw.schedules() == null ? List.of() : List.copyOf(raw.schedules());
+            return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations,
+                    schedules);
         }
 
         private void problem(String path, String expected) {

@@ -15,7 +15,8 @@ record RawConfig(
         RawRouting routing,
         List<RawApiKey> apiKeys,
         RawLimits limits,
-        List<RawIntegration> integrations) {
+        List<RawIntegration> integrations,
+        List<ScheduleSpec> schedules) {
 
     record RawSeverity(String id, String name, String responseTarget, String description) {
     }

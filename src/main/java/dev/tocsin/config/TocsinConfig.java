@@ -17,7 +17,8 @@ public record TocsinConfig(
         List<RoutingRule> routingRules,
         List<ApiKey> apiKeys,
         Limits limits,
-        List<Integration> integrations) {
+        List<Integration> integrations,
+        List<ScheduleSpec> schedules) {
 
     public record Service(String id, String name, String description, String team,
                           List<String> integrationKeys, List<Heartbeat> heartbeats) {

@@ -30,6 +30,7 @@ class IndexController {
         links.put("incidents", "/api/v1/incidents");
         links.put("alerts", "/api/v1/alerts");
         links.put("services", "/api/v1/services");
+        links.put("oncall", "/api/v1/oncall");
         links.put("audit", "/api/v1/audit/verify");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "Tocsin");

@@ -1,0 +1,65 @@
+package dev.tocsin.oncall;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.problem.NotFoundException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Who is on call: now or at any instant, and a schedule's shifts over a range. */
+@RestController
+class OnCallController {
+
+    record ScheduleView(String id, String timeZone, List<String> layers, String onCallNow) {
+    }
+
+    record OnCall(String schedule, String user, Instant since, Instant until) {
+    }
+
+    private final Schedules schedules;
+    private final Clock clock;
+
+    OnCallController(Schedules schedules, Clock clock) {
+        this.schedules = schedules;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/schedules")
+    List<ScheduleView> list() {
+        Instant now = clock.instant();
+        return schedules.all().stream().map(s -> new ScheduleView(s.id(), s.zone().getId(),
+                s.layers().stream().map(Layer::name).toList(), ScheduleCalculator.onCallAt(s, now).orElse(null))).toList();
+    }
+
+    /** The shifts of a schedule within [from, to): by default the next two weeks. */
+    @GetMapping("/api/v1/schedules/{id}/shifts")
+    List<Shift> shifts(@PathVariable String id, @RequestParam(required = false) Instant from,
+                       @RequestParam(required = false) Instant to) {
+        Schedule schedule = schedules.find(id).orElseThrow(() -> new NotFoundException("schedule '" + id + "' does not exist"));
+        Instant start = from != null ? from : clock.instant();
+        Instant end = to != null ? to : start.plus(Duration.ofDays(14));
+        if (!end.isAfter(start)) {
+            throw new InvalidInputException("to", "must be after from");
+        }
+        return ScheduleCalculator.shifts(schedule, start, end);
+    }
+
+    /** Every schedule's on-call person at {@code at} (default now), with the shift they are in. */
+    @GetMapping("/api/v1/oncall")
+    List<OnCall> onCall(@RequestParam(required = false) Instant at) {
+        Instant when = at != null ? at : clock.instant();
+        return schedules.all().stream().map(s -> {
+            // One day either side finds the shift around the instant; longer shifts are clipped to that window.
+            List<Shift> around = ScheduleCalculator.shifts(s, when.minus(Duration.ofDays(1)), when.plus(Duration.ofDays(1)));
+            return around.stream().filter(shift -> shift.covers(when)).findFirst()
+                    .map(shift -> new OnCall(s.id(), shift.user(), shift.start(), shift.end()))
+                    .orElse(new OnCall(s.id(), null, null, null));
+        }).toList();
+    }
+}
