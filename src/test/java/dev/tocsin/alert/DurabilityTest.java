@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DurabilityTest {
 
     private static final String KEY = "test-checkout-key-000001";
+    private static final int MIN_ACKNOWLEDGED = 1500;
 
     @TempDir
     Path dataDir;
@@ -66,7 +67,8 @@ class DurabilityTest {
                 });
             }
             // Let a steady stream build up, then pull the plug while requests are in flight.
-            while (acknowledged.size() < 1500) {
+            Instant giveUpAt = Instant.now().plusSeconds(60);
+            while (acknowledged.size() < MIN_ACKNOWLEDGED && Instant.now().isBefore(giveUpAt)) {
                 Thread.sleep(20);
             }
         } finally {
@@ -75,7 +77,7 @@ class DurabilityTest {
             senders.shutdown();
             senders.awaitTermination(30, TimeUnit.SECONDS);
         }
-        assertThat(acknowledged).hasSizeGreaterThan(1500);
+        assertThat(acknowledged).as("events acknowledged before the kill").hasSizeGreaterThanOrEqualTo(MIN_ACKNOWLEDGED);
 
         Process second = start(port);
         try {
