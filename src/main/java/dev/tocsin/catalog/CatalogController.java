@@ -14,7 +14,17 @@ import org.springframework.web.bind.annotation.RestController;
 class CatalogController {
 
     record ServiceView(String id, String name, String description, String team, int integrationKeys,
-                       List<String> heartbeats) {
+                       List<String> heartbeats, String escalationPolicy) {
+    }
+
+    record ContactMethodView(String id, String type, String address) {
+    }
+
+    record NotificationRuleView(String contactMethod, String after) {
+    }
+
+    record UserView(String id, String name, String email, List<ContactMethodView> contactMethods,
+                    List<NotificationRuleView> notificationRules) {
     }
 
     record SeverityView(String id, String name, int rank, String responseTarget, long responseTargetSeconds,
@@ -45,8 +55,14 @@ class CatalogController {
     }
 
     @GetMapping("/api/v1/users")
-    List<TocsinConfig.User> users() {
-        return config.users();
+    List<UserView> users() {
+        return config.users().stream().map(CatalogController::view).toList();
+    }
+
+    @GetMapping("/api/v1/users/{id}")
+    UserView user(@PathVariable String id) {
+        return config.user(id).map(CatalogController::view)
+                .orElseThrow(() -> new NotFoundException("user '" + id + "' does not exist"));
     }
 
     @GetMapping("/api/v1/teams")
@@ -56,6 +72,23 @@ class CatalogController {
 
     private static ServiceView view(TocsinConfig.Service s) {
         return new ServiceView(s.id(), s.name(), s.description(), s.team(), s.integrationKeys().size(),
-                s.heartbeats().stream().map(TocsinConfig.Heartbeat::name).toList());
+                s.heartbeats().stream().map(TocsinConfig.Heartbeat::name).toList(), s.escalationPolicy());
+    }
+
+    private static UserView view(TocsinConfig.User u) {
+        return new UserView(u.id(), u.name(), u.email(),
+                u.contactMethods().stream().map(c -> new ContactMethodView(c.id(), c.type().wire(), masked(c))).toList(),
+                u.notificationRules().stream().map(r -> new NotificationRuleView(r.contactMethod(),
+                        Durations.format(r.after()))).toList());
+    }
+
+    /** Webhook URLs carry their secret in the path: show where they point, not the secret. */
+    private static String masked(TocsinConfig.ContactMethod c) {
+        String a = c.address();
+        if (!a.startsWith("http")) {
+            return a;
+        }
+        int pathStart = a.indexOf('/', a.indexOf("//") + 2);
+        return pathStart < 0 ? a : a.substring(0, pathStart) + "/…";
     }
 }

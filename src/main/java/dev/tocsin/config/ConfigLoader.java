@@ -38,6 +38,10 @@ public final class ConfigLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s]+");
+    private static final Pattern SLACK_MEMBER = Pattern.compile("[UW][A-Z0-9]{6,20}");
+    private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Set<String> SCOPES = Set.of("read", "write", "admin");
     private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
 
@@ -129,7 +133,15 @@ public final class ConfigLoader {
             Set<String> userIds = users.stream().map(TocsinConfig.User::id).collect(Collectors.toSet());
             List<TocsinConfig.Team> teams = teams(raw.teams(), userIds);
             Set<String> teamIds = teams.stream().map(TocsinConfig.Team::id).collect(Collectors.toSet());
-            List<TocsinConfig.Service> services = services(raw.services(), teamIds);
+            // Schedules are checked by the on-call feature, which owns their rules (see oncall.Schedules).
+            List<ScheduleSpec> schedules = raw.schedules() == null ? List.of() : List.copyOf(raw.schedules());
+            Set<String> scheduleIds = schedules.stream().filter(s -> s != null && s.id() != null)
+                    .map(ScheduleSpec::id).collect(Collectors.toSet());
+            Map<String, TocsinConfig.User> usersById = users.stream()
+                    .collect(Collectors.toMap(TocsinConfig.User::id, u -> u, (a, b) -> a));
+            List<TocsinConfig.EscalationPolicy> policies = policies(raw.escalationPolicies(), usersById, scheduleIds, scale);
+            Set<String> policyIds = policies.stream().map(TocsinConfig.EscalationPolicy::id).collect(Collectors.toSet());
+            List<TocsinConfig.Service> services = services(raw.services(), teamIds, policyIds);
             Set<String> serviceIds = services.stream().map(TocsinConfig.Service::id).collect(Collectors.toSet());
             List<TocsinConfig.RoutingRule> rules = rules(raw.routing(), scale, serviceIds);
             List<TocsinConfig.ApiKey> apiKeys = apiKeys(raw.apiKeys(), userIds);
@@ -138,10 +150,8 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
-            // Schedules are checked by the on-call feature, which owns their rules (see oncall.Schedules).
-            List<ScheduleSpec> schedules = raw.schedules() == null ? List.of() : List.copyOf(raw.schedules());
             return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations,
-                    schedules);
+                    schedules, policies);
         }
 
         private void problem(String path, String expected) {
@@ -236,12 +246,210 @@ public final class ConfigLoader {
                 if (!seen.add(u.id())) {
                     problem(path + ".id", "duplicate user '" + u.id() + "'");
                 }
-                if (u.email() != null && !u.email().matches("[^@\\s]+@[^@\\s]+")) {
+                if (u.email() != null && !EMAIL.matcher(u.email()).matches()) {
                     problem(path + ".email", "expected an e-mail address, got '" + u.email() + "'");
                 }
-                out.add(new TocsinConfig.User(u.id(), u.name() == null ? u.id() : u.name(), u.email()));
+                List<TocsinConfig.ContactMethod> methods = contactMethods(path, u);
+                out.add(new TocsinConfig.User(u.id(), u.name() == null ? u.id() : u.name(), u.email(), methods,
+                        notificationRules(path, u.notificationRules(), methods)));
             }
             return List.copyOf(out);
+        }
+
+        private List<TocsinConfig.ContactMethod> contactMethods(String userPath, RawConfig.RawUser u) {
+            if (u.contactMethods() == null) {
+                // The common case needs no declaration: a user with an e-mail address is paged by e-mail.
+                return u.email() == null ? List.of()
+                        : List.of(new TocsinConfig.ContactMethod("email", TocsinConfig.ContactType.EMAIL, u.email()));
+            }
+            List<TocsinConfig.ContactMethod> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < u.contactMethods().size(); i++) {
+                RawConfig.RawContactMethod c = u.contactMethods().get(i);
+                String path = userPath + ".contact_methods[" + i + "]";
+                if (c == null || !id(path + ".id", c.id())) {
+                    continue;
+                }
+                if (!seen.add(c.id())) {
+                    problem(path + ".id", "duplicate contact method '" + c.id() + "'");
+                }
+                TocsinConfig.ContactType type = contactType(path + ".type", c.type());
+                if (type == null) {
+                    continue;
+                }
+                String address = c.address() == null ? null : resolve(c.address(), new ArrayList<>());
+                String expected = addressProblem(type, address);
+                if (expected != null) {
+                    problem(path + ".address", expected + (address == null ? "" : ", got '" + address + "'"));
+                    continue;
+                }
+                out.add(new TocsinConfig.ContactMethod(c.id(), type, address));
+            }
+            return List.copyOf(out);
+        }
+
+        private TocsinConfig.ContactType contactType(String path, String text) {
+            for (TocsinConfig.ContactType t : TocsinConfig.ContactType.values()) {
+                if (t.wire().equals(text)) {
+                    return t;
+                }
+            }
+            problem(path, "expected one of email, slack, discord, webhook, sms, voice, got " + quoted(text));
+            return null;
+        }
+
+        /** What the address of a contact method of this type should look like, or null when it does. */
+        private static String addressProblem(TocsinConfig.ContactType type, String address) {
+            boolean ok = address != null && switch (type) {
+                case EMAIL -> EMAIL.matcher(address).matches();
+                case SLACK -> HTTP_URL.matcher(address).matches() || SLACK_MEMBER.matcher(address).matches();
+                case DISCORD, WEBHOOK -> HTTP_URL.matcher(address).matches();
+                case SMS, VOICE -> PHONE.matcher(address).matches();
+            };
+            if (ok) {
+                return null;
+            }
+            return switch (type) {
+                case EMAIL -> "expected an e-mail address";
+                case SLACK -> "expected a Slack incoming-webhook URL or a Slack member id such as U024BE7LH";
+                case DISCORD -> "expected a Discord webhook URL (https://discord.com/api/webhooks/…)";
+                case WEBHOOK -> "expected an http or https URL";
+                case SMS, VOICE -> "expected a phone number in international form, such as +4915112345678";
+            };
+        }
+
+        private List<TocsinConfig.NotificationRule> notificationRules(String userPath, List<RawConfig.RawNotificationRule> raw,
+                                                                      List<TocsinConfig.ContactMethod> methods) {
+            if (raw == null) {
+                // Without rules, every contact method that can deliver is used as soon as the user is paged.
+                return methods.stream().filter(m -> m.type().deliverable())
+                        .map(m -> new TocsinConfig.NotificationRule(m.id(), Duration.ZERO)).toList();
+            }
+            List<TocsinConfig.NotificationRule> out = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                RawConfig.RawNotificationRule r = raw.get(i);
+                String path = userPath + ".notification_rules[" + i + "]";
+                if (r == null) {
+                    problem(path, "expected a rule with 'contact_method' and 'after'");
+                    continue;
+                }
+                var method = methods.stream().filter(m -> m.id().equals(r.contactMethod())).findFirst();
+                if (method.isEmpty()) {
+                    problem(path + ".contact_method", "unknown contact method " + quoted(r.contactMethod()) + ", expected one of "
+                            + methods.stream().map(TocsinConfig.ContactMethod::id).toList());
+                    continue;
+                }
+                if (!method.get().type().deliverable()) {
+                    problem(path + ".contact_method", "'" + method.get().id() + "' is a " + method.get().type().wire()
+                            + " number, and Tocsin has no " + method.get().type().wire()
+                            + " provider yet: use e-mail, Slack, Discord or a webhook");
+                    continue;
+                }
+                Duration after = r.after() == null ? Duration.ZERO : delay(path + ".after", r.after());
+                out.add(new TocsinConfig.NotificationRule(method.get().id(), after));
+            }
+            return List.copyOf(out);
+        }
+
+        /** A duration that may be zero ("at once"). */
+        private Duration delay(String path, String text) {
+            try {
+                Duration d = Durations.parse(text);
+                if (d.isNegative()) {
+                    problem(path, "expected zero or a positive duration, got '" + text + "'");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                problem(path, "expected " + e.getMessage());
+                return Duration.ZERO;
+            }
+        }
+
+        private List<TocsinConfig.EscalationPolicy> policies(List<RawConfig.RawPolicy> raw, Map<String, TocsinConfig.User> users,
+                                                             Set<String> scheduleIds, SeverityScale scale) {
+            List<TocsinConfig.EscalationPolicy> out = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; raw != null && i < raw.size(); i++) {
+                RawConfig.RawPolicy p = raw.get(i);
+                String path = "escalation_policies[" + i + "]";
+                if (p == null || !id(path + ".id", p.id())) {
+                    continue;
+                }
+                if (!seen.add(p.id())) {
+                    problem(path + ".id", "duplicate escalation policy '" + p.id() + "'");
+                }
+                int repeat = p.repeat() == null ? 0 : p.repeat();
+                if (repeat < 0 || repeat > 10) {
+                    problem(path + ".repeat", "expected 0 to 10 (how many more times to run the policy), got " + repeat);
+                }
+                List<RawConfig.RawLevel> rawLevels = p.levels() == null ? List.of() : p.levels();
+                if (rawLevels.isEmpty()) {
+                    problem(path + ".levels", "required: at least one level with targets");
+                }
+                List<TocsinConfig.EscalationLevel> levels = new ArrayList<>();
+                for (int j = 0; j < rawLevels.size(); j++) {
+                    levels.add(level(path + ".levels[" + j + "]", rawLevels.get(j), j == rawLevels.size() - 1, repeat > 0,
+                            users.keySet(), scheduleIds));
+                }
+                Map<String, TocsinConfig.SeverityStart> starts = new LinkedHashMap<>();
+                if (p.severities() != null) {
+                    p.severities().forEach((severity, start) -> {
+                        String startPath = path + ".severities." + severity;
+                        if (!scale.contains(severity)) {
+                            problem(startPath, "unknown severity '" + severity + "', expected one of " + scale.ids());
+                            return;
+                        }
+                        int from = start == null || start.startLevel() == null ? 1 : start.startLevel();
+                        int through = start == null || start.throughLevel() == null ? from : start.throughLevel();
+                        if (from < 1 || from > levels.size()) {
+                            problem(startPath + ".start_level", "expected a level from 1 to " + levels.size() + ", got " + from);
+                        } else if (through < from || through > levels.size()) {
+                            problem(startPath + ".through_level", "expected a level from " + from + " to " + levels.size()
+                                    + ", got " + through);
+                        } else {
+                            starts.put(severity, new TocsinConfig.SeverityStart(from, through));
+                        }
+                    });
+                }
+                out.add(new TocsinConfig.EscalationPolicy(p.id(), p.name() == null ? p.id() : p.name(), repeat,
+                        List.copyOf(levels), Map.copyOf(starts)));
+            }
+            return List.copyOf(out);
+        }
+
+        private TocsinConfig.EscalationLevel level(String path, RawConfig.RawLevel raw, boolean last, boolean repeats,
+                                                   Set<String> userIds, Set<String> scheduleIds) {
+            if (raw == null) {
+                problem(path, "expected a level with 'targets' and 'delay'");
+                return new TocsinConfig.EscalationLevel(null, List.of(), null);
+            }
+            List<TocsinConfig.EscalationTarget> targets = new ArrayList<>();
+            List<RawConfig.RawTarget> rawTargets = raw.targets() == null ? List.of() : raw.targets();
+            if (rawTargets.isEmpty()) {
+                problem(path + ".targets", "required: at least one {user: …} or {schedule: …}");
+            }
+            for (int k = 0; k < rawTargets.size(); k++) {
+                RawConfig.RawTarget t = rawTargets.get(k);
+                String targetPath = path + ".targets[" + k + "]";
+                if (t == null || (t.user() == null) == (t.schedule() == null)) {
+                    problem(targetPath, "expected exactly one of 'user' or 'schedule'");
+                } else if (t.user() != null && !userIds.contains(t.user())) {
+                    problem(targetPath + ".user", "unknown user " + quoted(t.user()));
+                } else if (t.schedule() != null && !scheduleIds.contains(t.schedule())) {
+                    problem(targetPath + ".schedule", "unknown schedule " + quoted(t.schedule()));
+                } else {
+                    targets.add(new TocsinConfig.EscalationTarget(t.user(), t.schedule()));
+                }
+            }
+            Duration delay = null;
+            if (raw.delay() != null) {
+                delay = duration(path + ".delay", raw.delay(), true);
+            } else if (!last) {
+                problem(path + ".delay", "required: how long to wait for an acknowledgement before the next level, such as 15m");
+            } else if (repeats) {
+                problem(path + ".delay", "required on the last level when the policy repeats: how long to wait before starting again");
+            }
+            return new TocsinConfig.EscalationLevel(raw.name(), List.copyOf(targets), delay);
         }
 
         private List<TocsinConfig.Team> teams(List<RawConfig.RawTeam> raw, Set<String> userIds) {
@@ -267,7 +475,7 @@ public final class ConfigLoader {
             return List.copyOf(out);
         }
 
-        private List<TocsinConfig.Service> services(List<RawConfig.RawService> raw, Set<String> teamIds) {
+        private List<TocsinConfig.Service> services(List<RawConfig.RawService> raw, Set<String> teamIds, Set<String> policyIds) {
             List<TocsinConfig.Service> out = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             Map<String, String> keyOwner = new HashMap<>();
@@ -282,6 +490,9 @@ public final class ConfigLoader {
                 }
                 if (s.team() != null && !teamIds.contains(s.team())) {
                     problem(path + ".team", "unknown team " + quoted(s.team()));
+                }
+                if (s.escalationPolicy() != null && !policyIds.contains(s.escalationPolicy())) {
+                    problem(path + ".escalation_policy", "unknown escalation policy " + quoted(s.escalationPolicy()));
                 }
                 List<String> keys = s.integrationKeys() == null ? List.of() : s.integrationKeys();
                 for (int j = 0; j < keys.size(); j++) {
@@ -314,7 +525,8 @@ public final class ConfigLoader {
                     heartbeats.add(new TocsinConfig.Heartbeat(h.name(), interval, grace, severity));
                 }
                 out.add(new TocsinConfig.Service(s.id(), s.name() == null ? s.id() : s.name(),
-                        s.description() == null ? "" : s.description(), s.team(), List.copyOf(keys), List.copyOf(heartbeats)));
+                        s.description() == null ? "" : s.description(), s.team(), List.copyOf(keys), List.copyOf(heartbeats),
+                        s.escalationPolicy()));
             }
             return List.copyOf(out);
         }

@@ -16,19 +16,39 @@ record RawConfig(
         List<RawApiKey> apiKeys,
         RawLimits limits,
         List<RawIntegration> integrations,
-        List<ScheduleSpec> schedules) {
+        List<ScheduleSpec> schedules,
+        List<RawPolicy> escalationPolicies) {
 
     record RawSeverity(String id, String name, String responseTarget, String description) {
     }
 
     record RawService(String id, String name, String description, String team,
-                      List<String> integrationKeys, List<RawHeartbeat> heartbeats) {
+                      List<String> integrationKeys, List<RawHeartbeat> heartbeats, String escalationPolicy) {
     }
 
     record RawHeartbeat(String name, String interval, String grace, String severity) {
     }
 
-    record RawUser(String id, String name, String email) {
+    record RawUser(String id, String name, String email, List<RawContactMethod> contactMethods,
+                   List<RawNotificationRule> notificationRules) {
+    }
+
+    record RawContactMethod(String id, String type, String address) {
+    }
+
+    record RawNotificationRule(String contactMethod, String after) {
+    }
+
+    record RawPolicy(String id, String name, Integer repeat, List<RawLevel> levels, Map<String, RawSeverityStart> severities) {
+    }
+
+    record RawLevel(String name, List<RawTarget> targets, String delay) {
+    }
+
+    record RawTarget(String user, String schedule) {
+    }
+
+    record RawSeverityStart(Integer startLevel, Integer throughLevel) {
     }
 
     record RawTeam(String id, String name, List<String> members) {

@@ -18,17 +18,74 @@ public record TocsinConfig(
         List<ApiKey> apiKeys,
         Limits limits,
         List<Integration> integrations,
-        List<ScheduleSpec> schedules) {
+        List<ScheduleSpec> schedules,
+        List<EscalationPolicy> escalationPolicies) {
 
+    /** {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody. */
     public record Service(String id, String name, String description, String team,
-                          List<String> integrationKeys, List<Heartbeat> heartbeats) {
+                          List<String> integrationKeys, List<Heartbeat> heartbeats, String escalationPolicy) {
     }
 
     /** A missed heartbeat raises an alert at {@code severity}, an event severity (critical … info). */
     public record Heartbeat(String name, Duration interval, Duration grace, String severity) {
     }
 
-    public record User(String id, String name, String email) {
+    /**
+     * A person who can be on call. Without declared contact methods, a user with an e-mail address is reached by
+     * e-mail; without notification rules, every contact method that can deliver is used at once.
+     */
+    public record User(String id, String name, String email, List<ContactMethod> contactMethods,
+                       List<NotificationRule> notificationRules) {
+
+        public Optional<ContactMethod> contactMethod(String id) {
+            return contactMethods.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+    }
+
+    /** How to reach a user: an e-mail address, a webhook URL, a Slack member id, or a phone number. */
+    public record ContactMethod(String id, ContactType type, String address) {
+    }
+
+    public enum ContactType {
+        EMAIL, SLACK, DISCORD, WEBHOOK, SMS, VOICE;
+
+        /** Phone numbers are kept for an SMS or voice provider; Tocsin has none yet. */
+        public boolean deliverable() {
+            return this != SMS && this != VOICE;
+        }
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** "After {@code after} without acknowledgement, notify me by {@code contactMethod}." */
+    public record NotificationRule(String contactMethod, Duration after) {
+    }
+
+    /**
+     * Who is paged, in order, until somebody acknowledges. After the last level the policy runs again from the start,
+     * {@code repeat} more times. {@code severityStarts} lets a severity begin further down or page several levels at
+     * once (levels are numbered from 1).
+     */
+    public record EscalationPolicy(String id, String name, int repeat, List<EscalationLevel> levels,
+                                   Map<String, SeverityStart> severityStarts) {
+
+        public SeverityStart startFor(String severity) {
+            return severityStarts.getOrDefault(severity, new SeverityStart(1, 1));
+        }
+    }
+
+    /** {@code delay}: how long to wait for an acknowledgement before the next level; null on a last level without repeat. */
+    public record EscalationLevel(String name, List<EscalationTarget> targets, Duration delay) {
+    }
+
+    /** Exactly one of {@code user} and {@code schedule} is set. */
+    public record EscalationTarget(String user, String schedule) {
+    }
+
+    /** The first step pages levels {@code startLevel} through {@code throughLevel} together. */
+    public record SeverityStart(int startLevel, int throughLevel) {
     }
 
     public record Team(String id, String name, List<String> members) {
@@ -68,5 +125,9 @@ public record TocsinConfig(
 
     public Optional<User> user(String id) {
         return users.stream().filter(u -> u.id().equals(id)).findFirst();
+    }
+
+    public Optional<EscalationPolicy> escalationPolicy(String id) {
+        return escalationPolicies.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 }

@@ -44,6 +44,12 @@ class IncidentRepository {
         return key.getKeyAs(Long.class);
     }
 
+    /** Marks the response target breached, once; false if it already was. */
+    boolean markResponseTargetBreached(long id, Instant at) {
+        return jdbc.sql("UPDATE incident SET response_target_breached_at = :at WHERE id = :id AND response_target_breached_at IS NULL")
+                .param("at", SqlTime.param(at)).param("id", id).update() == 1;
+    }
+
     Optional<Incident> find(long id) {
         return jdbc.sql("SELECT * FROM incident WHERE id = :id").param("id", id).query(IncidentRepository::map).optional();
     }

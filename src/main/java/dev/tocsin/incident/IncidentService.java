@@ -16,6 +16,7 @@ import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
 import dev.tocsin.timeline.TimelineEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -38,13 +39,16 @@ public class IncidentService {
     private final TocsinConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
 
-    IncidentService(IncidentRepository repository, Timeline timeline, TocsinConfig config, Clock clock, MeterRegistry meters) {
+    IncidentService(IncidentRepository repository, Timeline timeline, TocsinConfig config, Clock clock, MeterRegistry meters,
+                    ApplicationEventPublisher events) {
         this.repository = repository;
         this.timeline = timeline;
         this.config = config;
         this.clock = clock;
         this.meters = meters;
+        this.events = events;
     }
 
     @Transactional
@@ -89,6 +93,7 @@ public class IncidentService {
             }
         }
         meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "declared").increment();
+        events.publishEvent(new IncidentEvent.Opened(id, d.serviceId(), severity, d.title().strip(), now));
         return load(id);
     }
 
@@ -103,6 +108,7 @@ public class IncidentService {
                 "title", truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
                 "origin", "alert", "dedup_key", dedupKey)));
         meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
+        events.publishEvent(new IncidentEvent.Opened(id, serviceId, severity, truncate(title, 1024), now));
         return id;
     }
 
@@ -159,6 +165,8 @@ public class IncidentService {
             timeline.append(new NewEvent("incident.resolved", actor, id, alertId, incident.serviceId(),
                     Map.of("from", incident.status().wire(), "resolution", "all alerts resolved")));
             recordResolved(incident, now);
+            events.publishEvent(new IncidentEvent.StatusChanged(id, incident.serviceId(), incident.status(),
+                    IncidentStatus.RESOLVED, actor));
         }
     }
 
@@ -172,6 +180,8 @@ public class IncidentService {
             repository.updateSeverity(id, severity, clock.instant());
             timeline.append(new NewEvent("incident.severity_changed", actor, id, alertId, incident.serviceId(),
                     Map.of("from", incident.severity(), "to", severity)));
+            events.publishEvent(new IncidentEvent.SeverityChanged(id, incident.serviceId(), incident.severity(), severity,
+                    incident.openedAt()));
         }
     }
 
@@ -189,6 +199,8 @@ public class IncidentService {
         repository.updateSeverity(id, severity, clock.instant());
         timeline.append(new NewEvent("incident.severity_changed", actor, id, null, incident.serviceId(),
                 Map.of("from", incident.severity(), "to", severity)));
+        events.publishEvent(new IncidentEvent.SeverityChanged(id, incident.serviceId(), incident.severity(), severity,
+                incident.openedAt()));
         return load(id);
     }
 
@@ -312,6 +324,7 @@ public class IncidentService {
             meters.timer("tocsin.incidents.time_to_acknowledge", "severity", incident.severity())
                     .record(java.time.Duration.between(incident.openedAt(), now));
         }
+        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.status(), next, actor));
     }
 
     private Incident resolveLoaded(Incident incident, String resolution, Actor actor) {
@@ -324,6 +337,8 @@ public class IncidentService {
         }
         timeline.append(new NewEvent("incident.resolved", actor, incident.id(), null, incident.serviceId(), data));
         recordResolved(incident, now);
+        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.status(),
+                IncidentStatus.RESOLVED, actor));
         return load(incident.id());
     }
 

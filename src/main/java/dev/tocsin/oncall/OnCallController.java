@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,11 +23,24 @@ class OnCallController {
     record OnCall(String schedule, String user, Instant since, Instant until) {
     }
 
+    record LevelOnCall(int level, String name, List<String> users) {
+    }
+
+    record PolicyOnCall(String policy, String name, List<LevelOnCall> levels) {
+    }
+
+    record OnCallNow(Instant at, List<OnCall> schedules, List<PolicyOnCall> escalationPolicies) {
+    }
+
     private final Schedules schedules;
+    private final TocsinConfig config;
+    private final Escalations escalations;
     private final Clock clock;
 
-    OnCallController(Schedules schedules, Clock clock) {
+    OnCallController(Schedules schedules, TocsinConfig config, Escalations escalations, Clock clock) {
         this.schedules = schedules;
+        this.config = config;
+        this.escalations = escalations;
         this.clock = clock;
     }
 
@@ -50,10 +64,25 @@ class OnCallController {
         return ScheduleCalculator.shifts(schedule, start, end);
     }
 
-    /** Every schedule's on-call person at {@code at} (default now), with the shift they are in. */
+    /**
+     * Who is on call at {@code at} (default now): every schedule's person with the shift they are in, and whom each
+     * level of each escalation policy would page.
+     */
     @GetMapping("/api/v1/oncall")
-    List<OnCall> onCall(@RequestParam(required = false) Instant at) {
+    OnCallNow onCall(@RequestParam(required = false) Instant at) {
         Instant when = at != null ? at : clock.instant();
+        List<PolicyOnCall> policies = config.escalationPolicies().stream().map(p -> {
+            List<LevelOnCall> levels = new java.util.ArrayList<>();
+            for (int i = 0; i < p.levels().size(); i++) {
+                levels.add(new LevelOnCall(i + 1, p.levels().get(i).name(),
+                        List.copyOf(escalations.usersAt(p.levels().get(i), when))));
+            }
+            return new PolicyOnCall(p.id(), p.name(), levels);
+        }).toList();
+        return new OnCallNow(when, schedulesAt(when), policies);
+    }
+
+    private List<OnCall> schedulesAt(Instant when) {
         return schedules.all().stream().map(s -> {
             // One day either side finds the shift around the instant; longer shifts are clipped to that window.
             List<Shift> around = ScheduleCalculator.shifts(s, when.minus(Duration.ofDays(1)), when.plus(Duration.ofDays(1)));

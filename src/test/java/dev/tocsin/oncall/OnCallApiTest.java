@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OnCallApiTest extends ApiTest {
 
     private String onCallAt(String instant) {
-        JsonNode all = api.get("/api/v1/oncall?at=" + instant).json();
+        JsonNode all = api.get("/api/v1/oncall?at=" + instant).json().get("schedules");
         assertThat(all.get(0).get("schedule").asString()).isEqualTo("primary");
         return all.get(0).get("user").isNull() ? null : all.get(0).get("user").asString();
     }

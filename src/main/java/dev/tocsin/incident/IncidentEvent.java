@@ -1,0 +1,26 @@
+package dev.tocsin.incident;
+
+import java.time.Instant;
+
+import dev.tocsin.timeline.Actor;
+
+/**
+ * What happened to an incident, published synchronously inside the use case's transaction: a listener's writes
+ * (pages, timers, outbox rows) commit or roll back together with the change that caused them.
+ */
+public sealed interface IncidentEvent {
+
+    long incidentId();
+
+    record Opened(long incidentId, String serviceId, String severity, String title, Instant openedAt)
+            implements IncidentEvent {
+    }
+
+    record StatusChanged(long incidentId, String serviceId, IncidentStatus from, IncidentStatus to, Actor actor)
+            implements IncidentEvent {
+    }
+
+    record SeverityChanged(long incidentId, String serviceId, String from, String to, Instant openedAt)
+            implements IncidentEvent {
+    }
+}

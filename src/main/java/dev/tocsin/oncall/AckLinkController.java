@@ -1,0 +1,98 @@
+package dev.tocsin.oncall;
+
+import java.util.Optional;
+
+import dev.tocsin.auth.SignedTokens;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.timeline.Actor;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The "Acknowledge" link in a page: the signed token names the incident and the paged user, so the person can
+ * acknowledge from their phone without signing in. Opening the link only shows a button; the acknowledgement is the
+ * POST, because mail scanners and chat previews open every link they see.
+ */
+@RestController
+class AckLinkController {
+
+    private final SignedTokens tokens;
+    private final IncidentService incidents;
+
+    AckLinkController(SignedTokens tokens, IncidentService incidents) {
+        this.tokens = tokens;
+        this.incidents = incidents;
+    }
+
+    private record Link(long incidentId, String userId) {
+    }
+
+    @GetMapping(value = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> confirm(@PathVariable String token) {
+        Optional<Link> link = verify(token);
+        if (link.isEmpty()) {
+            return invalid();
+        }
+        Incident incident = incidents.get(link.get().incidentId());
+        String body = describe(incident) + (incident.status() == IncidentStatus.TRIGGERED
+                ? "<form method=\"post\"><button type=\"submit\" autofocus>Acknowledge</button></form>"
+                : "<p>Nothing to do: it is " + incident.status().wire() + ".</p>");
+        return page(HttpStatus.OK, "Acknowledge incident #" + incident.id(), body);
+    }
+
+    @PostMapping(value = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> acknowledge(@PathVariable String token) {
+        Optional<Link> link = verify(token);
+        if (link.isEmpty()) {
+            return invalid();
+        }
+        Incident incident = incidents.get(link.get().incidentId());
+        if (incident.status() != IncidentStatus.TRIGGERED) {
+            return page(HttpStatus.OK, "Incident #" + incident.id(), describe(incident)
+                    + "<p>Already " + incident.status().wire() + ": nothing changed.</p>");
+        }
+        Incident acknowledged = incidents.acknowledge(incident.id(), Actor.user(link.get().userId()));
+        return page(HttpStatus.OK, "Acknowledged incident #" + incident.id(), describe(acknowledged)
+                + "<p>Acknowledged. Escalation has stopped.</p>");
+    }
+
+    private Optional<Link> verify(String token) {
+        return tokens.verify(Paging.ACK_PURPOSE, token).flatMap(v -> {
+            int colon = v.subject().indexOf(':');
+            try {
+                return Optional.of(new Link(Long.parseLong(v.subject().substring(0, colon)), v.subject().substring(colon + 1)));
+            } catch (RuntimeException malformed) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String describe(Incident incident) {
+        return "<h1>#" + incident.id() + " " + HtmlUtils.htmlEscape(incident.title()) + "</h1><p>"
+                + HtmlUtils.htmlEscape(incident.severity()) + " · " + HtmlUtils.htmlEscape(incident.serviceId()) + " · "
+                + incident.status().wire() + "</p>";
+    }
+
+    private static ResponseEntity<String> invalid() {
+        return page(HttpStatus.GONE, "Link not valid", "<h1>This link is not valid</h1>"
+                + "<p>It has expired or was changed. Acknowledge the incident in Tocsin instead.</p>");
+    }
+
+    private static ResponseEntity<String> page(HttpStatus status, String title, String body) {
+        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + HtmlUtils.htmlEscape(title)
+                + "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}"
+                + "button{font-size:1.25rem;padding:.75rem 1.5rem}@media(prefers-color-scheme:dark){body{background:#111;color:#eee}}"
+                + "</style></head><body>" + body + "</body></html>";
+        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).contentType(MediaType.TEXT_HTML).body(html);
+    }
+}

@@ -1,0 +1,309 @@
+package dev.tocsin.oncall;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.engine.TimerHandler;
+import dev.tocsin.engine.Timers;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.incident.IncidentEvent;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs each incident through its service's escalation policy: page the first level when the incident opens, the next
+ * level whenever a level's delay passes without an acknowledgement, the whole policy again {@code repeat} times.
+ * Acknowledging stops it, resolving voids it, un-acknowledging or re-opening starts it over.
+ *
+ * <p>Every change happens in the transaction of its cause: the incident use case (through {@link IncidentEvent}s)
+ * or the timer that came due. Timers are named after the generation and step they were set for, and a timer that
+ * finds the escalation elsewhere does nothing: that is what makes "exactly one page per step" hold when a timer
+ * fires twice or two nodes race.
+ */
+@Component
+class Escalations implements TimerHandler {
+
+    static final String NAME = "escalate";
+    private static final Actor ACTOR = Actor.system("escalation");
+
+    private final EscalationRepository repository;
+    private final Paging paging;
+    private final Schedules schedules;
+    private final TocsinConfig config;
+    private final IncidentService incidents;
+    private final Timeline timeline;
+    private final Timers timers;
+    private final TransactionTemplate tx;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    Escalations(EscalationRepository repository, Paging paging, Schedules schedules, TocsinConfig config,
+                IncidentService incidents, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx,
+                MeterRegistry meters, Clock clock) {
+        this.repository = repository;
+        this.paging = paging;
+        this.schedules = schedules;
+        this.config = config;
+        this.incidents = incidents;
+        this.timeline = timeline;
+        this.timers = timers;
+        this.tx = tx;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @EventListener
+    void opened(IncidentEvent.Opened e) {
+        Optional<TocsinConfig.EscalationPolicy> policy = config.service(e.serviceId())
+                .map(TocsinConfig.Service::escalationPolicy).flatMap(config::escalationPolicy);
+        if (policy.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        repository.insert(e.incidentId(), policy.get().id(), now);
+        EscalationRepository.Escalation fresh = repository.find(e.incidentId()).orElseThrow();
+        firstStep(fresh, policy.get(), incidents.get(e.incidentId()), "incident opened", now);
+    }
+
+    @EventListener
+    void statusChanged(IncidentEvent.StatusChanged e) {
+        Optional<EscalationRepository.Escalation> found = repository.find(e.incidentId());
+        if (found.isEmpty()) {
+            return;
+        }
+        EscalationRepository.Escalation current = found.get();
+        Instant now = clock.instant();
+        if (e.to() == IncidentStatus.TRIGGERED) {
+            // Un-acknowledged or re-opened: the policy starts over in a new generation; older timers become void.
+            Optional<TocsinConfig.EscalationPolicy> policy = config.escalationPolicy(current.policyId());
+            if (policy.isEmpty()) {
+                return;
+            }
+            EscalationRepository.Escalation restarted = new EscalationRepository.Escalation(current.incidentId(),
+                    current.policyId(), EscalationState.ACTIVE, current.generation() + 1, 0, null, null, 0, null);
+            firstStep(restarted, policy.get(), incidents.get(e.incidentId()),
+                    e.from() == IncidentStatus.RESOLVED ? "incident re-opened" : "incident un-acknowledged", now);
+        } else if (current.state() == EscalationState.ACTIVE || e.to() == IncidentStatus.RESOLVED) {
+            boolean resolved = e.to() == IncidentStatus.RESOLVED;
+            if (current.state() == EscalationState.ACTIVE) {
+                cancelPending(current);
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("policy", current.policyId());
+                data.put("by", e.actor().value());
+                data.put("pending_level", current.nextLevel() == null ? null : current.nextLevel() + 1);
+                timeline.append(new NewEvent(resolved ? "escalation.cancelled" : "escalation.stopped", ACTOR,
+                        current.incidentId(), null, e.serviceId(), data));
+            }
+            repository.update(new EscalationRepository.Escalation(current.incidentId(), current.policyId(),
+                    resolved ? EscalationState.RESOLVED : EscalationState.ACKNOWLEDGED, current.generation(),
+                    current.step(), current.lastLevel(), null, current.loopsDone(), null), now);
+        }
+    }
+
+    /** Timer {@code <incident>:<generation>:<step>}: take that step if the escalation is still waiting for it. */
+    @Override
+    public void fire(String instance, Instant dueAt) {
+        String[] parts = instance.split(":");
+        long incidentId = Long.parseLong(parts[0]);
+        int generation = Integer.parseInt(parts[1]);
+        int step = Integer.parseInt(parts[2]);
+        tx.executeWithoutResult(status -> {
+            timeline.lock();
+            EscalationRepository.Escalation e = repository.find(incidentId).orElse(null);
+            if (e == null || e.state() != EscalationState.ACTIVE || e.generation() != generation || e.step() + 1 != step) {
+                return;
+            }
+            Optional<TocsinConfig.EscalationPolicy> policy = config.escalationPolicy(e.policyId());
+            if (policy.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            meters.timer("tocsin.escalation.lateness").record(Duration.between(dueAt, now).isNegative()
+                    ? Duration.ZERO : Duration.between(dueAt, now));
+            Incident incident = incidents.get(incidentId);
+            if (e.nextLevel() == null) {
+                repository.update(withState(e, EscalationState.EXHAUSTED, step), now);
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("policy", e.policyId());
+                data.put("levels", policy.get().levels().size());
+                data.put("repeats", e.loopsDone());
+                timeline.append(new NewEvent("escalation.exhausted", ACTOR, incidentId, null, incident.serviceId(), data));
+                meters.counter("tocsin.escalation.exhausted").increment();
+                return;
+            }
+            TocsinConfig.EscalationLevel waited = policy.get().levels().get(e.lastLevel());
+            String reason = "after " + Durations.format(waited.delay()) + " without acknowledgement"
+                    + (e.nextLevel() <= e.lastLevel() ? " (repeat " + e.loopsDone() + " of " + policy.get().repeat() + ")" : "");
+            takeSteps(e, policy.get(), incident, List.of(e.nextLevel()), reason, now);
+        });
+    }
+
+    private void firstStep(EscalationRepository.Escalation e, TocsinConfig.EscalationPolicy policy, Incident incident,
+                           String cause, Instant now) {
+        TocsinConfig.SeverityStart start = policy.startFor(incident.severity());
+        List<Integer> levels = new ArrayList<>();
+        for (int level = start.startLevel() - 1; level < start.throughLevel(); level++) {
+            levels.add(level);
+        }
+        takeSteps(e, policy, incident, levels, cause + " (" + incident.severity() + ")", now);
+    }
+
+    /**
+     * Pages {@code levels} as step {@code e.step() + 1}, then sets the timer for the step after. A step that reached
+     * nobody (an empty schedule) is followed at once by the next, rather than waiting out a delay for no one.
+     */
+    private void takeSteps(EscalationRepository.Escalation e, TocsinConfig.EscalationPolicy policy, Incident incident,
+                           List<Integer> levels, String reason, Instant now) {
+        EscalationRepository.Escalation current = e;
+        List<Integer> toPage = levels;
+        String why = reason;
+        int guard = policy.levels().size() * (policy.repeat() + 1) + 1;
+        while (true) {
+            int step = current.step() + 1;
+            int reached = 0;
+            for (int level : toPage) {
+                reached += pageLevel(current, step, policy, level, incident, why, now);
+            }
+            int last = toPage.get(toPage.size() - 1);
+            Next next = next(current, policy, incident, last);
+            TocsinConfig.EscalationLevel lastLevel = policy.levels().get(last);
+            boolean skipAhead = reached == 0 && next.level() != null && --guard > 0;
+            Instant nextAt = next.level() == null && lastLevel.delay() == null ? null
+                    : skipAhead ? now : now.plus(lastLevel.delay());
+            EscalationState state = nextAt == null ? EscalationState.EXHAUSTED : EscalationState.ACTIVE;
+            current = new EscalationRepository.Escalation(current.incidentId(), current.policyId(), state,
+                    current.generation(), step, last, next.level(), next.loopsDone(), nextAt);
+            if (!skipAhead) {
+                repository.update(current, now);
+                if (nextAt != null) {
+                    timers.set(NAME, timerInstance(current.incidentId(), current.generation(), step + 1), nextAt);
+                }
+                return;
+            }
+            toPage = List.of(next.level());
+            why = "nobody was reachable at level " + (last + 1);
+        }
+    }
+
+    private record Next(Integer level, int loopsDone) {
+    }
+
+    /** The level after {@code last}: the next one down, the start again on a repeat, or none. */
+    private static Next next(EscalationRepository.Escalation e, TocsinConfig.EscalationPolicy policy, Incident incident,
+                             int last) {
+        if (last + 1 < policy.levels().size()) {
+            return new Next(last + 1, e.loopsDone());
+        }
+        if (e.loopsDone() < policy.repeat()) {
+            return new Next(policy.startFor(incident.severity()).startLevel() - 1, e.loopsDone() + 1);
+        }
+        return new Next(null, e.loopsDone());
+    }
+
+    /** Pages every user the level's targets resolve to now; returns how many were paged. */
+    private int pageLevel(EscalationRepository.Escalation e, int step, TocsinConfig.EscalationPolicy policy, int level,
+                          Incident incident, String reason, Instant now) {
+        TocsinConfig.EscalationLevel spec = policy.levels().get(level);
+        Map<String, String> users = new LinkedHashMap<>();
+        List<String> nobody = new ArrayList<>();
+        for (TocsinConfig.EscalationTarget target : spec.targets()) {
+            if (target.user() != null) {
+                users.putIfAbsent(target.user(), "user");
+            } else {
+                Optional<String> onCall = schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, now));
+                onCall.ifPresentOrElse(u -> users.putIfAbsent(u, "schedule " + target.schedule()),
+                        () -> nobody.add(target.schedule()));
+            }
+        }
+        String levelName = describeLevel(level, spec, users.keySet());
+        List<Map<String, Object>> notified = new ArrayList<>();
+        for (Map.Entry<String, String> user : users.entrySet()) {
+            long pageId = repository.insertPage(e.incidentId(), e.generation(), step, level + 1, user.getKey(),
+                    user.getValue(), now);
+            notified.addAll(paging.notifyPaged(pageId, incident, user.getKey(), level + 1, levelName, reason, now));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("policy", policy.id());
+        data.put("level", level + 1);
+        data.put("level_name", spec.name());
+        data.put("users", List.copyOf(users.keySet()));
+        data.put("step", step);
+        data.put("generation", e.generation());
+        data.put("reason", (step == 1 ? reason + ": paging " : "escalated to ") + levelName
+                + (step == 1 ? "" : " " + reason));
+        data.put("notifications", notified);
+        if (!nobody.isEmpty()) {
+            data.put("nobody_on_call", nobody);
+        }
+        timeline.append(new NewEvent("incident.paged", ACTOR, e.incidentId(), null, incident.serviceId(), data));
+        meters.counter("tocsin.escalation.pages", "level", Integer.toString(level + 1)).increment(users.size());
+        return users.size();
+    }
+
+    /** "level 2: team lead (Ana)", or "level 1 (Bo)" for a level without a name. */
+    private String describeLevel(int level, TocsinConfig.EscalationLevel spec, Set<String> users) {
+        String names = users.isEmpty() ? "nobody on call"
+                : users.stream().map(u -> config.user(u).map(TocsinConfig.User::name).orElse(u)).collect(Collectors.joining(", "));
+        return "level " + (level + 1) + (spec.name() == null ? "" : ": " + spec.name()) + " (" + names + ")";
+    }
+
+    private void cancelPending(EscalationRepository.Escalation e) {
+        timers.cancel(NAME, timerInstance(e.incidentId(), e.generation(), e.step() + 1));
+        paging.cancelDelayed(e.incidentId(), e.generation());
+    }
+
+    private static EscalationRepository.Escalation withState(EscalationRepository.Escalation e, EscalationState state, int step) {
+        return new EscalationRepository.Escalation(e.incidentId(), e.policyId(), state, e.generation(), step,
+                e.lastLevel(), null, e.loopsDone(), null);
+    }
+
+    static String timerInstance(long incidentId, int generation, int step) {
+        return incidentId + ":" + generation + ":" + step;
+    }
+
+    /** Used by the API: the escalation of an incident, if its service has a policy. */
+    Optional<EscalationRepository.Escalation> find(long incidentId) {
+        return repository.find(incidentId);
+    }
+
+    List<EscalationRepository.Page> pages(long incidentId) {
+        return repository.pages(incidentId);
+    }
+
+    /** Everyone a level reaches at {@code at}: its users, and whoever is on call in its schedules. */
+    Set<String> usersAt(TocsinConfig.EscalationLevel level, Instant at) {
+        Set<String> users = new LinkedHashSet<>();
+        for (TocsinConfig.EscalationTarget target : level.targets()) {
+            if (target.user() != null) {
+                users.add(target.user());
+            } else {
+                schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, at)).ifPresent(users::add);
+            }
+        }
+        return users;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.tocsin.oncall;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.auth.SignedTokens;
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.engine.TimerHandler;
+import dev.tocsin.engine.Timers;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.notify.Outbox;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns a page of a user into messages by that user's notification rules: the rules due at once become outbox rows
+ * in the paging transaction, the later ones ("after 5 min by e-mail") become timers that enqueue their message only
+ * if the incident is still waiting for an acknowledgement in the same escalation generation.
+ */
+@Component
+class Paging implements TimerHandler {
+
+    static final String NAME = "notify";
+    static final String ACK_PURPOSE = "ack";
+
+    private final EscalationRepository escalations;
+    private final TocsinConfig config;
+    private final Outbox outbox;
+    private final SignedTokens tokens;
+    private final IncidentService incidents;
+    private final Timeline timeline;
+    private final Timers timers;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final String publicUrl;
+    private final Duration ackLinkTtl;
+
+    Paging(EscalationRepository escalations, TocsinConfig config, Outbox outbox, SignedTokens tokens,
+           IncidentService incidents, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx, Clock clock,
+           @Value("${tocsin.public-url}") String publicUrl, @Value("${tocsin.ack-link-ttl:24h}") Duration ackLinkTtl) {
+        this.escalations = escalations;
+        this.config = config;
+        this.outbox = outbox;
+        this.tokens = tokens;
+        this.incidents = incidents;
+        this.timeline = timeline;
+        this.timers = timers;
+        this.tx = tx;
+        this.clock = clock;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.ackLinkTtl = ackLinkTtl;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Enqueues the user's immediate notifications and sets timers for the delayed ones; returns a summary of each
+     * for the timeline ({@code contact_method}, {@code channel}, {@code after}).
+     */
+    List<Map<String, Object>> notifyPaged(long pageId, Incident incident, String userId, int level, String levelName,
+                                          String reason, Instant now) {
+        TocsinConfig.User user = config.user(userId).orElse(null);
+        List<Map<String, Object>> summary = new ArrayList<>();
+        if (user == null) {
+            return summary;
+        }
+        List<TocsinConfig.NotificationRule> rules = user.notificationRules();
+        for (int i = 0; i < rules.size(); i++) {
+            TocsinConfig.NotificationRule rule = rules.get(i);
+            TocsinConfig.ContactMethod method = user.contactMethod(rule.contactMethod()).orElseThrow();
+            if (rule.after().isZero()) {
+                enqueue(pageId, i, incident, user, method, level, levelName, reason, now);
+            } else {
+                timers.set(NAME, pageId + ":" + i, now.plus(rule.after()));
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("user", userId);
+            s.put("contact_method", method.id());
+            s.put("channel", method.type().wire());
+            s.put("after", Durations.format(rule.after()));
+            summary.add(s);
+        }
+        return summary;
+    }
+
+    /** Timer {@code <page>:<rule>}: a delayed notification rule came due. */
+    @Override
+    public void fire(String instance, Instant dueAt) {
+        int colon = instance.indexOf(':');
+        long pageId = Long.parseLong(instance.substring(0, colon));
+        int ruleIndex = Integer.parseInt(instance.substring(colon + 1));
+        tx.executeWithoutResult(status -> {
+            timeline.lock();
+            EscalationRepository.Page page = escalations.page(pageId).orElse(null);
+            if (page == null) {
+                return;
+            }
+            EscalationRepository.Escalation e = escalations.find(page.incidentId()).orElse(null);
+            // Acknowledged, resolved or restarted since the page: this reminder is no longer wanted.
+            if (e == null || e.state() != EscalationState.ACTIVE && e.state() != EscalationState.EXHAUSTED
+                    || e.generation() != page.generation()) {
+                return;
+            }
+            TocsinConfig.User user = config.user(page.userId()).orElse(null);
+            if (user == null || ruleIndex >= user.notificationRules().size()) {
+                return;
+            }
+            TocsinConfig.NotificationRule rule = user.notificationRules().get(ruleIndex);
+            TocsinConfig.ContactMethod method = user.contactMethod(rule.contactMethod()).orElse(null);
+            if (method == null) {
+                return;
+            }
+            Incident incident = incidents.get(page.incidentId());
+            String reason = "still unacknowledged " + Durations.format(rule.after()) + " after the page";
+            if (enqueue(pageId, ruleIndex, incident, user, method, page.level(), "level " + page.level(), reason,
+                    clock.instant())) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("user", user.id());
+                data.put("contact_method", method.id());
+                data.put("channel", method.type().wire());
+                data.put("after", Durations.format(rule.after()));
+                timeline.append(new NewEvent("incident.notified", Actor.system("notification-rules"), incident.id(), null,
+                        incident.serviceId(), data));
+            }
+        });
+    }
+
+    /** Voids the delayed notifications of an escalation generation (acknowledged, resolved). */
+    void cancelDelayed(long incidentId, int generation) {
+        for (EscalationRepository.Page page : escalations.pages(incidentId)) {
+            if (page.generation() != generation) {
+                continue;
+            }
+            config.user(page.userId()).ifPresent(user -> {
+                for (int i = 0; i < user.notificationRules().size(); i++) {
+                    if (!user.notificationRules().get(i).after().isZero()) {
+                        timers.cancel(NAME, page.id() + ":" + i);
+                    }
+                }
+            });
+        }
+    }
+
+    private boolean enqueue(long pageId, int ruleIndex, Incident incident, TocsinConfig.User user,
+                            TocsinConfig.ContactMethod method, int level, String levelName, String reason, Instant now) {
+        String service = config.service(incident.serviceId()).map(TocsinConfig.Service::name).orElse(incident.serviceId());
+        String token = tokens.sign(ACK_PURPOSE, incident.id() + ":" + user.id(), now.plus(ackLinkTtl));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("incident_id", incident.id());
+        body.put("title", incident.title());
+        body.put("severity", incident.severity());
+        body.put("status", incident.status().wire());
+        body.put("service", incident.serviceId());
+        body.put("service_name", service);
+        body.put("opened_at", incident.openedAt().toString());
+        body.put("user", user.id());
+        body.put("user_name", user.name());
+        body.put("level", level);
+        body.put("level_name", levelName);
+        body.put("reason", reason);
+        body.put("incident_url", publicUrl + "/incidents/" + incident.id());
+        body.put("acknowledge_url", publicUrl + "/ack/" + token);
+        return outbox.enqueue(new Outbox.NewMessage("page:" + pageId + ":rule:" + ruleIndex, incident.id(), user.id(),
+                method.type().wire(), method.address(), "page",
+                truncate("[" + incident.severity() + "] " + service + ": " + incident.title(), 1024), body));
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,302 @@
+package dev.tocsin.oncall;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import dev.tocsin.engine.Timers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The escalation policy of service "payments" (test-tocsin.yml): level 1 the "primary" schedule (Bo on Sunday
+ * 2026-03-01), after 15 min level 2 Ana, after 15 more level 3 Carla, after 30 more the whole policy once again.
+ * Time moves by the test clock; the durable timers fire on the scheduler's own threads.
+ */
+class EscalationApiTest extends ApiTest {
+
+    private static final String PAYMENTS_KEY = "test-payments-key-000001";
+    private static final Instant SUNDAY_MORNING = Instant.parse("2026-03-01T10:00:00Z");
+
+    @Autowired
+    Timers timers;
+
+    @BeforeEach
+    void sundayMorning() {
+        clock.set(SUNDAY_MORNING);
+    }
+
+    private long open(String severity) {
+        String dedup = unique("pay");
+        assertThat(enqueue(trigger(PAYMENTS_KEY, dedup, "Card payments failing", severity)).status()).isEqualTo(202);
+        return alerts(dedup).get(0).get("incident_id").asLong();
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+        timers.checkNow();
+    }
+
+    private JsonNode pages(long incident) {
+        return api.get("/api/v1/incidents/" + incident + "/escalation").json().get("pages");
+    }
+
+    private List<String> pagedUsers(long incident) {
+        List<String> users = new ArrayList<>();
+        pages(incident).forEach(p -> users.add(p.get("level").asInt() + ":" + p.get("user").asString()));
+        return users;
+    }
+
+    private JsonNode outbox(long incident) {
+        return api.get("/api/v1/outbox?incident=" + incident).json();
+    }
+
+    private List<String> outboxChannels(long incident) {
+        List<String> out = new ArrayList<>();
+        outbox(incident).forEach(m -> out.add(m.get("user_id").asString() + ":" + m.get("channel").asString()));
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private List<JsonNode> timeline(long incident, String kind) {
+        List<JsonNode> events = new ArrayList<>();
+        api.get("/api/v1/incidents/" + incident + "/timeline").json().forEach(e -> {
+            if (e.get("kind").asString().equals(kind)) {
+                events.add(e);
+            }
+        });
+        return events;
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Gives a timer that should not fire every chance to: two scheduler polls after the clock moved. */
+    private void settle() {
+        timers.checkNow();
+        try {
+            Thread.sleep(1200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void levelOneIsPagedAtOnceThenEachLevelAfterItsDelayUntilAcknowledged() {
+        long id = open("error");
+        assertThat(pagedUsers(id)).containsExactly("1:bo");
+        assertThat(outboxChannels(id)).containsExactly("bo:email");
+        JsonNode first = timeline(id, "incident.paged").get(0).get("data");
+        assertThat(first.get("reason").asString())
+                .isEqualTo("incident opened (P1): paging level 1: on-call engineer (Bo)");
+
+        advance(Duration.ofMinutes(14));
+        settle();
+        assertThat(pagedUsers(id)).as("nothing before the delay is over").containsExactly("1:bo");
+
+        advance(Duration.ofMinutes(1));
+        await("level 2", () -> pages(id).size() == 2);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana");
+        assertThat(timeline(id, "incident.paged").get(1).get("data").get("reason").asString())
+                .isEqualTo("escalated to level 2: team lead (Ana) after 15m without acknowledgement");
+        // Ana's rules: Slack at once, e-mail after 5 minutes; her SMS number is stored but never used.
+        assertThat(outboxChannels(id)).containsExactly("bo:email", "ana:slack");
+        advance(Duration.ofMinutes(5));
+        await("Ana's e-mail", () -> outbox(id).size() == 3);
+        assertThat(outboxChannels(id)).containsExactly("bo:email", "ana:slack", "ana:email");
+        assertThat(timeline(id, "incident.notified")).hasSize(1);
+
+        assertThat(api.post("/api/v1/incidents/" + id + "/acknowledge", null).status()).isEqualTo(200);
+        JsonNode escalation = api.get("/api/v1/incidents/" + id + "/escalation").json();
+        assertThat(escalation.get("state").asString()).isEqualTo("acknowledged");
+        assertThat(timeline(id, "escalation.stopped")).hasSize(1);
+
+        advance(Duration.ofHours(2));
+        settle();
+        assertThat(pagedUsers(id)).as("acknowledging stops escalation").containsExactly("1:bo", "2:ana");
+        assertThat(outbox(id)).hasSize(3);
+    }
+
+    @Test
+    void aPageCarriesEverythingAMessageNeedsAndOneKeyPerMessage() {
+        long id = open("error");
+        JsonNode message = outbox(id).get(0);
+        assertThat(message.get("destination").asString()).isEqualTo("bo@example.com");
+        assertThat(message.get("purpose").asString()).isEqualTo("page");
+        assertThat(message.get("status").asString()).isEqualTo("pending");
+        assertThat(message.get("subject").asString()).isEqualTo("[P1] Payments: Card payments failing");
+        assertThat(message.get("idempotency_key").asString()).matches("page:\\d+:rule:0");
+        JsonNode body = Http.parse(message.get("body").asString());
+        assertThat(body.get("incident_id").asLong()).isEqualTo(id);
+        assertThat(body.get("level").asInt()).isEqualTo(1);
+        assertThat(body.get("acknowledge_url").asString()).matches("http://localhost:\\d+/ack/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    void resolvingCancelsEverythingPending() {
+        long id = open("error");
+        assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
+        assertThat(timeline(id, "escalation.cancelled")).hasSize(1);
+        assertThat(timers.dueAt(Escalations.NAME, Escalations.timerInstance(id, 1, 2))).isEmpty();
+        advance(Duration.ofHours(3));
+        settle();
+        assertThat(pagedUsers(id)).containsExactly("1:bo");
+        assertThat(api.get("/api/v1/incidents/" + id + "/escalation").json().get("state").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void unacknowledgingStartsThePolicyOverAndReopeningToo() {
+        long id = open("error");
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        advance(Duration.ofMinutes(20));
+        assertThat(api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\"}").status()).isEqualTo(200);
+        JsonNode escalation = api.get("/api/v1/incidents/" + id + "/escalation").json();
+        assertThat(escalation.get("generation").asInt()).isEqualTo(2);
+        assertThat(escalation.get("state").asString()).isEqualTo("active");
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "1:bo");
+        assertThat(timeline(id, "incident.paged").get(1).get("data").get("reason").asString())
+                .startsWith("incident un-acknowledged (P1)");
+
+        advance(Duration.ofMinutes(15));
+        await("level 2 of the new generation", () -> pages(id).size() == 3);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "1:bo", "2:ana");
+
+        api.post("/api/v1/incidents/" + id + "/resolve", "{}");
+        api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\"}");
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "1:bo", "2:ana", "1:bo");
+        assertThat(timeline(id, "incident.paged").get(3).get("data").get("reason").asString())
+                .startsWith("incident re-opened (P1)");
+    }
+
+    @Test
+    void p0PagesEveryLevelAtOnceAndP3StartsAtTheTeamLead() {
+        long p0 = open("critical");
+        assertThat(pagedUsers(p0)).containsExactly("1:bo", "2:ana", "3:carla");
+        assertThat(outboxChannels(p0)).containsExactly("bo:email", "ana:slack", "carla:webhook");
+
+        long p3 = open("info");
+        assertThat(pagedUsers(p3)).containsExactly("2:ana");
+    }
+
+    @Test
+    void afterTheLastLevelThePolicyRepeatsOnceThenIsExhausted() {
+        long id = open("error");
+        advance(Duration.ofMinutes(15));
+        await("level 2", () -> pages(id).size() == 2);
+        advance(Duration.ofMinutes(15));
+        await("level 3", () -> pages(id).size() == 3);
+        advance(Duration.ofMinutes(30));
+        await("the repeat", () -> pages(id).size() == 4);
+        assertThat(timeline(id, "incident.paged").get(3).get("data").get("reason").asString())
+                .isEqualTo("escalated to level 1: on-call engineer (Bo) after 30m without acknowledgement (repeat 1 of 1)");
+        advance(Duration.ofMinutes(15));
+        await("level 2 again", () -> pages(id).size() == 5);
+        advance(Duration.ofMinutes(15));
+        await("level 3 again", () -> pages(id).size() == 6);
+        advance(Duration.ofMinutes(30));
+        await("exhaustion", () -> !timeline(id, "escalation.exhausted").isEmpty());
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla", "1:bo", "2:ana", "3:carla");
+        assertThat(api.get("/api/v1/incidents/" + id + "/escalation").json().get("state").asString()).isEqualTo("exhausted");
+    }
+
+    @Test
+    void theAcknowledgeLinkAcknowledgesAsThePagedUserWithoutAnApiKey() {
+        long id = open("error");
+        String url = Http.parse(outbox(id).get(0).get("body").asString()).get("acknowledge_url").asString();
+        String path = url.substring(url.indexOf("/ack/"));
+
+        Http.Response confirm = anonymous.get(path);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.body()).contains("<form method=\"post\">").contains("Card payments failing");
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString())
+                .as("opening the link (as a mail scanner would) changes nothing").isEqualTo("triggered");
+
+        Http.Response acknowledged = anonymous.post(path, null);
+        assertThat(acknowledged.status()).isEqualTo(200);
+        assertThat(acknowledged.body()).contains("Acknowledged");
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(timeline(id, "incident.acknowledged").get(0).get("actor").asString()).isEqualTo("user:bo");
+        assertThat(anonymous.post(path, null).body()).contains("Already acknowledged");
+
+        String tampered = path.substring(0, path.length() - 2) + (path.endsWith("A") ? "BB" : "AA");
+        assertThat(anonymous.post(tampered, null).status()).isEqualTo(410);
+        assertThat(anonymous.get("/ack/not-a-token").status()).isEqualTo(410);
+    }
+
+    @Test
+    void anAcknowledgeLinkExpires() {
+        long id = open("error");
+        String url = Http.parse(outbox(id).get(0).get("body").asString()).get("acknowledge_url").asString();
+        clock.advance(Duration.ofHours(24));
+        assertThat(anonymous.post(url.substring(url.indexOf("/ack/")), null).status()).isEqualTo(410);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("triggered");
+    }
+
+    @Test
+    void anIncidentNotAcknowledgedWithinItsResponseTargetIsMarkedAsBreached() {
+        long late = open("error");
+        long onTime = open("error");
+        api.post("/api/v1/incidents/" + onTime + "/acknowledge", null);
+        advance(Duration.ofMinutes(15));
+        await("the breach", () -> !timeline(late, "incident.response_target_breached").isEmpty());
+        JsonNode breach = timeline(late, "incident.response_target_breached").get(0).get("data");
+        assertThat(breach.get("response_target").asString()).isEqualTo("PT15M");
+        assertThat(timeline(onTime, "incident.response_target_breached")).isEmpty();
+        String metrics = api.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("tocsin_incidents_response_target_breaches_total\\{[^}]*severity=\"P1\"} [1-9]");
+    }
+
+    @Test
+    void whoIsOnCallAtEachLevelOfEachPolicy() {
+        JsonNode onCall = api.get("/api/v1/oncall?at=2026-03-03T12:00:00Z").json();
+        JsonNode payments = onCall.get("escalation_policies").get(0);
+        assertThat(payments.get("policy").asString()).isEqualTo("payments");
+        assertThat(payments.get("levels").get(0).get("users").toString()).isEqualTo("[\"bo\"]");
+        assertThat(payments.get("levels").get(1).get("users").toString()).isEqualTo("[\"ana\"]");
+
+        JsonNode policy = api.get("/api/v1/escalation-policies/payments").json();
+        assertThat(policy.get("levels").get(0).get("delay").asString()).isEqualTo("15m");
+        assertThat(policy.get("severities").get("P0").get("through_level").asInt()).isEqualTo(3);
+        assertThat(policy.get("services").toString()).isEqualTo("[\"payments\"]");
+        assertThat(api.get("/api/v1/escalation-policies/nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aServiceWithoutAPolicyPagesNobody() {
+        String dedup = unique("quiet");
+        enqueue(trigger(CHECKOUT_KEY, dedup, "disk filling", "error"));
+        long id = alerts(dedup).get(0).get("incident_id").asLong();
+        JsonNode escalation = api.get("/api/v1/incidents/" + id + "/escalation").json();
+        assertThat(escalation.get("state").asString()).isEqualTo("none");
+        assertThat(outbox(id)).isEmpty();
+    }
+
+    @Test
+    void webhookAddressesAreMaskedInTheUserList() {
+        JsonNode ana = api.get("/api/v1/users/ana").json();
+        assertThat(ana.get("contact_methods").get(0).get("address").asString()).isEqualTo("http://127.0.0.1:9/…");
+        assertThat(ana.get("notification_rules").get(1).get("after").asString()).isEqualTo("5m");
+        JsonNode bo = api.get("/api/v1/users/bo").json();
+        assertThat(bo.get("contact_methods").get(0).get("type").asString()).isEqualTo("email");
+    }
+}
