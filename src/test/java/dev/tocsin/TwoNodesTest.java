@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.tocsin.engine.Engine;
+import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,5 +101,40 @@ class TwoNodesTest {
         JsonNode alerts = http(nodeB, Http.ADMIN_KEY).get("/api/v1/alerts?dedup_key=heartbeat:nightly-backup").json();
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).get("event_count").asInt()).isEqualTo(1);
+    }
+
+    /** Both nodes poll the same timer table: every escalation step pages its level once, not once per node. */
+    @Test
+    void everyEscalationStepPagesExactlyOnce() throws Exception {
+        int incidents = 30;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < incidents; i++) {
+            ConfigurableApplicationContext node = i % 2 == 0 ? nodeA : nodeB;
+            String dedup = "escalate-" + i;
+            assertThat(http(node, null).post("/v2/enqueue", """
+                    {"routing_key":"test-payments-key-000001","event_action":"trigger","dedup_key":"%s",
+                     "payload":{"summary":"card payments failing","source":"lb","severity":"error"}}""".formatted(dedup))
+                    .status()).isEqualTo(202);
+            ids.add(http(nodeA, Http.ADMIN_KEY).get("/api/v1/alerts?dedup_key=" + dedup).json().get(0).get("incident_id").asLong());
+        }
+        CLOCK.advance(Duration.ofMinutes(15));
+        nodeA.getBean(Timers.class).checkNow();
+        nodeB.getBean(Timers.class).checkNow();
+
+        Http api = http(nodeB, Http.ADMIN_KEY);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (ids.stream().anyMatch(id -> api.get("/api/v1/incidents/" + id + "/escalation").json().get("pages").size() < 2)) {
+            assertThat(Instant.now()).as("every incident reaches level 2").isBefore(deadline);
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500); // two more polls on each node: time for a duplicate to show
+        for (long id : ids) {
+            JsonNode pages = api.get("/api/v1/incidents/" + id + "/escalation").json().get("pages");
+            assertThat(pages).as("pages of incident " + id).hasSize(2);
+            assertThat(pages.get(1).get("level").asInt()).isEqualTo(2);
+            assertThat(api.get("/api/v1/outbox?incident=" + id).json()).as("messages of incident " + id).hasSize(2);
+        }
+        JsonNode verify = api.get("/api/v1/audit/verify").json();
+        assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
     }
 }

@@ -340,8 +340,8 @@ public final class ConfigLoader {
                     continue;
                 }
                 if (!method.get().type().deliverable()) {
-                    problem(path + ".contact_method", "'" + method.get().id() + "' is a " + method.get().type().wire()
-                            + " number, and Tocsin has no " + method.get().type().wire()
+                    problem(path + ".contact_method", "'" + method.get().id() + "' is a phone number for " + method.get().type().wire()
+                            + ", and Tocsin has no " + method.get().type().wire()
                             + " provider yet: use e-mail, Slack, Discord or a webhook");
                     continue;
                 }

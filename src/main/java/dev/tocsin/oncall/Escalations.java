@@ -107,10 +107,17 @@ class Escalations implements TimerHandler {
                     current.policyId(), EscalationState.ACTIVE, current.generation() + 1, 0, null, null, 0, null);
             firstStep(restarted, policy.get(), incidents.get(e.incidentId()),
                     e.from() == IncidentStatus.RESOLVED ? "incident re-opened" : "incident un-acknowledged", now);
-        } else if (current.state() == EscalationState.ACTIVE || e.to() == IncidentStatus.RESOLVED) {
+        } else {
             boolean resolved = e.to() == IncidentStatus.RESOLVED;
-            if (current.state() == EscalationState.ACTIVE) {
+            // Exhausted still counts as waiting: delayed notification rules of its pages are still running.
+            boolean waiting = current.state() == EscalationState.ACTIVE || current.state() == EscalationState.EXHAUSTED;
+            if (!waiting && !resolved) {
+                return;
+            }
+            if (waiting) {
                 cancelPending(current);
+            }
+            if (current.state() == EscalationState.ACTIVE) {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("policy", current.policyId());
                 data.put("by", e.actor().value());

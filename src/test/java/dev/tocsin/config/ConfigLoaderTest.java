@@ -204,4 +204,61 @@ class ConfigLoaderTest {
         assertThat(output.getAll()).contains("The configuration file " + file + " is invalid:",
                 "severities[0].response_target: expected a duration");
     }
+
+    @Test
+    void escalationPoliciesContactMethodsAndRulesAreCheckedFieldByField() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}, {id: P1, response_target: 15m}]
+                users:
+                  - id: ana
+                    contact_methods:
+                      - {id: phone, type: sms, address: "+4915112345678"}
+                      - {id: hook, type: webhook, address: "ftp://example.com"}
+                      - {id: pager, type: carrier-pigeon, address: roof}
+                    notification_rules:
+                      - {contact_method: phone, after: 0m}
+                      - {contact_method: nowhere, after: 5m}
+                schedules:
+                  - {id: primary, time_zone: UTC, layers: [{name: a, rotation: {kind: daily, users: [ana], start: "2026-01-01T09:00"}}]}
+                escalation_policies:
+                  - id: main
+                    repeat: 11
+                    levels:
+                      - {targets: [{schedule: primary}]}
+                      - {targets: [{user: zed}, {schedule: missing}, {user: ana, schedule: primary}], delay: 10m}
+                    severities:
+                      P0: {start_level: 3}
+                      P9: {start_level: 1}
+                services:
+                  - {id: api, escalation_policy: main}
+                  - {id: web, escalation_policy: nope}
+                """);
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "users[0].contact_methods[1].address: expected an http or https URL, got 'ftp://example.com'",
+                "users[0].contact_methods[2].type: expected one of email, slack, discord, webhook, sms, voice, got 'carrier-pigeon'",
+                "users[0].notification_rules[0].contact_method: 'phone' is a phone number for sms, and Tocsin has no sms provider yet: "
+                        + "use e-mail, Slack, Discord or a webhook",
+                "users[0].notification_rules[1].contact_method: unknown contact method 'nowhere', expected one of [phone]",
+                "escalation_policies[0].repeat: expected 0 to 10 (how many more times to run the policy), got 11",
+                "escalation_policies[0].levels[0].delay: required: how long to wait for an acknowledgement before the next level, such as 15m",
+                "escalation_policies[0].levels[1].targets[0].user: unknown user 'zed'",
+                "escalation_policies[0].levels[1].targets[1].schedule: unknown schedule 'missing'",
+                "escalation_policies[0].levels[1].targets[2]: expected exactly one of 'user' or 'schedule'",
+                "escalation_policies[0].severities.P0.start_level: expected a level from 1 to 2, got 3",
+                "escalation_policies[0].severities.P9: unknown severity 'P9', expected one of [P0, P1]",
+                "services[1].escalation_policy: unknown escalation policy 'nope'");
+    }
+
+    @Test
+    void aUserWithAnEmailAndNoContactMethodsIsPagedByEmailAtOnce() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities: [{id: P0, response_target: 5m}]
+                users: [{id: bo, email: bo@example.com}]
+                services: [{id: api}]
+                """).toString());
+        TocsinConfig.User bo = config.user("bo").orElseThrow();
+        assertThat(bo.contactMethods()).containsExactly(
+                new TocsinConfig.ContactMethod("email", TocsinConfig.ContactType.EMAIL, "bo@example.com"));
+        assertThat(bo.notificationRules()).containsExactly(new TocsinConfig.NotificationRule("email", Duration.ZERO));
+    }
 }

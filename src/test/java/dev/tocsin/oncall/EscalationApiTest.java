@@ -138,6 +138,17 @@ class EscalationApiTest extends ApiTest {
     }
 
     @Test
+    void acknowledgingCallsOffDelayedNotificationRules() {
+        long id = open("error");
+        advance(Duration.ofMinutes(15));
+        await("level 2", () -> pages(id).size() == 2);
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        advance(Duration.ofMinutes(10));
+        settle();
+        assertThat(outboxChannels(id)).as("Ana's e-mail after 5 min is no longer wanted").containsExactly("bo:email", "ana:slack");
+    }
+
+    @Test
     void aPageCarriesEverythingAMessageNeedsAndOneKeyPerMessage() {
         long id = open("error");
         JsonNode message = outbox(id).get(0);
