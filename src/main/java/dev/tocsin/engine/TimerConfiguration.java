@@ -63,7 +63,8 @@ class TimerConfiguration {
         return tasks;
     }
 
-    @Bean(destroyMethod = "")
+    /** Stopped for good when the context closes, after the lifecycle below has paused it. */
+    @Bean(destroyMethod = "stop")
     Scheduler timerScheduler(DataSource dataSource, Map<String, OneTimeTask<Void>> timerTasks, Clock clock,
                              @Value("${tocsin.timers.polling-interval:500ms}") Duration pollingInterval,
                              @Value("${tocsin.timers.threads:4}") int threads,
@@ -88,25 +89,35 @@ class TimerConfiguration {
         return new Timers(timerScheduler, timerTasks);
     }
 
-    /** Starts polling once the context (and with it Flyway) is ready; stops before the data source closes. */
+    /**
+     * Starts polling once the context (and with it Flyway) is ready. A stopped context (Spring pauses idle cached
+     * contexts, and a db-scheduler cannot start twice) only pauses polling; it resumes on the next start.
+     */
     @Bean
     SmartLifecycle timerLifecycle(Scheduler timerScheduler, @Value("${tocsin.timers.enabled:true}") boolean enabled) {
         return new SmartLifecycle() {
             private volatile boolean running;
+            private boolean started;
 
             @Override
-            public void start() {
-                if (enabled) {
+            public synchronized void start() {
+                if (!enabled) {
+                    return;
+                }
+                if (started) {
+                    timerScheduler.resume();
+                } else {
                     timerScheduler.start();
-                    running = true;
+                    started = true;
                     log.info("event=timers.started");
                 }
+                running = true;
             }
 
             @Override
-            public void stop() {
+            public synchronized void stop() {
                 if (running) {
-                    timerScheduler.stop();
+                    timerScheduler.pause();
                     running = false;
                 }
             }
