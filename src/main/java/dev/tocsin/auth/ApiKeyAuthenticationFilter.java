@@ -80,6 +80,14 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             }
             return header.trim();
         }
-        return request.getHeader("X-API-Key");
+        String apiKeyHeader = request.getHeader("X-API-Key");
+        if (apiKeyHeader != null) {
+            return apiKeyHeader;
+        }
+        // Calendar apps subscribe to a URL and cannot send headers: calendar feeds alone take the key as ?key=.
+        if ("GET".equals(request.getMethod()) && request.getRequestURI().endsWith(".ics")) {
+            return request.getParameter("key");
+        }
+        return null;
     }
 }
