@@ -80,3 +80,11 @@ CREATE TABLE outbox_message (
 );
 CREATE INDEX outbox_message_due ON outbox_message (status, next_attempt_at);
 CREATE INDEX outbox_message_incident ON outbox_message (incident_id, id);
+
+-- Schedules created through the API (those of the configuration file stay in the file): the definition as the
+-- same JSON document the API takes, validated before it is stored.
+CREATE TABLE schedule_definition (
+    id         VARCHAR(100) PRIMARY KEY,
+    spec       VARCHAR      NOT NULL,
+    updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+);

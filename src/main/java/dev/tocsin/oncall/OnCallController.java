@@ -1,14 +1,21 @@
 package dev.tocsin.oncall;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tocsin.auth.CurrentActor;
+import dev.tocsin.config.ScheduleSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,12 +40,14 @@ class OnCallController {
     }
 
     private final Schedules schedules;
+    private final ScheduleEditing editing;
     private final TocsinConfig config;
     private final Escalations escalations;
     private final Clock clock;
 
-    OnCallController(Schedules schedules, TocsinConfig config, Escalations escalations, Clock clock) {
+    OnCallController(Schedules schedules, ScheduleEditing editing, TocsinConfig config, Escalations escalations, Clock clock) {
         this.schedules = schedules;
+        this.editing = editing;
         this.config = config;
         this.escalations = escalations;
         this.clock = clock;
@@ -49,6 +58,22 @@ class OnCallController {
         Instant now = clock.instant();
         return schedules.all().stream().map(s -> new ScheduleView(s.id(), s.zone().getId(),
                 s.layers().stream().map(Layer::name).toList(), ScheduleCalculator.onCallAt(s, now).orElse(null))).toList();
+    }
+
+    /** Creates or replaces a schedule kept in the database (201 when created); the body is a schedule as in the config file. */
+    @PutMapping("/api/v1/schedules/{id}")
+    ResponseEntity<ScheduleView> save(@PathVariable String id, @RequestBody(required = false) ScheduleSpec body) {
+        boolean created = editing.save(id, body, CurrentActor.get());
+        Schedule s = schedules.find(id).orElseThrow();
+        ScheduleView view = new ScheduleView(s.id(), s.zone().getId(), s.layers().stream().map(Layer::name).toList(),
+                ScheduleCalculator.onCallAt(s, clock.instant()).orElse(null));
+        return created ? ResponseEntity.created(URI.create("/api/v1/schedules/" + id)).body(view) : ResponseEntity.ok(view);
+    }
+
+    @DeleteMapping("/api/v1/schedules/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        editing.delete(id, CurrentActor.get());
+        return ResponseEntity.noContent().build();
     }
 
     /** The shifts of a schedule within [from, to): by default the next two weeks. */

@@ -22,18 +22,26 @@ import dev.tocsin.config.ScheduleSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The schedules of the configuration, parsed and validated at start-up. An invalid schedule refuses start-up
- * like any other configuration error, naming the field ({@code schedules[0].layers[1].rotation.users}).
+ * The schedules: those of the configuration, parsed and validated at start-up (an invalid one refuses start-up
+ * like any other configuration error, naming the field: {@code schedules[0].layers[1].rotation.users}), and those
+ * created through the API, read from the database on each use so that every node sees the same.
  */
 @Component
 class Schedules {
 
     private final Map<String, Schedule> byId = new LinkedHashMap<>();
+    private final Set<String> users;
+    private final ScheduleRepository stored;
+    private final JsonMapper json;
 
-    Schedules(TocsinConfig config) {
+    Schedules(TocsinConfig config, ScheduleRepository stored, JsonMapper json) {
+        this.stored = stored;
+        this.json = json;
         Set<String> users = config.users().stream().map(TocsinConfig.User::id).collect(Collectors.toSet());
+        this.users = users;
         List<String> problems = new ArrayList<>();
         List<ScheduleSpec> specs = config.schedules();
         for (int i = 0; i < specs.size(); i++) {
@@ -56,11 +64,34 @@ class Schedules {
     }
 
     Optional<Schedule> find(String id) {
-        return Optional.ofNullable(byId.get(id));
+        Schedule declared = byId.get(id);
+        return declared != null ? Optional.of(declared) : stored.find(id).map(this::fromStored);
     }
 
     List<Schedule> all() {
-        return List.copyOf(byId.values());
+        List<Schedule> all = new ArrayList<>(byId.values());
+        stored.all().forEach(s -> all.add(fromStored(s)));
+        return all;
+    }
+
+    boolean declaredInConfig(String id) {
+        return byId.containsKey(id);
+    }
+
+    /** Parses and checks a definition sent to the API; throws {@link InvalidInputException} naming each bad field. */
+    Schedule validate(ScheduleSpec spec) {
+        Schedule schedule = parse(spec);
+        schedule.requireKnownUsers(users);
+        return schedule;
+    }
+
+    String toJson(ScheduleSpec spec) {
+        return json.writeValueAsString(spec);
+    }
+
+    private Schedule fromStored(ScheduleRepository.Stored row) {
+        // Stored definitions were validated when saved; users removed from the config since would show here.
+        return parse(json.readValue(row.spec(), ScheduleSpec.class));
     }
 
     private static Schedule parse(ScheduleSpec spec) {

@@ -84,7 +84,8 @@ class OnCallApiTest extends ApiTest {
                         restrictions: [{days: [someday], from: "09:00", to: "17:00"}]
                 """);
         var config = new ConfigLoader(name -> null).load(file.toString());
-        assertThatThrownBy(() -> new Schedules(config)).isInstanceOf(ConfigException.class)
+        // Validation happens in the constructor, before the stored schedules are ever read.
+        assertThatThrownBy(() -> new Schedules(config, null, null)).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p ->
                         assertThat(p).startsWith("schedules[0].layers[0].rotation.kind")))
                 .satisfies(e -> assertThat(e.getMessage()).contains(file.toString()));
