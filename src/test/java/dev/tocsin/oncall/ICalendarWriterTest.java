@@ -68,4 +68,12 @@ class ICalendarWriterTest {
         assertThat(feed).contains("\r\n ");
         assertThat(read(feed, "SUMMARY")).isEqualTo(summary);
     }
+
+    @Test
+    void foldingUsesTheWholeLineNotLess() {
+        String feed = feed("x".repeat(200), "y");
+        String first = feed.lines().filter(l -> l.startsWith("SUMMARY:")).findFirst().orElseThrow();
+        assertThat(first).hasSize(75);
+        assertThat(feed).contains("\r\n " + "x".repeat(74) + "\r\n");
+    }
 }
