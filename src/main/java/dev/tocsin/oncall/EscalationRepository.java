@@ -21,6 +21,11 @@ class EscalationRepository {
      */
     record Escalation(long incidentId, String policyId, EscalationState state, int generation, int step,
                       Integer lastLevel, Integer nextLevel, int loopsDone, Instant nextAt) {
+
+        /** An escalation about to take its first step, as {@link #insert} stores it for generation 1. */
+        static Escalation fresh(long incidentId, String policyId, int generation) {
+            return new Escalation(incidentId, policyId, EscalationState.ACTIVE, generation, 0, null, null, 0, null);
+        }
     }
 
     record Page(long id, long incidentId, int generation, int step, int level, String userId, String via, Instant pagedAt) {

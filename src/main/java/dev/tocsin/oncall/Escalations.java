@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,8 +84,8 @@ class Escalations implements TimerHandler {
         }
         Instant now = clock.instant();
         repository.insert(e.incidentId(), policy.get().id(), now);
-        EscalationRepository.Escalation fresh = repository.find(e.incidentId()).orElseThrow();
-        firstStep(fresh, policy.get(), incidents.get(e.incidentId()), "incident opened", now);
+        firstStep(EscalationRepository.Escalation.fresh(e.incidentId(), policy.get().id(), 1), policy.get(),
+                incidents.get(e.incidentId()), "incident opened", now);
     }
 
     @EventListener
@@ -103,8 +102,8 @@ class Escalations implements TimerHandler {
             if (policy.isEmpty()) {
                 return;
             }
-            EscalationRepository.Escalation restarted = new EscalationRepository.Escalation(current.incidentId(),
-                    current.policyId(), EscalationState.ACTIVE, current.generation() + 1, 0, null, null, 0, null);
+            EscalationRepository.Escalation restarted = EscalationRepository.Escalation.fresh(current.incidentId(),
+                    current.policyId(), current.generation() + 1);
             firstStep(restarted, policy.get(), incidents.get(e.incidentId()),
                     e.from() == IncidentStatus.RESOLVED ? "incident re-opened" : "incident un-acknowledged", now);
         } else {
@@ -235,17 +234,9 @@ class Escalations implements TimerHandler {
     private int pageLevel(EscalationRepository.Escalation e, int step, TocsinConfig.EscalationPolicy policy, int level,
                           Incident incident, String reason, Instant now) {
         TocsinConfig.EscalationLevel spec = policy.levels().get(level);
-        Map<String, String> users = new LinkedHashMap<>();
-        List<String> nobody = new ArrayList<>();
-        for (TocsinConfig.EscalationTarget target : spec.targets()) {
-            if (target.user() != null) {
-                users.putIfAbsent(target.user(), "user");
-            } else {
-                Optional<String> onCall = schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, now));
-                onCall.ifPresentOrElse(u -> users.putIfAbsent(u, "schedule " + target.schedule()),
-                        () -> nobody.add(target.schedule()));
-            }
-        }
+        Reach reach = reach(spec, now);
+        Map<String, String> users = reach.users();
+        List<String> nobody = reach.emptySchedules();
         String levelName = describeLevel(level, spec, users.keySet());
         List<Map<String, Object>> notified = new ArrayList<>();
         for (Map.Entry<String, String> user : users.entrySet()) {
@@ -303,14 +294,25 @@ class Escalations implements TimerHandler {
 
     /** Everyone a level reaches at {@code at}: its users, and whoever is on call in its schedules. */
     Set<String> usersAt(TocsinConfig.EscalationLevel level, Instant at) {
-        Set<String> users = new LinkedHashSet<>();
+        return reach(level, at).users().keySet();
+    }
+
+    /** Whom a level reaches: each user with how ("user", "schedule platform"), and its schedules with nobody on call. */
+    private record Reach(Map<String, String> users, List<String> emptySchedules) {
+    }
+
+    private Reach reach(TocsinConfig.EscalationLevel level, Instant at) {
+        Map<String, String> users = new LinkedHashMap<>();
+        List<String> empty = new ArrayList<>();
         for (TocsinConfig.EscalationTarget target : level.targets()) {
             if (target.user() != null) {
-                users.add(target.user());
+                users.putIfAbsent(target.user(), "user");
             } else {
-                schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, at)).ifPresent(users::add);
+                schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, at))
+                        .ifPresentOrElse(u -> users.putIfAbsent(u, "schedule " + target.schedule()),
+                                () -> empty.add(target.schedule()));
             }
         }
-        return users;
+        return new Reach(users, empty);
     }
 }

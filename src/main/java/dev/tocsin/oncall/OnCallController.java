@@ -56,17 +56,19 @@ class OnCallController {
     @GetMapping("/api/v1/schedules")
     List<ScheduleView> list() {
         Instant now = clock.instant();
-        return schedules.all().stream().map(s -> new ScheduleView(s.id(), s.zone().getId(),
-                s.layers().stream().map(Layer::name).toList(), ScheduleCalculator.onCallAt(s, now).orElse(null))).toList();
+        return schedules.all().stream().map(s -> view(s, now)).toList();
+    }
+
+    private static ScheduleView view(Schedule s, Instant now) {
+        return new ScheduleView(s.id(), s.zone().getId(), s.layers().stream().map(Layer::name).toList(),
+                ScheduleCalculator.onCallAt(s, now).orElse(null));
     }
 
     /** Creates or replaces a schedule kept in the database (201 when created); the body is a schedule as in the config file. */
     @PutMapping("/api/v1/schedules/{id}")
     ResponseEntity<ScheduleView> save(@PathVariable String id, @RequestBody(required = false) ScheduleSpec body) {
         boolean created = editing.save(id, body, CurrentActor.get());
-        Schedule s = schedules.find(id).orElseThrow();
-        ScheduleView view = new ScheduleView(s.id(), s.zone().getId(), s.layers().stream().map(Layer::name).toList(),
-                ScheduleCalculator.onCallAt(s, clock.instant()).orElse(null));
+        ScheduleView view = view(schedules.find(id).orElseThrow(), clock.instant());
         return created ? ResponseEntity.created(URI.create("/api/v1/schedules/" + id)).body(view) : ResponseEntity.ok(view);
     }
 

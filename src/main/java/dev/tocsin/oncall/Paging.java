@@ -88,12 +88,7 @@ class Paging implements TimerHandler {
             } else {
                 timers.set(NAME, pageId + ":" + i, now.plus(rule.after()));
             }
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("user", userId);
-            s.put("contact_method", method.id());
-            s.put("channel", method.type().wire());
-            s.put("after", Durations.format(rule.after()));
-            summary.add(s);
+            summary.add(describe(userId, method, rule));
         }
         return summary;
     }
@@ -129,15 +124,21 @@ class Paging implements TimerHandler {
             String reason = "still unacknowledged " + Durations.format(rule.after()) + " after the page";
             if (enqueue(pageId, ruleIndex, incident, user, method, page.level(), "level " + page.level(), reason,
                     clock.instant())) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("user", user.id());
-                data.put("contact_method", method.id());
-                data.put("channel", method.type().wire());
-                data.put("after", Durations.format(rule.after()));
                 timeline.append(new NewEvent("incident.notified", Actor.system("notification-rules"), incident.id(), null,
-                        incident.serviceId(), data));
+                        incident.serviceId(), describe(user.id(), method, rule)));
             }
         });
+    }
+
+    /** How a notification is recorded on the timeline. */
+    private static Map<String, Object> describe(String userId, TocsinConfig.ContactMethod method,
+                                                TocsinConfig.NotificationRule rule) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("user", userId);
+        data.put("contact_method", method.id());
+        data.put("channel", method.type().wire());
+        data.put("after", Durations.format(rule.after()));
+        return data;
     }
 
     /** Voids the delayed notifications of an escalation generation (acknowledged, resolved). */
