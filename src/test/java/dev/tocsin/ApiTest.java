@@ -26,9 +26,16 @@ import org.springframework.util.FileSystemUtils;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tocsin.config=classpath:test-tocsin.yml",
         "tocsin.admin-key=" + Http.ADMIN_KEY,
-        "tocsin.engine.enabled=false"})
+        "tocsin.engine.enabled=false",
+        // Tests deliver the outbox themselves (Delivery.drain), so that what reaches a sink is what they sent.
+        "tocsin.delivery.enabled=false",
+        "tocsin.delivery.timeout=1500ms"})
 @Import(ApiTest.Clocks.class)
 public abstract class ApiTest {
+
+    static {
+        TestReceivers.start();
+    }
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Clocks {

@@ -147,11 +147,13 @@ public final class ConfigLoader {
             List<TocsinConfig.ApiKey> apiKeys = apiKeys(raw.apiKeys(), userIds);
             TocsinConfig.Limits limits = limits(raw.limits());
             List<TocsinConfig.Integration> integrations = integrations(raw.integrations());
+            TocsinConfig.Notifications notifications = new NotificationsValidation(this::problem, this::resolve)
+                    .validate(raw, scale, serviceIds);
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
             return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations,
-                    schedules, policies);
+                    schedules, policies, notifications);
         }
 
         private void problem(String path, String expected) {
@@ -192,8 +194,10 @@ public final class ConfigLoader {
                     problem(path + ".id", "duplicate severity '" + s.id() + "'");
                 }
                 Duration target = duration(path + ".response_target", s.responseTarget(), true);
+                Duration updates = s.updateInterval() == null ? null
+                        : duration(path + ".update_interval", s.updateInterval(), true);
                 levels.add(new SeverityScale.Level(s.id(), s.name() == null ? s.id() : s.name(), i, target,
-                        s.description() == null ? "" : s.description()));
+                        s.description() == null ? "" : s.description(), updates));
             }
             Map<String, String> map = new LinkedHashMap<>();
             List<String> events = SeverityScale.EVENT_SEVERITIES;
@@ -283,7 +287,11 @@ public final class ConfigLoader {
                     problem(path + ".address", expected + (address == null ? "" : ", got '" + address + "'"));
                     continue;
                 }
-                out.add(new TocsinConfig.ContactMethod(c.id(), type, address));
+                if (c.secret() != null && type != TocsinConfig.ContactType.WEBHOOK) {
+                    problem(path + ".secret", "only webhook contact methods are signed; remove it for " + type.wire());
+                }
+                out.add(new TocsinConfig.ContactMethod(c.id(), type, address,
+                        c.secret() == null ? null : resolve(c.secret(), new ArrayList<>())));
             }
             return List.copyOf(out);
         }

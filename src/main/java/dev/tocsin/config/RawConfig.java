@@ -17,9 +17,14 @@ record RawConfig(
         RawLimits limits,
         List<RawIntegration> integrations,
         List<ScheduleSpec> schedules,
-        List<RawPolicy> escalationPolicies) {
+        List<RawPolicy> escalationPolicies,
+        List<RawChannel> channels,
+        RawSmtp smtp,
+        RawSlack slack,
+        List<RawRoute> notificationRoutes,
+        List<RawTemplate> templates) {
 
-    record RawSeverity(String id, String name, String responseTarget, String description) {
+    record RawSeverity(String id, String name, String responseTarget, String description, String updateInterval) {
     }
 
     record RawService(String id, String name, String description, String team,
@@ -33,7 +38,7 @@ record RawConfig(
                    List<RawNotificationRule> notificationRules) {
     }
 
-    record RawContactMethod(String id, String type, String address) {
+    record RawContactMethod(String id, String type, String address, String secret) {
     }
 
     record RawNotificationRule(String contactMethod, String after) {
@@ -72,5 +77,26 @@ record RawConfig(
     }
 
     record RawIntegration(String name, String type, Boolean required, Map<String, String> settings) {
+    }
+
+    record RawChannel(String id, String type, String url, List<String> to, String secret, Boolean required,
+                      RawRateLimit rateLimit) {
+    }
+
+    record RawRateLimit(Integer messages, String per) {
+    }
+
+    /** {@code port} is text so that it can be an environment reference like every other setting here. */
+    record RawSmtp(String host, String port, String username, String password, String from, String security) {
+    }
+
+    record RawSlack(String botToken, String apiUrl) {
+    }
+
+    record RawRoute(String name, List<String> services, List<String> severities, List<String> messages,
+                    List<String> channels) {
+    }
+
+    record RawTemplate(String kind, String severity, String subject, String text) {
     }
 }

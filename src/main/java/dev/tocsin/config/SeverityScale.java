@@ -14,7 +14,9 @@ public record SeverityScale(List<Level> levels, Map<String, String> eventSeverit
 
     public static final List<String> EVENT_SEVERITIES = List.of("critical", "error", "warning", "info");
 
-    public record Level(String id, String name, int rank, Duration responseTarget, String description) {
+    /** {@code updateInterval}: how often stakeholders expect an update while open (seed 003: P0 15 min), or null. */
+    public record Level(String id, String name, int rank, Duration responseTarget, String description,
+                        Duration updateInterval) {
     }
 
     public Optional<Level> level(String id) {

@@ -19,7 +19,8 @@ public record TocsinConfig(
         Limits limits,
         List<Integration> integrations,
         List<ScheduleSpec> schedules,
-        List<EscalationPolicy> escalationPolicies) {
+        List<EscalationPolicy> escalationPolicies,
+        Notifications notifications) {
 
     /** {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody. */
     public record Service(String id, String name, String description, String team,
@@ -42,8 +43,20 @@ public record TocsinConfig(
         }
     }
 
-    /** How to reach a user: an e-mail address, a webhook URL, a Slack member id, or a phone number. */
-    public record ContactMethod(String id, ContactType type, String address) {
+    /**
+     * How to reach a user: an e-mail address, a webhook URL, a Slack member id, or a phone number. {@code secret}
+     * (webhooks only, optional) signs what Tocsin sends. Addresses may be secrets (webhook URLs): never print them.
+     */
+    public record ContactMethod(String id, ContactType type, String address, String secret) {
+
+        public ContactMethod(String id, ContactType type, String address) {
+            this(id, type, address, null);
+        }
+
+        @Override
+        public String toString() {
+            return "ContactMethod[id=" + id + ", type=" + type.wire() + "]";
+        }
     }
 
     public enum ContactType {
@@ -117,6 +130,101 @@ public record TocsinConfig(
         public boolean degraded() {
             return !missingVariables.isEmpty();
         }
+    }
+
+    /** Where incident messages go besides the paged users: channels, how to reach them, what they hear, in what words. */
+    public record Notifications(List<Channel> channels, Smtp smtp, SlackApi slack, List<NotificationRoute> routes,
+                                List<Template> templates) {
+
+        public static final Notifications NONE = new Notifications(List.of(), null, null, List.of(), List.of());
+
+        public Optional<Channel> channel(String id) {
+            return channels.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+    }
+
+    /**
+     * A shared destination such as a team's Slack channel or a stakeholder mailing list. {@code url} (chat and
+     * webhook channels) and {@code secret} are secrets; {@code to} lists e-mail recipients. A channel whose settings
+     * name unset environment variables is degraded: it reports so in health and is not sent to.
+     */
+    public record Channel(String id, ChannelType type, String url, List<String> to, String secret, RateLimit rateLimit,
+                          boolean required, List<String> missingVariables) {
+
+        public boolean degraded() {
+            return !missingVariables.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Channel[id=" + id + ", type=" + type.wire() + "]";
+        }
+    }
+
+    public enum ChannelType {
+        SLACK, DISCORD, TEAMS, EMAIL, WEBHOOK;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** At most {@code messages} sends per {@code per} to one destination; more are batched or wait. */
+    public record RateLimit(int messages, Duration per) {
+
+        /**
+         * The provider's own limit, which holds without configuration: Discord 5 per 5 s per webhook (seed 001),
+         * Slack 1 per second, Teams 4 per second; none for e-mail and generic webhooks.
+         */
+        public static RateLimit defaultFor(String type) {
+            return switch (type) {
+                case "discord" -> new RateLimit(5, Duration.ofSeconds(5));
+                case "slack" -> new RateLimit(1, Duration.ofSeconds(1));
+                case "teams" -> new RateLimit(4, Duration.ofSeconds(1));
+                default -> null;
+            };
+        }
+    }
+
+    /** {@code security}: none, starttls or tls. */
+    public record Smtp(String host, int port, String username, String password, String from, String security,
+                       List<String> missingVariables) {
+
+        public boolean degraded() {
+            return !missingVariables.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Smtp[host=" + host + ", port=" + port + "]";
+        }
+    }
+
+    /** Slack's Web API, for contact methods that name a Slack member rather than a webhook. */
+    public record SlackApi(String botToken, String apiUrl, List<String> missingVariables) {
+
+        @Override
+        public String toString() {
+            return "SlackApi[apiUrl=" + apiUrl + "]";
+        }
+    }
+
+    /**
+     * Which channels hear which messages about which incidents. Empty {@code services} or {@code severities} match
+     * all; {@code messages} are message kinds (opened, update, resolved). Every matching route applies.
+     */
+    public record NotificationRoute(String name, java.util.Set<String> services, java.util.Set<String> severities,
+                                    java.util.Set<String> messages, List<String> channels) {
+
+        public boolean matches(String service, String severity, String message) {
+            return (services.isEmpty() || services.contains(service))
+                    && (severities.isEmpty() || severities.contains(severity))
+                    && messages.contains(message);
+        }
+    }
+
+    /** A message template as written in the file: Mustache text for one kind, optionally for one severity only. */
+    public record Template(String kind, String severity, String subject, String text) {
     }
 
     public Optional<Service> service(String id) {

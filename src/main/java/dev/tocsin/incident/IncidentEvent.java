@@ -23,4 +23,9 @@ public sealed interface IncidentEvent {
     record SeverityChanged(long incidentId, String serviceId, String from, String to, Instant openedAt)
             implements IncidentEvent {
     }
+
+    /** A stakeholder update was posted ({@code status}: the incident's status after it). */
+    record StatusUpdatePosted(long incidentId, String serviceId, String message, IncidentStatus status, Actor actor)
+            implements IncidentEvent {
+    }
 }

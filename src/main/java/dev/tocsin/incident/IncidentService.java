@@ -272,7 +272,8 @@ public class IncidentService {
                         + " and cannot move to " + status.wire());
             }
             if (status == IncidentStatus.RESOLVED) {
-                resolveLoaded(incident, null, actor);
+                // The update's words are the resolution: the resolution message carries them to stakeholders.
+                resolveLoaded(incident, message, actor);
             } else {
                 apply(incident, status, null, actor);
             }
@@ -282,6 +283,7 @@ public class IncidentService {
         IncidentStatus after = status == null ? incident.status() : status;
         timeline.append(new NewEvent("incident.status_update", actor, id, null, incident.serviceId(),
                 Map.of("message", message, "status", after.wire())));
+        events.publishEvent(new IncidentEvent.StatusUpdatePosted(id, incident.serviceId(), message, after, actor));
         return load(id);
     }
 

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,6 +35,16 @@ class OutboxRepository {
                 .update();
     }
 
+    Optional<OutboxMessage> findByKey(String idempotencyKey) {
+        return jdbc.sql("SELECT * FROM outbox_message WHERE idempotency_key = :key").param("key", idempotencyKey)
+                .query(OutboxRepository::map).optional();
+    }
+
+    Optional<OutboxMessage> find(long id) {
+        return jdbc.sql("SELECT * FROM outbox_message WHERE id = :id").param("id", id)
+                .query(OutboxRepository::map).optional();
+    }
+
     /** Newest first; {@code incidentId} and {@code status} are optional filters. */
     List<OutboxMessage> list(Long incidentId, String status, Long before, int limit) {
         return jdbc.sql("""
@@ -46,11 +57,95 @@ class OutboxRepository {
                 .query(OutboxRepository::map).list();
     }
 
+    /** Pending messages that are due and not leased by a sender, oldest first. */
+    List<OutboxMessage> due(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM outbox_message
+                WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
+                ORDER BY id LIMIT :limit""")
+                .param("now", SqlTime.param(now)).param("limit", limit)
+                .query(OutboxRepository::map).list();
+    }
+
+    /** Pending messages of one destination that are due and not leased, oldest first. */
+    List<OutboxMessage> dueFor(String destination, Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM outbox_message
+                WHERE destination = :destination AND status = 'pending' AND next_attempt_at <= :now
+                  AND (lease_until IS NULL OR lease_until < :now)
+                ORDER BY id LIMIT :limit""")
+                .param("destination", destination).param("now", SqlTime.param(now)).param("limit", limit)
+                .query(OutboxRepository::map).list();
+    }
+
+    /** When the next pending message comes due, if any is waiting. */
+    Optional<Instant> nextDue() {
+        return jdbc.sql("SELECT MIN(COALESCE(lease_until, next_attempt_at)) FROM outbox_message WHERE status = 'pending'")
+                .query((rs, row) -> {
+                    java.time.OffsetDateTime at = rs.getObject(1, java.time.OffsetDateTime.class);
+                    return at == null ? null : at.toInstant();
+                }).list().stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /**
+     * Leases those of {@code ids} still pending and free, skipping rows another node is claiming this instant;
+     * call inside a transaction. Returns the leased rows, attempts already counted.
+     */
+    List<OutboxMessage> claim(List<Long> ids, Instant now, Instant leaseUntil, String owner) {
+        List<Long> free = jdbc.sql("""
+                SELECT id FROM outbox_message
+                WHERE id IN (:ids) AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)
+                ORDER BY id FOR UPDATE SKIP LOCKED""")
+                .param("ids", ids).param("now", SqlTime.param(now)).query(Long.class).list();
+        if (free.isEmpty()) {
+            return List.of();
+        }
+        jdbc.sql("UPDATE outbox_message SET lease_until = :until, lease_owner = :owner, attempts = attempts + 1 WHERE id IN (:ids)")
+                .param("until", SqlTime.param(leaseUntil)).param("owner", owner).param("ids", free).update();
+        return jdbc.sql("SELECT * FROM outbox_message WHERE id IN (:ids) ORDER BY id").param("ids", free)
+                .query(OutboxRepository::map).list();
+    }
+
+    void markSent(List<Long> ids, Instant at, Integer status, int batchSize) {
+        jdbc.sql("""
+                UPDATE outbox_message SET status = 'sent', sent_at = :at, lease_until = NULL, lease_owner = NULL,
+                    last_error = NULL, last_status = :status, batch_size = :batch
+                WHERE id IN (:ids)""")
+                .param("at", SqlTime.param(at)).param("status", status).param("batch", batchSize).param("ids", ids)
+                .update();
+    }
+
+    void retryLater(List<Long> ids, Instant next, String error, Integer status) {
+        jdbc.sql("""
+                UPDATE outbox_message SET next_attempt_at = :next, lease_until = NULL, lease_owner = NULL,
+                    last_error = :error, last_status = :status
+                WHERE id IN (:ids)""")
+                .param("next", SqlTime.param(next)).param("error", error).param("status", status).param("ids", ids)
+                .update();
+    }
+
+    void markFailed(List<Long> ids, String error, Integer status) {
+        jdbc.sql("""
+                UPDATE outbox_message SET status = 'failed', lease_until = NULL, lease_owner = NULL,
+                    last_error = :error, last_status = :status
+                WHERE id IN (:ids)""")
+                .param("error", error).param("status", status).param("ids", ids).update();
+    }
+
+    /** A failed message back to pending, due now, with a fresh count of attempts; false if it was not failed. */
+    boolean requeue(long id, Instant now) {
+        return jdbc.sql("""
+                UPDATE outbox_message SET status = 'pending', attempts = 0, next_attempt_at = :now
+                WHERE id = :id AND status = 'failed'""")
+                .param("now", SqlTime.param(now)).param("id", id).update() == 1;
+    }
+
     private static OutboxMessage map(ResultSet rs, int row) throws SQLException {
         return new OutboxMessage(rs.getLong("id"), rs.getString("idempotency_key"), rs.getObject("incident_id", Long.class),
                 rs.getString("user_id"), rs.getString("channel"), rs.getString("destination"), rs.getString("purpose"),
                 rs.getString("subject"), rs.getString("body"), rs.getString("status"), rs.getInt("attempts"),
                 SqlTime.read(rs, "created_at"), SqlTime.read(rs, "next_attempt_at"), SqlTime.read(rs, "sent_at"),
-                rs.getString("last_error"));
+                rs.getString("last_error"), rs.getObject("last_status", Integer.class),
+                rs.getObject("batch_size", Integer.class));
     }
 }

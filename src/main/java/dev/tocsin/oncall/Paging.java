@@ -15,6 +15,7 @@ import dev.tocsin.engine.TimerHandler;
 import dev.tocsin.engine.Timers;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
+import dev.tocsin.notify.MessageFacts;
 import dev.tocsin.notify.Outbox;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
@@ -44,12 +45,12 @@ class Paging implements TimerHandler {
     private final Timers timers;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final String publicUrl;
+    private final MessageFacts facts;
     private final Duration ackLinkTtl;
 
     Paging(EscalationRepository escalations, TocsinConfig config, Outbox outbox, SignedTokens tokens,
            IncidentService incidents, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx, Clock clock,
-           @Value("${tocsin.public-url}") String publicUrl, @Value("${tocsin.ack-link-ttl:24h}") Duration ackLinkTtl) {
+           MessageFacts facts, @Value("${tocsin.ack-link-ttl:24h}") Duration ackLinkTtl) {
         this.escalations = escalations;
         this.config = config;
         this.outbox = outbox;
@@ -59,7 +60,7 @@ class Paging implements TimerHandler {
         this.timers = timers;
         this.tx = tx;
         this.clock = clock;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.facts = facts;
         this.ackLinkTtl = ackLinkTtl;
     }
 
@@ -161,23 +162,15 @@ class Paging implements TimerHandler {
                             TocsinConfig.ContactMethod method, int level, String levelName, String reason, Instant now) {
         String service = config.service(incident.serviceId()).map(TocsinConfig.Service::name).orElse(incident.serviceId());
         String token = tokens.sign(ACK_PURPOSE, incident.id() + ":" + user.id(), now.plus(ackLinkTtl));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("incident_id", incident.id());
-        body.put("title", incident.title());
-        body.put("severity", incident.severity());
-        body.put("status", incident.status().wire());
-        body.put("service", incident.serviceId());
-        body.put("service_name", service);
-        body.put("opened_at", incident.openedAt().toString());
+        Map<String, Object> body = facts.of(incident, now);
         body.put("user", user.id());
         body.put("user_name", user.name());
         body.put("level", level);
         body.put("level_name", levelName);
         body.put("reason", reason);
-        body.put("incident_url", publicUrl + "/incidents/" + incident.id());
-        body.put("acknowledge_url", publicUrl + "/ack/" + token);
+        body.put("acknowledge_url", facts.publicUrl() + "/ack/" + token);
         return outbox.enqueue(new Outbox.NewMessage("page:" + pageId + ":rule:" + ruleIndex, incident.id(), user.id(),
-                method.type().wire(), method.address(), "page",
+                method.type().wire(), Outbox.userDestination(user.id(), method.id()), "page",
                 truncate("[" + incident.severity() + "] " + service + ": " + incident.title(), 1024), body));
     }
 

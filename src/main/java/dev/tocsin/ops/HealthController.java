@@ -68,6 +68,24 @@ class HealthController {
                 degraded.add(i.name());
             }
         }
+        for (TocsinConfig.Channel c : config.notifications().channels()) {
+            String name = "channel:" + c.id();
+            integrations.put(name, c.degraded()
+                    ? Map.of("status", "degraded", "missing_environment", c.missingVariables())
+                    : Map.of("status", "configured"));
+            if (c.degraded()) {
+                degraded.add(name);
+            }
+        }
+        TocsinConfig.Smtp smtp = config.notifications().smtp();
+        if (smtp != null) {
+            integrations.put("smtp", smtp.degraded()
+                    ? Map.of("status", "degraded", "missing_environment", smtp.missingVariables())
+                    : Map.of("status", "configured"));
+            if (smtp.degraded()) {
+                degraded.add("smtp");
+            }
+        }
         if (!dbUp) {
             degraded.add("database");
         }

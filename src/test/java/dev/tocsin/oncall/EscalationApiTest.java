@@ -152,7 +152,7 @@ class EscalationApiTest extends ApiTest {
     void aPageCarriesEverythingAMessageNeedsAndOneKeyPerMessage() {
         long id = open("error");
         JsonNode message = outbox(id).get(0);
-        assertThat(message.get("destination").asString()).isEqualTo("bo@example.com");
+        assertThat(message.get("destination").asString()).as("a reference, never an address").isEqualTo("user:bo:email");
         assertThat(message.get("purpose").asString()).isEqualTo("page");
         assertThat(message.get("status").asString()).isEqualTo("pending");
         assertThat(message.get("subject").asString()).isEqualTo("[P1] Payments: Card payments failing");

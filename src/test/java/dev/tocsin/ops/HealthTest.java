@@ -17,8 +17,10 @@ class HealthTest extends ApiTest {
     @Test
     void deepHealthHasTheSeedsShape() {
         JsonNode deep = anonymous.get("/api/health/deep").json();
-        assertThat(deep.get("status").asString()).isEqualTo("healthy");
-        assertThat(deep.get("production_ready").asBoolean()).isTrue();
+        // The test configuration has a channel whose environment variable is unset: degraded, and it says why.
+        assertThat(deep.get("status").asString()).isEqualTo("degraded");
+        assertThat(deep.get("production_ready").asBoolean()).isFalse();
+        assertThat(deep.get("degraded_services").toString()).contains("channel:unset");
         assertThat(deep.get("open_circuits").isArray()).isTrue();
         assertThat(deep.get("circuit_breakers").isObject()).isTrue();
         assertThat(deep.get("degraded_services").isArray()).isTrue();

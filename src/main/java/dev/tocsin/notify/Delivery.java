@@ -1,0 +1,499 @@
+package dev.tocsin.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends the outbox. A dispatcher thread wakes when a transaction that enqueued a message commits (and at least once
+ * per poll interval, for retries and other nodes' rows), groups the due rows by destination, and hands each
+ * destination to a sender thread, which sends that destination's messages in order:
+ * <ul>
+ * <li>each request first leases its rows (SKIP LOCKED), so nodes never send the same row at once; a node that dies
+ * mid-send loses its lease and the row goes once more;</li>
+ * <li>a circuit breaker per destination stops sending to one that keeps failing, and lets one message through after
+ * the cool-down to see whether it is back;</li>
+ * <li>a destination's rate limit (Discord 5 per 5 s) is never exceeded: when more messages wait than the window has
+ * room for, they are combined into fewer requests rather than dropped;</li>
+ * <li>failures are retried with exponential back-off and jitter, or after the destination's Retry-After; a refusal
+ * (4xx) fails the message at once, with its reason on the incident's timeline, until retried by hand.</li>
+ * </ul>
+ */
+@Component
+public class Delivery implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+    private static final int BATCH_READ = 500;
+    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    private static final TypeReference<LinkedHashMap<String, Object>> FACTS = new TypeReference<>() {
+    };
+
+    private final OutboxRepository repository;
+    private final Destinations destinations;
+    private final Templates templates;
+    private final Payloads payloads;
+    private final HttpSender http;
+    private final SmtpSender smtp;
+    private final CircuitBreakerRegistry breakers;
+    private final CircuitBreakerConfig breakerConfig;
+    private final Timeline timeline;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final boolean enabled;
+    private final int senderThreads;
+    private final Duration poll;
+    private final Duration lease;
+    private final int maxAttempts;
+    private final Duration backoff;
+    private final Duration maxBackoff;
+    private final String owner;
+
+    private final Map<String, SlidingWindowLimit> limits = new ConcurrentHashMap<>();
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Semaphore signal = new Semaphore(0);
+    private volatile boolean running;
+    private Thread dispatcher;
+    private ExecutorService senders;
+
+    Delivery(OutboxRepository repository, Destinations destinations, Templates templates, Payloads payloads,
+             HttpSender http, SmtpSender smtp, CircuitBreakerRegistry breakers, Timeline timeline, TransactionTemplate tx,
+             JsonMapper json, Clock clock, MeterRegistry meters,
+             @Value("${tocsin.delivery.enabled:true}") boolean enabled,
+             @Value("${tocsin.delivery.senders:8}") int senderThreads,
+             @Value("${tocsin.delivery.poll-interval:1s}") Duration poll,
+             @Value("${tocsin.delivery.lease:2m}") Duration lease,
+             @Value("${tocsin.delivery.max-attempts:10}") int maxAttempts,
+             @Value("${tocsin.delivery.backoff:10s}") Duration backoff,
+             @Value("${tocsin.delivery.max-backoff:10m}") Duration maxBackoff,
+             @Value("${tocsin.delivery.circuit.failures:3}") int circuitFailures,
+             @Value("${tocsin.delivery.circuit.open-for:30s}") Duration circuitOpenFor,
+             @Value("${tocsin.node-name:}") String nodeName) {
+        this.repository = repository;
+        this.destinations = destinations;
+        this.templates = templates;
+        this.payloads = payloads;
+        this.http = http;
+        this.smtp = smtp;
+        this.breakers = breakers;
+        this.timeline = timeline;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+        this.enabled = enabled;
+        this.senderThreads = senderThreads;
+        this.poll = poll;
+        this.lease = lease;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.maxBackoff = maxBackoff;
+        this.owner = nodeName.isBlank() ? "node-" + ProcessHandle.current().pid() : nodeName;
+        // Seed 000: a breaker opens after repeated failures and recovers by itself after 30-60 s. Our clock decides
+        // when the cool-down is over, so tests can turn it.
+        this.breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindow(circuitFailures, circuitFailures, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(circuitOpenFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(clock)
+                .build();
+    }
+
+    /** Look for due messages now: a transaction that enqueued one has committed, or a message was retried. */
+    public void wake() {
+        signal.release();
+    }
+
+    /** The breaker of a destination: created on first use, reported by /api/health/deep. */
+    CircuitBreaker breaker(String destinationKey) {
+        return breakers.circuitBreaker("notify:" + destinationKey, breakerConfig);
+    }
+
+    /**
+     * One pass on the calling thread: sends what is due now, as far as rate limits and breakers allow. Returns the
+     * number of requests made. Tests and the command line use it; the application runs passes on its own thread.
+     */
+    public int deliverDue() {
+        AtomicInteger requests = new AtomicInteger();
+        for (Map.Entry<String, List<OutboxMessage>> e : dueByDestination().entrySet()) {
+            if (busy.add(e.getKey())) {
+                try {
+                    requests.addAndGet(sendTo(e.getKey(), e.getValue()));
+                } finally {
+                    busy.remove(e.getKey());
+                }
+            }
+        }
+        return requests.get();
+    }
+
+    /**
+     * Sends what is due for one destination now, on the calling thread ("send test"); does nothing if a sender is
+     * already working on that destination, which will then send it.
+     */
+    int deliverTo(String destinationKey) {
+        if (!busy.add(destinationKey)) {
+            return 0;
+        }
+        try {
+            List<OutboxMessage> rows = repository.dueFor(destinationKey, clock.instant(), BATCH_READ);
+            return rows.isEmpty() ? 0 : sendTo(destinationKey, rows);
+        } finally {
+            busy.remove(destinationKey);
+        }
+    }
+
+    /**
+     * Passes until nothing is due now, waiting out rate-limit windows, for at most {@code max}. True if the outbox
+     * had nothing due left (messages retrying later do not count).
+     */
+    public boolean drain(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            deliverDue();
+            Map<String, List<OutboxMessage>> due = dueByDestination();
+            if (due.isEmpty()) {
+                return true;
+            }
+            sleep(Math.max(10, Math.min(limiterWait(due.keySet()).toMillis(), 200)));
+        }
+        return false;
+    }
+
+    private Map<String, List<OutboxMessage>> dueByDestination() {
+        Map<String, List<OutboxMessage>> byDestination = new LinkedHashMap<>();
+        for (OutboxMessage m : repository.due(clock.instant(), BATCH_READ)) {
+            byDestination.computeIfAbsent(m.destination(), k -> new ArrayList<>()).add(m);
+        }
+        return byDestination;
+    }
+
+    /** Sends a destination's due messages in order; returns the number of requests made. */
+    private int sendTo(String key, List<OutboxMessage> rows) {
+        Destinations.Resolution resolution = destinations.resolve(key);
+        if (resolution.destination() == null) {
+            List<OutboxMessage> claimed = claim(rows);
+            if (!claimed.isEmpty()) {
+                record(claimed, Outcome.failed(null, resolution.problem()), 1, "unknown");
+            }
+            return 0;
+        }
+        Destinations.Destination d = resolution.destination();
+        SlidingWindowLimit limit = d.limit() == null ? null
+                : limits.computeIfAbsent(key, k -> new SlidingWindowLimit(d.limit().messages(), d.limit().per()));
+        CircuitBreaker breaker = breaker(key);
+        int requests = 0;
+        for (List<OutboxMessage> chunk : plan(rows, limit, d.kind().batchCapacity())) {
+            if (!breaker.tryAcquirePermission()) {
+                break;
+            }
+            List<OutboxMessage> claimed = claim(chunk);
+            if (claimed.isEmpty()) {
+                breaker.releasePermission();
+                continue;
+            }
+            if (limit != null) {
+                limit.record();
+            }
+            long start = System.nanoTime();
+            Outcome outcome = send(d, claimed);
+            long nanos = System.nanoTime() - start;
+            if (outcome.destinationFault()) {
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, new DeliveryFailure(outcome.reason()));
+            } else if (outcome.result() == Outcome.Result.RETRY) {
+                breaker.releasePermission();
+            } else {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            record(claimed, outcome, claimed.size(), d.kind().wire);
+            requests++;
+            if (outcome.result() == Outcome.Result.RETRY) {
+                break; // the rest of this destination waits for the next pass rather than hammering it
+            }
+        }
+        return requests;
+    }
+
+    /** How long until the first full rate-limit window among these destinations has room; zero if none is full. */
+    private Duration limiterWait(Set<String> keys) {
+        Duration wait = Duration.ZERO;
+        for (String key : keys) {
+            SlidingWindowLimit limit = limits.get(key);
+            Duration d = limit == null ? Duration.ZERO : limit.untilAvailable();
+            if (!d.isZero() && (wait.isZero() || d.compareTo(wait) < 0)) {
+                wait = d;
+            }
+        }
+        return wait;
+    }
+
+    /**
+     * The requests to make now. Without a rate limit every message goes alone. With one, as many alone as the window
+     * has room for; if more wait than that, they share requests (up to {@code capacity} messages each) so that the
+     * window's room is enough, and anything beyond waits for the window to move.
+     */
+    static List<List<OutboxMessage>> plan(List<OutboxMessage> rows, SlidingWindowLimit limit, int capacity) {
+        int room = limit == null ? Integer.MAX_VALUE : limit.available();
+        List<List<OutboxMessage>> out = new ArrayList<>();
+        if (room <= 0) {
+            return out;
+        }
+        if (rows.size() <= room || capacity <= 1) {
+            for (int i = 0; i < rows.size() && i < room; i++) {
+                out.add(List.of(rows.get(i)));
+            }
+            return out;
+        }
+        int requests = Math.min(room, (rows.size() + capacity - 1) / capacity);
+        int perRequest = Math.min(capacity, (rows.size() + requests - 1) / requests);
+        for (int i = 0; i < requests; i++) {
+            int from = i * perRequest;
+            if (from >= rows.size()) {
+                break;
+            }
+            out.add(List.copyOf(rows.subList(from, Math.min(rows.size(), from + perRequest))));
+        }
+        return out;
+    }
+
+    private List<OutboxMessage> claim(List<OutboxMessage> rows) {
+        Instant now = clock.instant();
+        List<Long> ids = rows.stream().map(OutboxMessage::id).toList();
+        return tx.execute(status -> repository.claim(ids, now, now.plus(lease), owner));
+    }
+
+    private Outcome send(Destinations.Destination d, List<OutboxMessage> rows) {
+        try {
+            Templates.Format format = Payloads.format(d.kind());
+            List<Payloads.Item> items = new ArrayList<>();
+            for (OutboxMessage row : rows) {
+                Map<String, Object> facts = facts(row, d);
+                items.add(new Payloads.Item(row, render(row, facts, format), facts));
+            }
+            if (d.kind() == Destinations.Kind.EMAIL) {
+                Payloads.Item item = items.get(0);
+                return smtp.send(d, payloads.email(item, render(item.row(), item.facts(), Templates.Format.HTML)), item.row());
+            }
+            String key = rows.size() == 1 ? rows.get(0).idempotencyKey() : "batch:" + rows.get(0).idempotencyKey()
+                    + "+" + (rows.size() - 1);
+            return http.post(d, payloads.body(d, items, clock.instant()), key);
+        } catch (RuntimeException e) {
+            // A bug of ours must not wedge the destination: the message fails with the reason and can be retried.
+            log.error("event=delivery.failed_to_build destination={} action=\"message marked failed; report this\"",
+                    d.key(), e);
+            return Outcome.failed(null, "Tocsin could not build the message: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private Map<String, Object> facts(OutboxMessage row, Destinations.Destination d) {
+        Map<String, Object> facts = json.readValue(row.body(), FACTS);
+        facts.putIfAbsent("destination", d.key());
+        return facts;
+    }
+
+    private Templates.Rendered render(OutboxMessage row, Map<String, Object> facts, Templates.Format format) {
+        Object severity = facts.get("severity");
+        return templates.render(row.purpose(), severity == null ? null : severity.toString(), facts, format);
+    }
+
+    /** Stores how a request went for every message it carried; a final failure goes on the incident's timeline. */
+    private void record(List<OutboxMessage> rows, Outcome outcome, int batchSize, String channel) {
+        Instant now = clock.instant();
+        List<Long> ids = rows.stream().map(OutboxMessage::id).toList();
+        int attempts = rows.stream().mapToInt(OutboxMessage::attempts).max().orElse(1);
+        tx.executeWithoutResult(status -> {
+            switch (outcome.result()) {
+                case SENT -> {
+                    repository.markSent(ids, now, outcome.status(), batchSize);
+                    meters.counter("tocsin.notifications.sent", "channel", channel).increment(rows.size());
+                    for (OutboxMessage row : rows) {
+                        meters.timer("tocsin.notifications.delivery", "channel", channel)
+                                .record(Duration.between(row.createdAt(), now));
+                    }
+                }
+                case RETRY -> {
+                    if (attempts >= maxAttempts) {
+                        fail(rows, ids, "gave up after " + attempts + " attempts: " + outcome.reason(), outcome.status(),
+                                channel);
+                    } else {
+                        Duration wait = outcome.retryAfter() != null
+                                ? clamp(outcome.retryAfter()) : backoff(attempts);
+                        repository.retryLater(ids, now.plus(wait), outcome.reason(), outcome.status());
+                        meters.counter("tocsin.notifications.retried", "channel", channel).increment(rows.size());
+                    }
+                }
+                case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);
+            }
+        });
+        if (outcome.result() != Outcome.Result.SENT) {
+            log.warn("event=delivery.{} destination={} messages={} attempts={} reason=\"{}\"",
+                    outcome.result() == Outcome.Result.RETRY && attempts < maxAttempts ? "retry" : "failed",
+                    rows.get(0).destination(), ids, attempts, outcome.reason());
+        }
+    }
+
+    private void fail(List<OutboxMessage> rows, List<Long> ids, String reason, Integer status, String channel) {
+        repository.markFailed(ids, reason, status);
+        meters.counter("tocsin.notifications.failed", "channel", channel).increment(rows.size());
+        boolean locked = false;
+        for (OutboxMessage row : rows) {
+            if (row.incidentId() == null) {
+                continue;
+            }
+            if (!locked) {
+                timeline.lock();
+                locked = true;
+            }
+            Map<String, Object> facts = json.readValue(row.body(), FACTS);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("message_id", row.id());
+            data.put("kind", row.purpose());
+            data.put("channel", row.channel());
+            data.put("destination", row.destination());
+            data.put("reason", reason);
+            data.put("attempts", row.attempts());
+            timeline.append(new NewEvent("notification.failed", Actor.system("delivery"), row.incidentId(), null,
+                    facts.get("service") == null ? null : facts.get("service").toString(), data));
+        }
+    }
+
+    /** Exponential back-off with "equal jitter": half the step fixed, half random, so retries of many rows spread. */
+    private Duration backoff(int attempts) {
+        long step = backoff.toMillis() << Math.min(attempts - 1, 20);
+        long capped = Math.min(step, maxBackoff.toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static Duration clamp(Duration retryAfter) {
+        return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Map<String, List<OutboxMessage>> due = dueByDestination();
+                for (Map.Entry<String, List<OutboxMessage>> e : due.entrySet()) {
+                    String key = e.getKey();
+                    if (busy.add(key)) {
+                        senders.execute(() -> {
+                            int requests = 0;
+                            try {
+                                requests = sendTo(key, e.getValue());
+                            } catch (RuntimeException failure) {
+                                log.error("event=delivery.pass_failed destination={} action=\"will retry next pass\"",
+                                        key, failure);
+                            } finally {
+                                busy.remove(key);
+                                if (requests > 0) {
+                                    wake(); // more of this destination's messages may be waiting
+                                }
+                            }
+                        });
+                    }
+                }
+                long wait = poll.toMillis();
+                Duration limited = limiterWait(due.keySet());
+                if (!due.isEmpty() && !limited.isZero()) {
+                    wait = Math.min(wait, Math.max(5, limited.toMillis()));
+                }
+                Instant now = clock.instant();
+                Instant next = repository.nextDue().orElse(null);
+                if (next != null && next.isAfter(now)) {
+                    wait = Math.min(wait, Math.max(5, Duration.between(now, next).toMillis()));
+                }
+                signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                signal.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("event=delivery.dispatch_failed action=\"will retry after the poll interval; check the database\"", e);
+                sleep(poll.toMillis());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!enabled || running) {
+            return;
+        }
+        running = true;
+        AtomicInteger n = new AtomicInteger();
+        senders = Executors.newFixedThreadPool(senderThreads, r -> {
+            Thread t = new Thread(r, "tocsin-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        dispatcher = new Thread(this::loop, "tocsin-delivery");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+        log.info("event=delivery.started senders={} poll={}", senderThreads, poll);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        try {
+            dispatcher.join(5000);
+            senders.shutdown();
+            senders.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** What a breaker records as the cause of a failed send. */
+    private static final class DeliveryFailure extends RuntimeException {
+        DeliveryFailure(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.tocsin.notify;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import dev.tocsin.config.TocsinConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * POSTs a JSON body to a chat or webhook destination and classifies the answer. Error reasons carry the status and
+ * the provider's short error text, never the URL: webhook URLs are secrets.
+ */
+@Component
+class HttpSender {
+
+    private static final int REASON_MAX = 300;
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final TocsinConfig.SlackApi slack;
+
+    HttpSender(@Value("${tocsin.delivery.timeout:10s}") Duration timeout, JsonMapper json, Clock clock,
+               TocsinConfig config) {
+        this.slack = config.notifications().slack();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.timeout = timeout;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    Outcome post(Destinations.Destination d, String body, String idempotencyKey) {
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(d.kind() == Destinations.Kind.SLACK_API
+                            ? slack.apiUrl() + "/chat.postMessage" : d.address()))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .header("User-Agent", "Tocsin")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Outcome.failed(null, "the destination's URL is not valid");
+        }
+        if (d.kind() == Destinations.Kind.SLACK_API) {
+            request.header("Authorization", "Bearer " + slack.botToken());
+        }
+        if (d.kind() == Destinations.Kind.WEBHOOK) {
+            // Receivers de-duplicate by this key and reject replays by the signed timestamp (docs/notifications/webhook.md).
+            String timestamp = Long.toString(clock.instant().getEpochSecond());
+            request.header("Idempotency-Key", idempotencyKey).header("X-Tocsin-Timestamp", timestamp);
+            if (d.secret() != null) {
+                request.header("X-Tocsin-Signature", "v1=" + sign(d.secret(), timestamp + "." + body));
+            }
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            return Outcome.retry(null, "no answer within " + timeout.toMillis() + " ms", null);
+        } catch (ConnectException e) {
+            return Outcome.retry(null, "connection refused or unreachable", null);
+        } catch (IOException e) {
+            return Outcome.retry(null, "connection failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + scrub(e.getMessage(), d) + ")"), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.retry(null, "interrupted while sending (shutting down)", null);
+        }
+        return classify(d, response);
+    }
+
+    private Outcome classify(Destinations.Destination d, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String text = response.body() == null ? "" : response.body().strip();
+        if (status == 429) {
+            return Outcome.retry(status, "rate limited by the destination", retryAfter(response, text));
+        }
+        if (status >= 200 && status < 300) {
+            if (d.kind() == Destinations.Kind.SLACK_API) {
+                return slackApiOutcome(status, text);
+            }
+            return Outcome.sent(status);
+        }
+        String reason = "HTTP " + status + (text.isEmpty() ? "" : ": " + truncate(scrub(text, d)));
+        if (status >= 500 || status == 408) {
+            return Outcome.retry(status, reason, status == 503 ? retryAfter(response, text) : null);
+        }
+        return Outcome.failed(status, reason);
+    }
+
+    /** Slack's Web API answers 200 with {"ok":false,"error":"…"} for most refusals. */
+    private Outcome slackApiOutcome(int status, String text) {
+        try {
+            JsonNode answer = json.readTree(text);
+            if (answer.path("ok").asBoolean(false)) {
+                return Outcome.sent(status);
+            }
+            String error = answer.path("error").asString("unknown_error");
+            return "ratelimited".equals(error) ? Outcome.retry(status, "Slack: ratelimited", Duration.ofSeconds(1))
+                    : Outcome.failed(status, "Slack: " + error);
+        } catch (RuntimeException e) {
+            return Outcome.retry(status, "Slack answered something that is not JSON", null);
+        }
+    }
+
+    /** Retry-After in seconds or as an HTTP date; Discord also puts {@code retry_after} (seconds) in the body. */
+    private Duration retryAfter(HttpResponse<String> response, String body) {
+        String header = response.headers().firstValue("Retry-After").orElse(null);
+        if (header != null) {
+            try {
+                return Duration.ofMillis(Math.round(Double.parseDouble(header.strip()) * 1000));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                    Duration wait = Duration.between(clock.instant(), at.toInstant());
+                    return wait.isNegative() ? Duration.ZERO : wait;
+                } catch (DateTimeParseException ignored) {
+                    // fall through to the body
+                }
+            }
+        }
+        try {
+            JsonNode node = json.readTree(body).path("retry_after");
+            if (node.isNumber()) {
+                return Duration.ofMillis(Math.round(node.asDouble() * 1000));
+            }
+        } catch (RuntimeException ignored) {
+            // not JSON
+        }
+        return null;
+    }
+
+
+    static String sign(String secret, String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A provider may echo the URL or address in its error; keep it out of what we store. */
+    private static String scrub(String text, Destinations.Destination d) {
+        return d.address() == null ? text : text.replace(d.address(), "[destination]");
+    }
+
+    private static String truncate(String s) {
+        return Payloads.truncate(s.replaceAll("\\s+", " "), REASON_MAX);
+    }
+}

@@ -1,0 +1,521 @@
+package dev.tocsin.notify;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import dev.tocsin.LoopbackSink;
+import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.TestReceivers;
+import dev.tocsin.engine.Timers;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Notifications end to end: incidents and API calls enqueue messages, {@link Delivery} sends them to real receivers
+ * on loopback (the HTTP sink in the place of Slack, Discord, Teams and webhooks; GreenMail for SMTP), and what
+ * arrives is checked against each provider's format.
+ */
+class NotificationApiTest extends ApiTest {
+
+    private static final String STOREFRONT_KEY = "test-storefront-key-0001";
+    private static final String BURSTY_KEY = "test-bursty-key-00000001";
+    private static final String REFUSING_KEY = "test-refusing-key-000001";
+
+    @Autowired
+    Delivery delivery;
+
+    @Autowired
+    Timers timers;
+
+    private final LoopbackSink sink = TestReceivers.sink();
+
+    private long open(String routingKey, String summary, String severity) {
+        String dedup = unique("n");
+        assertThat(enqueue(trigger(routingKey, dedup, summary, severity)).status()).isEqualTo(202);
+        await("the incident of " + dedup, () -> alerts(dedup).size() == 1 && !alerts(dedup).get(0).get("incident_id").isNull());
+        return alerts(dedup).get(0).get("incident_id").asLong();
+    }
+
+    private void drain() {
+        assertThat(delivery.drain(Duration.ofSeconds(30))).as("everything due was delivered").isTrue();
+    }
+
+    private JsonNode outbox(long incident) {
+        return api.get("/api/v1/outbox?incident=" + incident).json();
+    }
+
+    private static LoopbackSink.Request only(List<LoopbackSink.Request> requests, String token) {
+        List<LoopbackSink.Request> matching = requests.stream().filter(r -> r.body().contains(token)).toList();
+        assertThat(matching).as("requests carrying " + token).hasSize(1);
+        return matching.get(0);
+    }
+
+    private List<String> timelineKinds(long incident) {
+        List<String> kinds = new ArrayList<>();
+        api.get("/api/v1/incidents/" + incident + "/timeline?limit=1000").json()
+                .forEach(e -> kinds.add(e.get("kind").asString()));
+        return kinds;
+    }
+
+    private JsonNode timelineEvent(long incident, String kind) {
+        for (JsonNode e : api.get("/api/v1/incidents/" + incident + "/timeline?limit=1000").json()) {
+            if (e.get("kind").asString().equals(kind)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + kind + " on the timeline of incident " + incident);
+    }
+
+    @Test
+    void anOpenedIncidentReachesEveryRoutedChannelInThatChannelsOwnFormat() throws Exception {
+        String token = unique("tok");
+        long id = open(STOREFRONT_KEY, "<script>alert(1)</script> *" + token + "* @everyone", "critical");
+        JsonNode rows = outbox(id);
+        assertThat(rows).hasSize(5);
+        rows.forEach(r -> assertThat(r.get("destination").asString()).startsWith("channel:"));
+
+        drain();
+        outbox(id).forEach(r -> assertThat(r.get("status").asString()).as(r.get("destination").asString()).isEqualTo("sent"));
+
+        JsonNode slack = Http.parse(only(sink.requests("/slack/ops"), token).body());
+        assertThat(slack.get("text").asString()).contains("&lt;script&gt;").doesNotContain("<script>");
+        JsonNode attachment = slack.get("attachments").get(0);
+        assertThat(attachment.get("color").asString()).as("P0 is red").isEqualTo("#D00000");
+        JsonNode section = attachment.get("blocks").get(0);
+        assertThat(section.get("type").asString()).isEqualTo("section");
+        assertThat(section.get("text").get("type").asString()).isEqualTo("mrkdwn");
+        assertThat(section.get("text").get("text").asString()).contains("INCIDENT DETECTED", "Severity: P0 (Critical)",
+                "Service: Storefront", "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+        JsonNode button = attachment.get("blocks").get(1).get("elements").get(0);
+        assertThat(button.get("type").asString()).isEqualTo("button");
+        assertThat(button.get("url").asString()).endsWith("/incidents/" + id);
+
+        JsonNode discord = Http.parse(only(sink.requests("/discord/ops"), token).body());
+        assertThat(discord.get("allowed_mentions").get("parse")).as("no @everyone from an alert summary").isEmpty();
+        JsonNode embed = discord.get("embeds").get(0);
+        assertThat(embed.get("color").asInt()).isEqualTo(0xD00000);
+        assertThat(embed.get("url").asString()).endsWith("/incidents/" + id);
+        assertThat(embed.get("description").asString()).contains("\\*" + token + "\\*", "\\@everyone", "alert\\(1\\)");
+        assertThat(embed.get("title").asString()).contains("#" + id);
+
+        JsonNode teams = Http.parse(only(sink.requests("/teams/ops"), token).body());
+        assertThat(teams.get("type").asString()).isEqualTo("message");
+        JsonNode card = teams.get("attachments").get(0);
+        assertThat(card.get("contentType").asString()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        assertThat(card.get("content").get("type").asString()).isEqualTo("AdaptiveCard");
+        assertThat(card.get("content").get("version").asString()).isEqualTo("1.4");
+        assertThat(card.get("content").get("body").get(0).get("style").asString()).isEqualTo("attention");
+        assertThat(card.get("content").get("actions").get(0).get("type").asString()).isEqualTo("Action.OpenUrl");
+
+        LoopbackSink.Request hook = only(sink.requests("/hook/audit"), token);
+        JsonNode webhook = Http.parse(hook.body());
+        assertThat(webhook.get("type").asString()).isEqualTo("tocsin.message");
+        assertThat(webhook.get("kind").asString()).isEqualTo("opened");
+        assertThat(hook.header("Idempotency-Key")).isEqualTo(webhook.get("idempotency_key").asString())
+                .isEqualTo("opened:" + id + ":channel:audit");
+        assertThat(webhook.get("facts").get("incident_id").asLong()).isEqualTo(id);
+        assertThat(webhook.get("text").asString()).as("JSON needs no markup escaping").contains("<script>alert(1)</script>");
+        String timestamp = hook.header("X-Tocsin-Timestamp");
+        assertThat(Long.parseLong(timestamp)).isEqualTo(clock.instant().getEpochSecond());
+        assertThat(hook.header("X-Tocsin-Signature")).isEqualTo("v1=" + hmac("test-webhook-secret", timestamp + "." + hook.body()));
+
+        MimeMessage mail = email(token);
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("stakeholders@example.com");
+        assertThat(mail.getFrom()[0].toString()).contains("tocsin@example.com");
+        assertThat(mail.getHeader("In-Reply-To")[0]).isEqualTo("<tocsin.incident." + id + "@example.com>");
+        assertThat(mail.getHeader("References")[0]).isEqualTo("<tocsin.incident." + id + "@example.com>");
+        Multipart parts = (Multipart) mail.getContent();
+        String text = partOf(parts, "text/plain");
+        String html = partOf(parts, "text/html");
+        assertThat(text).contains("<script>alert(1)</script>", "INCIDENT DETECTED");
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+    }
+
+    @Test
+    void statusUpdatesGoToStakeholderChannelsInTheSeedTemplatesAndTheResolutionToo() throws Exception {
+        String token = unique("upd");
+        long id = open(STOREFRONT_KEY, "Checkout down " + token, "critical");
+        assertThat(api.post("/api/v1/incidents/" + id + "/updates",
+                "{\"message\":\"Rolled back deploy 42 " + token + "\",\"status\":\"identified\"}").status()).isEqualTo(200);
+        drain();
+        // Seed 003's P0 template, for the most urgent severity.
+        // Slack takes one message a second: the opening and the update, both waiting, share one request.
+        String update = sink.requests("/slack/ops").stream()
+                .flatMap(r -> Http.parse(r.body()).get("attachments").valueStream())
+                .map(a -> a.get("blocks").get(0).get("text").get("text").asString())
+                .filter(t -> t.contains("Rolled back deploy 42 " + token)).findFirst().orElseThrow();
+        assertThat(update)
+                .contains("P0 INCIDENT: Checkout down", "Status: IDENTIFIED", "Current Action: Rolled back deploy 42",
+                        "Next Update: when resolved", "Status Page: http://localhost:");
+
+        assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"cache flushed " + token + "\"}")
+                .status()).isEqualTo(200);
+        drain();
+        JsonNode embed = sink.requests("/discord/ops").stream()
+                .flatMap(r -> Http.parse(r.body()).get("embeds").valueStream())
+                .filter(e -> e.get("description").asString().contains("cache flushed " + token)).findFirst().orElseThrow();
+        assertThat(embed.get("description").asString()).contains("INCIDENT RESOLVED", "Resolution: cache flushed",
+                "post-mortem within 48 hours");
+        assertThat(embed.get("color").asInt()).as("resolved is green").isEqualTo(0x2EB67D);
+
+        List<MimeMessage> thread = emails("#" + id + ")");
+        assertThat(thread).as("opened, update, resolved").hasSize(3);
+        for (MimeMessage m : thread) {
+            assertThat(m.getHeader("In-Reply-To")[0]).isEqualTo("<tocsin.incident." + id + "@example.com>");
+        }
+        assertThat(outbox(id)).extracting(m -> m.get("purpose").asString()).containsOnly("opened", "update", "resolved");
+    }
+
+    @Test
+    void aLessUrgentUpdateUsesSeed004sGeneralTemplate() {
+        String token = unique("p2");
+        long id = open(STOREFRONT_KEY, "Slow search " + token, "warning");
+        api.post("/api/v1/incidents/" + id + "/updates", "{\"message\":\"Index rebuilding " + token + "\"}");
+        drain();
+        String text = Http.parse(only(sink.requests("/hook/audit"), "Index rebuilding " + token).body()).get("text").asString();
+        assertThat(text).contains("INCIDENT UPDATE: Slow search", "Progress: Index rebuilding", "Next update: 2026-");
+    }
+
+    @Test
+    void aPreviewRendersATemplateForAnIncidentWithoutSendingAnything() {
+        long id = open(STOREFRONT_KEY, "Preview me *please*", "critical");
+        int before = outbox(id).size();
+        Http.Response preview = api.get("/api/v1/incidents/" + id
+                + "/messages/preview?kind=update&format=discord&message=Draining%20the%20queue");
+        assertThat(preview.status()).isEqualTo(200);
+        JsonNode p = preview.json();
+        assertThat(p.get("subject").asString()).isEqualTo("[P0] Storefront: Preview me *please* (#" + id + ")");
+        assertThat(p.get("text").asString()).contains("Current Action: Draining the queue", "Preview me \\*please\\*");
+        assertThat(p.get("payload").get("embeds").get(0).get("description").asString()).contains("Draining the queue");
+
+        JsonNode email = api.get("/api/v1/incidents/" + id + "/messages/preview?kind=opened&channel=stakeholders")
+                .json().get("payload");
+        assertThat(email.get("html").asString()).contains("<!doctype html>", "INCIDENT DETECTED");
+
+        assertThat(outbox(id)).hasSize(before);
+        Http.Response bad = api.get("/api/v1/incidents/" + id + "/messages/preview?format=pigeon");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("format");
+        assertThat(api.get("/api/v1/incidents/" + id + "/messages/preview?kind=gossip").status()).isEqualTo(400);
+
+        JsonNode templates = api.get("/api/v1/templates").json();
+        assertThat(templates.toString()).contains("\"kind\":\"update\",\"severity\":\"P0\"", "\"kind\":\"update\",\"severity\":\"all\"");
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackOffAndRetryAfterIsHonoured() {
+        sink.script("/hook/flaky", Answer.status(503), Answer.retryAfter("120"));
+        Http.Response first = api.post("/api/v1/channels/flaky/test", "");
+        assertThat(first.status()).isEqualTo(502);
+        JsonNode m = first.json();
+        assertThat(m.get("status").asString()).isEqualTo("pending");
+        assertThat(m.get("http_status").asInt()).isEqualTo(503);
+        Instant next = Instant.parse(m.get("next_attempt_at").asString());
+        assertThat(next).as("10 s back-off with equal jitter")
+                .isBetween(clock.instant().plusSeconds(5), clock.instant().plusSeconds(10));
+
+        clock.advance(Duration.ofSeconds(11));
+        drain();
+        JsonNode second = api.get("/api/v1/outbox?status=pending&limit=1000").json();
+        JsonNode row = find(second, m.get("message_id").asLong());
+        assertThat(row.get("last_status").asInt()).isEqualTo(429);
+        assertThat(Instant.parse(row.get("next_attempt_at").asString())).as("Retry-After: 120")
+                .isEqualTo(clock.instant().plusSeconds(120));
+
+        clock.advance(Duration.ofSeconds(121));
+        drain();
+        JsonNode sent = find(api.get("/api/v1/outbox?status=sent&limit=1000").json(), m.get("message_id").asLong());
+        assertThat(sent.get("attempts").asInt()).isEqualTo(3);
+        List<LoopbackSink.Request> requests = sink.requests("/hook/flaky");
+        assertThat(requests).hasSize(3);
+        assertThat(requests).extracting(r -> r.header("Idempotency-Key")).as("one key for every attempt").containsOnly(
+                requests.get(0).header("Idempotency-Key"));
+    }
+
+    @Test
+    void aSlowReceiverTimesOutAndTheMessageWaitsForARetry() {
+        sink.script("/hook/slow", Answer.slow(3000));
+        Http.Response r = api.post("/api/v1/channels/slow/test", "");
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.json().get("status").asString()).isEqualTo("pending");
+        assertThat(r.json().get("error").asString()).isEqualTo("no answer within 1500 ms");
+    }
+
+    @Test
+    void aRefusalFailsAtOnceWithItsReasonOnTheTimelineAndCanBeRetriedByHand() {
+        sink.script("/slack/refuses", Answer.status(400, "invalid_payload"));
+        long id = open(REFUSING_KEY, "Refused " + unique("r"), "error");
+        drain();
+        JsonNode row = outbox(id).get(0);
+        assertThat(row.get("status").asString()).isEqualTo("failed");
+        assertThat(row.get("attempts").asInt()).isEqualTo(1);
+        assertThat(row.get("last_status").asInt()).isEqualTo(400);
+        assertThat(row.get("last_error").asString()).isEqualTo("HTTP 400: invalid_payload");
+        JsonNode failed = timelineEvent(id, "notification.failed").get("data");
+        assertThat(failed.get("reason").asString()).isEqualTo("HTTP 400: invalid_payload");
+        assertThat(failed.get("destination").asString()).isEqualTo("channel:refuses");
+
+        long messageId = row.get("id").asLong();
+        Http.Response retried = api.post("/api/v1/outbox/" + messageId + "/retry", "");
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.json().get("status").asString()).isEqualTo("pending");
+        drain();
+        assertThat(outbox(id).get(0).get("status").asString()).isEqualTo("sent");
+        assertThat(timelineKinds(id)).contains("notification.failed", "notification.retried");
+        Http.Response again = api.post("/api/v1/outbox/" + messageId + "/retry", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).contains("only a failed message can be retried");
+        assertThat(api.post("/api/v1/outbox/999999999/retry", "").status()).isEqualTo(404);
+        assertThat(api.as(Http.READ_KEY).post("/api/v1/outbox/" + messageId + "/retry", "").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theCircuitOpensAfterRepeatedFailuresShowsInHealthAndClosesAfterTheCoolDown() {
+        sink.answer("/hook/breaker", Answer.status(500));
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.post("/api/v1/channels/breaker/test", "").status()).isEqualTo(502);
+        }
+        JsonNode health = anonymous.get("/api/health/deep").json();
+        assertThat(health.get("open_circuits").toString()).contains("notify:channel:breaker");
+        assertThat(health.get("degraded_services").toString()).contains("notify:channel:breaker");
+        assertThat(health.get("circuit_breakers").get("notify:channel:breaker").get("state").asString()).isEqualTo("open");
+        assertThat(channel("breaker").get("circuit").asString()).isEqualTo("open");
+
+        Http.Response held = api.post("/api/v1/channels/breaker/test", "");
+        assertThat(held.status()).as("not even tried while open").isEqualTo(202);
+        assertThat(sink.requests("/hook/breaker")).hasSize(3);
+
+        sink.answer("/hook/breaker", Answer.status(200));
+        clock.advance(Duration.ofSeconds(31));
+        Http.Response recovered = api.post("/api/v1/channels/breaker/test", "");
+        assertThat(recovered.status()).isEqualTo(200);
+        assertThat(channel("breaker").get("circuit").asString()).isEqualTo("closed");
+        assertThat(anonymous.get("/api/health/deep").json().get("open_circuits").toString()).doesNotContain("breaker");
+        drain();
+        assertThat(sink.requests("/hook/breaker")).as("3 failures, then all 5 messages").hasSize(3 + 5);
+    }
+
+    @Test
+    void aBurstToDiscordIsBatchedSoThatNoFiveSecondWindowHoldsMoreThanFiveRequests() {
+        String token = unique("burst");
+        for (int i = 0; i < 3; i++) {
+            open(BURSTY_KEY, token + " early " + i, "error");
+        }
+        drain();
+        List<String> dedups = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String dedup = unique("b");
+            dedups.add(dedup);
+            assertThat(enqueue(trigger(BURSTY_KEY, dedup, token + " burst " + i, "error")).status()).isEqualTo(202);
+        }
+        for (String dedup : dedups) {
+            await("the incident of " + dedup, () -> alerts(dedup).size() == 1 && !alerts(dedup).get(0).get("incident_id").isNull());
+        }
+        drain();
+
+        List<LoopbackSink.Request> requests = sink.requests("/discord/burst").stream()
+                .filter(r -> r.body().contains(token)).toList();
+        int embeds = 0;
+        List<String> titles = new ArrayList<>();
+        for (LoopbackSink.Request r : requests) {
+            JsonNode body = Http.parse(r.body());
+            assertThat(body.get("embeds").size()).as("Discord takes at most 10 embeds").isBetween(1, 10);
+            embeds += body.get("embeds").size();
+            body.get("embeds").forEach(e -> titles.add(e.get("description").asString()));
+        }
+        assertThat(embeds).as("every message delivered, none dropped").isEqualTo(53);
+        assertThat(requests.size()).as("batched into far fewer requests than messages").isBetween(8, 15);
+        for (int i = 0; i < 50; i++) {
+            String line = "Title: " + token + " burst " + i + "\n";
+            assertThat(titles.stream().filter(t -> t.contains(line)).count()).as(line).isEqualTo(1);
+        }
+        for (int i = 0; i + 5 < requests.size(); i++) {
+            long gap = requests.get(i + 5).receivedNanos() - requests.get(i).receivedNanos();
+            assertThat(Duration.ofNanos(gap)).as("requests " + i + " and " + (i + 5))
+                    .isGreaterThan(Duration.ofMillis(4800));
+        }
+    }
+
+    @Test
+    void aTestMessageChecksAChannelOrAContactMethod() {
+        Http.Response ok = api.post("/api/v1/channels/ops-slack/test", "");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().get("status").asString()).isEqualTo("sent");
+        assertThat(sink.requests("/slack/ops").stream().anyMatch(r -> r.body().contains("Test message from Tocsin to channel ops-slack")))
+                .isTrue();
+
+        Http.Response refused = api.post("/api/v1/users/ana/contact-methods/slack/test", "");
+        assertThat(refused.status()).as("Ana's Slack URL points at a closed port").isEqualTo(502);
+        assertThat(refused.json().get("error").asString()).contains("refused");
+
+        Http.Response mail = api.post("/api/v1/users/bo/contact-methods/email/test", "");
+        assertThat(mail.status()).isEqualTo(200);
+
+        assertThat(api.post("/api/v1/channels/nope/test", "").status()).isEqualTo(404);
+        Http.Response unset = api.post("/api/v1/channels/unset/test", "");
+        assertThat(unset.status()).isEqualTo(400);
+        assertThat(unset.body()).contains("TOCSIN_TEST_UNSET_VARIABLE not set");
+        assertThat(api.post("/api/v1/users/ana/contact-methods/mobile/test", "").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/users/ana/contact-methods/nope/test", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void secretsNeverAppearInResponsesOrOnTheTimeline() {
+        String secretUrl = sink.baseUrl();
+        long id = open(STOREFRONT_KEY, "Secrets " + unique("s"), "error");
+        drain();
+        String channels = api.get("/api/v1/channels").body();
+        assertThat(channels).contains("\"id\":\"ops-slack\"", "\"signed\":true").doesNotContain(secretUrl)
+                .doesNotContain("test-webhook-secret");
+        assertThat(api.get("/api/v1/outbox?limit=1000").body()).doesNotContain(secretUrl);
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").body()).doesNotContain(secretUrl);
+        JsonNode health = anonymous.get("/api/health/deep").json();
+        assertThat(health.get("integrations").get("channel:unset").get("status").asString()).isEqualTo("degraded");
+        assertThat(health.get("integrations").get("smtp").get("status").asString()).isEqualTo("configured");
+        assertThat(health.toString()).doesNotContain(secretUrl);
+        assertThat(channel("unset").get("missing_environment").toString()).contains("TOCSIN_TEST_UNSET_VARIABLE");
+    }
+
+    @Test
+    void anUpdateDueRemindsTheCommunicationsLeadUntilOneIsPosted() throws Exception {
+        String token = unique("cad");
+        long id = open(STOREFRONT_KEY, "Cadence " + token, "warning"); // P2: an update every 20 minutes here
+        assertThat(api.put("/api/v1/incidents/" + id + "/roles/communications_lead", "{\"user\":\"bo\"}").status())
+                .isEqualTo(200);
+        advance(Duration.ofMinutes(20));
+        await("the reminder", () -> timelineKinds(id).contains("incident.update_due"));
+        JsonNode due = timelineEvent(id, "incident.update_due").get("data");
+        assertThat(due.get("reminded").asString()).isEqualTo("bo");
+        assertThat(due.get("role").asString()).isEqualTo("communications_lead");
+        assertThat(due.get("update_interval").asString()).isEqualTo("20m");
+        JsonNode reminder = find(outbox(id), "reminder");
+        assertThat(reminder.get("destination").asString()).isEqualTo("user:bo:email");
+        drain();
+        assertThat(emails("Update due: [P2] Cadence " + token)).hasSize(1);
+
+        api.post("/api/v1/incidents/" + id + "/updates", "{\"message\":\"Working on it\"}");
+        advance(Duration.ofMinutes(10));
+        advance(Duration.ofMinutes(9));
+        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count())
+                .as("an update was posted 19 minutes ago").isEqualTo(1);
+        advance(Duration.ofMinutes(1));
+        await("the second reminder", () -> timelineKinds(id).stream().filter("incident.update_due"::equals).count() == 2);
+
+        api.post("/api/v1/incidents/" + id + "/resolve", "{}");
+        advance(Duration.ofMinutes(40));
+        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count()).as("resolved").isEqualTo(2);
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+        timers.checkNow();
+        try {
+            Thread.sleep(300); // the timer poll thread picks up what came due
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private JsonNode channel(String id) {
+        for (JsonNode c : api.get("/api/v1/channels").json()) {
+            if (c.get("id").asString().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no channel " + id);
+    }
+
+    private static JsonNode find(JsonNode rows, long id) {
+        for (JsonNode r : rows) {
+            if (r.get("id").asLong() == id) {
+                return r;
+            }
+        }
+        throw new AssertionError("no message " + id + " in " + rows);
+    }
+
+    private static JsonNode find(JsonNode rows, String purpose) {
+        for (JsonNode r : rows) {
+            if (r.get("purpose").asString().equals(purpose)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + purpose + " message in " + rows);
+    }
+
+    private static MimeMessage email(String subjectPart) throws Exception {
+        List<MimeMessage> found = emails(subjectPart);
+        assertThat(found).as("e-mails about " + subjectPart).hasSize(1);
+        return found.get(0);
+    }
+
+    private static List<MimeMessage> emails(String subjectPart) throws Exception {
+        List<MimeMessage> out = new ArrayList<>();
+        for (MimeMessage m : TestReceivers.mail().getReceivedMessages()) {
+            if (m.getSubject() != null && m.getSubject().contains(subjectPart)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static String partOf(Multipart multipart, String type) throws Exception {
+        for (int i = 0; i < multipart.getCount(); i++) {
+            BodyPart part = multipart.getBodyPart(i);
+            if (part.isMimeType(type)) {
+                return part.getContent().toString();
+            }
+            if (part.getContent() instanceof Multipart nested) {
+                String found = partOfOrNull(nested, type);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " part");
+    }
+
+    private static String partOfOrNull(Multipart multipart, String type) throws Exception {
+        try {
+            return partOf(multipart, type);
+        } catch (AssertionError e) {
+            return null;
+        }
+    }
+
+    private static String hmac(String secret, String payload) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
