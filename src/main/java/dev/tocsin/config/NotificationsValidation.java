@@ -189,8 +189,11 @@ final class NotificationsValidation {
         } else if (!from.isEmpty() && !EMAIL.matcher(from).matches() && !NAMED_ADDRESS.matcher(from).matches()) {
             problem.accept("smtp.from", "expected an e-mail address or \"Name <address>\", got " + quoted(from));
         }
-        return new TocsinConfig.Smtp(host, port, emptyToNull(resolve.apply(raw.username(), missing)),
-                emptyToNull(resolve.apply(raw.password(), missing)), from, security, List.copyOf(new LinkedHashSet<>(missing)));
+        // An unset username or password means "no authentication", not a broken server.
+        List<String> optional = new ArrayList<>();
+        return new TocsinConfig.Smtp(host, port, emptyToNull(resolve.apply(raw.username(), optional)),
+                emptyToNull(resolve.apply(raw.password(), optional)), from, security,
+                List.copyOf(new LinkedHashSet<>(missing)));
     }
 
     private TocsinConfig.SlackApi slack(RawConfig.RawSlack raw) {

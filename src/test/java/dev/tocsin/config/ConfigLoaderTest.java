@@ -51,7 +51,15 @@ class ConfigLoaderTest {
         assertThat(config.severities().forEventSeverity("critical")).isEqualTo("P0");
         assertThat(config.severities().forEventSeverity("info")).isEqualTo("P3");
         assertThat(config.services()).extracting(TocsinConfig.Service::id).contains("checkout-api", "data-sync");
-        assertThat(config.integrations().get(0).degraded()).isTrue();
+        assertThat(config.severities().level("P0").orElseThrow().updateInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.severities().level("P3").orElseThrow().updateInterval()).isNull();
+        TocsinConfig.Channel slack = config.notifications().channel("incidents-slack").orElseThrow();
+        assertThat(slack.degraded()).as("SLACK_WEBHOOK_URL is not set").isTrue();
+        assertThat(slack.missingVariables()).containsExactly("SLACK_WEBHOOK_URL");
+        assertThat(config.notifications().channel("ops-discord").orElseThrow().rateLimit())
+                .as("Discord's own limit").isEqualTo(new TocsinConfig.RateLimit(5, Duration.ofSeconds(5)));
+        assertThat(config.notifications().smtp().degraded()).as("SMTP_HOST is not set").isTrue();
+        assertThat(config.notifications().routes()).hasSize(3);
         assertThat(config.sha256()).hasSize(64);
     }
 
@@ -260,5 +268,73 @@ class ConfigLoaderTest {
         assertThat(bo.contactMethods()).containsExactly(
                 new TocsinConfig.ContactMethod("email", TocsinConfig.ContactType.EMAIL, "bo@example.com"));
         assertThat(bo.notificationRules()).containsExactly(new TocsinConfig.NotificationRule("email", Duration.ZERO));
+    }
+
+    @Test
+    void notificationSectionsAreCheckedFieldByField() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m, update_interval: often}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                channels:
+                  - {id: chat, type: carrier-pigeon, url: "https://x.test"}
+                  - {id: hook, type: webhook}
+                  - {id: mail, type: email, url: "https://x.test"}
+                  - {id: slack, type: slack, url: "ftp://x.test", secret: s}
+                  - {id: disc, type: discord, url: "https://x.test", rate_limit: {messages: 0, per: 5s}}
+                  - {id: req, type: slack, url: "${NOT_SET_ANYWHERE}", required: true}
+                smtp: {host: mail.test, from: nobody, security: sometimes}
+                notification_routes:
+                  - {services: [nope], severities: [P9], messages: [gossip], channels: [ghost]}
+                  - {name: no channels}
+                templates:
+                  - {kind: shout, text: hi}
+                  - {kind: update, severity: P9, text: hi}
+                  - {kind: update}
+                """);
+        assertThat(e.problems()).contains(
+                "severities[0].update_interval: expected a duration such as 30s, 15m, 1h or 2d, got 'often'",
+                "channels[0].type: expected one of slack, discord, teams, email, webhook, got 'carrier-pigeon'",
+                "channels[1].url: required: the webhook webhook URL, usually an ${ENV} reference",
+                "channels[2].url: an e-mail channel has recipients in 'to', not a url",
+                "channels[2].to: required: a list of e-mail addresses",
+                "channels[3].url: expected an http or https URL",
+                "channels[3].secret: only webhook channels are signed; remove it for slack",
+                "channels[4].rate_limit.messages: expected a positive number of messages, got 0",
+                "channels[5]: required channel 'req' needs the environment variable(s) [NOT_SET_ANYWHERE], which are not set",
+                "smtp.security: expected one of none, starttls, tls, got 'sometimes'",
+                "smtp.from: expected an e-mail address or \"Name <address>\", got 'nobody'",
+                "notification_routes[0].services[0]: unknown service 'nope', expected one of [web]",
+                "notification_routes[0].severities[0]: unknown severity 'P9', expected one of [P0]",
+                "notification_routes[0].messages[0]: unknown message kind 'gossip', expected one of [opened, resolved, update]",
+                "notification_routes[0].channels[0]: unknown channel 'ghost', expected one of [chat, disc, hook, mail, req, slack]"
+                        .replace("chat, ", ""),
+                "notification_routes[1].channels: required: the ids of the channels this route sends to",
+                "templates[0].kind: expected one of [page, opened, update, resolved, reminder, test], got 'shout'",
+                "templates[1].severity: unknown severity 'P9', expected one of [P0]",
+                "templates[2].text: required: the message text, with {{variables}}");
+    }
+
+    @Test
+    void channelsResolveEnvironmentReferencesAndTakeTheProvidersLimits() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                channels:
+                  - {id: team, type: slack, url: "${SLACK_URL}"}
+                  - {id: unset, type: discord, url: "${DISCORD_URL}"}
+                  - {id: fast, type: webhook, url: "https://hooks.test/x", rate_limit: {messages: 10, per: 1s}}
+                notification_routes: [{channels: [team]}]
+                """).toString());
+        TocsinConfig.Channel team = config.notifications().channel("team").orElseThrow();
+        assertThat(team.url()).isEqualTo("https://hooks.slack.test/x");
+        assertThat(team.degraded()).isFalse();
+        assertThat(team.rateLimit()).isEqualTo(new TocsinConfig.RateLimit(1, Duration.ofSeconds(1)));
+        assertThat(team.toString()).as("a webhook URL is a secret").doesNotContain("hooks.slack.test");
+        assertThat(config.notifications().channel("unset").orElseThrow().missingVariables()).containsExactly("DISCORD_URL");
+        assertThat(config.notifications().channel("fast").orElseThrow().rateLimit())
+                .isEqualTo(new TocsinConfig.RateLimit(10, Duration.ofSeconds(1)));
+        TocsinConfig.NotificationRoute route = config.notifications().routes().get(0);
+        assertThat(route.matches("web", "P0", "opened")).isTrue();
+        assertThat(route.messages()).containsExactlyInAnyOrder("opened", "update", "resolved");
     }
 }
