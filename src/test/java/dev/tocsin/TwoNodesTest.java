@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.tocsin.engine.Engine;
+import dev.tocsin.notify.Delivery;
 import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ class TwoNodesTest {
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
+        TestReceivers.start();
         String url = EmbeddedPostgresSupport.newDatabase();
         nodeA = start(url);
         nodeB = start(url);
@@ -136,5 +138,36 @@ class TwoNodesTest {
         }
         JsonNode verify = api.get("/api/v1/audit/verify").json();
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+    }
+
+    /** Both nodes' delivery workers see the same outbox: every message reaches its receiver exactly once. */
+    @Test
+    void everyMessageIsDeliveredOnceThoughBothNodesSend() throws Exception {
+        LoopbackSink sink = TestReceivers.sink();
+        sink.answer("/hook/resume", LoopbackSink.Answer.slow(20)); // a receiver slow enough for passes to overlap
+        String token = "both-nodes-" + System.nanoTime();
+        int messages = 40;
+        try {
+            for (int i = 0; i < messages; i++) {
+                ConfigurableApplicationContext node = i % 2 == 0 ? nodeA : nodeB;
+                assertThat(http(node, null).post("/v2/enqueue", """
+                        {"routing_key":"test-resumable-key-00001","event_action":"trigger","dedup_key":"%s-%d",
+                         "payload":{"summary":"%s %d","source":"worker","severity":"error"}}""".formatted(token, i, token, i))
+                        .status()).isEqualTo(202);
+                nodeA.getBean(Delivery.class).wake();
+                nodeB.getBean(Delivery.class).wake();
+            }
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (sink.requests("/hook/resume").stream().filter(r -> r.body().contains(token)).count() < messages) {
+                assertThat(Instant.now()).as("all " + messages + " messages delivered").isBefore(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1500); // more passes on each node: time for a duplicate to show
+            List<String> keys = sink.requests("/hook/resume").stream().filter(r -> r.body().contains(token))
+                    .map(r -> r.header("Idempotency-Key")).toList();
+            assertThat(keys).hasSize(messages).doesNotHaveDuplicates();
+        } finally {
+            sink.answer("/hook/resume", LoopbackSink.Answer.status(200));
+        }
     }
 }
