@@ -204,7 +204,7 @@ public class Delivery implements SmartLifecycle {
         if (resolution.destination() == null) {
             List<OutboxMessage> claimed = claim(rows);
             if (!claimed.isEmpty()) {
-                record(claimed, Outcome.failed(null, resolution.problem()), 1, "unknown");
+                record(claimed, Outcome.failed(null, resolution.problem()), 1, claimed.get(0).channel());
             }
             return 0;
         }

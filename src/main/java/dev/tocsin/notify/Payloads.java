@@ -110,6 +110,11 @@ class Payloads {
             if (item.url("incident_url") != null) {
                 embed.put("url", item.url("incident_url"));
             }
+            if (item.url("acknowledge_url") != null) {
+                // Webhook messages cannot carry buttons; a masked link in a field is Discord's nearest thing.
+                embed.put("fields", List.of(Map.of("name", "Acknowledge", "value",
+                        "[Acknowledge this incident](" + item.url("acknowledge_url") + ")", "inline", false)));
+            }
             embed.put("color", Integer.parseInt(color(item).substring(1), 16));
             embed.put("timestamp", now.toString());
             embed.put("footer", Map.of("text", "Tocsin · " + item.row().purpose()));
@@ -157,7 +162,7 @@ class Payloads {
     }
 
     private Map<String, Object> webhook(List<Item> items, Instant now) {
-        List<Object> messages = new ArrayList<>();
+        List<Map<String, Object>> messages = new ArrayList<>();
         for (Item item : items) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "tocsin.message");
@@ -171,7 +176,7 @@ class Payloads {
             m.put("sent_at", now.toString());
             messages.add(m);
         }
-        return items.size() == 1 ? (Map<String, Object>) messages.get(0)
+        return messages.size() == 1 ? messages.get(0)
                 : Map.of("type", "tocsin.batch", "sent_at", now.toString(), "messages", messages);
     }
 

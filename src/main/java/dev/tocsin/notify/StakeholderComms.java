@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tocsin.auth.AcknowledgeLinks;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.config.TocsinConfig;
@@ -40,6 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class StakeholderComms implements TimerHandler {
 
     static final String NAME = "update-due";
+    private static final Set<TocsinConfig.ChannelType> CHAT = Set.of(TocsinConfig.ChannelType.SLACK,
+            TocsinConfig.ChannelType.DISCORD, TocsinConfig.ChannelType.TEAMS);
     private static final Logger log = LoggerFactory.getLogger(StakeholderComms.class);
 
     private final TocsinConfig config;
@@ -47,18 +50,20 @@ class StakeholderComms implements TimerHandler {
     private final IncidentService incidents;
     private final Outbox outbox;
     private final MessageFacts facts;
+    private final AcknowledgeLinks ackLinks;
     private final Timeline timeline;
     private final Timers timers;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     StakeholderComms(TocsinConfig config, CommsRepository comms, IncidentService incidents, Outbox outbox,
-                     MessageFacts facts, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx, Clock clock) {
+                     MessageFacts facts, AcknowledgeLinks ackLinks, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx, Clock clock) {
         this.config = config;
         this.comms = comms;
         this.incidents = incidents;
         this.outbox = outbox;
         this.facts = facts;
+        this.ackLinks = ackLinks;
         this.timeline = timeline;
         this.timers = timers;
         this.tx = tx;
@@ -226,10 +231,15 @@ class StakeholderComms implements TimerHandler {
         if (channels.isEmpty()) {
             return;
         }
-        Map<String, Object> body = facts.of(incident, clock.instant());
-        body.put("message", message);
+        Instant now = clock.instant();
         String subject = Payloads.truncate("[" + incident.severity() + "] " + incident.title(), 1024);
         for (TocsinConfig.Channel channel : channels) {
+            Map<String, Object> body = facts.of(incident, now);
+            body.put("message", message);
+            if (incident.status() == IncidentStatus.TRIGGERED && CHAT.contains(channel.type())) {
+                // Whoever reads the team's channel first can take it, as with PagerDuty's chat buttons.
+                body.put("acknowledge_url", ackLinks.forChannel(incident.id(), channel.id(), now));
+            }
             outbox.enqueue(new Outbox.NewMessage(keyPrefix + ":" + Destinations.channelKey(channel.id()), incident.id(),
                     null, channel.type().wire(), Destinations.channelKey(channel.id()), kind, subject, body));
         }

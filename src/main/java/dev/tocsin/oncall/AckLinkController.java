@@ -2,11 +2,10 @@ package dev.tocsin.oncall;
 
 import java.util.Optional;
 
-import dev.tocsin.auth.SignedTokens;
+import dev.tocsin.auth.AcknowledgeLinks;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
-import dev.tocsin.timeline.Actor;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -18,27 +17,24 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * The "Acknowledge" link in a page: the signed token names the incident and the paged user, so the person can
- * acknowledge from their phone without signing in. Opening the link only shows a button; the acknowledgement is the
+ * The "Acknowledge" link in a message: the signed token names the incident and the paged user (or the channel), so
+ * the person can acknowledge from their phone without signing in. Opening the link only shows a button; the acknowledgement is the
  * POST, because mail scanners and chat previews open every link they see.
  */
 @RestController
 class AckLinkController {
 
-    private final SignedTokens tokens;
+    private final AcknowledgeLinks links;
     private final IncidentService incidents;
 
-    AckLinkController(SignedTokens tokens, IncidentService incidents) {
-        this.tokens = tokens;
+    AckLinkController(AcknowledgeLinks links, IncidentService incidents) {
+        this.links = links;
         this.incidents = incidents;
-    }
-
-    private record Link(long incidentId, String userId) {
     }
 
     @GetMapping(value = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> confirm(@PathVariable String token) {
-        Optional<Link> link = verify(token);
+        Optional<AcknowledgeLinks.Link> link = links.verify(token);
         if (link.isEmpty()) {
             return invalid();
         }
@@ -51,7 +47,7 @@ class AckLinkController {
 
     @PostMapping(value = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> acknowledge(@PathVariable String token) {
-        Optional<Link> link = verify(token);
+        Optional<AcknowledgeLinks.Link> link = links.verify(token);
         if (link.isEmpty()) {
             return invalid();
         }
@@ -60,20 +56,9 @@ class AckLinkController {
             return page(HttpStatus.OK, "Incident #" + incident.id(), describe(incident)
                     + "<p>Already " + incident.status().wire() + ": nothing changed.</p>");
         }
-        Incident acknowledged = incidents.acknowledge(incident.id(), Actor.user(link.get().userId()));
+        Incident acknowledged = incidents.acknowledge(incident.id(), link.get().actor());
         return page(HttpStatus.OK, "Acknowledged incident #" + incident.id(), describe(acknowledged)
                 + "<p>Acknowledged. Escalation has stopped.</p>");
-    }
-
-    private Optional<Link> verify(String token) {
-        return tokens.verify(Paging.ACK_PURPOSE, token).flatMap(v -> {
-            int colon = v.subject().indexOf(':');
-            try {
-                return Optional.of(new Link(Long.parseLong(v.subject().substring(0, colon)), v.subject().substring(colon + 1)));
-            } catch (RuntimeException malformed) {
-                return Optional.empty();
-            }
-        });
     }
 
     private static String describe(Incident incident) {

@@ -1,14 +1,13 @@
 package dev.tocsin.oncall;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tocsin.auth.SignedTokens;
+import dev.tocsin.auth.AcknowledgeLinks;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.engine.TimerHandler;
@@ -20,7 +19,6 @@ import dev.tocsin.notify.Outbox;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,34 +32,31 @@ import org.springframework.transaction.support.TransactionTemplate;
 class Paging implements TimerHandler {
 
     static final String NAME = "notify";
-    static final String ACK_PURPOSE = "ack";
 
     private final EscalationRepository escalations;
     private final TocsinConfig config;
     private final Outbox outbox;
-    private final SignedTokens tokens;
+    private final AcknowledgeLinks ackLinks;
     private final IncidentService incidents;
     private final Timeline timeline;
     private final Timers timers;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MessageFacts facts;
-    private final Duration ackLinkTtl;
 
-    Paging(EscalationRepository escalations, TocsinConfig config, Outbox outbox, SignedTokens tokens,
+    Paging(EscalationRepository escalations, TocsinConfig config, Outbox outbox, AcknowledgeLinks ackLinks,
            IncidentService incidents, Timeline timeline, @Lazy Timers timers, TransactionTemplate tx, Clock clock,
-           MessageFacts facts, @Value("${tocsin.ack-link-ttl:24h}") Duration ackLinkTtl) {
+           MessageFacts facts) {
         this.escalations = escalations;
         this.config = config;
         this.outbox = outbox;
-        this.tokens = tokens;
+        this.ackLinks = ackLinks;
         this.incidents = incidents;
         this.timeline = timeline;
         this.timers = timers;
         this.tx = tx;
         this.clock = clock;
         this.facts = facts;
-        this.ackLinkTtl = ackLinkTtl;
     }
 
     @Override
@@ -161,14 +156,13 @@ class Paging implements TimerHandler {
     private boolean enqueue(long pageId, int ruleIndex, Incident incident, TocsinConfig.User user,
                             TocsinConfig.ContactMethod method, int level, String levelName, String reason, Instant now) {
         String service = config.service(incident.serviceId()).map(TocsinConfig.Service::name).orElse(incident.serviceId());
-        String token = tokens.sign(ACK_PURPOSE, incident.id() + ":" + user.id(), now.plus(ackLinkTtl));
         Map<String, Object> body = facts.of(incident, now);
         body.put("user", user.id());
         body.put("user_name", user.name());
         body.put("level", level);
         body.put("level_name", levelName);
         body.put("reason", reason);
-        body.put("acknowledge_url", facts.publicUrl() + "/ack/" + token);
+        body.put("acknowledge_url", ackLinks.forUser(incident.id(), user.id(), now));
         return outbox.enqueue(new Outbox.NewMessage("page:" + pageId + ":rule:" + ruleIndex, incident.id(), user.id(),
                 method.type().wire(), Outbox.userDestination(user.id(), method.id()), "page",
                 truncate("[" + incident.severity() + "] " + service + ": " + incident.title(), 1024), body));

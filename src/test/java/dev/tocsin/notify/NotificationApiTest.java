@@ -101,9 +101,10 @@ class NotificationApiTest extends ApiTest {
         assertThat(section.get("text").get("type").asString()).isEqualTo("mrkdwn");
         assertThat(section.get("text").get("text").asString()).contains("INCIDENT DETECTED", "Severity: P0 (Critical)",
                 "Service: Storefront", "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
-        JsonNode button = attachment.get("blocks").get(1).get("elements").get(0);
-        assertThat(button.get("type").asString()).isEqualTo("button");
-        assertThat(button.get("url").asString()).endsWith("/incidents/" + id);
+        JsonNode buttons = attachment.get("blocks").get(1).get("elements");
+        assertThat(buttons.get(0).get("text").get("text").asString()).isEqualTo("Acknowledge");
+        assertThat(buttons.get(0).get("style").asString()).isEqualTo("danger");
+        assertThat(buttons.get(1).get("url").asString()).endsWith("/incidents/" + id);
 
         JsonNode discord = Http.parse(only(sink.requests("/discord/ops"), token).body());
         assertThat(discord.get("allowed_mentions").get("parse")).as("no @everyone from an alert summary").isEmpty();
@@ -112,6 +113,7 @@ class NotificationApiTest extends ApiTest {
         assertThat(embed.get("url").asString()).endsWith("/incidents/" + id);
         assertThat(embed.get("description").asString()).contains("\\*" + token + "\\*", "\\@everyone", "alert\\(1\\)");
         assertThat(embed.get("title").asString()).contains("#" + id);
+        assertThat(embed.get("fields").get(0).get("value").asString()).startsWith("[Acknowledge this incident](http");
 
         JsonNode teams = Http.parse(only(sink.requests("/teams/ops"), token).body());
         assertThat(teams.get("type").asString()).isEqualTo("message");
@@ -144,6 +146,13 @@ class NotificationApiTest extends ApiTest {
         String html = partOf(parts, "text/html");
         assertThat(text).contains("<script>alert(1)</script>", "INCIDENT DETECTED");
         assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+        assertThat(html).as("stakeholders get no acknowledge link").doesNotContain("/ack/");
+
+        // Whoever reads the Slack channel first takes the incident from the message.
+        String ack = buttons.get(0).get("url").asString();
+        assertThat(anonymous.post(ack.substring(ack.indexOf("/ack/")), null).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(timelineEvent(id, "incident.acknowledged").get("actor").asString()).isEqualTo("channel:ops-slack");
     }
 
     @Test
