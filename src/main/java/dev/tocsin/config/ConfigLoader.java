@@ -284,7 +284,10 @@ public final class ConfigLoader {
                 String address = c.address() == null ? null : resolve(c.address(), new ArrayList<>());
                 String expected = addressProblem(type, address);
                 if (expected != null) {
-                    problem(path + ".address", expected + (address == null ? "" : ", got '" + address + "'"));
+                    // A webhook URL is a secret even when mistyped: echo only addresses that are not.
+                    boolean secret = type == TocsinConfig.ContactType.SLACK || type == TocsinConfig.ContactType.DISCORD
+                            || type == TocsinConfig.ContactType.WEBHOOK;
+                    problem(path + ".address", expected + (address == null || secret ? "" : ", got '" + address + "'"));
                     continue;
                 }
                 if (c.secret() != null && type != TocsinConfig.ContactType.WEBHOOK) {

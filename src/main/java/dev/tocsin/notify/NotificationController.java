@@ -14,6 +14,7 @@ import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
+import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -195,6 +196,10 @@ class NotificationController {
         Instant now = clock.instant();
         Map<String, Object> f = facts.of(incident, now);
         f.put("message", message == null ? "(the text of your update)" : message);
+        boolean chat = target != Destinations.Kind.EMAIL && target != Destinations.Kind.WEBHOOK;
+        if (chat && incident.status() == IncidentStatus.TRIGGERED) {
+            f.put("acknowledge_url", facts.publicUrl() + "/ack/(signed-token)");
+        }
         if ("page".equals(kind) || "reminder".equals(kind)) {
             f.put("user_name", "(the paged user)");
             f.put("level_name", "level 1");

@@ -242,7 +242,7 @@ class ConfigLoaderTest {
                   - {id: web, escalation_policy: nope}
                 """);
         assertThat(e.problems()).containsExactlyInAnyOrder(
-                "users[0].contact_methods[1].address: expected an http or https URL, got 'ftp://example.com'",
+                "users[0].contact_methods[1].address: expected an http or https URL",
                 "users[0].contact_methods[2].type: expected one of email, slack, discord, webhook, sms, voice, got 'carrier-pigeon'",
                 "users[0].notification_rules[0].contact_method: 'phone' is a phone number for sms, and Tocsin has no sms provider yet: "
                         + "use e-mail, Slack, Discord or a webhook",
