@@ -2,6 +2,8 @@ package dev.tocsin.oncall;
 
 import java.util.List;
 
+import dev.tocsin.problem.FieldErrors;
+
 /**
  * One rotation of a schedule, on duty only within its restrictions (always, when it has none). Where a later layer
  * of the schedule has someone on call, it hides the layers before it.

@@ -7,6 +7,8 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.tocsin.problem.FieldErrors;
+
 /**
  * A window, in the schedule's local time, during which a layer is on duty: it opens at {@code from} on each of
  * {@code days} and closes at {@code to}, the same day, or the next day when {@code to} is before {@code from}

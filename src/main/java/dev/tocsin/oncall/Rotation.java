@@ -3,6 +3,8 @@ package dev.tocsin.oncall;
 import java.time.LocalDateTime;
 import java.util.List;
 
+import dev.tocsin.problem.FieldErrors;
+
 /**
  * An ordered list of users who take turns: the first hand-off is at {@code start} (local time in the schedule's
  * zone) to the first user, and every {@code every} hours, days or weeks the next user takes over, round and round.

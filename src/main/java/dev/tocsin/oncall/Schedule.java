@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 
 /**

@@ -2,6 +2,8 @@ package dev.tocsin.oncall;
 
 import java.time.Instant;
 
+import dev.tocsin.problem.FieldErrors;
+
 /**
  * {@code user} is on call from {@code start} until {@code end}: in place of {@code replaces} wherever that user
  * would be on call, or, when {@code replaces} is null, in place of whoever is on call, and also where nobody is.

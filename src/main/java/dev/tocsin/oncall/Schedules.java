@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.ScheduleSpec;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
