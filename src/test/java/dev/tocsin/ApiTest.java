@@ -29,7 +29,9 @@ import org.springframework.util.FileSystemUtils;
         "tocsin.engine.enabled=false",
         // Tests deliver the outbox themselves (Delivery.drain), so that what reaches a sink is what they sent.
         "tocsin.delivery.enabled=false",
-        "tocsin.delivery.timeout=1500ms"})
+        "tocsin.delivery.timeout=1500ms",
+        // Likewise monitors: tests take the leases (MonitorEngine.housekeeping) and check on demand.
+        "tocsin.monitors.enabled=false"})
 @Import(ApiTest.Clocks.class)
 public abstract class ApiTest {
 

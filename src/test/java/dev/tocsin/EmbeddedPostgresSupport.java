@@ -17,6 +17,12 @@ public final class EmbeddedPostgresSupport {
     private EmbeddedPostgresSupport() {
     }
 
+    /** The server's port, starting it if need be (monitors check it with SELECT 1). */
+    public static synchronized int port() {
+        newDatabase();
+        return server.getPort();
+    }
+
     /** A JDBC URL of a new, empty database. */
     public static synchronized String newDatabase() {
         try {

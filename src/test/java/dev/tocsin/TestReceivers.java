@@ -29,7 +29,11 @@ public final class TestReceivers {
         mail.start();
         System.setProperty("TOCSIN_TEST_SINK", sink.baseUrl());
         System.setProperty("TOCSIN_TEST_SMTP_PORT", Integer.toString(mail.getSmtp().getPort()));
-        System.setProperty("TOCSIN_TEST_DOWN", "http://127.0.0.1:" + closedPort());
+        int closed = closedPort();
+        System.setProperty("TOCSIN_TEST_DOWN", "http://127.0.0.1:" + closed);
+        System.setProperty("TOCSIN_TEST_CLOSED_PORT", Integer.toString(closed));
+        System.setProperty("TOCSIN_TEST_REDIS_PORT", Integer.toString(FakeRedis.start()));
+        System.setProperty("TOCSIN_TEST_PG_PORT", Integer.toString(EmbeddedPostgresSupport.port()));
     }
 
     public static GreenMail mail() {

@@ -152,8 +152,13 @@ public final class ConfigLoader {
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
+            // Monitors and maintenance windows are checked by the monitoring feature, which owns their rules.
+            List<MonitorSpec> monitors = raw.monitors() == null ? List.of() : raw.monitors().stream()
+                    .map(m -> m == null ? null : m.resolved(this::resolve)).toList();
+            List<MaintenanceSpec> maintenance = raw.maintenanceWindows() == null ? List.of()
+                    : List.copyOf(raw.maintenanceWindows());
             return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations,
-                    schedules, policies, notifications);
+                    schedules, policies, notifications, monitors, maintenance);
         }
 
         private void problem(String path, String expected) {

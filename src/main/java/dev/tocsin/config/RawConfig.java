@@ -22,7 +22,9 @@ record RawConfig(
         RawSmtp smtp,
         RawSlack slack,
         List<RawRoute> notificationRoutes,
-        List<RawTemplate> templates) {
+        List<RawTemplate> templates,
+        List<MonitorSpec> monitors,
+        List<MaintenanceSpec> maintenanceWindows) {
 
     record RawSeverity(String id, String name, String responseTarget, String description, String updateInterval) {
     }

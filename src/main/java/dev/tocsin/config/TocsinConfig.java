@@ -20,7 +20,9 @@ public record TocsinConfig(
         List<Integration> integrations,
         List<ScheduleSpec> schedules,
         List<EscalationPolicy> escalationPolicies,
-        Notifications notifications) {
+        Notifications notifications,
+        List<MonitorSpec> monitors,
+        List<MaintenanceSpec> maintenanceWindows) {
 
     /** {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody. */
     public record Service(String id, String name, String description, String team,

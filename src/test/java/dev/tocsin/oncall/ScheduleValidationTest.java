@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.InvalidInputException.FieldError;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

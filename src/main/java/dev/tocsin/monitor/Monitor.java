@@ -1,0 +1,62 @@
+package dev.tocsin.monitor;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.config.MonitorSpec;
+
+/**
+ * A validated monitor. Failing checks raise an alert on {@code serviceId} through the same path as the Events API
+ * (dedup key {@code monitor:<id>}): at event severity "warning" for a warning, at {@code severity} when critical,
+ * once {@code retries} more checks in a row agree; {@code recoverAfter} successes in a row resolve it.
+ */
+record Monitor(String id, String serviceId, Type type, Duration interval, Duration timeout, int retries,
+               String severity, int recoverAfter, Http http, Endpoint endpoint, List<Condition> conditions,
+               boolean declaredInConfig, List<String> missingVariables, MonitorSpec spec) {
+
+    enum Type {
+        HTTP, TCP, POSTGRES, REDIS, TLS;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What an HTTP check sends and what it expects; {@code expectStatus} empty means any 2xx or 3xx. */
+    record Http(URI url, String method, Map<String, String> headers, String body, List<Integer> expectStatus,
+                Duration warnAbove, Duration criticalAbove, String bodyContains, String bodyNotContains) {
+    }
+
+    /** TCP, Redis, TLS and PostgreSQL targets. {@code warnDays}/{@code criticalDays}: TLS certificate expiry. */
+    record Endpoint(String host, int port, String username, String password, String database, int warnDays,
+                    int criticalDays) {
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /**
+     * {@code expect}: the check fails (critical) unless the expression holds. Otherwise the check is at {@code level}
+     * while the expression holds, once it has held for {@code holdFor}.
+     */
+    record Condition(boolean expect, Expression expression, Level level, Duration holdFor) {
+    }
+
+    /** Where the monitor points, for messages and the API; never a password. */
+    String target() {
+        return http != null ? http.url().toString() : endpoint.toString();
+    }
+
+    boolean runnable() {
+        return missingVariables.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "Monitor[" + id + "]";
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tocsin.monitor;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.config.MonitorSpec;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.FieldErrors;
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.timeline.NewEvent;
+import dev.tocsin.timeline.Timeline;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Monitors and maintenance windows changed through the API, each change on the timeline. Monitors of the file are
+ * edited in the file, so the API refuses to touch them. Engines pick changes up at their next housekeeping.
+ */
+@Service
+class MonitorEditing {
+
+    private final Monitors monitors;
+    private final MonitorRepository repository;
+    private final Maintenance maintenance;
+    private final TocsinConfig config;
+    private final Timeline timeline;
+    private final Clock clock;
+
+    MonitorEditing(Monitors monitors, MonitorRepository repository, Maintenance maintenance, TocsinConfig config,
+                   Timeline timeline, Clock clock) {
+        this.monitors = monitors;
+        this.repository = repository;
+        this.maintenance = maintenance;
+        this.config = config;
+        this.timeline = timeline;
+        this.clock = clock;
+    }
+
+    /** Creates or replaces monitor {@code id}; true if created. */
+    @Transactional
+    boolean save(String id, MonitorSpec body, Actor actor) {
+        if (body == null) {
+            throw new InvalidInputException("body", "required: a monitor with service and type");
+        }
+        if (body.id() != null && !body.id().equals(id)) {
+            throw new InvalidInputException("id", "'" + body.id() + "' differs from the id in the URL, '" + id + "'");
+        }
+        MonitorSpec spec = new MonitorSpec(id, body.service(), body.type(), body.interval(), body.timeout(),
+                body.retries(), body.severity(), body.recoverAfter(), body.url(), body.method(), body.headers(),
+                body.body(), body.expectStatus(), body.responseTime(), body.bodyContains(), body.bodyNotContains(),
+                body.conditions(), body.host(), body.port(), body.username(), body.password(), body.database(),
+                body.warnDays(), body.criticalDays(), List.of());
+        Monitor m = monitors.validate(spec);
+        if (monitors.declaredInConfig(id)) {
+            throw new ConflictException("monitor '" + id + "' is declared in the configuration file; change it there");
+        }
+        timeline.lock();
+        boolean created = repository.saveDefinition(id, monitors.toJson(spec), clock.instant());
+        repository.ensureStates(List.of(id));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("monitor", id);
+        data.put("type", m.type().wire());
+        data.put("target", m.target());
+        timeline.append(new NewEvent(created ? "monitor.created" : "monitor.replaced", actor, null, null, m.serviceId(), data));
+        return created;
+    }
+
+    @Transactional
+    void delete(String id, Actor actor) {
+        if (monitors.declaredInConfig(id)) {
+            throw new ConflictException("monitor '" + id + "' is declared in the configuration file; remove it there");
+        }
+        timeline.lock();
+        if (!repository.deleteDefinition(id)) {
+            throw new NotFoundException("monitor '" + id + "' does not exist");
+        }
+        timeline.append(new NewEvent("monitor.deleted", actor, null, null, null, Map.of("monitor", id)));
+    }
+
+    @Transactional
+    Maintenance.Window openWindow(MonitorController.NewWindow body, Actor actor) {
+        FieldErrors errors = new FieldErrors();
+        if (body == null) {
+            throw new InvalidInputException("body", "required: service, start, end and optionally reason");
+        }
+        if (body.service() == null || config.service(body.service()).isEmpty()) {
+            errors.add("service", body.service() == null ? "required" : "unknown service '" + body.service() + "'");
+        }
+        Instant start = instant(errors, "start", body.start());
+        Instant end = instant(errors, "end", body.end());
+        if (start != null && end != null && !end.isAfter(start)) {
+            errors.add("end", "must be after start");
+        }
+        if (end != null && !end.isAfter(clock.instant())) {
+            errors.add("end", "must be in the future");
+        }
+        if (body.reason() != null && body.reason().length() > 500) {
+            errors.add("reason", "at most 500 characters");
+        }
+        errors.throwIfAny();
+        timeline.lock();
+        long id = repository.insertWindow(body.service(), start, end, body.reason(), actor.value(), clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("window", id);
+        data.put("start", start.toString());
+        data.put("end", end.toString());
+        data.put("reason", body.reason());
+        timeline.append(new NewEvent("maintenance.scheduled", actor, null, null, body.service(), data));
+        maintenance.changed();
+        return new Maintenance.Window(id, body.service(), start, end, body.reason(), actor.value());
+    }
+
+    @Transactional
+    void closeWindow(long id, Actor actor) {
+        timeline.lock();
+        if (!repository.deleteWindow(id)) {
+            throw new NotFoundException("maintenance window " + id + " does not exist (windows of the file are edited there)");
+        }
+        timeline.append(new NewEvent("maintenance.cancelled", actor, null, null, null, Map.of("window", id)));
+        maintenance.changed();
+    }
+
+    private static Instant instant(FieldErrors errors, String field, String text) {
+        if (text == null) {
+            errors.add(field, "required: an instant such as 2026-03-10T22:00:00Z");
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add(field, "expected an instant such as 2026-03-10T22:00:00Z, got '" + text + "'");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,457 @@
+package dev.tocsin.monitor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import dev.tocsin.alert.AlertIntake;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the monitors this node holds the lease of, from an in-memory schedule rebuilt from the durable definitions:
+ * each monitor's first check is spread over its interval by a stable jitter, later ones follow at fixed rate;
+ * checks run on non-blocking I/O with at most {@code tocsin.monitors.max-concurrent} in flight. Every check is
+ * judged ({@link Verdicts}) and drives the monitor's alert through the Events API path: triggered after
+ * {@code retries} more failing checks, raised from warning to critical on the same alert, resolved after
+ * {@code recover_after} good checks; nothing is raised or resolved during a maintenance window. Results go to
+ * per-minute rollups and level changes to {@code monitor_event}; the live state is written back every few seconds.
+ */
+@Component
+public class MonitorEngine implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorEngine.class);
+    private static final int RECENT = 50;
+    static final String INTAKE = "monitor";
+
+    /** The live standing of one monitor on this node. Guarded by its own monitor lock. */
+    static final class Runtime {
+        final Monitor monitor;
+        final Instant[] conditionSince;
+        final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+        Level level;
+        Instant levelSince;
+        Level alertLevel;
+        int consecutiveBad;
+        int consecutiveGood;
+        CheckResult last;
+        Instant minute;
+        Rollup minuteRollup = new Rollup();
+        final Map<Instant, Rollup> closedMinutes = new LinkedHashMap<>();
+        boolean dirty;
+        Instant nextDue;
+        ScheduledFuture<?> future;
+
+        Runtime(Monitor monitor, MonitorRepository.State stored) {
+            this.monitor = monitor;
+            this.conditionSince = new Instant[monitor.conditions().size()];
+            if (stored != null) {
+                level = stored.level();
+                levelSince = stored.levelSince();
+                alertLevel = stored.alertLevel();
+                consecutiveBad = stored.consecutiveBad();
+                consecutiveGood = stored.consecutiveGood();
+                if (stored.lastCheckedAt() != null) {
+                    last = new CheckResult(monitor.id(), stored.lastCheckedAt(), stored.level(),
+                            stored.lastLatencyMs() == null ? 0 : stored.lastLatencyMs(), stored.lastStatus(),
+                            stored.lastReason());
+                }
+            }
+        }
+    }
+
+    private final Monitors monitors;
+    private final Probes probes;
+    private final MonitorRepository repository;
+    private final Maintenance maintenance;
+    private final AlertIntake alerts;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Timer lateness;
+    private final boolean enabled;
+    private final Semaphore inFlight;
+    private final Duration lease;
+    private final Duration housekeeping;
+    private final String owner;
+    private final Map<String, Runtime> runtimes = new ConcurrentHashMap<>();
+    private ScheduledExecutorService scheduler;
+    private volatile boolean running;
+
+    MonitorEngine(Monitors monitors, Probes probes, MonitorRepository repository, Maintenance maintenance,
+                  AlertIntake alerts, TransactionTemplate tx, JsonMapper json, Clock clock, MeterRegistry meters,
+                  @Value("${tocsin.monitors.enabled:true}") boolean enabled,
+                  @Value("${tocsin.monitors.max-concurrent:256}") int maxConcurrent,
+                  @Value("${tocsin.monitors.lease:30s}") Duration lease,
+                  @Value("${tocsin.monitors.housekeeping:5s}") Duration housekeeping,
+                  @Value("${tocsin.node-name:}") String nodeName) {
+        this.monitors = monitors;
+        this.probes = probes;
+        this.repository = repository;
+        this.maintenance = maintenance;
+        this.alerts = alerts;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+        this.enabled = enabled;
+        this.inFlight = new Semaphore(maxConcurrent);
+        this.lease = lease;
+        this.housekeeping = housekeeping;
+        this.owner = (nodeName.isBlank() ? "node" : nodeName) + "-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(System.identityHashCode(this));
+        this.lateness = Timer.builder("tocsin.monitors.lateness")
+                .description("How late a check started after it was due")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    // --- what the API and the command line use
+
+    /** The monitors this node runs, with their live standing. */
+    Optional<Runtime> runtime(String id) {
+        return Optional.ofNullable(runtimes.get(id));
+    }
+
+    /**
+     * Checks one monitor now. On the node that runs it the result counts like any scheduled check; elsewhere it is
+     * only reported.
+     */
+    CheckResult checkNow(Monitor m) {
+        Runtime rt = runtimes.get(m.id());
+        if (!m.runnable()) {
+            return new CheckResult(m.id(), clock.instant(), Level.CRITICAL, 0, null,
+                    "not configured: " + String.join(", ", m.missingVariables()) + " not set");
+        }
+        Probes.Probe probe = probes.probe(m).join();
+        if (rt != null && rt.monitor.spec().equals(m.spec())) {
+            return record(rt, probe);
+        }
+        return Verdicts.judge(m, probe, new Instant[m.conditions().size()], clock.instant());
+    }
+
+    /** Checks every runnable monitor once, in parallel, alerting nobody (seed 004's {@code health-monitor -Mode once}). */
+    public List<Map<String, Object>> checkAllOnce() {
+        List<CompletableFuture<Map<String, Object>>> futures = new ArrayList<>();
+        for (Monitor m : monitors.all()) {
+            if (!m.runnable()) {
+                continue;
+            }
+            futures.add(probes.probe(m).thenApply(p -> {
+                CheckResult r = Verdicts.judge(m, p, new Instant[m.conditions().size()], clock.instant());
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("monitor", m.id());
+                out.put("service", m.serviceId());
+                out.put("level", r.level().wire());
+                out.put("latency_ms", r.latencyMs());
+                out.put("reason", r.reason());
+                return out;
+            }));
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    // --- the schedule
+
+    @Override
+    public synchronized void start() {
+        if (!enabled || running) {
+            return;
+        }
+        running = true;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "tocsin-monitors");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        scheduler = executor;
+        scheduler.scheduleWithFixedDelay(this::housekeeping, 0, housekeeping.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("event=monitors.started owner={}", owner);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            flush();
+            tx.executeWithoutResult(s -> repository.release(owner));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("event=monitors.stop_flush_failed action=\"another node takes over when the lease runs out\"", e);
+        }
+        runtimes.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Every few seconds: renew and take leases, start and stop monitors to match what this node holds and what is
+     * defined, and write back states and finished minutes.
+     */
+    void housekeeping() {
+        try {
+            Map<String, Monitor> defined = new LinkedHashMap<>();
+            for (Monitor m : monitors.all()) {
+                defined.put(m.id(), m);
+            }
+            Instant now = clock.instant();
+            List<String> held = tx.execute(s -> {
+                repository.ensureStates(defined.keySet());
+                return repository.claim(owner, now, now.plus(lease));
+            });
+            Set<String> mine = new HashSet<>(held);
+            Map<String, MonitorRepository.State> stored = new LinkedHashMap<>();
+            for (Runtime rt : List.copyOf(runtimes.values())) {
+                Monitor current = defined.get(rt.monitor.id());
+                if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())) {
+                    stopRunning(rt);
+                }
+            }
+            for (String id : mine) {
+                Monitor m = defined.get(id);
+                if (m == null || !m.runnable() || runtimes.containsKey(id)) {
+                    continue;
+                }
+                if (stored.isEmpty()) {
+                    repository.states().forEach(s -> stored.put(s.monitorId(), s));
+                }
+                Runtime rt = new Runtime(m, stored.get(id));
+                runtimes.put(id, rt);
+                long jitter = Math.floorMod(id.hashCode() * 2654435761L, m.interval().toMillis());
+                rt.nextDue = now.plusMillis(jitter);
+                schedule(rt);
+            }
+            flush();
+        } catch (RuntimeException e) {
+            log.error("event=monitors.housekeeping_failed action=\"will retry; check the database\"", e);
+        }
+    }
+
+    private void stopRunning(Runtime rt) {
+        if (rt.future != null) {
+            rt.future.cancel(false);
+        }
+        runtimes.remove(rt.monitor.id(), rt);
+    }
+
+    private void schedule(Runtime rt) {
+        if (!running) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), rt.nextDue).toMillis());
+        rt.future = scheduler.schedule(() -> run(rt), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void run(Runtime rt) {
+        if (runtimes.get(rt.monitor.id()) != rt) {
+            return; // stopped meanwhile
+        }
+        Instant due = rt.nextDue;
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        lateness.record(Duration.between(due, clock.instant()).abs());
+        probes.probe(rt.monitor).whenComplete((probe, error) -> {
+            inFlight.release();
+            try {
+                record(rt, probe != null ? probe : Probes.Probe.failed(0, Probes.reason(error, rt.monitor.timeout())));
+            } catch (RuntimeException e) {
+                log.error("event=monitors.record_failed monitor={}", rt.monitor.id(), e);
+            }
+        });
+        // Fixed rate from the due time, so checks do not drift; a check slower than its interval is not doubled.
+        Instant next = due.plus(rt.monitor.interval());
+        Instant now = clock.instant();
+        rt.nextDue = next.isBefore(now) ? now : next;
+        schedule(rt);
+    }
+
+    // --- one result
+
+    private CheckResult record(Runtime rt, Probes.Probe probe) {
+        Monitor m = rt.monitor;
+        Instant now = clock.instant();
+        CheckResult result;
+        Level previous;
+        Action action = null;
+        synchronized (rt) {
+            CheckResult judged = Verdicts.judge(m, probe, rt.conditionSince, now);
+            Optional<Maintenance.Window> window = maintenance.active(m.serviceId(), now);
+            result = window.isEmpty() ? judged : new CheckResult(m.id(), now, Level.MAINTENANCE, judged.latencyMs(),
+                    judged.status(), "maintenance" + (window.get().reason() == null ? "" : " (" + window.get().reason() + ")")
+                    + ": " + judged.reason());
+            previous = rt.level;
+            if (result.level() != previous) {
+                rt.level = result.level();
+                rt.levelSince = now;
+            }
+            rt.last = result;
+            rt.recent.addFirst(result);
+            if (rt.recent.size() > RECENT) {
+                rt.recent.removeLast();
+            }
+            Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+            if (rt.minute != null && !minute.equals(rt.minute)) {
+                rt.closedMinutes.merge(rt.minute, rt.minuteRollup, (a, b) -> {
+                    a.add(b);
+                    return a;
+                });
+                rt.minuteRollup = new Rollup();
+            }
+            rt.minute = minute;
+            rt.minuteRollup.add(result);
+            if (window.isEmpty()) {
+                action = decide(rt, judged.level());
+            }
+            rt.dirty = true;
+        }
+        meters.counter("tocsin.monitors.checks", "level", result.level().wire()).increment();
+        if (result.level() != previous) {
+            tx.executeWithoutResult(s -> repository.insertEvent(result, previous));
+        }
+        if (action != null) {
+            act(m, action, result);
+        }
+        return result;
+    }
+
+    private enum Action { RAISE_WARNING, RAISE_CRITICAL, RESOLVE }
+
+    /** The alert's next step after a check, by retries and recover_after; called under the runtime's lock. */
+    private static Action decide(Runtime rt, Level level) {
+        Monitor m = rt.monitor;
+        if (level == Level.WARNING || level == Level.CRITICAL) {
+            rt.consecutiveBad++;
+            rt.consecutiveGood = 0;
+            if (rt.consecutiveBad > m.retries() && (rt.alertLevel == null || level.ordinal() > rt.alertLevel.ordinal())) {
+                rt.alertLevel = level;
+                return level == Level.CRITICAL ? Action.RAISE_CRITICAL : Action.RAISE_WARNING;
+            }
+            return null;
+        }
+        rt.consecutiveGood++;
+        rt.consecutiveBad = 0;
+        if (rt.alertLevel != null && rt.consecutiveGood >= m.recoverAfter()) {
+            rt.alertLevel = null;
+            return Action.RESOLVE;
+        }
+        return null;
+    }
+
+    private void act(Monitor m, Action action, CheckResult r) {
+        String dedup = "monitor:" + m.id();
+        if (action == Action.RESOLVE) {
+            alerts.resolve(m.serviceId(), INTAKE, dedup);
+            return;
+        }
+        String severity = action == Action.RAISE_CRITICAL ? m.severity() : "warning";
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("monitor", m.id());
+        details.put("type", m.type().wire());
+        details.put("target", m.target());
+        details.put("level", r.level().wire());
+        details.put("reason", r.reason());
+        details.put("latency_ms", r.latencyMs());
+        details.put("http_status", r.status());
+        alerts.trigger(m.serviceId(), INTAKE, dedup, m.id() + ": " + r.reason(), m.target(), severity,
+                Map.of("monitor", m.id(), "monitor_type", m.type().wire()), json.writeValueAsString(details));
+    }
+
+    /** Writes back changed states and finished minutes of the monitors this node runs. */
+    void flush() {
+        List<MonitorRepository.State> states = new ArrayList<>();
+        Map<String, Map<Instant, Rollup>> minutes = new LinkedHashMap<>();
+        Instant currentMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        for (Runtime rt : runtimes.values()) {
+            synchronized (rt) {
+                if (rt.minute != null && rt.minute.isBefore(currentMinute) && rt.minuteRollup.checks > 0) {
+                    rt.closedMinutes.merge(rt.minute, rt.minuteRollup, (a, b) -> {
+                        a.add(b);
+                        return a;
+                    });
+                    rt.minuteRollup = new Rollup();
+                    rt.minute = null;
+                }
+                if (!rt.closedMinutes.isEmpty()) {
+                    minutes.put(rt.monitor.id(), new LinkedHashMap<>(rt.closedMinutes));
+                    rt.closedMinutes.clear();
+                }
+                if (rt.dirty) {
+                    CheckResult l = rt.last;
+                    states.add(new MonitorRepository.State(rt.monitor.id(), rt.level, rt.levelSince, rt.alertLevel,
+                            rt.consecutiveBad, rt.consecutiveGood, l == null ? null : l.at(),
+                            l == null ? null : l.latencyMs(), l == null ? null : l.status(), l == null ? null : l.reason(),
+                            owner, null));
+                    rt.dirty = false;
+                }
+            }
+        }
+        if (states.isEmpty() && minutes.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(s -> {
+            states.forEach(state -> repository.saveState(state, owner));
+            minutes.forEach((id, byMinute) -> byMinute.forEach((start, r) -> repository.addToBucket(id, "m", start, r)));
+        });
+    }
+
+    /** The minute being counted now for a monitor run here (not yet in the database), for live figures. */
+    Optional<Rollup> unflushed(String id) {
+        Runtime rt = runtimes.get(id);
+        if (rt == null) {
+            return Optional.empty();
+        }
+        synchronized (rt) {
+            Rollup r = new Rollup();
+            r.add(rt.minuteRollup);
+            rt.closedMinutes.values().forEach(r::add);
+            return Optional.of(r);
+        }
+    }
+
+    List<CheckResult> recent(String id) {
+        Runtime rt = runtimes.get(id);
+        if (rt == null) {
+            return List.of();
+        }
+        synchronized (rt) {
+            return List.copyOf(rt.recent);
+        }
+    }
+}

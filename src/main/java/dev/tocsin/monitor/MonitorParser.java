@@ -1,0 +1,238 @@
+package dev.tocsin.monitor;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.MonitorSpec;
+import dev.tocsin.config.SeverityScale;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.FieldErrors;
+
+/**
+ * Validates a {@link MonitorSpec} (from the file or the API) into a {@link Monitor}, naming every bad field:
+ * {@code conditions[1].when: at column 12: expected ')'}.
+ */
+final class MonitorParser {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+    private final TocsinConfig config;
+
+    MonitorParser(TocsinConfig config) {
+        this.config = config;
+    }
+
+    Monitor parse(MonitorSpec s, boolean declaredInConfig) {
+        FieldErrors errors = new FieldErrors();
+        if (s == null) {
+            errors.add("monitor", "required: a monitor with id, service and type");
+            errors.throwIfAny();
+        }
+        if (s.id() == null || !ID.matcher(s.id()).matches()) {
+            errors.add("id", "expected lower-case letters, digits, '.', '_' or '-' (at most 100), got " + quoted(s.id()));
+        }
+        if (s.service() == null || config.service(s.service()).isEmpty()) {
+            errors.add("service", (s.service() == null ? "required" : "unknown service " + quoted(s.service()))
+                    + ", expected one of " + config.services().stream().map(TocsinConfig.Service::id).toList());
+        }
+        Monitor.Type type = null;
+        for (Monitor.Type t : Monitor.Type.values()) {
+            if (t.wire().equals(s.type())) {
+                type = t;
+            }
+        }
+        if (type == null) {
+            errors.add("type", "expected one of http, tcp, postgres, redis, tls, got " + quoted(s.type()));
+        }
+        Duration interval = duration(errors, "interval", s.interval(), DEFAULT_INTERVAL);
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            errors.add("interval", "at least 1s");
+        }
+        Duration timeout = duration(errors, "timeout", s.timeout(),
+                DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval);
+        if (timeout.compareTo(interval) > 0) {
+            errors.add("timeout", "at most the interval (" + Durations.format(interval) + ")");
+        }
+        int retries = bounded(errors, "retries", s.retries(), 0, 0, 10);
+        int recoverAfter = bounded(errors, "recover_after", s.recoverAfter(), 1, 1, 10);
+        String severity = s.severity() == null ? "critical" : s.severity();
+        if (!SeverityScale.EVENT_SEVERITIES.contains(severity)) {
+            errors.add("severity", "expected one of " + SeverityScale.EVENT_SEVERITIES + " (the alert's event severity), got "
+                    + quoted(severity));
+        }
+        Monitor.Http http = null;
+        Monitor.Endpoint endpoint = null;
+        List<Monitor.Condition> conditions = List.of();
+        if (type == Monitor.Type.HTTP) {
+            http = http(errors, s);
+            conditions = conditions(errors, s.conditions());
+            notFor(errors, s.host() != null, "host", type);
+            notFor(errors, s.port() != null, "port", type);
+        } else if (type != null) {
+            endpoint = endpoint(errors, s, type);
+            notFor(errors, s.url() != null, "url", type);
+            notFor(errors, s.conditions() != null, "conditions", type);
+            notFor(errors, s.expectStatus() != null, "expect_status", type);
+            notFor(errors, s.bodyContains() != null || s.bodyNotContains() != null, "body_contains", type);
+        }
+        errors.throwIfAny();
+        return new Monitor(s.id(), s.service(), type, interval, timeout, retries, severity, recoverAfter, http, endpoint,
+                conditions, declaredInConfig, s.missingVariables() == null ? List.of() : s.missingVariables(), s);
+    }
+
+    private Monitor.Http http(FieldErrors errors, MonitorSpec s) {
+        URI url = null;
+        if (s.url() == null || s.url().isBlank()) {
+            errors.add("url", "required: the http or https URL to check");
+        } else if (s.missingVariables() == null || s.missingVariables().isEmpty()) {
+            try {
+                url = URI.create(s.url());
+                if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                    errors.add("url", "expected an http or https URL");
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add("url", "not a valid URL");
+            }
+        }
+        String method = s.method() == null ? "GET" : s.method().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            errors.add("method", "expected one of " + METHODS.stream().sorted().toList());
+        }
+        List<Integer> expect = s.expectStatus() == null ? List.of() : s.expectStatus();
+        for (int i = 0; i < expect.size(); i++) {
+            if (expect.get(i) == null || expect.get(i) < 100 || expect.get(i) > 599) {
+                errors.add("expect_status[" + i + "]", "expected an HTTP status from 100 to 599");
+            }
+        }
+        Duration warn = null;
+        Duration critical = null;
+        if (s.responseTime() != null) {
+            warn = duration(errors, "response_time.warning", s.responseTime().warning(), null);
+            critical = duration(errors, "response_time.critical", s.responseTime().critical(), null);
+            if (warn != null && critical != null && warn.compareTo(critical) >= 0) {
+                errors.add("response_time.warning", "must be below response_time.critical");
+            }
+        }
+        Map<String, String> headers = s.headers() == null ? Map.of() : Map.copyOf(s.headers());
+        return new Monitor.Http(url == null ? URI.create("http://invalid") : url, method, headers, s.body(),
+                List.copyOf(expect), warn, critical, s.bodyContains(), s.bodyNotContains());
+    }
+
+    private static Monitor.Endpoint endpoint(FieldErrors errors, MonitorSpec s, Monitor.Type type) {
+        if (s.host() == null || s.host().isBlank()) {
+            errors.add("host", "required: the host name or address to check");
+        }
+        int defaultPort = switch (type) {
+            case REDIS -> 6379;
+            case TLS -> 443;
+            case POSTGRES -> 5432;
+            default -> -1;
+        };
+        int port = defaultPort;
+        boolean unresolved = s.missingVariables() != null && !s.missingVariables().isEmpty();
+        if (s.port() == null || s.port().isBlank()) {
+            if (defaultPort < 0 && !unresolved) {
+                errors.add("port", "required for a tcp monitor");
+            }
+        } else {
+            try {
+                port = Integer.parseInt(s.port().strip());
+                if (port < 1 || port > 65535) {
+                    errors.add("port", "expected 1 to 65535, got " + port);
+                }
+            } catch (NumberFormatException e) {
+                errors.add("port", "expected a port number, got '" + s.port() + "'");
+            }
+        }
+        if (type == Monitor.Type.POSTGRES && (s.database() == null || s.database().isBlank())) {
+            errors.add("database", "required: the database to connect to");
+        }
+        int warnDays = bounded(errors, "warn_days", s.warnDays(), 14, 0, 365);
+        int criticalDays = bounded(errors, "critical_days", s.criticalDays(), 3, 0, 365);
+        if (type == Monitor.Type.TLS && criticalDays >= warnDays) {
+            errors.add("critical_days", "must be below warn_days (" + warnDays + ")");
+        }
+        return new Monitor.Endpoint(s.host(), port, s.username(), s.password(), s.database(), warnDays, criticalDays);
+    }
+
+    private static List<Monitor.Condition> conditions(FieldErrors errors, List<MonitorSpec.ConditionSpec> raw) {
+        List<Monitor.Condition> out = new ArrayList<>();
+        for (int i = 0; raw != null && i < raw.size(); i++) {
+            MonitorSpec.ConditionSpec c = raw.get(i);
+            String path = "conditions[" + i + "]";
+            if (c == null || (c.expect() == null) == (c.when() == null)) {
+                errors.add(path, "expected exactly one of 'expect' (must hold) or 'when' (raises 'level' while it holds)");
+                continue;
+            }
+            String text = c.expect() != null ? c.expect() : c.when();
+            String field = path + (c.expect() != null ? ".expect" : ".when");
+            Expression expression;
+            try {
+                expression = Expression.parse(text);
+            } catch (Expression.ParseException e) {
+                errors.add(field, e.getMessage());
+                continue;
+            }
+            Level level = Level.CRITICAL;
+            if (c.level() != null) {
+                if (c.expect() != null) {
+                    errors.add(path + ".level", "an 'expect' condition fails the check; 'level' goes with 'when'");
+                } else if ("warning".equals(c.level())) {
+                    level = Level.WARNING;
+                } else if (!"critical".equals(c.level())) {
+                    errors.add(path + ".level", "expected warning or critical, got " + quoted(c.level()));
+                }
+            }
+            Duration holdFor = duration(errors, path + ".for", c.forDuration(), Duration.ZERO);
+            out.add(new Monitor.Condition(c.expect() != null, expression, level, holdFor));
+        }
+        return List.copyOf(out);
+    }
+
+    private static void notFor(FieldErrors errors, boolean present, String field, Monitor.Type type) {
+        if (present) {
+            errors.add(field, "does not apply to a " + type.wire() + " monitor");
+        }
+    }
+
+    private static Duration duration(FieldErrors errors, String field, String text, Duration fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isNegative()) {
+                errors.add(field, "expected a positive duration, got '" + text + "'");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            errors.add(field, "expected " + e.getMessage());
+            return fallback == null ? Duration.ZERO : fallback;
+        }
+    }
+
+    private static int bounded(FieldErrors errors, String field, Integer value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min || value > max) {
+            errors.add(field, "expected " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "(missing)" : "'" + s + "'";
+    }
+}

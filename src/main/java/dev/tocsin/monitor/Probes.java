@@ -1,0 +1,265 @@
+package dev.tocsin.monitor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Looks at a target once and says what it saw, never throwing: every failure becomes a {@link Probe} with a reason
+ * (timeout, refused, TLS error, …). HTTP runs on the JDK's non-blocking client; TCP, TLS, Redis and PostgreSQL on a
+ * small pool of blocking threads, each bounded by the monitor's timeout.
+ */
+@Component
+class Probes implements DisposableBean {
+
+    /** What one look found. {@code reached}: the target answered at the protocol level (any HTTP status counts). */
+    record Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires) {
+
+        static Probe failed(long latencyMs, String error) {
+            return new Probe(false, latencyMs, null, null, error, null);
+        }
+    }
+
+    /** Bodies beyond this are cut: conditions look at health documents, not downloads. */
+    private static final int MAX_BODY = 1024 * 1024;
+
+    private final HttpClient http;
+    private final ExecutorService blocking;
+
+    Probes(@Value("${tocsin.monitors.blocking-threads:32}") int blockingThreads) {
+        AtomicInteger n = new AtomicInteger();
+        this.blocking = Executors.newFixedThreadPool(blockingThreads, r -> {
+            Thread t = new Thread(r, "tocsin-probe-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    CompletableFuture<Probe> probe(Monitor m) {
+        return switch (m.type()) {
+            case HTTP -> http(m);
+            case TCP -> blocking(m, () -> tcp(m));
+            case TLS -> blocking(m, () -> tls(m));
+            case REDIS -> blocking(m, () -> redis(m));
+            case POSTGRES -> blocking(m, () -> postgres(m));
+        };
+    }
+
+    private CompletableFuture<Probe> http(Monitor m) {
+        Monitor.Http h = m.http();
+        HttpRequest.Builder request = HttpRequest.newBuilder(h.url()).timeout(m.timeout())
+                .header("User-Agent", "Tocsin-Monitor")
+                .method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(h.body(), StandardCharsets.UTF_8));
+        h.headers().forEach(request::header);
+        long start = System.nanoTime();
+        try {
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+                    .orTimeout(m.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .thenApplyAsync(r -> {
+                        try (InputStream in = r.body()) {
+                            byte[] bytes = in.readNBytes(MAX_BODY);
+                            return new Probe(true, millisSince(start), r.statusCode(),
+                                    new String(bytes, StandardCharsets.UTF_8), null, null);
+                        } catch (IOException e) {
+                            return Probe.failed(millisSince(start), "connection closed while reading the body");
+                        }
+                    }, blocking)
+                    .exceptionally(e -> Probe.failed(millisSince(start), reason(unwrap(e), m.timeout())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Probe.failed(0, reason(e, m.timeout())));
+        }
+    }
+
+    private CompletableFuture<Probe> blocking(Monitor m, java.util.function.Supplier<Probe> look) {
+        try {
+            return CompletableFuture.supplyAsync(look, blocking);
+        } catch (RuntimeException rejected) {
+            return CompletableFuture.completedFuture(Probe.failed(0, "the probe pool is shutting down"));
+        }
+    }
+
+    private static Probe tcp(Monitor m) {
+        long start = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(m.endpoint().host(), m.endpoint().port()), timeoutMillis(m));
+            return new Probe(true, millisSince(start), null, null, null, null);
+        } catch (IOException | RuntimeException e) {
+            return Probe.failed(millisSince(start), reason(e, m.timeout()));
+        }
+    }
+
+    private static Probe tls(Monitor m) {
+        long start = System.nanoTime();
+        Monitor.Endpoint e = m.endpoint();
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(e.host(), e.port()), timeoutMillis(m));
+            plain.setSoTimeout(timeoutMillis(m));
+            try (SSLSocket socket = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                    .createSocket(plain, e.host(), e.port(), true)) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must match, as for a browser
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                return new Probe(true, millisSince(start), null, null, null, leaf.getNotAfter().toInstant());
+            }
+        } catch (IOException | RuntimeException ex) {
+            return Probe.failed(millisSince(start), reason(ex, m.timeout()));
+        }
+    }
+
+    /** RESP by hand: AUTH when a password is set, then PING, expecting +PONG. */
+    private static Probe redis(Monitor m) {
+        long start = System.nanoTime();
+        Monitor.Endpoint e = m.endpoint();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(e.host(), e.port()), timeoutMillis(m));
+            socket.setSoTimeout(timeoutMillis(m));
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            if (e.password() != null) {
+                out.write(resp(e.username() == null ? new String[] {"AUTH", e.password()}
+                        : new String[] {"AUTH", e.username(), e.password()}));
+                out.flush();
+                String auth = line(in);
+                if (!auth.startsWith("+OK")) {
+                    return new Probe(true, millisSince(start), null, auth, "AUTH refused: " + auth, null);
+                }
+            }
+            out.write(resp(new String[] {"PING"}));
+            out.flush();
+            String reply = line(in);
+            return reply.equals("+PONG") ? new Probe(true, millisSince(start), null, reply, null, null)
+                    : new Probe(true, millisSince(start), null, reply, "PING answered '" + reply + "', expected +PONG", null);
+        } catch (IOException | RuntimeException ex) {
+            return Probe.failed(millisSince(start), reason(ex, m.timeout()));
+        }
+    }
+
+    private static byte[] resp(String[] parts) {
+        StringBuilder b = new StringBuilder("*").append(parts.length).append("\r\n");
+        for (String p : parts) {
+            b.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n' && b.length() < 512) {
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        if (c == -1 && b.length() == 0) {
+            throw new IOException("connection closed without an answer");
+        }
+        return b.toString();
+    }
+
+    /** Seed 002's "check connection": connect and SELECT 1. */
+    private static Probe postgres(Monitor m) {
+        long start = System.nanoTime();
+        Monitor.Endpoint e = m.endpoint();
+        int seconds = (int) Math.max(1, m.timeout().toSeconds());
+        Properties props = new Properties();
+        if (e.username() != null) {
+            props.setProperty("user", e.username());
+        }
+        if (e.password() != null) {
+            props.setProperty("password", e.password());
+        }
+        props.setProperty("connectTimeout", Integer.toString(seconds));
+        props.setProperty("socketTimeout", Integer.toString(seconds));
+        props.setProperty("loginTimeout", Integer.toString(seconds));
+        String url = "jdbc:postgresql://" + e.host() + ":" + e.port() + "/" + e.database();
+        try (Connection c = DriverManager.getConnection(url, props); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            return new Probe(true, millisSince(start), null, null, null, null);
+        } catch (SQLException ex) {
+            // The driver's message names the cause (refused, authentication failed, database does not exist).
+            String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage().lines().findFirst().orElse("");
+            return Probe.failed(millisSince(start), "PostgreSQL: " + message.replace(e.password() == null ? "\0" : e.password(), "***"));
+        } catch (RuntimeException ex) {
+            return Probe.failed(millisSince(start), reason(ex, m.timeout()));
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    static String reason(Throwable e, Duration timeout) {
+        if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException
+                || e instanceof SocketTimeoutException || e instanceof java.util.concurrent.TimeoutException) {
+            return "timeout: no answer within " + timeout.toMillis() + " ms";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        if (e instanceof SSLException) {
+            return "TLS error: " + e.getMessage();
+        }
+        if (e instanceof IOException) {
+            return "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        return "check failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+
+    private static int timeoutMillis(Monitor m) {
+        return (int) Math.min(Integer.MAX_VALUE, m.timeout().toMillis());
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Override
+    public void destroy() {
+        blocking.shutdownNow();
+    }
+}

@@ -1,0 +1,304 @@
+package dev.tocsin.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import dev.tocsin.LoopbackSink;
+import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.TestReceivers;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Monitors end to end against real servers on loopback: the HTTP sink scripted per test (healthy, degraded, 500,
+ * bad JSON, slow, dropped connection), a closed port, embedded PostgreSQL and a RESP-speaking Redis stand-in.
+ * Alerts go through the Events API path and open, escalate and resolve incidents.
+ */
+class MonitorApiTest extends ApiTest {
+
+    private static final String HEALTHY = """
+            {"status":"healthy","open_circuits":[],"memory":{"percent":41.0},"database":{"status":"up"}}""";
+
+    @Autowired
+    MonitorEngine engine;
+
+    @Autowired
+    RollupCompactor compactor;
+
+    private final LoopbackSink sink = TestReceivers.sink();
+
+    /** Creates an HTTP monitor through the API at a fresh sink path, and takes its lease. */
+    private String httpMonitor(String extra) {
+        String id = unique("mon");
+        String body = """
+                {"service":"monitored","type":"http","url":"%s/%s","timeout":"1500ms","retries":1,"recover_after":2,
+                 "response_time":{"warning":"800ms","critical":"1200ms"}%s}""".formatted(sink.baseUrl(), id, extra);
+        Http.Response r = api.put("/api/v1/monitors/" + id, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        engine.housekeeping();
+        return id;
+    }
+
+    private static String deepHealthConditions() {
+        return """
+                ,"conditions":[{"expect":"$.status == \\"healthy\\""},
+                  {"when":"len($.open_circuits) >= 2","level":"critical"},
+                  {"when":"$.memory.percent > 70","level":"warning"},
+                  {"when":"$.memory.percent > 85","level":"critical","for":"5m"}]""";
+    }
+
+    private JsonNode check(String id) {
+        Http.Response r = api.post("/api/v1/monitors/" + id + "/check", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private JsonNode monitorAlerts(String id) {
+        return api.get("/api/v1/alerts?dedup_key=monitor:" + id).json();
+    }
+
+    private void awaitAlerts(String id, java.util.function.Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.test(monitorAlerts(id))) {
+            assertThat(System.nanoTime()).as("alerts of monitor " + id + ": " + monitorAlerts(id)).isLessThan(deadline);
+            sleep(25);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void seed000sDeepHealthFailsAfterItsRetriesOpensAnIncidentAndResolvesAfterTwoGoodChecks() {
+        String id = httpMonitor(deepHealthConditions());
+        sink.answer("/" + id, Answer.status(200, HEALTHY));
+        JsonNode up = check(id);
+        assertThat(up.get("level").asString()).isEqualTo("up");
+        assertThat(up.get("reason").asString()).startsWith("HTTP 200 in ");
+
+        sink.answer("/" + id, Answer.status(200, """
+                {"status":"degraded","open_circuits":["discord","openai"],"memory":{"percent":41}}"""));
+        JsonNode down = check(id);
+        assertThat(down.get("level").asString()).isEqualTo("critical");
+        assertThat(down.get("reason").asString())
+                .contains("expected $.status == \"healthy\" (it is degraded)", "len($.open_circuits) >= 2 (it is 2)");
+        sleep(200);
+        assertThat(monitorAlerts(id)).as("one failure is within retries: 1").isEmpty();
+
+        check(id);
+        awaitAlerts(id, a -> a.size() == 1);
+        JsonNode alert = monitorAlerts(id).get(0);
+        assertThat(alert.get("severity").asString()).isEqualTo("critical");
+        assertThat(alert.get("intake").asString()).isEqualTo("monitor");
+        assertThat(alert.get("summary").asString()).startsWith(id + ": expected $.status");
+        long incident = alert.get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + incident).json().get("severity").asString()).isEqualTo("P0");
+
+        sink.answer("/" + id, Answer.status(200, HEALTHY));
+        check(id);
+        sleep(200);
+        assertThat(monitorAlerts(id).get(0).get("status").asString()).as("recover_after: 2").isEqualTo("triggered");
+        check(id);
+        awaitAlerts(id, a -> a.get(0).get("status").asString().equals("resolved"));
+        assertThat(api.get("/api/v1/incidents/" + incident).json().get("status").asString()).isEqualTo("resolved");
+
+        JsonNode changes = api.get("/api/v1/monitors/" + id + "/results").json().get("changes");
+        assertThat(changes.findValuesAsString("level")).containsExactly("up", "critical", "up");
+    }
+
+    @Test
+    void aWarningThresholdRaisesAWarningAndACriticalOneHeldForFiveMinutesRaisesTheSameAlert() {
+        String id = httpMonitor(deepHealthConditions());
+        sink.answer("/" + id, Answer.status(200, """
+                {"status":"healthy","open_circuits":[],"memory":{"percent":90}}"""));
+        JsonNode first = check(id);
+        assertThat(first.get("level").asString()).as("85 % must hold for 5 minutes first").isEqualTo("warning");
+        assertThat(first.get("reason").asString()).isEqualTo("$.memory.percent > 70 (it is 90)");
+        check(id);
+        awaitAlerts(id, a -> a.size() == 1);
+        assertThat(monitorAlerts(id).get(0).get("severity").asString()).isEqualTo("warning");
+
+        clock.advance(Duration.ofMinutes(5));
+        JsonNode held = check(id);
+        assertThat(held.get("level").asString()).isEqualTo("critical");
+        assertThat(held.get("reason").asString()).isEqualTo("$.memory.percent > 85 (it is 90) for 5m");
+        awaitAlerts(id, a -> a.get(0).get("severity").asString().equals("critical"));
+        assertThat(monitorAlerts(id)).as("escalated on the same alert").hasSize(1);
+        long incident = monitorAlerts(id).get(0).get("incident_id").asLong();
+        assertThat(api.get("/api/v1/incidents/" + incident).json().get("severity").asString()).isEqualTo("P0");
+    }
+
+    @Test
+    void everyFailureBecomesAResultWithAReason() {
+        String id = httpMonitor(deepHealthConditions());
+        sink.script("/" + id, Answer.status(500, "oops"), Answer.status(200, "<html>not json</html>"), Answer.slow(2000));
+        assertThat(check(id).get("reason").asString()).startsWith("HTTP 500, expected 2xx or 3xx");
+        assertThat(check(id).get("reason").asString()).isEqualTo("the body is not JSON, so the conditions cannot be checked");
+        JsonNode slow = check(id);
+        assertThat(slow.get("level").asString()).isEqualTo("critical");
+        assertThat(slow.get("reason").asString()).isEqualTo("timeout: no answer within 1500 ms");
+        sink.answer("/" + id, new Answer(200, HEALTHY, null, 900));
+        JsonNode warning = check(id);
+        assertThat(warning.get("level").asString()).isEqualTo("warning");
+        assertThat(warning.get("reason").asString()).matches("response time \\d+ ms > 800 ms");
+    }
+
+    @Test
+    void aServerThatClosesTheConnectionIsAFailureWithThatReason() throws Exception {
+        try (java.net.ServerSocket slammer = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!slammer.isClosed()) {
+                    try (java.net.Socket s = slammer.accept()) {
+                        s.getInputStream().read(); // take the request's first byte, then hang up
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String id = unique("slam");
+            String body = "{\"service\":\"monitored\",\"type\":\"http\",\"url\":\"http://127.0.0.1:" + slammer.getLocalPort()
+                    + "/health\",\"timeout\":\"1500ms\"}";
+            assertThat(api.put("/api/v1/monitors/" + id, body).status()).isEqualTo(201);
+            JsonNode r = check(id);
+            assertThat(r.get("level").asString()).isEqualTo("critical");
+            assertThat(r.get("reason").asString()).startsWith("connection");
+        }
+    }
+
+    @Test
+    void tcpPostgresAndRedisAreCheckedOverTheirOwnProtocols() {
+        engine.housekeeping();
+        JsonNode closed = check("closed-port");
+        assertThat(closed.get("level").asString()).isEqualTo("critical");
+        assertThat(closed.get("reason").asString()).isEqualTo("connection refused");
+        JsonNode database = check("database");
+        assertThat(database.get("level").asString()).as(database.toString()).isEqualTo("up");
+        assertThat(database.get("reason").asString()).startsWith("SELECT 1 in ");
+        JsonNode cache = check("cache");
+        assertThat(cache.get("level").asString()).as(cache.toString()).isEqualTo("up");
+        assertThat(cache.get("reason").asString()).startsWith("PONG in ");
+    }
+
+    @Test
+    void staleDataIsAWarning() {
+        engine.housekeeping();
+        String synced = clock.instant().minus(Duration.ofHours(30)).toString();
+        sink.answer("/health/data", Answer.status(200, "{\"data_status\":{\"last_sync_at\":\"" + synced + "\"}}"));
+        JsonNode stale = check("freshness");
+        assertThat(stale.get("level").asString()).isEqualTo("warning");
+        assertThat(stale.get("reason").asString()).isEqualTo("age($.data_status.last_sync_at) > 24h (it is 30h)");
+        sink.answer("/health/data", Answer.status(200, "{\"data_status\":{\"last_sync_at\":\"" + clock.instant() + "\"}}"));
+        assertThat(check("freshness").get("level").asString()).isEqualTo("up");
+    }
+
+    @Test
+    void aMaintenanceWindowSilencesAlertsAndDoesNotCountAsDowntime() {
+        engine.housekeeping();
+        sink.answer("/health/maintained", Answer.status(500, "down for upgrade"));
+        Instant now = clock.instant();
+        Http.Response created = api.post("/api/v1/maintenance-windows", """
+                {"service":"maintained","start":"%s","end":"%s","reason":"database upgrade"}"""
+                .formatted(now.minusSeconds(60), now.plus(Duration.ofHours(1))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            JsonNode r = check("maintained-health");
+            assertThat(r.get("level").asString()).isEqualTo("maintenance");
+            assertThat(r.get("reason").asString()).startsWith("maintenance (database upgrade): HTTP 500");
+        }
+        sleep(200);
+        assertThat(monitorAlerts("maintained-health")).isEmpty();
+        JsonNode monitor = api.get("/api/v1/monitors/maintained-health").json();
+        assertThat(monitor.get("maintenance").asString()).isEqualTo("database upgrade");
+        assertThat(monitor.get("uptime_percent").get("24h").isNull()).as("maintenance is not downtime").isTrue();
+        JsonNode windows = api.get("/api/v1/maintenance-windows").json();
+        assertThat(windows.toString()).contains("\"service\":\"maintained\"", "\"active\":true");
+
+        assertThat(api.post("/api/v1/maintenance-windows", "{\"service\":\"nope\",\"start\":\"x\"}").body())
+                .contains("service", "start", "end");
+        long windowId = created.json().get("id").asLong();
+        assertThat(api.delete("/api/v1/maintenance-windows/" + windowId).status()).isEqualTo(204);
+        assertThat(check("maintained-health").get("level").asString()).isEqualTo("critical");
+    }
+
+    @Test
+    void uptimeAndLatencyComeFromRollupsThatSurviveCompaction() {
+        String id = httpMonitor("");
+        clock.advance(Duration.ofMinutes(1));
+        sink.answer("/" + id, Answer.status(200, "ok"));
+        for (int i = 0; i < 3; i++) {
+            check(id);
+        }
+        sink.answer("/" + id, Answer.status(503, "down"));
+        check(id);
+        clock.advance(Duration.ofMinutes(1));
+        check(id); // a new minute closes the first
+        engine.flush();
+
+        JsonNode monitor = api.get("/api/v1/monitors/" + id).json();
+        assertThat(monitor.get("uptime_percent").get("24h").asDouble()).isEqualTo(60.0);
+        assertThat(monitor.get("uptime_percent").get("90d").asDouble()).isEqualTo(60.0);
+        assertThat(monitor.get("latency").get("checks").asInt()).isEqualTo(5);
+        assertThat(monitor.get("latency").get("p50_ms").asLong()).isBetween(0L, 1500L);
+        JsonNode minutes = api.get("/api/v1/monitors/" + id + "/results").json().get("buckets");
+        assertThat(minutes.findValuesAsString("grain")).contains("minute");
+
+        clock.advance(Duration.ofHours(3));
+        engine.flush(); // the minute still being counted goes to the database too
+        compactor.compact(clock.instant());
+        JsonNode after = api.get("/api/v1/monitors/" + id + "/results?since=7d").json().get("buckets");
+        assertThat(after.findValuesAsString("grain")).containsOnly("hour");
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("uptime_percent").get("7d").asDouble())
+                .as("the same checks, rolled into an hour").isEqualTo(60.0);
+    }
+
+    @Test
+    void badDefinitionsAreRefusedFieldByField() {
+        Http.Response r = api.put("/api/v1/monitors/" + unique("bad"), """
+                {"service":"nope","type":"http","url":"ftp://x","interval":"soon",
+                 "conditions":[{"when":"len($.x >= 2","level":"loud"},{"expect":"a","when":"b"}]}""");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("service", "url", "interval", "conditions[0].when", "at column 13: expected ')'",
+                "conditions[1]");
+        assertThat(api.put("/api/v1/monitors/deep-health", "{\"service\":\"monitored\",\"type\":\"tcp\",\"host\":\"x\",\"port\":1}")
+                .status()).as("declared in the file").isEqualTo(409);
+        assertThat(api.get("/api/v1/monitors/nope").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/monitors/nope/check", null).status()).isEqualTo(404);
+        assertThat(api.as(Http.READ_KEY).put("/api/v1/monitors/x", "{}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theListShowsEveryMonitorAndWhatAnUnconfiguredOneLacks() {
+        engine.housekeeping();
+        List<String> ids = api.get("/api/v1/monitors").json().findValuesAsString("id");
+        assertThat(ids).contains("deep-health", "freshness", "closed-port", "database", "cache", "unset-monitor");
+        JsonNode unset = api.get("/api/v1/monitors/unset-monitor").json();
+        assertThat(unset.get("level").asString()).isEqualTo("unconfigured");
+        assertThat(unset.get("missing_environment").toString()).contains("TOCSIN_TEST_UNSET_VARIABLE");
+        assertThat(api.get("/api/v1/monitors?service=monitored&level=unconfigured").json().findValuesAsString("id"))
+                .containsExactly("unset-monitor");
+        assertThat(api.get("/api/v1/monitors/database").json().toString()).doesNotContain("\"postgres\",\"password\"")
+                .doesNotContain("test-redis-password");
+    }
+
+    @Test
+    void checkingEverythingOnceReportsEachMonitorWithoutAlerting() {
+        List<java.util.Map<String, Object>> results = engine.checkAllOnce();
+        assertThat(results).extracting(r -> r.get("monitor")).contains("closed-port", "database", "cache")
+                .doesNotContain("unset-monitor");
+        assertThat(results.stream().filter(r -> r.get("monitor").equals("closed-port")).findFirst().orElseThrow()
+                .get("level")).isEqualTo("critical");
+    }
+}
