@@ -1,0 +1,92 @@
+package dev.tocsin.monitor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import dev.tocsin.EmbeddedPostgresSupport;
+import dev.tocsin.Http;
+import dev.tocsin.LoopbackSink;
+import dev.tocsin.TestReceivers;
+import dev.tocsin.TocsinApplication;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scheduler as it runs in production, on the real clock: two nodes share one PostgreSQL database, a monitor
+ * runs on exactly one of them at its interval, and when that node stops the other takes it over.
+ */
+class MonitorSchedulingTest {
+
+    private final LoopbackSink sink = TestReceivers.sink();
+    private ConfigurableApplicationContext nodeA;
+    private ConfigurableApplicationContext nodeB;
+
+    @AfterEach
+    void stop() {
+        for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {nodeA, nodeB}) {
+            if (node != null && node.isActive()) {
+                node.close();
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext start(String url, String name) throws Exception {
+        Path dir = Files.createTempDirectory("tocsin-monitor-node");
+        return new SpringApplicationBuilder(TocsinApplication.class)
+                .run("--server.port=0", "--tocsin.data-dir=" + dir, "--tocsin.config=classpath:test-tocsin.yml",
+                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false",
+                        "--tocsin.node-name=" + name, "--tocsin.monitors.housekeeping=200ms", "--tocsin.monitors.lease=2s",
+                        "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=postgres");
+    }
+
+    private static Http http(ConfigurableApplicationContext node) {
+        return new Http(((WebServerApplicationContext) node).getWebServer().getPort(), Http.ADMIN_KEY);
+    }
+
+    @Test
+    void aMonitorRunsAtItsIntervalOnOneNodeAndMovesWhenThatNodeStops() throws Exception {
+        String url = EmbeddedPostgresSupport.newDatabase();
+        nodeA = start(url, "node-a");
+        nodeB = start(url, "node-b");
+        String id = "scheduled-" + System.nanoTime();
+        String path = "/" + id;
+        assertThat(http(nodeA).put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s%s","interval":"1s","timeout":"500ms"}"""
+                .formatted(sink.baseUrl(), path)).status()).isEqualTo(201);
+
+        await("four checks", () -> sink.requests(path).size() >= 4);
+        List<LoopbackSink.Request> requests = sink.requests(path);
+        for (int i = 1; i < 4; i++) {
+            long gap = (requests.get(i).receivedNanos() - requests.get(i - 1).receivedNanos()) / 1_000_000;
+            assertThat(gap).as("checks at a fixed one-second rate, one node only").isBetween(700L, 1300L);
+        }
+        String owner = http(nodeB).get("/api/v1/monitors/" + id).json().get("node").asString();
+        assertThat(owner).startsWith("node-");
+        await("the level is stored", () -> "up".equals(http(nodeB).get("/api/v1/monitors/" + id).json().get("level").asString()));
+
+        ConfigurableApplicationContext running = owner.startsWith("node-a") ? nodeA : nodeB;
+        ConfigurableApplicationContext other = running == nodeA ? nodeB : nodeA;
+        running.close();
+        int before = sink.requests(path).size();
+        await("the other node takes over", () -> sink.requests(path).size() >= before + 3);
+        assertThat(http(other).get("/api/v1/monitors/" + id).json().get("node").asString())
+                .startsWith(other == nodeA ? "node-a" : "node-b");
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+}
