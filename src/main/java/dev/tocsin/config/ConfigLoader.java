@@ -36,7 +36,8 @@ public final class ConfigLoader {
 
     static final String CLASSPATH_PREFIX = "classpath:";
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** {@code ${NAME}}, or {@code ${NAME:-default}} for a value to use when NAME is unset or empty. */
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s]+");
@@ -674,7 +675,9 @@ public final class ConfigLoader {
             StringBuilder out = new StringBuilder();
             while (m.find()) {
                 String v = environment.apply(m.group(1));
-                if (v == null || v.isEmpty()) {
+                if ((v == null || v.isEmpty()) && m.group(2) != null) {
+                    v = m.group(2);
+                } else if (v == null || v.isEmpty()) {
                     missing.add(m.group(1));
                     v = "";
                 }

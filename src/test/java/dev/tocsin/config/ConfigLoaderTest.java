@@ -337,4 +337,18 @@ class ConfigLoaderTest {
         assertThat(route.matches("web", "P0", "opened")).isTrue();
         assertThat(route.messages()).containsExactlyInAnyOrder("opened", "update", "resolved");
     }
+
+    @Test
+    void anEnvironmentReferenceCanCarryADefault() throws IOException {
+        TocsinConfig config = loader.load(write("""
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                channels:
+                  - {id: with-default, type: webhook, url: "${UNSET_URL:-http://localhost:9000/hook}"}
+                  - {id: set-wins, type: slack, url: "${SLACK_URL:-http://ignored}"}
+                """).toString());
+        assertThat(config.notifications().channel("with-default").orElseThrow().url()).isEqualTo("http://localhost:9000/hook");
+        assertThat(config.notifications().channel("with-default").orElseThrow().degraded()).isFalse();
+        assertThat(config.notifications().channel("set-wins").orElseThrow().url()).isEqualTo("https://hooks.slack.test/x");
+    }
 }
