@@ -4,6 +4,7 @@
 #
 #   source bench/throwaway-server.sh
 #   start_throwaway_tocsin bench/delivery-config.yml [VAR=value ...]   # extra environment for the server
+#   (a PORT set beforehand is used; the configuration may be an absolute path)
 #
 # Environment: SERVER_JAVA_OPTS (default -Xms1g -Xmx1g -XX:+UseG1GC), BENCH_JAR, BENCH_KEEP=1 keeps data and log.
 set -euo pipefail
@@ -35,11 +36,12 @@ free_port() {
 start_throwaway_tocsin() {
     local config=$1
     shift
-    PORT=$(free_port)
+    PORT=${PORT:-$(free_port)}
+    [[ "$config" == /* ]] || config="$ROOT/$config"
     ADMIN_KEY="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     echo "== starting Tocsin on 127.0.0.1:$PORT ($SERVER_JAVA_OPTS) with $config"
     # shellcheck disable=SC2086
-    env "$@" TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$ROOT/$config" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \
+    env "$@" TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$config" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \
         java $SERVER_JAVA_OPTS -Dserver.address=127.0.0.1 -jar "$JAR" >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for i in $(seq 1 240); do
