@@ -100,6 +100,7 @@ public class MonitorEngine implements SmartLifecycle {
     private final String owner;
     private final Map<String, Runtime> runtimes = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService housekeeper;
     private volatile boolean running;
 
     MonitorEngine(Monitors monitors, Probes probes, MonitorRepository repository, Maintenance maintenance,
@@ -189,7 +190,14 @@ public class MonitorEngine implements SmartLifecycle {
         });
         executor.setRemoveOnCancelPolicy(true);
         scheduler = executor;
-        scheduler.scheduleWithFixedDelay(this::housekeeping, 0, housekeeping.toMillis(), TimeUnit.MILLISECONDS);
+        // Leases, definitions and write-back touch the database: on their own thread, so that the thread that
+        // starts checks is never held up by them.
+        housekeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tocsin-monitors-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeper.scheduleWithFixedDelay(this::housekeeping, 0, housekeeping.toMillis(), TimeUnit.MILLISECONDS);
         log.info("event=monitors.started owner={}", owner);
     }
 
@@ -199,8 +207,10 @@ public class MonitorEngine implements SmartLifecycle {
             return;
         }
         running = false;
+        housekeeper.shutdownNow();
         scheduler.shutdownNow();
         try {
+            housekeeper.awaitTermination(5, TimeUnit.SECONDS);
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
             flush();
             tx.executeWithoutResult(s -> repository.release(owner));
@@ -221,7 +231,7 @@ public class MonitorEngine implements SmartLifecycle {
      * Every few seconds: renew and take leases, start and stop monitors to match what this node holds and what is
      * defined, and write back states and finished minutes.
      */
-    void housekeeping() {
+    synchronized void housekeeping() {
         try {
             Map<String, Monitor> defined = new LinkedHashMap<>();
             for (Monitor m : monitors.all()) {

@@ -3,7 +3,6 @@ package dev.tocsin.monitor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +74,8 @@ class MonitorRepository {
     // --- state and leases
 
     void ensureStates(Collection<String> ids) {
-        List<String> existing = jdbc.sql("SELECT monitor_id FROM monitor_state").query(String.class).list();
+        java.util.Set<String> existing = new java.util.HashSet<>(
+                jdbc.sql("SELECT monitor_id FROM monitor_state").query(String.class).list());
         for (String id : ids) {
             if (!existing.contains(id)) {
                 jdbc.sql("""
@@ -277,7 +277,4 @@ class MonitorRepository {
         return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
     }
 
-    static List<String> bucketColumns() {
-        return new ArrayList<>(List.of(BUCKET_COLUMNS.split(", ")));
-    }
 }
