@@ -86,16 +86,22 @@ public class MonitorLoad {
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long healthyBy = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < healthyBy) {
+        boolean healthy = false;
+        while (!healthy && System.nanoTime() < healthyBy) {
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
+                healthy = client.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (Exception notYet) {
                 // starting
             }
-            Thread.sleep(500);
+            if (!healthy) {
+                Thread.sleep(500);
+            }
+        }
+        if (!healthy) {
+            System.err.println("!! Tocsin did not become healthy within 180 s");
+            stub.stop(0);
+            System.exit(1);
         }
         System.out.println("== Tocsin healthy; warming up " + warmupMs / 1000 + " s, then measuring " + measureMs / 1000 + " s");
         Thread.sleep(warmupMs);

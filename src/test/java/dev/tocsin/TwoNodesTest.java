@@ -54,7 +54,7 @@ class TwoNodesTest {
         return new SpringApplicationBuilder(TocsinApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", CLOCK))
                 .run("--server.port=0", "--tocsin.data-dir=" + dir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false",
+                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false",
                         "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
                         "--spring.datasource.password=postgres");
     }

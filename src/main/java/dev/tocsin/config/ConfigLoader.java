@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -46,7 +48,11 @@ public final class ConfigLoader {
     private static final Set<String> SCOPES = Set.of("read", "write", "admin");
     private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
 
-    private final YAMLMapper yaml = YAMLMapper.builder()
+    /** SnakeYAML stops at 3 MB by default; a file with tens of thousands of monitors is larger, and ours to read. */
+    private static final int MAX_FILE_CODE_POINTS = 64 * 1024 * 1024;
+
+    private final YAMLMapper yaml = YAMLMapper.builder(YAMLFactory.builder()
+                    .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_FILE_CODE_POINTS).build()).build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tocsin.alert.AlertIntake;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ConflictException;
@@ -18,6 +19,8 @@ import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Monitors and maintenance windows changed through the API, each change on the timeline. Monitors of the file are
@@ -31,15 +34,17 @@ class MonitorEditing {
     private final Maintenance maintenance;
     private final TocsinConfig config;
     private final Timeline timeline;
+    private final AlertIntake alerts;
     private final Clock clock;
 
     MonitorEditing(Monitors monitors, MonitorRepository repository, Maintenance maintenance, TocsinConfig config,
-                   Timeline timeline, Clock clock) {
+                   Timeline timeline, AlertIntake alerts, Clock clock) {
         this.monitors = monitors;
         this.repository = repository;
         this.maintenance = maintenance;
         this.config = config;
         this.timeline = timeline;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -72,16 +77,22 @@ class MonitorEditing {
         return created;
     }
 
+    /** Deletes an API monitor; its open alert, if any, resolves, since nothing will ever resolve it otherwise. */
     @Transactional
     void delete(String id, Actor actor) {
         if (monitors.declaredInConfig(id)) {
             throw new ConflictException("monitor '" + id + "' is declared in the configuration file; remove it there");
         }
+        Monitor m = monitors.find(id).orElseThrow(() -> new NotFoundException("monitor '" + id + "' does not exist"));
         timeline.lock();
-        if (!repository.deleteDefinition(id)) {
-            throw new NotFoundException("monitor '" + id + "' does not exist");
-        }
-        timeline.append(new NewEvent("monitor.deleted", actor, null, null, null, Map.of("monitor", id)));
+        repository.deleteDefinition(id);
+        timeline.append(new NewEvent("monitor.deleted", actor, null, null, m.serviceId(), Map.of("monitor", id)));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                alerts.resolve(m.serviceId(), MonitorEngine.INTAKE, "monitor:" + id);
+            }
+        });
     }
 
     @Transactional

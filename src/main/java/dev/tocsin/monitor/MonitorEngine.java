@@ -319,8 +319,10 @@ public class MonitorEngine implements SmartLifecycle {
         Instant now = clock.instant();
         CheckResult result;
         Level previous;
+        Level alertBefore;
         Action action = null;
         synchronized (rt) {
+            alertBefore = rt.alertLevel;
             CheckResult judged = Verdicts.judge(m, probe, rt.conditionSince, now);
             Optional<Maintenance.Window> window = maintenance.active(m.serviceId(), now);
             result = window.isEmpty() ? judged : new CheckResult(m.id(), now, Level.MAINTENANCE, judged.latencyMs(),
@@ -356,7 +358,18 @@ public class MonitorEngine implements SmartLifecycle {
             tx.executeWithoutResult(s -> repository.insertEvent(result, previous));
         }
         if (action != null) {
-            act(m, action, result);
+            Level raised = rt.alertLevel;
+            act(m, action, result).whenComplete((done, error) -> {
+                if (error != null) {
+                    // The intake refused it (full queue, shutting down): forget the step so the next check retries it.
+                    synchronized (rt) {
+                        if (rt.alertLevel == raised) {
+                            rt.alertLevel = alertBefore;
+                        }
+                    }
+                    log.warn("event=monitors.alert_not_accepted monitor={} action=\"retried at the next check\"", m.id());
+                }
+            });
         }
         return result;
     }
@@ -384,11 +397,10 @@ public class MonitorEngine implements SmartLifecycle {
         return null;
     }
 
-    private void act(Monitor m, Action action, CheckResult r) {
+    private CompletableFuture<?> act(Monitor m, Action action, CheckResult r) {
         String dedup = "monitor:" + m.id();
         if (action == Action.RESOLVE) {
-            alerts.resolve(m.serviceId(), INTAKE, dedup);
-            return;
+            return alerts.resolve(m.serviceId(), INTAKE, dedup);
         }
         String severity = action == Action.RAISE_CRITICAL ? m.severity() : "warning";
         Map<String, Object> details = new LinkedHashMap<>();
@@ -399,7 +411,7 @@ public class MonitorEngine implements SmartLifecycle {
         details.put("reason", r.reason());
         details.put("latency_ms", r.latencyMs());
         details.put("http_status", r.status());
-        alerts.trigger(m.serviceId(), INTAKE, dedup, m.id() + ": " + r.reason(), m.target(), severity,
+        return alerts.trigger(m.serviceId(), INTAKE, dedup, m.id() + ": " + r.reason(), m.target(), severity,
                 Map.of("monitor", m.id(), "monitor_type", m.type().wire()), json.writeValueAsString(details));
     }
 

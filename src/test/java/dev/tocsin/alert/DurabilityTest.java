@@ -99,7 +99,7 @@ class DurabilityTest {
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "dev.tocsin.TocsinApplication",
                 "--server.port=" + port, "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
-                "--tocsin.admin-key=" + Http.ADMIN_KEY));
+                "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.monitors.enabled=false"));
         File log = dataDir.resolve("tocsin-" + port + "-" + System.nanoTime() + ".log").toFile();
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }

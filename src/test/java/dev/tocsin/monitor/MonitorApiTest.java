@@ -265,6 +265,20 @@ class MonitorApiTest extends ApiTest {
     }
 
     @Test
+    void deletingAFailingMonitorResolvesItsAlert() {
+        String id = httpMonitor("");
+        sink.answer("/" + id, Answer.status(500, "down"));
+        check(id);
+        check(id);
+        awaitAlerts(id, a -> a.size() == 1);
+        assertThat(api.delete("/api/v1/monitors/" + id).status()).isEqualTo(204);
+        awaitAlerts(id, a -> a.get(0).get("status").asString().equals("resolved"));
+        assertThat(api.get("/api/v1/monitors/" + id).status()).isEqualTo(404);
+        assertThat(api.delete("/api/v1/monitors/" + id).status()).isEqualTo(404);
+        assertThat(api.delete("/api/v1/monitors/deep-health").status()).as("declared in the file").isEqualTo(409);
+    }
+
+    @Test
     void badDefinitionsAreRefusedFieldByField() {
         Http.Response r = api.put("/api/v1/monitors/" + unique("bad"), """
                 {"service":"nope","type":"http","url":"ftp://x","interval":"soon",

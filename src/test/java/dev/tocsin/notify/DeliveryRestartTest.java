@@ -54,7 +54,7 @@ class DeliveryRestartTest {
         node = new SpringApplicationBuilder(TocsinApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", clock))
                 .run("--server.port=0", "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false",
+                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false",
                         "--tocsin.delivery.poll-interval=1h", "--tocsin.delivery.backoff=1s");
     }
 

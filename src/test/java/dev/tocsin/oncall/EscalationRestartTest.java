@@ -46,7 +46,7 @@ class EscalationRestartTest {
         node = new SpringApplicationBuilder(TocsinApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", clock))
                 .run("--server.port=0", "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false");
+                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false");
     }
 
     private void stop() {
