@@ -31,16 +31,18 @@ class AlertService {
     private final IncidentService incidents;
     private final Router router;
     private final Timeline timeline;
+    private final List<Silences> silences;
     private final Clock clock;
 
     AlertService(AlertRepository alerts, ChangeEventRepository changes, HeartbeatRepository heartbeats,
-                 IncidentService incidents, Router router, Timeline timeline, Clock clock) {
+                 IncidentService incidents, Router router, Timeline timeline, List<Silences> silences, Clock clock) {
         this.alerts = alerts;
         this.changes = changes;
         this.heartbeats = heartbeats;
         this.incidents = incidents;
         this.router = router;
         this.timeline = timeline;
+        this.silences = List.copyOf(silences);
         this.clock = clock;
     }
 
@@ -92,6 +94,10 @@ class AlertService {
             }
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
         }
+        String silenced = route.suppressed() ? null : silenced(route.serviceId(), now);
+        if (silenced != null) {
+            route = new Router.Route(route.serviceId(), route.severity(), true, route.rule());
+        }
         // The incident is opened first so that the alert row and the alert's timeline entry can name it.
         Long incidentId = route.suppressed() ? null
                 : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), actor);
@@ -108,8 +114,21 @@ class AlertService {
         if (route.suppressed()) {
             data.put("suppressed", true);
         }
+        if (silenced != null) {
+            data.put("silenced", silenced);
+        }
         timeline.append(new NewEvent("alert.triggered", actor, incidentId, alertId, e.serviceId(), data));
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
+    }
+
+    private String silenced(String serviceId, Instant at) {
+        for (Silences s : silences) {
+            Optional<String> reason = s.silenced(serviceId, at);
+            if (reason.isPresent()) {
+                return reason.get();
+            }
+        }
+        return null;
     }
 
     private IngestResult acknowledge(Intake.AlertEvent e) {

@@ -223,6 +223,11 @@ class MonitorApiTest extends ApiTest {
         JsonNode monitor = api.get("/api/v1/monitors/maintained-health").json();
         assertThat(monitor.get("maintenance").asString()).isEqualTo("database upgrade");
         assertThat(monitor.get("uptime_percent").get("24h").isNull()).as("maintenance is not downtime").isTrue();
+        String dedup = unique("during");
+        assertThat(enqueue(trigger("test-maintained-key-0001", dedup, "Error rate up", "critical")).status()).isEqualTo(202);
+        JsonNode silenced = alerts(dedup).get(0);
+        assertThat(silenced.get("incident_id").isNull()).as("an alert from any sender opens no incident in maintenance")
+                .isTrue();
         JsonNode windows = api.get("/api/v1/maintenance-windows").json();
         assertThat(windows.toString()).contains("\"service\":\"maintained\"", "\"active\":true");
 
@@ -231,6 +236,9 @@ class MonitorApiTest extends ApiTest {
         long windowId = created.json().get("id").asLong();
         assertThat(api.delete("/api/v1/maintenance-windows/" + windowId).status()).isEqualTo(204);
         assertThat(check("maintained-health").get("level").asString()).isEqualTo("critical");
+        String after = unique("after");
+        enqueue(trigger("test-maintained-key-0001", after, "Error rate up", "critical"));
+        assertThat(alerts(after).get(0).get("incident_id").isNull()).isFalse();
     }
 
     @Test
