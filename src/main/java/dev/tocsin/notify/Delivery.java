@@ -166,7 +166,7 @@ public class Delivery implements SmartLifecycle {
             return 0;
         }
         try {
-            List<OutboxMessage> rows = repository.dueFor(destinationKey, clock.instant(), BATCH_READ);
+            List<OutboxMessage> rows = repository.due(destinationKey, clock.instant(), BATCH_READ);
             return rows.isEmpty() ? 0 : sendTo(destinationKey, rows);
         } finally {
             busy.remove(destinationKey);
@@ -192,7 +192,7 @@ public class Delivery implements SmartLifecycle {
 
     private Map<String, List<OutboxMessage>> dueByDestination() {
         Map<String, List<OutboxMessage>> byDestination = new LinkedHashMap<>();
-        for (OutboxMessage m : repository.due(clock.instant(), BATCH_READ)) {
+        for (OutboxMessage m : repository.due(null, clock.instant(), BATCH_READ)) {
             byDestination.computeIfAbsent(m.destination(), k -> new ArrayList<>()).add(m);
         }
         return byDestination;

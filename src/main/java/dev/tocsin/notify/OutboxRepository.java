@@ -57,22 +57,12 @@ class OutboxRepository {
                 .query(OutboxRepository::map).list();
     }
 
-    /** Pending messages that are due and not leased by a sender, oldest first. */
-    List<OutboxMessage> due(Instant now, int limit) {
+    /** Pending messages that are due and not leased by a sender, oldest first; of one destination unless null. */
+    List<OutboxMessage> due(String destination, Instant now, int limit) {
         return jdbc.sql("""
                 SELECT * FROM outbox_message
                 WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
-                ORDER BY id LIMIT :limit""")
-                .param("now", SqlTime.param(now)).param("limit", limit)
-                .query(OutboxRepository::map).list();
-    }
-
-    /** Pending messages of one destination that are due and not leased, oldest first. */
-    List<OutboxMessage> dueFor(String destination, Instant now, int limit) {
-        return jdbc.sql("""
-                SELECT * FROM outbox_message
-                WHERE destination = :destination AND status = 'pending' AND next_attempt_at <= :now
-                  AND (lease_until IS NULL OR lease_until < :now)
+                  AND (CAST(:destination AS VARCHAR) IS NULL OR destination = :destination)
                 ORDER BY id LIMIT :limit""")
                 .param("destination", destination).param("now", SqlTime.param(now)).param("limit", limit)
                 .query(OutboxRepository::map).list();
