@@ -164,8 +164,12 @@ public final class ConfigLoader {
                     .map(m -> m == null ? null : m.resolved(this::resolve)).toList();
             List<MaintenanceSpec> maintenance = raw.maintenanceWindows() == null ? List.of()
                     : List.copyOf(raw.maintenanceWindows());
+            TocsinConfig.StatusPage statusPage = statusPage(raw.statusPage(), serviceIds);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(location, problems);
+            }
             return new TocsinConfig(location, sha256, scale, services, users, teams, rules, apiKeys, limits, integrations,
-                    schedules, policies, notifications, monitors, maintenance);
+                    schedules, policies, notifications, monitors, maintenance, statusPage);
         }
 
         private void problem(String path, String expected) {
@@ -671,6 +675,24 @@ public final class ConfigLoader {
                 out.add(new TocsinConfig.Integration(in.name(), in.type(), required, settings, List.copyOf(missing)));
             }
             return List.copyOf(out);
+        }
+
+        private TocsinConfig.StatusPage statusPage(RawConfig.RawStatusPage raw, Set<String> serviceIds) {
+            if (raw == null) {
+                return new TocsinConfig.StatusPage("Service status", null, null, List.of());
+            }
+            List<String> shown = raw.services() == null ? List.of() : List.copyOf(raw.services());
+            for (int i = 0; i < shown.size(); i++) {
+                if (!serviceIds.contains(shown.get(i))) {
+                    problem("status_page.services[" + i + "]", "unknown service " + quoted(shown.get(i)));
+                }
+            }
+            if (raw.logoUrl() != null && !raw.logoUrl().startsWith("https://") && !raw.logoUrl().startsWith("http://")
+                    && !raw.logoUrl().startsWith("/")) {
+                problem("status_page.logo_url", "expected an http(s) URL or a path on this server");
+            }
+            return new TocsinConfig.StatusPage(raw.title() == null ? "Service status" : raw.title(), raw.description(),
+                    raw.logoUrl(), shown);
         }
 
         private String resolve(String value, List<String> missing) {

@@ -24,7 +24,8 @@ record RawConfig(
         List<RawRoute> notificationRoutes,
         List<RawTemplate> templates,
         List<MonitorSpec> monitors,
-        List<MaintenanceSpec> maintenanceWindows) {
+        List<MaintenanceSpec> maintenanceWindows,
+        RawStatusPage statusPage) {
 
     record RawSeverity(String id, String name, String responseTarget, String description, String updateInterval) {
     }
@@ -100,5 +101,8 @@ record RawConfig(
     }
 
     record RawTemplate(String kind, String severity, String subject, String text) {
+    }
+
+    record RawStatusPage(String title, String description, String logoUrl, List<String> services) {
     }
 }

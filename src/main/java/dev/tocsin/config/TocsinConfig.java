@@ -22,7 +22,8 @@ public record TocsinConfig(
         List<EscalationPolicy> escalationPolicies,
         Notifications notifications,
         List<MonitorSpec> monitors,
-        List<MaintenanceSpec> maintenanceWindows) {
+        List<MaintenanceSpec> maintenanceWindows,
+        StatusPage statusPage) {
 
     /** {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody. */
     public record Service(String id, String name, String description, String team,
@@ -227,6 +228,13 @@ public record TocsinConfig(
 
     /** A message template as written in the file: Mustache text for one kind, optionally for one severity only. */
     public record Template(String kind, String severity, String subject, String text) {
+    }
+
+    /**
+     * The public status page: its title, a line under it, a logo, and which services it shows as components (all,
+     * in file order, when {@code services} is empty).
+     */
+    public record StatusPage(String title, String description, String logoUrl, List<String> services) {
     }
 
     public Optional<Service> service(String id) {

@@ -205,6 +205,18 @@ class MonitorRepository {
                 .list();
     }
 
+    /** Every bucket of these monitors that starts in [from, to), all grains. */
+    List<MonitorBucket> buckets(java.util.Collection<String> monitorIds, Instant from, Instant to) {
+        if (monitorIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT * FROM monitor_rollup WHERE monitor_id IN (:ids) AND bucket_start >= :from AND bucket_start < :to""")
+                .param("ids", monitorIds).param("from", SqlTime.param(from)).param("to", SqlTime.param(to))
+                .query((rs, row) -> new MonitorBucket(rs.getString("monitor_id"), SqlTime.read(rs, "bucket_start"), rollup(rs)))
+                .list();
+    }
+
     /** The buckets of one grain that start before {@code before}, for rolling them into the next grain. */
     List<MonitorBucket> bucketsOfGrainBefore(String grain, Instant before) {
         return jdbc.sql("SELECT * FROM monitor_rollup WHERE grain = :grain AND bucket_start < :before")

@@ -1,0 +1,264 @@
+package dev.tocsin.statuspage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.incident.IncidentEvent;
+import dev.tocsin.incident.IncidentFilter;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.monitor.MonitorStatus;
+import dev.tocsin.timeline.Timeline;
+import dev.tocsin.timeline.TimelineEvent;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the public status page's view and keeps it: rebuilt when an incident changes (every incident event bumps a
+ * version) and at most every {@code tocsin.status-page.max-age} otherwise, since monitors and maintenance windows
+ * move on their own. Renders cost one build per change, not one per visitor.
+ */
+@Component
+class StatusPage {
+
+    static final int DAYS = 90;
+    private static final int HISTORY_LIMIT = 50;
+
+    private final TocsinConfig config;
+    private final IncidentService incidents;
+    private final Timeline timeline;
+    private final MonitorStatus monitors;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final String publicUrl;
+    private final AtomicLong version = new AtomicLong();
+
+    private record Cached(long version, long builtAtNanos, StatusView view) {
+    }
+
+    private volatile Cached cached;
+
+    StatusPage(TocsinConfig config, IncidentService incidents, Timeline timeline, MonitorStatus monitors, Clock clock,
+               @Value("${tocsin.status-page.max-age:10s}") Duration maxAge, @Value("${tocsin.public-url}") String publicUrl) {
+        this.config = config;
+        this.incidents = incidents;
+        this.timeline = timeline;
+        this.monitors = monitors;
+        this.clock = clock;
+        this.maxAge = maxAge;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    }
+
+    /** Any change to any incident makes the next visitor see a fresh page. */
+    @EventListener
+    void incidentChanged(IncidentEvent e) {
+        version.incrementAndGet();
+    }
+
+    /** A change the page should show at once (a maintenance window, in tests). */
+    void invalidate() {
+        version.incrementAndGet();
+    }
+
+    long version() {
+        return version.get();
+    }
+
+    StatusView view() {
+        Cached c = cached;
+        long v = version.get();
+        if (c == null || c.version() != v || System.nanoTime() - c.builtAtNanos() > maxAge.toNanos()) {
+            c = new Cached(v, System.nanoTime(), build());
+            cached = c;
+        }
+        return c.view();
+    }
+
+    private StatusView build() {
+        Instant now = clock.instant();
+        TocsinConfig.StatusPage settings = config.statusPage();
+        List<TocsinConfig.Service> shown = settings.services().isEmpty() ? config.services()
+                : settings.services().stream().map(id -> config.service(id).orElseThrow()).toList();
+        List<Incident> open = incidents.list(new IncidentFilter(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)),
+                null, null, null, null, null, 500));
+        List<Incident> recent = incidents.list(new IncidentFilter(EnumSet.of(IncidentStatus.RESOLVED), null, null,
+                now.minus(Duration.ofDays(DAYS)), null, null, 500));
+        Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
+        List<MonitorStatus.Window> windows = monitors.maintenance();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        LocalDate first = today.minusDays(DAYS - 1);
+
+        List<StatusView.Component> components = new ArrayList<>();
+        StatusView.Status overall = StatusView.Status.OPERATIONAL;
+        for (TocsinConfig.Service s : shown) {
+            StatusView.Status status = componentStatus(s.id(), open, levels.get(s.id()), windows);
+            overall = overall.worst(status);
+            Map<LocalDate, Double> uptime = monitors.dailyUptime(s.id(), first);
+            List<Incident> touching = new ArrayList<>(open);
+            touching.addAll(recent);
+            touching.removeIf(i -> !i.serviceId().equals(s.id()));
+            components.add(new StatusView.Component(s.id(), s.name(), s.description(), status,
+                    average(uptime), days(first, today, uptime, touching, windows, s.id(), now)));
+        }
+        List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds(shown).contains(i.serviceId()))
+                .map(i -> incident(i)).toList();
+        List<StatusView.IncidentView> history = recent.stream().filter(i -> shownIds(shown).contains(i.serviceId()))
+                .limit(HISTORY_LIMIT).map(i -> incident(i)).toList();
+        List<StatusView.WindowView> maintenance = windows.stream()
+                .filter(w -> shownIds(shown).contains(w.serviceId()))
+                .map(w -> new StatusView.WindowView(serviceName(w.serviceId()), w.startsAt(), w.endsAt(), w.reason(),
+                        w.active()))
+                .toList();
+        return new StatusView(settings.title(), settings.description(), settings.logoUrl(), publicUrl + "/status",
+                overall, components, active, maintenance, history, now);
+    }
+
+    private static List<String> shownIds(List<TocsinConfig.Service> shown) {
+        return shown.stream().map(TocsinConfig.Service::id).toList();
+    }
+
+    private StatusView.Status componentStatus(String serviceId, List<Incident> open, MonitorStatus.ServiceLevel level,
+                                              List<MonitorStatus.Window> windows) {
+        StatusView.Status status = StatusView.Status.OPERATIONAL;
+        for (MonitorStatus.Window w : windows) {
+            if (w.active() && w.serviceId().equals(serviceId)) {
+                status = StatusView.Status.UNDER_MAINTENANCE;
+            }
+        }
+        for (Incident i : open) {
+            if (i.serviceId().equals(serviceId)) {
+                status = status.worst(impactStatus(i.severity()));
+            }
+        }
+        if (level != null && "critical".equals(level.level())) {
+            status = status.worst(StatusView.Status.PARTIAL_OUTAGE);
+        } else if (level != null && "warning".equals(level.level())) {
+            status = status.worst(StatusView.Status.DEGRADED_PERFORMANCE);
+        }
+        return status;
+    }
+
+    /** The most urgent severity is a major outage, the next a partial one, anything else degraded performance. */
+    private StatusView.Status impactStatus(String severity) {
+        int rank = config.severities().rank(severity);
+        return rank == 0 ? StatusView.Status.MAJOR_OUTAGE
+                : rank == 1 ? StatusView.Status.PARTIAL_OUTAGE : StatusView.Status.DEGRADED_PERFORMANCE;
+    }
+
+    private String impact(String severity) {
+        int rank = config.severities().rank(severity);
+        return rank == 0 ? "critical" : rank == 1 ? "major" : "minor";
+    }
+
+    private List<StatusView.Day> days(LocalDate first, LocalDate today, Map<LocalDate, Double> uptime,
+                                      List<Incident> incidents, List<MonitorStatus.Window> windows, String serviceId,
+                                      Instant now) {
+        List<StatusView.Day> days = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+            Instant start = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant end = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            int worst = Integer.MAX_VALUE;
+            int count = 0;
+            for (Incident i : incidents) {
+                Instant until = i.resolvedAt() == null ? now : i.resolvedAt();
+                if (i.openedAt().isBefore(end) && !until.isBefore(start)) {
+                    worst = Math.min(worst, config.severities().rank(i.severity()));
+                    count++;
+                }
+            }
+            boolean maintained = windows.stream().anyMatch(w -> w.serviceId().equals(serviceId)
+                    && w.startsAt().isBefore(end) && !w.endsAt().isBefore(start));
+            Double up = uptime.get(d);
+            String level;
+            if (worst == 0 || up != null && up < 0.95) {
+                level = "major";
+            } else if (count > 0 || up != null && up < 0.999) {
+                level = "minor";
+            } else if (maintained) {
+                level = "maintenance";
+            } else {
+                level = "ok";
+            }
+            StringBuilder note = new StringBuilder(d.toString());
+            if (up != null) {
+                note.append(": ").append(String.format(java.util.Locale.ROOT, "%.2f", up * 100)).append(" % uptime");
+            }
+            note.append(count == 0 ? ", no incidents" : ", " + count + (count == 1 ? " incident" : " incidents"));
+            if (maintained) {
+                note.append(", maintenance");
+            }
+            days.add(new StatusView.Day(d, level, note.toString()));
+        }
+        return days;
+    }
+
+    private static Double average(Map<LocalDate, Double> uptime) {
+        if (uptime.isEmpty()) {
+            return null;
+        }
+        double sum = 0;
+        for (double u : uptime.values()) {
+            sum += u;
+        }
+        return Math.floor(sum / uptime.size() * 100_000) / 1000.0;
+    }
+
+    private StatusView.IncidentView incident(Incident i) {
+        List<StatusView.Update> updates = new ArrayList<>();
+        for (TimelineEvent e : timeline.forIncident(i.id(), 0, 1000)) {
+            // Only what was said for the public: status updates and the resolution. Notes and who did what stay inside.
+            switch (e.kind()) {
+                case "incident.status_update" -> {
+                    String status = e.data().path("status").asString("investigating");
+                    if (!"resolved".equals(status)) { // the resolution entry carries a resolving update's words
+                        updates.add(new StatusView.Update(e.occurredAt(), publicStatus(status), e.data().path("message").asString("")));
+                    }
+                }
+                case "incident.resolved" -> {
+                    String resolution = e.data().path("resolution").asString("");
+                    updates.add(new StatusView.Update(e.occurredAt(), "resolved",
+                            resolution.isBlank() || "all alerts resolved".equals(resolution)
+                                    ? "This incident has been resolved." : resolution));
+                }
+                default -> {
+                    // not public
+                }
+            }
+        }
+        if (updates.isEmpty() || i.status() != IncidentStatus.RESOLVED && updates.stream()
+                .noneMatch(u -> !"resolved".equals(u.status()))) {
+            updates.add(0, new StatusView.Update(i.openedAt(), "investigating", "We are investigating this issue."));
+        }
+        java.util.Collections.reverse(updates); // newest first, as status pages read
+        return new StatusView.IncidentView(i.id(), i.title(), impact(i.severity()), i.status().isOpen()
+                ? publicStatus(i.status()) : "resolved", i.openedAt(), i.resolvedAt(), List.of(serviceName(i.serviceId())),
+                updates);
+    }
+
+    /** Statuspage's incident statuses: investigating, identified, monitoring, resolved. */
+    private static String publicStatus(IncidentStatus s) {
+        return publicStatus(s.wire());
+    }
+
+    private static String publicStatus(String wire) {
+        return switch (wire) {
+            case "identified", "monitoring", "resolved" -> wire;
+            default -> "investigating";
+        };
+    }
+
+    private String serviceName(String id) {
+        return config.service(id).map(TocsinConfig.Service::name).orElse(id);
+    }
+}

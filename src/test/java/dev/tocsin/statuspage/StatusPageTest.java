@@ -1,0 +1,117 @@
+package dev.tocsin.statuspage;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.w3c.dom.Document;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The public status page, its feeds and its JSON: public updates only, escaped, cached, rebuilt on change. */
+class StatusPageTest extends ApiTest {
+
+    @Autowired
+    StatusPage page;
+
+    private long declare(String title, String severity) {
+        Http.Response r = api.post("/api/v1/incidents", """
+                {"title":"%s","service":"checkout","severity":"%s"}""".formatted(title, severity));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    private static Document xml(String body) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anIncidentShowsWithItsPublicUpdatesButNeverItsInternalNotes() throws Exception {
+        String token = unique("pub");
+        long id = declare("<script>alert(1)</script> Checkout errors " + token, "P0");
+        api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"SECRET internal note " + token + "\"}");
+        api.post("/api/v1/incidents/" + id + "/updates",
+                "{\"message\":\"We are rolling back the deploy " + token + "\",\"status\":\"identified\"}");
+
+        Http.Response html = anonymous.get("/status");
+        assertThat(html.status()).isEqualTo(200);
+        assertThat(html.header("Content-Type")).startsWith("text/html");
+        assertThat(html.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt; Checkout errors " + token)
+                .doesNotContain("<script>alert(1)")
+                .contains("We are rolling back the deploy " + token)
+                .doesNotContain("SECRET internal note")
+                .contains("Major outage", "Active incidents", "id=\"incident-" + id + "\"");
+
+        JsonNode summary = anonymous.get("/status/summary.json").json();
+        assertThat(summary.get("status").get("indicator").asString()).isEqualTo("critical");
+        JsonNode incident = null;
+        for (JsonNode i : summary.get("incidents")) {
+            if (i.get("id").asString().equals(Long.toString(id))) {
+                incident = i;
+            }
+        }
+        assertThat(incident).isNotNull();
+        assertThat(incident.get("status").asString()).isEqualTo("identified");
+        assertThat(incident.get("impact").asString()).isEqualTo("critical");
+        assertThat(incident.get("incident_updates").get(0).get("body").asString()).contains("rolling back");
+        assertThat(summary.toString()).doesNotContain("SECRET internal note");
+        JsonNode checkout = null;
+        for (JsonNode c : summary.get("components")) {
+            if (c.get("id").asString().equals("checkout")) {
+                checkout = c;
+            }
+        }
+        assertThat(checkout.get("status").asString()).isEqualTo("major_outage");
+
+        Document rss = xml(anonymous.get("/status/feed.rss").body());
+        assertThat(rss.getElementsByTagName("item").getLength()).isGreaterThanOrEqualTo(1);
+        assertThat(rss.getDocumentElement().getTextContent()).contains("rolling back the deploy " + token)
+                .doesNotContain("SECRET");
+        Document atom = xml(anonymous.get("/status/feed.atom").body());
+        assertThat(atom.getDocumentElement().getNamespaceURI()).isNull();
+        assertThat(atom.getElementsByTagName("entry").getLength()).isGreaterThanOrEqualTo(1);
+
+        api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"Rolled back to v41 " + token + "\"}");
+        String after = anonymous.get("/status").body();
+        assertThat(after).contains("Past incidents", "Rolled back to v41 " + token);
+        assertThat(anonymous.get("/status/summary.json").json().get("incidents").toString()).doesNotContain(token);
+    }
+
+    @Test
+    void anUnchangedPageIsAnswered304FromItsEtag() {
+        Http.Response first = anonymous.get("/status");
+        String etag = first.header("ETag");
+        assertThat(etag).isNotBlank();
+        assertThat(first.header("Cache-Control")).contains("max-age=10", "public");
+        Http.Response again = anonymous.send(anonymous.request("/status").header("If-None-Match", etag).GET());
+        assertThat(again.status()).isEqualTo(304);
+        declare("Something new " + unique("n"), "P3");
+        Http.Response changed = anonymous.send(anonymous.request("/status").header("If-None-Match", etag).GET());
+        assertThat(changed.status()).as("an incident change rebuilds the page").isEqualTo(200);
+    }
+
+    @Test
+    void scheduledMaintenanceAndEveryComponentWithNinetyDaysOfBarsAreShown() {
+        Instant now = clock.instant();
+        api.post("/api/v1/maintenance-windows", """
+                {"service":"billing","start":"%s","end":"%s","reason":"Ledger migration"}"""
+                .formatted(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)).plus(Duration.ofHours(2))));
+        page.invalidate();
+        String html = anonymous.get("/status").body();
+        assertThat(html).contains("Scheduled maintenance", "Ledger migration", "Checkout", "Billing", "Batch jobs");
+        assertThat(html.split("class=\"bar ", -1).length - 1).as("90 bars per component")
+                .isEqualTo(90 * anonymous.get("/status/summary.json").json().get("components").size());
+        JsonNode maintenance = anonymous.get("/status/summary.json").json().get("scheduled_maintenances");
+        assertThat(maintenance.toString()).contains("Ledger migration", "scheduled");
+        assertThat(anonymous.get("/css/status.css").header("Cache-Control")).contains("max-age=86400");
+    }
+}
