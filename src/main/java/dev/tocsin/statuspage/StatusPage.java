@@ -48,6 +48,7 @@ class StatusPage {
     }
 
     private volatile Cached cached;
+    private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
 
     StatusPage(TocsinConfig config, IncidentService incidents, Timeline timeline, MonitorStatus monitors, Clock clock,
                @Value("${tocsin.status-page.max-age:10s}") Duration maxAge, @Value("${tocsin.public-url}") String publicUrl) {
@@ -75,14 +76,35 @@ class StatusPage {
         return version.get();
     }
 
+    /**
+     * The current view. One request rebuilds it at a time: after an incident change the others wait for that build
+     * (they must not show the old page); when it has merely aged, they keep showing the old one meanwhile.
+     */
     StatusView view() {
         Cached c = cached;
         long v = version.get();
-        if (c == null || c.version() != v || System.nanoTime() - c.builtAtNanos() > maxAge.toNanos()) {
-            c = new Cached(v, System.nanoTime(), build());
-            cached = c;
+        boolean changed = c == null || c.version() != v;
+        boolean aged = c != null && System.nanoTime() - c.builtAtNanos() > maxAge.toNanos();
+        if (!changed && !aged) {
+            return c.view();
         }
-        return c.view();
+        if (!changed && !building.tryLock()) {
+            return c.view();
+        }
+        if (changed) {
+            building.lock();
+        }
+        try {
+            Cached now = cached;
+            long current = version.get();
+            if (now == null || now.version() != current || System.nanoTime() - now.builtAtNanos() > maxAge.toNanos()) {
+                now = new Cached(current, System.nanoTime(), build());
+                cached = now;
+            }
+            return now.view();
+        } finally {
+            building.unlock();
+        }
     }
 
     private StatusView build() {

@@ -34,7 +34,8 @@ class StatusPageController {
     private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final CacheControl CACHE = CacheControl.maxAge(10, TimeUnit.SECONDS).cachePublic();
 
-    private record Rendered(StatusView view, String html, String rss, String atom, String json, String etag) {
+    /** Each representation as the bytes sent, so that serving one is a copy, not a render or an encoding. */
+    private record Rendered(StatusView view, byte[] html, byte[] rss, byte[] atom, byte[] json, String etag) {
     }
 
     private final StatusPage page;
@@ -49,27 +50,27 @@ class StatusPageController {
     }
 
     @GetMapping(value = "/status", produces = MediaType.TEXT_HTML_VALUE)
-    ResponseEntity<String> html(WebRequest request) {
-        return serve(request, MediaType.TEXT_HTML, Rendered::html, "html");
+    ResponseEntity<byte[]> html(WebRequest request) {
+        return serve(request, MediaType.parseMediaType("text/html;charset=UTF-8"), Rendered::html, "html");
     }
 
     @GetMapping(value = "/status/feed.rss", produces = "application/rss+xml")
-    ResponseEntity<String> rss(WebRequest request) {
+    ResponseEntity<byte[]> rss(WebRequest request) {
         return serve(request, MediaType.parseMediaType("application/rss+xml;charset=UTF-8"), Rendered::rss, "rss");
     }
 
     @GetMapping(value = "/status/feed.atom", produces = "application/atom+xml")
-    ResponseEntity<String> atom(WebRequest request) {
+    ResponseEntity<byte[]> atom(WebRequest request) {
         return serve(request, MediaType.parseMediaType("application/atom+xml;charset=UTF-8"), Rendered::atom, "atom");
     }
 
     @GetMapping(value = "/status/summary.json", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<String> summary(WebRequest request) {
+    ResponseEntity<byte[]> summary(WebRequest request) {
         return serve(request, MediaType.APPLICATION_JSON, Rendered::json, "json");
     }
 
-    private ResponseEntity<String> serve(WebRequest request, MediaType type,
-                                         java.util.function.Function<Rendered, String> body, String kind) {
+    private ResponseEntity<byte[]> serve(WebRequest request, MediaType type,
+                                         java.util.function.Function<Rendered, byte[]> body, String kind) {
         Rendered r = current();
         String etag = "\"" + r.etag() + "-" + kind + "\"";
         if (request.checkNotModified(etag)) {
@@ -81,11 +82,17 @@ class StatusPageController {
     private Rendered current() {
         StatusView view = page.view();
         Rendered r = rendered;
-        if (r == null || r.view() != view) {
-            r = render(view);
-            rendered = r;
+        if (r != null && r.view() == view) {
+            return r;
         }
-        return r;
+        synchronized (this) { // one render per build, however many visitors arrive at once
+            r = rendered;
+            if (r == null || r.view() != view) {
+                r = render(view);
+                rendered = r;
+            }
+            return r;
+        }
     }
 
     private Rendered render(StatusView view) {
@@ -93,8 +100,12 @@ class StatusPageController {
         context.setVariable("page", view);
         context.setVariable("fmt", new Formats());
         String html = templates.process("status", context);
-        return new Rendered(view, html, rss(view), atom(view), summaryJson(view),
+        return new Rendered(view, bytes(html), bytes(rss(view)), bytes(atom(view)), bytes(summaryJson(view)),
                 Integer.toHexString(html.hashCode()) + Long.toHexString(view.generatedAt().toEpochMilli()));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Helpers the template calls: dates people read. */
