@@ -356,7 +356,7 @@ class NotificationApiTest extends ApiTest {
         for (int i = 0; i + 5 < requests.size(); i++) {
             long gap = requests.get(i + 5).receivedNanos() - requests.get(i).receivedNanos();
             assertThat(Duration.ofNanos(gap)).as("requests " + i + " and " + (i + 5))
-                    .isGreaterThan(Duration.ofMillis(4800));
+                    .isGreaterThan(Duration.ofMillis(4500)); // 5 s between sends, less one request's loopback latency
         }
     }
 
