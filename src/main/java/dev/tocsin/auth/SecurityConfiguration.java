@@ -4,9 +4,11 @@ import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ProblemResponses;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -20,7 +22,23 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /**
+     * The web UI: people sign in with the password of their user in the configuration (a bcrypt hash there), get a
+     * session cookie, and every form carries a CSRF token. Only UI paths; the API below stays stateless.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain uiSecurity(HttpSecurity http) throws Exception {
+        http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**")
+                .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/dashboard", false).permitAll())
+                .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
+                .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyService keys, RateLimits rateLimits, TocsinConfig config)
             throws Exception {
         http.csrf(csrf -> csrf.disable())
@@ -52,10 +70,17 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** No form or basic users yet: this keeps Spring Boot from inventing a default password. */
+    /** The users of the configuration that have a password hash; nobody else can sign in (no default password). */
     @Bean
-    UserDetailsService noUsers() {
-        return new InMemoryUserDetailsManager();
+    UserDetailsService users(TocsinConfig config) {
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+        for (TocsinConfig.User u : config.users()) {
+            if (u.canSignIn()) {
+                String hash = u.passwordHash().startsWith("{") ? u.passwordHash() : "{bcrypt}" + u.passwordHash();
+                users.createUser(User.withUsername(u.id()).password(hash).roles("USER").build());
+            }
+        }
+        return users;
     }
 
     private static String requiredScope(String method, String uri) {

@@ -44,6 +44,7 @@ public final class ConfigLoader {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s]+");
     private static final Pattern SLACK_MEMBER = Pattern.compile("[UW][A-Z0-9]{6,20}");
+    private static final Pattern BCRYPT = Pattern.compile("(\\{bcrypt})?\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Set<String> SCOPES = Set.of("read", "write", "admin");
     private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
@@ -270,8 +271,15 @@ public final class ConfigLoader {
                     problem(path + ".email", "expected an e-mail address, got '" + u.email() + "'");
                 }
                 List<TocsinConfig.ContactMethod> methods = contactMethods(path, u);
+                String hash = u.passwordHash() == null ? null : resolve(u.passwordHash(), new ArrayList<>());
+                if (hash != null && !BCRYPT.matcher(hash).matches()) {
+                    // Never echo it: a mistake here may be a plain password.
+                    problem(path + ".password_hash", "expected a bcrypt hash ($2a$…, $2b$… or {bcrypt}$2…), "
+                            + "not a password: see docs/ui.md for how to make one");
+                    hash = null;
+                }
                 out.add(new TocsinConfig.User(u.id(), u.name() == null ? u.id() : u.name(), u.email(), methods,
-                        notificationRules(path, u.notificationRules(), methods)));
+                        notificationRules(path, u.notificationRules(), methods), hash));
             }
             return List.copyOf(out);
         }

@@ -38,7 +38,7 @@ record RawConfig(
     }
 
     record RawUser(String id, String name, String email, List<RawContactMethod> contactMethods,
-                   List<RawNotificationRule> notificationRules) {
+                   List<RawNotificationRule> notificationRules, String passwordHash) {
     }
 
     record RawContactMethod(String id, String type, String address, String secret) {

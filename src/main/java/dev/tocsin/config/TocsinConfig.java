@@ -35,11 +35,22 @@ public record TocsinConfig(
     }
 
     /**
-     * A person who can be on call. Without declared contact methods, a user with an e-mail address is reached by
+     * A person who can be on call, and with {@code passwordHash} (bcrypt) sign in to the web UI. Without declared
+     * contact methods, a user with an e-mail address is reached by
      * e-mail; without notification rules, every contact method that can deliver is used at once.
      */
     public record User(String id, String name, String email, List<ContactMethod> contactMethods,
-                       List<NotificationRule> notificationRules) {
+                       List<NotificationRule> notificationRules, String passwordHash) {
+
+        /** Whether the user can sign in to the web UI (a bcrypt hash is configured). */
+        public boolean canSignIn() {
+            return passwordHash != null;
+        }
+
+        @Override
+        public String toString() {
+            return "User[id=" + id + "]";
+        }
 
         public Optional<ContactMethod> contactMethod(String id) {
             return contactMethods.stream().filter(c -> c.id().equals(id)).findFirst();

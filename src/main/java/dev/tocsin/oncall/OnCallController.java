@@ -8,7 +8,6 @@ import java.util.List;
 
 import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.ScheduleSpec;
-import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.http.ResponseEntity;
@@ -30,26 +29,18 @@ class OnCallController {
     record OnCall(String schedule, String user, Instant since, Instant until) {
     }
 
-    record LevelOnCall(int level, String name, List<String> users) {
-    }
-
-    record PolicyOnCall(String policy, String name, List<LevelOnCall> levels) {
-    }
-
-    record OnCallNow(Instant at, List<OnCall> schedules, List<PolicyOnCall> escalationPolicies) {
+    record OnCallNow(Instant at, List<OnCall> schedules, List<WhoIsOnCall.Policy> escalationPolicies) {
     }
 
     private final Schedules schedules;
     private final ScheduleEditing editing;
-    private final TocsinConfig config;
-    private final Escalations escalations;
+    private final WhoIsOnCall whoIsOnCall;
     private final Clock clock;
 
-    OnCallController(Schedules schedules, ScheduleEditing editing, TocsinConfig config, Escalations escalations, Clock clock) {
+    OnCallController(Schedules schedules, ScheduleEditing editing, WhoIsOnCall whoIsOnCall, Clock clock) {
         this.schedules = schedules;
         this.editing = editing;
-        this.config = config;
-        this.escalations = escalations;
+        this.whoIsOnCall = whoIsOnCall;
         this.clock = clock;
     }
 
@@ -98,15 +89,7 @@ class OnCallController {
     @GetMapping("/api/v1/oncall")
     OnCallNow onCall(@RequestParam(required = false) Instant at) {
         Instant when = at != null ? at : clock.instant();
-        List<PolicyOnCall> policies = config.escalationPolicies().stream().map(p -> {
-            List<LevelOnCall> levels = new java.util.ArrayList<>();
-            for (int i = 0; i < p.levels().size(); i++) {
-                levels.add(new LevelOnCall(i + 1, p.levels().get(i).name(),
-                        List.copyOf(escalations.usersAt(p.levels().get(i), when))));
-            }
-            return new PolicyOnCall(p.id(), p.name(), levels);
-        }).toList();
-        return new OnCallNow(when, schedulesAt(when), policies);
+        return new OnCallNow(when, schedulesAt(when), whoIsOnCall.at(when));
     }
 
     private List<OnCall> schedulesAt(Instant when) {

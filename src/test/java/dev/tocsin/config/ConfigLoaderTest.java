@@ -351,4 +351,17 @@ class ConfigLoaderTest {
         assertThat(config.notifications().channel("with-default").orElseThrow().degraded()).isFalse();
         assertThat(config.notifications().channel("set-wins").orElseThrow().url()).isEqualTo("https://hooks.slack.test/x");
     }
+
+    @Test
+    void aPasswordWhereAHashBelongsIsRefusedWithoutEchoingIt() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                users:
+                  - {id: ana, password_hash: "hunter2-plain"}
+                  - {id: bo, password_hash: "$2a$10$xbZn8SNcOIzNAO9dhtMVL.gn5FZ.hr0upMEsgB1oVWlPUfm1cjcCa"}
+                """);
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0)).startsWith("users[0].password_hash: expected a bcrypt hash").doesNotContain("hunter2");
+    }
 }

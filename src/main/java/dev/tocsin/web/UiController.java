@@ -1,0 +1,183 @@
+package dev.tocsin.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.auth.CurrentActor;
+import dev.tocsin.config.Durations;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.incident.IncidentFilter;
+import dev.tocsin.incident.IncidentService;
+import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.monitor.MonitorStatus;
+import dev.tocsin.oncall.WhoIsOnCall;
+import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.timeline.TimelineEvent;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The signed-in web UI: the dashboard and the incident page. Every action goes through the same services as the
+ * API (so the timeline names the signed-in user), and a refused action comes back to the page with the reason next
+ * to its field.
+ */
+@Controller
+class UiController {
+
+    /** One row of the dashboard's incident list. */
+    record IncidentRow(long id, String title, String severity, int rank, String service, String status, String age,
+                       boolean acknowledged) {
+    }
+
+    private final IncidentService incidents;
+    private final WhoIsOnCall onCall;
+    private final MonitorStatus monitors;
+    private final TocsinConfig config;
+    private final Clock clock;
+
+    UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, TocsinConfig config, Clock clock) {
+        this.incidents = incidents;
+        this.onCall = onCall;
+        this.monitors = monitors;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @GetMapping("/login")
+    String login() {
+        return "login";
+    }
+
+    @GetMapping("/dashboard")
+    String dashboard(Model model) {
+        Instant now = clock.instant();
+        List<Incident> open = new ArrayList<>(incidents.list(new IncidentFilter(
+                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, null, 500)));
+        open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
+                .thenComparing(Incident::openedAt));
+        model.addAttribute("incidents", open.stream().map(i -> new IncidentRow(i.id(), i.title(), i.severity(),
+                config.severities().rank(i.severity()), serviceName(i.serviceId()), i.status().wire(), age(i.openedAt(), now), i.status().isAcknowledged()))
+                .toList());
+        model.addAttribute("onCall", onCall.at(now));
+        Map<String, MonitorStatus.ServiceLevel> failing = new LinkedHashMap<>();
+        monitors.levelsByService().forEach((service, level) -> {
+            if (!level.failing().isEmpty()) {
+                failing.put(serviceName(service), level);
+            }
+        });
+        model.addAttribute("failingMonitors", failing);
+        model.addAttribute("user", CurrentActor.get().value());
+        return "dashboard";
+    }
+
+    @GetMapping("/incidents/{id}")
+    String incident(@PathVariable long id, Model model) {
+        Incident i = incidents.get(id);
+        Instant now = clock.instant();
+        model.addAttribute("incident", i);
+        model.addAttribute("rank", config.severities().rank(i.severity()));
+        model.addAttribute("service", serviceName(i.serviceId()));
+        model.addAttribute("age", age(i.openedAt(), now));
+        Duration target = config.severities().level(i.severity()).map(l -> l.responseTarget()).orElse(null);
+        model.addAttribute("responseTarget", target == null ? null : Durations.format(target));
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (TimelineEvent e : incidents.timeline(id, 0, 1000)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("at", e.occurredAt());
+            row.put("kind", e.kind());
+            row.put("actor", e.actor());
+            row.put("text", describe(e));
+            events.add(row);
+        }
+        model.addAttribute("breached", events.stream().anyMatch(e -> "incident.response_target_breached".equals(e.get("kind"))));
+        model.addAttribute("timeline", events);
+        model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
+        model.addAttribute("users", config.users());
+        return "incident";
+    }
+
+    @PostMapping("/incidents/{id}/acknowledge")
+    String acknowledge(@PathVariable long id, RedirectAttributes flash) {
+        return act(id, flash, "acknowledge", () -> incidents.acknowledge(id, CurrentActor.get()));
+    }
+
+    @PostMapping("/incidents/{id}/notes")
+    String note(@PathVariable long id, @RequestParam(defaultValue = "") String text, RedirectAttributes flash) {
+        return act(id, flash, "note", () -> incidents.addNote(id, text, CurrentActor.get()));
+    }
+
+    @PostMapping("/incidents/{id}/updates")
+    String update(@PathVariable long id, @RequestParam(defaultValue = "") String message,
+                  @RequestParam(required = false) String status, RedirectAttributes flash) {
+        return act(id, flash, "update", () -> incidents.postStatusUpdate(id, message, status(status), CurrentActor.get()));
+    }
+
+    @PostMapping("/incidents/{id}/resolve")
+    String resolve(@PathVariable long id, @RequestParam(defaultValue = "") String resolution, RedirectAttributes flash) {
+        return act(id, flash, "resolve", () -> incidents.resolve(id, resolution.isBlank() ? null : resolution,
+                CurrentActor.get()));
+    }
+
+    /** Runs an action; a refusal goes back to the page as {@code errors.<form>} (field → message). */
+    private String act(long id, RedirectAttributes flash, String form, Runnable action) {
+        try {
+            action.run();
+            flash.addFlashAttribute("done", form);
+        } catch (InvalidInputException e) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            e.errors().forEach(f -> errors.put(f.field(), f.message()));
+            flash.addFlashAttribute("errors", Map.of(form, errors));
+        } catch (ConflictException e) {
+            flash.addFlashAttribute("errors", Map.of(form, Map.of("form", e.getMessage())));
+        }
+        return "redirect:/incidents/" + id;
+    }
+
+    private static IncidentStatus status(String wire) {
+        if (wire == null || wire.isBlank()) {
+            return null;
+        }
+        try {
+            return IncidentStatus.valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("status", "expected investigating, identified, monitoring or resolved");
+        }
+    }
+
+    private String serviceName(String id) {
+        return config.service(id).map(TocsinConfig.Service::name).orElse(id);
+    }
+
+    static String age(Instant since, Instant now) {
+        Duration d = Duration.between(since, now);
+        if (d.toMinutes() < 1) {
+            return "just now";
+        }
+        return Durations.format(d.toDays() > 0 ? Duration.ofHours(d.toHours()) : Duration.ofMinutes(d.toMinutes()));
+    }
+
+    /** A timeline entry in a sentence for people: its words when it has some, else its kind. */
+    private static String describe(TimelineEvent e) {
+        var d = e.data();
+        for (String field : List.of("message", "text", "resolution", "summary", "title", "reason")) {
+            if (d != null && d.hasNonNull(field) && !d.get(field).asString("").isBlank()) {
+                return d.get(field).asString();
+            }
+        }
+        return d == null ? "" : d.toString();
+    }
+}

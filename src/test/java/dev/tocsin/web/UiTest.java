@@ -1,0 +1,130 @@
+package dev.tocsin.web;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The signed-in UI over real HTTP, as a browser does it: a session cookie, the CSRF token of each form, redirects.
+ * Everything it changes goes through the same services as the API, so the timeline names the signed-in user.
+ */
+class UiTest extends ApiTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private HttpClient browser;
+
+    @BeforeEach
+    void freshBrowser() {
+        browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String form) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        assertThat(m.find()).as("a CSRF token in the page").isTrue();
+        return m.group(1);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private void signIn(String user, String password) throws Exception {
+        String token = csrf(get("/login").body());
+        HttpResponse<String> r = post("/login", "username=" + user + "&password=" + enc(password) + "&_csrf=" + token);
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard");
+    }
+
+    @Test
+    void theDashboardNeedsASignInAndAWrongPasswordIsRefused() throws Exception {
+        HttpResponse<String> anonymous = get("/dashboard");
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location").orElseThrow()).endsWith("/login");
+        String token = csrf(get("/login").body());
+        HttpResponse<String> wrong = post("/login", "username=ana&password=nope&_csrf=" + token);
+        assertThat(wrong.headers().firstValue("Location").orElseThrow()).endsWith("/login?error");
+        String again = csrf(get("/login").body());
+        HttpResponse<String> noHash = post("/login", "username=bo&password=anything&_csrf=" + again);
+        assertThat(noHash.headers().firstValue("Location").orElseThrow()).as("bo has no password hash").endsWith("/login?error");
+        assertThat(get("/login?error").body()).contains("The user name or password is not right.");
+    }
+
+    @Test
+    void anIncidentIsAcknowledgedFromTheDashboardAsTheSignedInUser() throws Exception {
+        long id = api.post("/api/v1/incidents", """
+                {"title":"<script>alert('x')</script> Checkout down","service":"checkout","severity":"P0"}""")
+                .json().get("id").asLong();
+        signIn("ana", "test-password-ana");
+        HttpResponse<String> dashboard = get("/dashboard");
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Checkout down")
+                .doesNotContain("<script>alert").contains("Open incidents", "On call now", "Failing monitors");
+        String token = csrf(dashboard.body());
+
+        assertThat(post("/incidents/" + id + "/acknowledge", "").statusCode()).as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> ack = post("/incidents/" + id + "/acknowledge", "_csrf=" + token);
+        assertThat(ack.statusCode()).isEqualTo(302);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        String actor = api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("actor").get(1);
+        assertThat(actor).isEqualTo("user:ana");
+    }
+
+    @Test
+    void theIncidentPageShowsTheTimelineAndRefusalsNextToTheirField() throws Exception {
+        long id = api.post("/api/v1/incidents", "{\"title\":\"Slow search\",\"service\":\"checkout\",\"severity\":\"P2\"}")
+                .json().get("id").asLong();
+        signIn("ana", "test-password-ana");
+        HttpResponse<String> page = get("/incidents/" + id);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("#" + id + " Slow search", "incident.declared", "response target");
+        String token = csrf(page.body());
+
+        assertThat(post("/incidents/" + id + "/notes", "text=&_csrf=" + token).statusCode()).isEqualTo(302);
+        String refused = get("/incidents/" + id).body();
+        assertThat(refused).contains("class=\"error\"").contains("required");
+
+        post("/incidents/" + id + "/updates", "message=" + enc("Index rebuilt <b>now</b>") + "&status=monitoring&_csrf=" + token);
+        String after = get("/incidents/" + id).body();
+        assertThat(after).contains("Index rebuilt &lt;b&gt;now&lt;/b&gt;", "monitoring");
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().toString()).contains("user:ana");
+
+        post("/incidents/" + id + "/resolve", "resolution=" + enc("Rebuilt the index") + "&_csrf=" + token);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(get("/incidents/999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void signingOutEndsTheSession() throws Exception {
+        signIn("ana", "test-password-ana");
+        String token = csrf(get("/dashboard").body());
+        assertThat(post("/logout", "_csrf=" + token).headers().firstValue("Location").orElseThrow()).endsWith("/login?signed-out");
+        assertThat(get("/dashboard").statusCode()).isEqualTo(302);
+        assertThat(new Http(port, null).get("/api/v1/incidents").status()).as("the API still wants an API key").isEqualTo(401);
+    }
+}
