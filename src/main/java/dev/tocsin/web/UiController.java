@@ -15,6 +15,7 @@ import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentFilter;
+import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.monitor.MonitorStatus;
@@ -81,6 +82,8 @@ class UiController {
         });
         model.addAttribute("failingMonitors", failing);
         model.addAttribute("user", CurrentActor.get().value());
+        model.addAttribute("services", config.services());
+        model.addAttribute("severities", config.severities().levels());
         return "dashboard";
     }
 
@@ -107,7 +110,36 @@ class UiController {
         model.addAttribute("timeline", events);
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
         model.addAttribute("users", config.users());
+        model.addAttribute("roles", List.of(IncidentRole.values()));
         return "incident";
+    }
+
+    /** Declares an incident by hand; a refusal goes back to the dashboard with the reason next to its field. */
+    @PostMapping("/incidents")
+    String declare(@RequestParam(defaultValue = "") String title, @RequestParam(defaultValue = "") String service,
+                   @RequestParam(required = false) String severity, RedirectAttributes flash) {
+        try {
+            Incident i = incidents.declare(new IncidentService.Declaration(title, null, service,
+                    severity == null || severity.isBlank() ? null : severity, null, null), CurrentActor.get());
+            flash.addFlashAttribute("done", "declare");
+            return "redirect:/incidents/" + i.id();
+        } catch (InvalidInputException e) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            e.errors().forEach(f -> errors.put(f.field(), f.message()));
+            flash.addFlashAttribute("errors", Map.of("declare", errors));
+            flash.addFlashAttribute("declared", Map.of("title", title, "service", service));
+            return "redirect:/dashboard";
+        }
+    }
+
+    @PostMapping("/incidents/{id}/roles")
+    String role(@PathVariable long id, @RequestParam(defaultValue = "") String role,
+                @RequestParam(defaultValue = "") String user, RedirectAttributes flash) {
+        return act(id, flash, "roles", () -> {
+            IncidentRole r = IncidentRole.fromWire(role).orElseThrow(() -> new InvalidInputException("role",
+                            "expected incident_commander, technical_lead or communications_lead"));
+            incidents.assignRole(id, r, user.isBlank() ? null : user, CurrentActor.get());
+        });
     }
 
     @PostMapping("/incidents/{id}/acknowledge")

@@ -14,6 +14,7 @@ import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,6 +118,31 @@ class UiTest extends ApiTest {
         post("/incidents/" + id + "/resolve", "resolution=" + enc("Rebuilt the index") + "&_csrf=" + token);
         assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("resolved");
         assertThat(get("/incidents/999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anIncidentIsDeclaredAndItsRolesAssignedFromTheUi() throws Exception {
+        signIn("ana", "test-password-ana");
+        String token = csrf(get("/dashboard").body());
+        HttpResponse<String> refused = post("/incidents", "title=&service=checkout&severity=P1&_csrf=" + token);
+        assertThat(refused.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard");
+        assertThat(get("/dashboard").body()).contains("class=\"error\"", "required");
+
+        String title = "Declared in the UI " + unique("d");
+        HttpResponse<String> declared = post("/incidents", "title=" + enc(title) + "&service=billing&severity=P1&_csrf=" + token);
+        String location = declared.headers().firstValue("Location").orElseThrow();
+        assertThat(location).matches(".*/incidents/\\d+");
+        long id = Long.parseLong(location.replaceAll(".*/", ""));
+        assertThat(get("/incidents/" + id).body()).contains("Done: declare"); // the browser follows the redirect
+        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        assertThat(incident.get("title").asString()).isEqualTo(title);
+        assertThat(incident.get("severity").asString()).isEqualTo("P1");
+
+        post("/incidents/" + id + "/roles", "role=communications_lead&user=bo&_csrf=" + token);
+        get("/incidents/" + id);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("roles").get("communications_lead").asString()).isEqualTo("bo");
+        post("/incidents/" + id + "/roles", "role=chef&user=bo&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("expected incident_commander, technical_lead or communications_lead");
     }
 
     @Test
