@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tocsin.alert.RecentChanges;
 import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
@@ -47,13 +48,16 @@ class UiController {
     private final IncidentService incidents;
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
+    private final RecentChanges changes;
     private final TocsinConfig config;
     private final Clock clock;
 
-    UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, TocsinConfig config, Clock clock) {
+    UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
+                 TocsinConfig config, Clock clock) {
         this.incidents = incidents;
         this.onCall = onCall;
         this.monitors = monitors;
+        this.changes = changes;
         this.config = config;
         this.clock = clock;
     }
@@ -84,6 +88,15 @@ class UiController {
         model.addAttribute("user", CurrentActor.get().value());
         model.addAttribute("services", config.services());
         model.addAttribute("severities", config.severities().levels());
+        // Seed 000's first question, "what changed?": the last day's deploys, per service.
+        Map<String, List<RecentChanges.Change>> recent = new LinkedHashMap<>();
+        for (TocsinConfig.Service s : config.services()) {
+            List<RecentChanges.Change> last = changes.since(s.id(), now.minus(Duration.ofDays(1)), 3);
+            if (!last.isEmpty()) {
+                recent.put(s.name(), last);
+            }
+        }
+        model.addAttribute("changes", recent);
         return "dashboard";
     }
 
@@ -111,6 +124,9 @@ class UiController {
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
         model.addAttribute("users", config.users());
         model.addAttribute("roles", List.of(IncidentRole.values()));
+        // The changes in the hour before it opened: the usual suspects.
+        model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
+                .filter(c -> !c.occurredAt().isAfter(i.openedAt().plus(Duration.ofMinutes(5)))).toList());
         return "incident";
     }
 

@@ -146,6 +146,19 @@ class UiTest extends ApiTest {
     }
 
     @Test
+    void theDashboardAndTheIncidentShowTheDeploysBeforeIt() throws Exception {
+        String deploy = "Deploy v" + unique("v");
+        assertThat(anonymous.post("/v2/change/enqueue", """
+                {"routing_key":"%s","payload":{"summary":"%s","source":"ci"}}""".formatted(CHECKOUT_KEY, deploy))
+                .status()).isEqualTo(202);
+        long id = api.post("/api/v1/incidents", "{\"title\":\"After the deploy\",\"service\":\"checkout\",\"severity\":\"P2\"}")
+                .json().get("id").asLong();
+        signIn("ana", "test-password-ana");
+        assertThat(get("/dashboard").body()).contains("Recent changes", deploy);
+        assertThat(get("/incidents/" + id).body()).contains("Changes in the hour before it opened", deploy);
+    }
+
+    @Test
     void signingOutEndsTheSession() throws Exception {
         signIn("ana", "test-password-ana");
         String token = csrf(get("/dashboard").body());
