@@ -29,7 +29,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain uiSecurity(HttpSecurity http) throws Exception {
-        http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**")
+        http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**", "/ui/**")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/dashboard", false).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))

@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -92,6 +93,7 @@ public class MonitorEngine implements SmartLifecycle {
     private final JsonMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
     private final Timer lateness;
     private final boolean enabled;
     private final Semaphore inFlight;
@@ -105,6 +107,7 @@ public class MonitorEngine implements SmartLifecycle {
 
     MonitorEngine(Monitors monitors, Probes probes, MonitorRepository repository, Maintenance maintenance,
                   AlertIntake alerts, TransactionTemplate tx, JsonMapper json, Clock clock, MeterRegistry meters,
+                  ApplicationEventPublisher events,
                   @Value("${tocsin.monitors.enabled:true}") boolean enabled,
                   @Value("${tocsin.monitors.max-concurrent:256}") int maxConcurrent,
                   @Value("${tocsin.monitors.lease:30s}") Duration lease,
@@ -119,6 +122,7 @@ public class MonitorEngine implements SmartLifecycle {
         this.json = json;
         this.clock = clock;
         this.meters = meters;
+        this.events = events;
         this.enabled = enabled;
         this.inFlight = new Semaphore(maxConcurrent);
         this.lease = lease;
@@ -356,6 +360,7 @@ public class MonitorEngine implements SmartLifecycle {
         meters.counter("tocsin.monitors.checks", "level", result.level().wire()).increment();
         if (result.level() != previous) {
             tx.executeWithoutResult(s -> repository.insertEvent(result, previous));
+            events.publishEvent(new MonitorLevelChanged(m.id(), m.serviceId(), result.level().wire()));
         }
         if (action != null) {
             Level raised = rt.alertLevel;

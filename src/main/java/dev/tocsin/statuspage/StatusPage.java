@@ -17,6 +17,7 @@ import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.monitor.MonitorLevelChanged;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.timeline.Timeline;
 import dev.tocsin.timeline.TimelineEvent;
@@ -64,6 +65,12 @@ class StatusPage {
     /** Any change to any incident makes the next visitor see a fresh page. */
     @EventListener
     void incidentChanged(IncidentEvent e) {
+        version.incrementAndGet();
+    }
+
+    /** A monitor changing level changes a component's status. */
+    @EventListener
+    void monitorChanged(MonitorLevelChanged e) {
         version.incrementAndGet();
     }
 

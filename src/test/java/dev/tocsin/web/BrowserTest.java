@@ -73,6 +73,10 @@ class BrowserTest extends ApiTest {
         page.click("button[type=submit]");
         page.waitForURL("**/dashboard*"); // Spring Security adds ?continue when it returns to the page asked for
         assertThat(page.textContent("main")).contains("<script>alert('pwned')</script> Checkout errors " + token);
+        // Live: an incident declared elsewhere appears without a reload.
+        String live = "Declared elsewhere " + token;
+        api.post("/api/v1/incidents", "{\"title\":\"" + live + "\",\"service\":\"billing\",\"severity\":\"P2\"}");
+        page.waitForSelector("text=" + live, new Page.WaitForSelectorOptions().setTimeout(10_000));
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/dashboard.png")).setFullPage(true));
 
         page.click("button[aria-label='Acknowledge incident " + id + "']");

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -156,6 +157,30 @@ class UiTest extends ApiTest {
         signIn("ana", "test-password-ana");
         assertThat(get("/dashboard").body()).contains("Recent changes", deploy);
         assertThat(get("/incidents/" + id).body()).contains("Changes in the hour before it opened", deploy);
+    }
+
+    @Test
+    void aSignedInBrowserHearsOfAnIncidentChangeOnceItHasCommitted() throws Exception {
+        signIn("ana", "test-password-ana");
+        HttpResponse<java.util.stream.Stream<String>> stream = browser.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ui/events")).timeout(Duration.ofSeconds(10))
+                        .GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        java.util.concurrent.CompletableFuture<String> heard = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                stream.body().filter(line -> line.startsWith("data:") && line.contains("\"id\":")).findFirst().orElse(""));
+        long id = api.post("/api/v1/incidents", "{\"title\":\"Live\",\"service\":\"checkout\",\"severity\":\"P3\"}")
+                .json().get("id").asLong();
+        try {
+            assertThat(heard.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"id\":" + id);
+        } finally {
+            stream.body().close(); // the stream never ends by itself
+        }
+        HttpResponse<Void> anonymous = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ui/events")).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+        assertThat(anonymous.statusCode()).as("not signed in: to the login page").isEqualTo(302);
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.tocsin.web;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.tocsin.incident.IncidentEvent;
+import dev.tocsin.monitor.MonitorLevelChanged;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Controller;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Live pages: signed-in browsers keep one server-sent event stream open and hear "incident" (with its id) once a
+ * change to an incident has committed, and "monitor" when a monitor changes level; the page then fetches its fresh
+ * HTML (a few lines of script in the templates, no build step). Per node: a browser hears the changes its node
+ * makes or sees, and reloads the rest on its 30-second refresh.
+ */
+@Controller
+class LiveUpdates {
+
+    private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+
+    @GetMapping(value = "/ui/events", produces = "text/event-stream")
+    @ResponseBody
+    SseEmitter events() throws IOException {
+        SseEmitter emitter = new SseEmitter(0L);
+        emitters.add(emitter);
+        emitter.onCompletion(() -> emitters.remove(emitter));
+        emitter.onTimeout(() -> emitters.remove(emitter));
+        emitter.onError(e -> emitters.remove(emitter));
+        emitter.send(SseEmitter.event().name("hello").data("{}"));
+        return emitter;
+    }
+
+    /** After the commit, never before: a page that refetches must find the change. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void incidentChanged(IncidentEvent e) {
+        broadcast("incident", Map.of("id", e.incidentId()));
+    }
+
+    @EventListener
+    void monitorChanged(MonitorLevelChanged e) {
+        broadcast("monitor", Map.of("id", e.monitorId(), "level", e.level()));
+    }
+
+    private void broadcast(String name, Map<String, Object> data) {
+        for (SseEmitter emitter : emitters) {
+            try {
+                emitter.send(SseEmitter.event().name(name).data(data));
+            } catch (IOException | IllegalStateException gone) {
+                emitters.remove(emitter);
+            }
+        }
+    }
+}
