@@ -26,6 +26,12 @@ public class MonitorStatus {
     public record Window(String serviceId, Instant startsAt, Instant endsAt, String reason, boolean active) {
     }
 
+    /** One monitor for a list: what it checks, how it stands, and its uptime and latency over 24 hours and 90 days. */
+    public record MonitorSummary(String id, String serviceId, String type, String target, String level,
+                                 String lastReason, Instant lastCheckedAt, Double uptime24h, Double uptime90d,
+                                 Long p95LatencyMs) {
+    }
+
     private final Monitors monitors;
     private final MonitorRepository repository;
     private final MonitorEngine engine;
@@ -94,6 +100,39 @@ public class MonitorStatus {
             }
         });
         return out;
+    }
+
+    /** Every monitor with its standing, uptime (percent) and 24-hour p95 latency. */
+    public List<MonitorSummary> monitors() {
+        Map<String, MonitorRepository.State> stored = new HashMap<>();
+        repository.states().forEach(s -> stored.put(s.monitorId(), s));
+        Instant now = clock.instant();
+        List<MonitorSummary> out = new ArrayList<>();
+        for (Monitor m : monitors.all()) {
+            MonitorRepository.State s = stored.get(m.id());
+            Level level = engine.runtime(m.id()).map(rt -> rt.level).orElse(s == null ? null : s.level());
+            Rollup day = new Rollup();
+            Rollup quarter = new Rollup();
+            for (MonitorRepository.Bucket b : repository.buckets(m.id(), now.minus(java.time.Duration.ofDays(90)), now.plusSeconds(60))) {
+                quarter.add(b.rollup());
+                if (!b.start().isBefore(now.minus(java.time.Duration.ofHours(24)))) {
+                    day.add(b.rollup());
+                }
+            }
+            engine.unflushed(m.id()).ifPresent(r -> {
+                day.add(r);
+                quarter.add(r);
+            });
+            out.add(new MonitorSummary(m.id(), m.serviceId(), m.type().wire(), m.target(),
+                    !m.runnable() ? "unconfigured" : level == null ? "pending" : level.wire(),
+                    s == null ? null : s.lastReason(), s == null ? null : s.lastCheckedAt(), percent(day.uptime()),
+                    percent(quarter.uptime()), day.percentile(0.95)));
+        }
+        return out;
+    }
+
+    private static Double percent(Double uptime) {
+        return uptime == null ? null : Math.floor(uptime * 100_000) / 1000.0;
     }
 
     /** Maintenance windows that have not ended, soonest first. */

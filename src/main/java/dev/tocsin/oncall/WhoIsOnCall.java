@@ -17,12 +17,29 @@ public class WhoIsOnCall {
     public record Policy(String policy, String name, List<Level> levels) {
     }
 
+    /** Who is on call in a schedule and when; {@code source} says whether an override put them there. */
+    public record Turn(String user, Instant start, Instant end, boolean override) {
+    }
+
+    public record ScheduleTurns(String schedule, String timeZone, List<Turn> turns) {
+    }
+
     private final TocsinConfig config;
     private final Escalations escalations;
+    private final Schedules schedules;
 
-    WhoIsOnCall(TocsinConfig config, Escalations escalations) {
+    WhoIsOnCall(TocsinConfig config, Escalations escalations, Schedules schedules) {
         this.config = config;
         this.escalations = escalations;
+        this.schedules = schedules;
+    }
+
+    /** Every schedule's shifts within [from, to). */
+    public List<ScheduleTurns> schedules(Instant from, Instant to) {
+        return schedules.all().stream().map(s -> new ScheduleTurns(s.id(), s.zone().getId(),
+                ScheduleCalculator.shifts(s, from, to).stream()
+                        .map(shift -> new Turn(shift.user(), shift.start(), shift.end(), Shift.OVERRIDE.equals(shift.source())))
+                        .toList())).toList();
     }
 
     public List<Policy> at(Instant when) {

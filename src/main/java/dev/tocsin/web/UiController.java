@@ -100,6 +100,22 @@ class UiController {
         return "dashboard";
     }
 
+    /** Who is on call in every schedule over the next two weeks, as a strip per schedule. */
+    @GetMapping("/ui/schedules")
+    String schedules(Model model) {
+        Instant now = clock.instant();
+        model.addAttribute("schedules", onCall.schedules(now, now.plus(Duration.ofDays(14))));
+        model.addAttribute("policies", onCall.at(now));
+        return "schedules";
+    }
+
+    @GetMapping("/ui/monitors")
+    String monitorsPage(Model model) {
+        model.addAttribute("monitors", monitors.monitors());
+        model.addAttribute("maintenance", monitors.maintenance());
+        return "monitors";
+    }
+
     @GetMapping("/incidents/{id}")
     String incident(@PathVariable long id, Model model) {
         Incident i = incidents.get(id);

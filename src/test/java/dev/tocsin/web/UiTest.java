@@ -184,6 +184,15 @@ class UiTest extends ApiTest {
     }
 
     @Test
+    void theSchedulesAndMonitorsViewsShowTwoWeeksOfShiftsAndEveryMonitor() throws Exception {
+        signIn("ana", "test-password-ana");
+        String schedules = get("/ui/schedules").body();
+        assertThat(schedules).contains("On call, the next two weeks", "primary", "Europe/Berlin", "Payments on-call");
+        String monitors = get("/ui/monitors").body();
+        assertThat(monitors).contains("deep-health", "closed-port", "unset-monitor", "unconfigured", "Maintenance windows");
+    }
+
+    @Test
     void signingOutEndsTheSession() throws Exception {
         signIn("ana", "test-password-ana");
         String token = csrf(get("/dashboard").body());
