@@ -94,6 +94,29 @@ final class Expression {
         return eval(root, document, now);
     }
 
+    private static final java.util.Set<String> COMPARISONS = java.util.Set.of("==", "!=", ">", ">=", "<", "<=");
+
+    /**
+     * When the expression is one comparison, what its left side came to ("it is 91.5" beside
+     * {@code $.memory.percent > 85}); empty for anything else, or when the left side is a list or an object.
+     */
+    java.util.Optional<Object> comparedValue(JsonNode document, Instant now) {
+        if (root instanceof Binary b && COMPARISONS.contains(b.operator())) {
+            Object left = eval(b.left(), document, now);
+            return left instanceof JsonNode ? java.util.Optional.empty() : java.util.Optional.ofNullable(left)
+                    .or(() -> java.util.Optional.of(MISSING));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** What {@link #comparedValue} reports for a field that is not there. */
+    static final Object MISSING = new Object() {
+        @Override
+        public String toString() {
+            return "missing";
+        }
+    };
+
     @Override
     public String toString() {
         return text;

@@ -102,32 +102,11 @@ final class Verdicts {
         }
     }
 
-    /** "(it is 91.5)" when the expression compares a single path, so the reason shows the value it saw. */
+    /** "(it is 91.5)" when the condition is one comparison, so the reason shows the value it saw. */
     private static String describe(Expression e, JsonNode document, Instant now) {
-        String text = e.text();
-        int op = indexOfOperator(text);
-        if (op <= 0) {
-            return "";
-        }
-        try {
-            Object left = Expression.parse(text.substring(0, op).strip()).value(document, now);
-            if (left instanceof JsonNode) {
-                return "";
-            }
-            return " (it is " + (left instanceof Duration d ? Durations.format(d.withNanos(0)) : left == null ? "missing" : left) + ")";
-        } catch (Expression.ParseException complicated) {
-            return "";
-        }
-    }
-
-    private static int indexOfOperator(String text) {
-        for (String op : List.of("==", "!=", ">=", "<=", ">", "<")) {
-            int i = text.indexOf(op);
-            if (i > 0 && !text.contains("&&") && !text.contains("||")) {
-                return i;
-            }
-        }
-        return -1;
+        return e.comparedValue(document, now)
+                .map(v -> " (it is " + (v instanceof Duration d ? Durations.format(d.withNanos(0)) : v) + ")")
+                .orElse("");
     }
 
     private static void tls(Monitor m, Probes.Probe p, Instant now, Findings f) {
