@@ -81,23 +81,32 @@ public class MonitorStatus {
         return out;
     }
 
-    /** Uptime (0-1) of a service's monitors per UTC day from {@code from} to today; days without checks are absent. */
-    public Map<LocalDate, Double> dailyUptime(String serviceId, LocalDate from) {
-        List<String> ids = monitors.all().stream().filter(m -> m.serviceId().equals(serviceId)).map(Monitor::id).toList();
-        Map<LocalDate, Rollup> days = new LinkedHashMap<>();
+    /**
+     * Uptime (0-1) of each service's monitors per UTC day from {@code from} to today, for every service at once (one
+     * read of the definitions and one query, however many components a status page has); days without checks are
+     * absent, and so are services without monitors.
+     */
+    public Map<String, Map<LocalDate, Double>> dailyUptimeByService(LocalDate from) {
+        Map<String, String> serviceOf = new HashMap<>();
+        monitors.all().forEach(m -> serviceOf.put(m.id(), m.serviceId()));
+        Map<String, Map<LocalDate, Rollup>> days = new LinkedHashMap<>();
         Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
-        for (MonitorRepository.MonitorBucket b : repository.buckets(ids, start, clock.instant().plusSeconds(60))) {
-            days.computeIfAbsent(LocalDate.ofInstant(b.start(), ZoneOffset.UTC), d -> new Rollup()).add(b.rollup());
+        for (MonitorRepository.MonitorBucket b : repository.buckets(serviceOf.keySet(), start, clock.instant().plusSeconds(60))) {
+            days.computeIfAbsent(serviceOf.get(b.monitorId()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(LocalDate.ofInstant(b.start(), ZoneOffset.UTC), d -> new Rollup()).add(b.rollup());
         }
-        for (String id : ids) {
-            engine.unflushed(id).ifPresent(r -> days.computeIfAbsent(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
-                    d -> new Rollup()).add(r));
-        }
-        Map<LocalDate, Double> out = new LinkedHashMap<>();
-        days.forEach((day, r) -> {
-            if (r.uptime() != null) {
-                out.put(day, r.uptime());
-            }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        serviceOf.forEach((id, service) -> engine.unflushed(id).ifPresent(r ->
+                days.computeIfAbsent(service, k -> new LinkedHashMap<>()).computeIfAbsent(today, d -> new Rollup()).add(r)));
+        Map<String, Map<LocalDate, Double>> out = new LinkedHashMap<>();
+        days.forEach((service, byDay) -> {
+            Map<LocalDate, Double> uptime = new LinkedHashMap<>();
+            byDay.forEach((day, r) -> {
+                if (r.uptime() != null) {
+                    uptime.put(day, r.uptime());
+                }
+            });
+            out.put(service, uptime);
         });
         return out;
     }
@@ -107,26 +116,32 @@ public class MonitorStatus {
         Map<String, MonitorRepository.State> stored = new HashMap<>();
         repository.states().forEach(s -> stored.put(s.monitorId(), s));
         Instant now = clock.instant();
+        Instant dayAgo = now.minus(java.time.Duration.ofHours(24));
+        List<Monitor> all = monitors.all();
+        Map<String, Rollup> day = new HashMap<>();
+        Map<String, Rollup> quarter = new HashMap<>();
+        List<String> ids = all.stream().map(Monitor::id).toList();
+        for (MonitorRepository.MonitorBucket b : repository.buckets(ids, now.minus(java.time.Duration.ofDays(90)),
+                now.plusSeconds(60))) {
+            quarter.computeIfAbsent(b.monitorId(), k -> new Rollup()).add(b.rollup());
+            if (!b.start().isBefore(dayAgo)) {
+                day.computeIfAbsent(b.monitorId(), k -> new Rollup()).add(b.rollup());
+            }
+        }
         List<MonitorSummary> out = new ArrayList<>();
-        for (Monitor m : monitors.all()) {
+        for (Monitor m : all) {
             MonitorRepository.State s = stored.get(m.id());
             Level level = engine.runtime(m.id()).map(rt -> rt.level).orElse(s == null ? null : s.level());
-            Rollup day = new Rollup();
-            Rollup quarter = new Rollup();
-            for (MonitorRepository.Bucket b : repository.buckets(m.id(), now.minus(java.time.Duration.ofDays(90)), now.plusSeconds(60))) {
-                quarter.add(b.rollup());
-                if (!b.start().isBefore(now.minus(java.time.Duration.ofHours(24)))) {
-                    day.add(b.rollup());
-                }
-            }
+            Rollup d = day.computeIfAbsent(m.id(), k -> new Rollup());
+            Rollup q = quarter.computeIfAbsent(m.id(), k -> new Rollup());
             engine.unflushed(m.id()).ifPresent(r -> {
-                day.add(r);
-                quarter.add(r);
+                d.add(r);
+                q.add(r);
             });
             out.add(new MonitorSummary(m.id(), m.serviceId(), m.type().wire(), m.target(),
                     !m.runnable() ? "unconfigured" : level == null ? "pending" : level.wire(),
-                    s == null ? null : s.lastReason(), s == null ? null : s.lastCheckedAt(), percent(day.uptime()),
-                    percent(quarter.uptime()), day.percentile(0.95)));
+                    s == null ? null : s.lastReason(), s == null ? null : s.lastCheckedAt(), percent(d.uptime()),
+                    percent(q.uptime()), d.percentile(0.95)));
         }
         return out;
     }

@@ -124,6 +124,8 @@ class StatusPage {
         List<Incident> recent = incidents.list(new IncidentFilter(EnumSet.of(IncidentStatus.RESOLVED), null, null,
                 now.minus(Duration.ofDays(DAYS)), null, null, 500));
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
+        Map<String, Map<LocalDate, Double>> uptimes = monitors.dailyUptimeByService(
+                LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
         List<MonitorStatus.Window> windows = monitors.maintenance();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
@@ -133,19 +135,20 @@ class StatusPage {
         for (TocsinConfig.Service s : shown) {
             StatusView.Status status = componentStatus(s.id(), open, levels.get(s.id()), windows);
             overall = overall.worst(status);
-            Map<LocalDate, Double> uptime = monitors.dailyUptime(s.id(), first);
+            Map<LocalDate, Double> uptime = uptimes.getOrDefault(s.id(), Map.of());
             List<Incident> touching = new ArrayList<>(open);
             touching.addAll(recent);
             touching.removeIf(i -> !i.serviceId().equals(s.id()));
             components.add(new StatusView.Component(s.id(), s.name(), s.description(), status,
                     average(uptime), days(first, today, uptime, touching, windows, s.id(), now)));
         }
-        List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds(shown).contains(i.serviceId()))
+        java.util.Set<String> shownIds = new java.util.HashSet<>(shownIds(shown));
+        List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds.contains(i.serviceId()))
                 .map(i -> incident(i)).toList();
-        List<StatusView.IncidentView> history = recent.stream().filter(i -> shownIds(shown).contains(i.serviceId()))
+        List<StatusView.IncidentView> history = recent.stream().filter(i -> shownIds.contains(i.serviceId()))
                 .limit(HISTORY_LIMIT).map(i -> incident(i)).toList();
         List<StatusView.WindowView> maintenance = windows.stream()
-                .filter(w -> shownIds(shown).contains(w.serviceId()))
+                .filter(w -> shownIds.contains(w.serviceId()))
                 .map(w -> new StatusView.WindowView(serviceName(w.serviceId()), w.startsAt(), w.endsAt(), w.reason(),
                         w.active()))
                 .toList();
