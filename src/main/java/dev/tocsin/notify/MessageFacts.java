@@ -107,18 +107,16 @@ public class MessageFacts {
         return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
-    /** Facts of every kind with example values: templates are checked against it at start-up and previewed with it. */
-    static Map<String, Object> sample() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        for (String k : List.of("incident_id", "title", "description", "severity", "severity_name", "status",
-                "status_name", "status_upper", "service", "service_name", "started", "started_at", "now", "impact",
-                "users_affected", "commander", "tech_lead", "comms_lead", "resolution", "resolved", "duration",
-                "incident_url", "status_page_url", "update_interval", "next_update")) {
-            f.put(k, "x");
-        }
-        for (String k : KIND_VARIABLES) {
-            f.put(k, "x");
-        }
+    /**
+     * Facts of every kind with example values, made by {@link #of} itself so the two can never disagree: templates are
+     * checked against it at start-up.
+     */
+    Map<String, Object> sample() {
+        Instant at = Instant.EPOCH;
+        Incident example = new Incident(1, "x", "x", "x", "x", dev.tocsin.incident.IncidentStatus.TRIGGERED, "x", at, at,
+                at, at, new Incident.Roles("x", "x", "x"), new Incident.Impact(1L, List.of("x"), true, "x"), "x");
+        Map<String, Object> f = of(example, at);
+        f.replaceAll((k, v) -> v == null ? "x" : v);
         return f;
     }
 }

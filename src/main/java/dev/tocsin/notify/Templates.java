@@ -63,7 +63,8 @@ class Templates {
     private record Compiled(Template subject, Template text) {
     }
 
-    Templates(TocsinConfig config) {
+    Templates(TocsinConfig config, MessageFacts facts) {
+        Map<String, Object> sample = facts.sample();
         this.severities = config.severities();
         DefaultTemplates.all(severities).forEach(t -> sources.put(new Key(t.kind(), t.severity()),
                 new Source(t.subject(), t.text())));
@@ -72,8 +73,8 @@ class Templates {
         for (int i = 0; i < declared.size(); i++) {
             TocsinConfig.Template t = declared.get(i);
             String path = "templates[" + i + "]";
-            check(path + ".subject", t.subject(), problems);
-            check(path + ".text", t.text(), problems);
+            check(path + ".subject", t.subject(), sample, problems);
+            check(path + ".text", t.text(), sample, problems);
             Key key = new Key(t.kind(), t.severity());
             Source fallback = sources.getOrDefault(new Key(t.kind(), null), sources.get(key));
             sources.put(key, new Source(t.subject() != null ? t.subject() : fallback.subject(), t.text()));
@@ -123,17 +124,17 @@ class Templates {
     }
 
     /** Compiles with strict variables against facts of every kind, so a typo is refused at start-up. */
-    private static void check(String path, String text, List<String> problems) {
+    private static void check(String path, String text, Map<String, Object> sample, List<String> problems) {
         if (text == null) {
             return;
         }
         try {
-            compiler(Format.PLAIN).compile(text).execute(MessageFacts.sample());
+            compiler(Format.PLAIN).compile(text).execute(sample);
         } catch (MustacheException e) {
             Matcher m = MISSING_VARIABLE.matcher(String.valueOf(e.getMessage()));
             problems.add(path + ": " + (m.find()
                     ? "unknown variable '" + m.group(1) + "' on line " + m.group(2) + ", expected one of "
-                    + MessageFacts.sample().keySet().stream().sorted().toList()
+                    + sample.keySet().stream().sorted().toList()
                     : "not a valid template: " + e.getMessage()));
         }
     }

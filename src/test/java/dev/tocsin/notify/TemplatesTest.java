@@ -32,8 +32,14 @@ class TemplatesTest {
         return new ConfigLoader(name -> null).load(file.toString());
     }
 
-    private static Map<String, Object> facts(String title) {
-        Map<String, Object> f = MessageFacts.sample();
+    private static Templates templates(TocsinConfig config) {
+        return new Templates(config, new MessageFacts(config, "http://tocsin.test"));
+    }
+
+    private static Map<String, Object> facts(String title) throws IOException {
+        Map<String, Object> f = new MessageFacts(new ConfigLoader(name -> null).load("classpath:examples/tocsin.yml"),
+                "http://tocsin.test").sample();
+        f.replaceAll((k, v) -> "x"); // every variable a plain placeholder, so the words around them are what is tested
         f.put("title", title);
         f.put("severity", "SEV1");
         f.put("impact", null);
@@ -42,7 +48,7 @@ class TemplatesTest {
 
     @Test
     void theSeedTemplatesApplyToWhateverTheMostUrgentLevelsAreCalled() throws IOException {
-        Templates templates = new Templates(config(""));
+        Templates templates = templates(config(""));
         String sev1 = templates.render("update", "SEV1", facts("API down"), Templates.Format.PLAIN).text();
         assertThat(sev1).startsWith("🚨 SEV1 INCIDENT: API down").contains("Impact: being assessed", "Status Page: x");
         assertThat(templates.render("update", "SEV2", facts("API slow"), Templates.Format.PLAIN).text()).startsWith("⚠️");
@@ -52,7 +58,7 @@ class TemplatesTest {
 
     @Test
     void aTeamsOwnTemplateWinsForItsKindAndSeverity() throws IOException {
-        Templates templates = new Templates(config("""
+        Templates templates = templates(config("""
                 templates:
                   - {kind: resolved, subject: "Fixed: {{title}}", text: "{{title}} fixed after {{duration}}"}
                   - {kind: update, severity: SEV3, text: "low: {{message}}"}
@@ -74,7 +80,7 @@ class TemplatesTest {
                       {{titel}}
                   - {kind: update, text: "{{#message}}unclosed"}
                 """);
-        assertThatThrownBy(() -> new Templates(typo)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> templates(typo)).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).satisfiesExactly(
                         p -> assertThat(p).startsWith("templates[0].text: unknown variable 'titel' on line 2, expected one of [acknowledge_url"),
                         p -> assertThat(p).startsWith("templates[1].text: not a valid template:")));
@@ -82,7 +88,7 @@ class TemplatesTest {
 
     @Test
     void variablesAreEscapedForTheChannelThatShowsThem() throws IOException {
-        Templates templates = new Templates(config("templates: [{kind: test, text: \"T: {{title}}\"}]"));
+        Templates templates = templates(config("templates: [{kind: test, text: \"T: {{title}}\"}]"));
         String title = "<!channel> *bold* [x](http://evil) @everyone & <b>";
         assertThat(templates.render("test", null, facts(title), Templates.Format.SLACK).text())
                 .isEqualTo("T: &lt;!channel&gt; *bold* [x](http://evil) @everyone &amp; &lt;b&gt;");
