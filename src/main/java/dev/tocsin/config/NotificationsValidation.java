@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  */
 final class NotificationsValidation {
 
-    static final List<String> ROUTED_MESSAGES = List.of("opened", "update", "resolved");
-    static final List<String> TEMPLATE_KINDS = List.of("page", "opened", "update", "resolved", "reminder", "test");
+    private static final List<String> ROUTED_MESSAGES = TocsinConfig.NotificationRoute.MESSAGES;
+    private static final List<String> TEMPLATE_KINDS = TocsinConfig.Template.KINDS;
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");

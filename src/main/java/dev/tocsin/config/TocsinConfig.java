@@ -230,6 +230,9 @@ public record TocsinConfig(
     public record NotificationRoute(String name, java.util.Set<String> services, java.util.Set<String> severities,
                                     java.util.Set<String> messages, List<String> channels) {
 
+        /** The kinds of message a route can carry to channels. */
+        public static final List<String> MESSAGES = List.of("opened", "update", "resolved");
+
         public boolean matches(String service, String severity, String message) {
             return (services.isEmpty() || services.contains(service))
                     && (severities.isEmpty() || severities.contains(severity))
@@ -239,6 +242,9 @@ public record TocsinConfig(
 
     /** A message template as written in the file: Mustache text for one kind, optionally for one severity only. */
     public record Template(String kind, String severity, String subject, String text) {
+
+        /** Every kind of message Tocsin writes; a template replaces the default of one. */
+        public static final List<String> KINDS = List.of("page", "opened", "update", "resolved", "reminder", "test");
     }
 
     /**

@@ -167,7 +167,7 @@ class NotificationController {
     @GetMapping("/api/v1/templates")
     List<Map<String, Object>> templates() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String kind : List.of("page", "opened", "update", "resolved", "reminder", "test")) {
+        for (String kind : TocsinConfig.Template.KINDS) {
             out.add(templates.describe(kind, null));
             for (String severity : config.severities().ids()) {
                 Map<String, Object> t = templates.describe(kind, severity);
@@ -188,7 +188,7 @@ class NotificationController {
                                 @RequestParam(required = false) String channel,
                                 @RequestParam(required = false) String format,
                                 @RequestParam(required = false) String message) {
-        if (!List.of("page", "opened", "update", "resolved", "reminder").contains(kind)) {
+        if (!TocsinConfig.Template.KINDS.contains(kind) || "test".equals(kind)) {
             throw new InvalidInputException("kind", "expected one of page, opened, update, resolved, reminder");
         }
         Destinations.Kind target = target(channel, format);
