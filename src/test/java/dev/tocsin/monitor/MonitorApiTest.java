@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.tocsin.ApiTest;
+import dev.tocsin.Await;
 import dev.tocsin.Http;
-import dev.tocsin.LoopbackSink;
 import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.LoopbackSink;
 import dev.tocsin.TestReceivers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -64,19 +65,11 @@ class MonitorApiTest extends ApiTest {
     }
 
     private void awaitAlerts(String id, java.util.function.Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.test(monitorAlerts(id))) {
-            assertThat(System.nanoTime()).as("alerts of monitor " + id + ": " + monitorAlerts(id)).isLessThan(deadline);
-            sleep(25);
-        }
+        Await.until("the alerts of monitor " + id, () -> condition.test(monitorAlerts(id)), Duration.ofSeconds(10));
     }
 
     private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Await.pause(Duration.ofMillis(millis));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import dev.tocsin.Await;
 import dev.tocsin.EmbeddedPostgresSupport;
 import dev.tocsin.Http;
 import dev.tocsin.LoopbackSink;
@@ -82,11 +83,7 @@ class MonitorSchedulingTest {
                 .startsWith(other == nodeA ? "node-a" : "node-b");
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(what, condition, Duration.ofSeconds(20));
     }
 }

@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
+import dev.tocsin.Await;
 import dev.tocsin.Http;
-import dev.tocsin.LoopbackSink;
 import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.LoopbackSink;
 import dev.tocsin.MutableClock;
 import dev.tocsin.TestReceivers;
 import dev.tocsin.TocsinApplication;
@@ -99,11 +100,7 @@ class DeliveryRestartTest {
                 .isEqualTo(sink.requests(PATH).get(before + 1).header("Idempotency-Key"));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(25);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(what, condition, Duration.ofSeconds(15));
     }
 }

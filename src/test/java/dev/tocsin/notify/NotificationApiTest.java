@@ -11,9 +11,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.tocsin.ApiTest;
+import dev.tocsin.Await;
 import dev.tocsin.Http;
-import dev.tocsin.LoopbackSink;
 import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.LoopbackSink;
 import dev.tocsin.TestReceivers;
 import dev.tocsin.engine.Timers;
 import jakarta.mail.BodyPart;
@@ -514,17 +515,6 @@ class NotificationApiTest extends ApiTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, condition, Duration.ofSeconds(15));
     }
 }

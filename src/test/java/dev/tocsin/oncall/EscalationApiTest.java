@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import dev.tocsin.ApiTest;
+import dev.tocsin.Await;
 import dev.tocsin.Http;
 import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,18 +78,7 @@ class EscalationApiTest extends ApiTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, condition, Duration.ofSeconds(10));
     }
 
     /** Gives a timer that should not fire every chance to: two scheduler polls after the clock moved. */
