@@ -1,7 +1,6 @@
 package dev.tocsin;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +15,6 @@ import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -50,17 +47,12 @@ class TwoNodesTest {
     }
 
     private static ConfigurableApplicationContext start(String url) throws Exception {
-        Path dir = Files.createTempDirectory("tocsin-node");
-        return new SpringApplicationBuilder(TocsinApplication.class)
-                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", CLOCK))
-                .run("--server.port=0", "--tocsin.data-dir=" + dir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false",
-                        "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres");
+        return TestNodes.start(Files.createTempDirectory("tocsin-node"), CLOCK,
+                TestNodes.onPostgres(url, "--tocsin.monitors.enabled=false"));
     }
 
     private static Http http(ConfigurableApplicationContext node, String key) {
-        return new Http(((WebServerApplicationContext) node).getWebServer().getPort(), key);
+        return TestNodes.http(node, key);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.tocsin.monitor;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -10,12 +9,10 @@ import dev.tocsin.Await;
 import dev.tocsin.EmbeddedPostgresSupport;
 import dev.tocsin.Http;
 import dev.tocsin.LoopbackSink;
+import dev.tocsin.TestNodes;
 import dev.tocsin.TestReceivers;
-import dev.tocsin.TocsinApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,17 +37,12 @@ class MonitorSchedulingTest {
     }
 
     private static ConfigurableApplicationContext start(String url, String name) throws Exception {
-        Path dir = Files.createTempDirectory("tocsin-monitor-node");
-        return new SpringApplicationBuilder(TocsinApplication.class)
-                .run("--server.port=0", "--tocsin.data-dir=" + dir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false",
-                        "--tocsin.node-name=" + name, "--tocsin.monitors.housekeeping=200ms", "--tocsin.monitors.lease=2s",
-                        "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres");
+        return TestNodes.start(Files.createTempDirectory("tocsin-monitor-node"), null, TestNodes.onPostgres(url,
+                "--tocsin.node-name=" + name, "--tocsin.monitors.housekeeping=200ms", "--tocsin.monitors.lease=2s"));
     }
 
     private static Http http(ConfigurableApplicationContext node) {
-        return new Http(((WebServerApplicationContext) node).getWebServer().getPort(), Http.ADMIN_KEY);
+        return TestNodes.http(node, Http.ADMIN_KEY);
     }
 
     @Test

@@ -12,13 +12,11 @@ import dev.tocsin.Http;
 import dev.tocsin.LoopbackSink.Answer;
 import dev.tocsin.LoopbackSink;
 import dev.tocsin.MutableClock;
+import dev.tocsin.TestNodes;
 import dev.tocsin.TestReceivers;
-import dev.tocsin.TocsinApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
@@ -52,11 +50,8 @@ class DeliveryRestartTest {
     }
 
     private void start() {
-        node = new SpringApplicationBuilder(TocsinApplication.class)
-                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", clock))
-                .run("--server.port=0", "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false",
-                        "--tocsin.delivery.poll-interval=1h", "--tocsin.delivery.backoff=1s");
+        node = TestNodes.start(dataDir, clock, "--tocsin.monitors.enabled=false", "--tocsin.delivery.poll-interval=1h",
+                "--tocsin.delivery.backoff=1s");
     }
 
     private void stop() {
@@ -67,7 +62,7 @@ class DeliveryRestartTest {
     }
 
     private Http api() {
-        return new Http(((WebServerApplicationContext) node).getWebServer().getPort(), Http.ADMIN_KEY);
+        return TestNodes.http(node, Http.ADMIN_KEY);
     }
 
     private JsonNode message(long incident) {

@@ -8,13 +8,11 @@ import java.time.Instant;
 
 import dev.tocsin.Http;
 import dev.tocsin.MutableClock;
-import dev.tocsin.TocsinApplication;
+import dev.tocsin.TestNodes;
 import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
@@ -43,10 +41,7 @@ class EscalationRestartTest {
     }
 
     private void start() {
-        node = new SpringApplicationBuilder(TocsinApplication.class)
-                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", clock))
-                .run("--server.port=0", "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
-                        "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.engine.enabled=false", "--tocsin.monitors.enabled=false");
+        node = TestNodes.start(dataDir, clock, "--tocsin.monitors.enabled=false");
     }
 
     private void stop() {
@@ -57,7 +52,7 @@ class EscalationRestartTest {
     }
 
     private Http api() {
-        return new Http(((WebServerApplicationContext) node).getWebServer().getPort(), Http.ADMIN_KEY);
+        return TestNodes.http(node, Http.ADMIN_KEY);
     }
 
     private long openIncident() {
