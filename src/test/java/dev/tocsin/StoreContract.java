@@ -51,6 +51,38 @@ public abstract class StoreContract extends ApiTest {
     }
 
     @Test
+    void incidentNumbersStayConsecutiveWithConcurrentOpeners() throws Exception {
+        long first = declare("numbering: first");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<Long>> declared = new ArrayList<>();
+        try {
+            for (int t = 0; t < 6; t++) {
+                int thread = t;
+                declared.add(pool.submit(() -> declare("numbering " + thread)));
+                pool.submit(() -> enqueue(trigger(CHECKOUT_KEY, unique("numbering-" + thread), "Numbering", "error")));
+            }
+            List<Long> ids = new ArrayList<>();
+            for (Future<Long> f : declared) {
+                ids.add(f.get());
+            }
+            assertThat(ids).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        long last = declare("numbering: last");
+        // Alerts and people opened incidents at the same time, on different transactions: no number was skipped.
+        assertThat(last - first).isGreaterThanOrEqualTo(13);
+        for (long id = first; id <= last; id++) {
+            assertThat(api.get("/api/v1/incidents/" + id).status()).as("incident " + id).isEqualTo(200);
+        }
+    }
+
+    private long declare(String title) {
+        return api.post("/api/v1/incidents", "{\"title\":\"" + title + "\",\"service\":\"checkout\"}").json().get("id").asLong();
+    }
+
+    @Test
     void concurrentWritersKeepTheChainUnbroken() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
@@ -39,17 +38,16 @@ class AlertmanagerController {
     }
 
     @PostMapping("/api/v1/integrations/alertmanager/{integrationKey}")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> receive(@PathVariable String integrationKey,
-                                                                   @RequestBody(required = false) byte[] body) {
+    ResponseEntity<Map<String, Object>> receive(@PathVariable String integrationKey,
+                                                @RequestBody(required = false) byte[] body) {
         TocsinConfig.Service service = intake.admit(integrationKey, "alertmanager");
         List<Intake.AlertEvent> events = parse(body, service.id());
-        return intake.submitAll(events, "alertmanager").thenApply(results -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("status", "success");
-            out.put("alerts", results.size());
-            out.put("dedup_keys", results.stream().map(IngestResult::dedupKey).toList());
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
-        });
+        List<IngestResult> results = intake.submitAll(events, "alertmanager");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "success");
+        out.put("alerts", results.size());
+        out.put("dedup_keys", results.stream().map(IngestResult::dedupKey).toList());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
     }
 
     private List<Intake.AlertEvent> parse(byte[] body, String serviceId) {

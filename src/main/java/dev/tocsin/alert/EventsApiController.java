@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
@@ -58,7 +56,7 @@ class EventsApiController {
     }
 
     @PostMapping(path = "/v2/enqueue")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueue(HttpServletRequest request) throws IOException {
+    ResponseEntity<Map<String, Object>> enqueue(HttpServletRequest request) throws IOException {
         JsonFields f = new JsonFields();
         JsonNode event = parse(request, f);
         if (event == null) {
@@ -117,7 +115,7 @@ class EventsApiController {
             return invalid(f);
         }
         if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
-            return CompletableFuture.completedFuture(throttled());
+            return throttled();
         }
         String serviceId = service.get().id();
         Intake.AlertEvent intake = parsed != null
@@ -125,20 +123,21 @@ class EventsApiController {
                 : new Intake.AlertEvent(Intake.Action.valueOf(action.equals("acknowledge") ? "ACKNOWLEDGE" : "RESOLVE"),
                 serviceId, "events-v2", dedupKey, null, null, null, null, null, null, null, Map.of(), null, null, null);
         meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action).increment();
-        return pipeline.submit(intake).handle((result, error) -> {
-            if (error == null) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("status", "success");
-                out.put("message", "Event processed");
-                out.put("dedup_key", result.dedupKey());
-                return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
-            }
-            return failure(error);
-        });
+        IngestResult result;
+        try {
+            result = pipeline.submitAndWait(List.of(intake)).get(0);
+        } catch (RuntimeException e) {
+            return failure(e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "success");
+        out.put("message", "Event processed");
+        out.put("dedup_key", result.dedupKey());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
     }
 
     @PostMapping(path = "/v2/change/enqueue")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> enqueueChange(HttpServletRequest request) throws IOException {
+    ResponseEntity<Map<String, Object>> enqueueChange(HttpServletRequest request) throws IOException {
         JsonFields f = new JsonFields();
         JsonNode event = parse(request, f);
         if (event == null) {
@@ -170,15 +169,18 @@ class EventsApiController {
             return invalid(f);
         }
         if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
-            return CompletableFuture.completedFuture(throttled());
+            return throttled();
         }
         meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", "change").increment();
         Intake.ChangeEvent change = new Intake.ChangeEvent(service.get().id(), parsed.summary(), parsed.source(),
                 parsed.occurredAt(), parsed.customDetails(), parsed.links());
-        return pipeline.submit(change).handle((result, error) -> error == null
-                ? ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.<String, Object>of("status", "success",
-                "message", "Change event processed"))
-                : failure(error));
+        try {
+            pipeline.submitAndWait(List.of(change));
+        } catch (RuntimeException e) {
+            return failure(e);
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("status", "success",
+                "message", "Change event processed"));
     }
 
     /**
@@ -238,13 +240,13 @@ class EventsApiController {
         return HexFormat.of().toHexDigits(u.getMostSignificantBits()) + HexFormat.of().toHexDigits(u.getLeastSignificantBits());
     }
 
-    private CompletableFuture<ResponseEntity<Map<String, Object>>> invalid(JsonFields f) {
+    private ResponseEntity<Map<String, Object>> invalid(JsonFields f) {
         meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "invalid").increment();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "invalid event");
         out.put("message", "Event object is invalid");
         out.put("errors", List.copyOf(f.errors()));
-        return CompletableFuture.completedFuture(ResponseEntity.badRequest().body(out));
+        return ResponseEntity.badRequest().body(out);
     }
 
     private ResponseEntity<Map<String, Object>> throttled() {
@@ -255,12 +257,11 @@ class EventsApiController {
                         "message", "Requests for this service are arriving too quickly. Please retry later."));
     }
 
-    private ResponseEntity<Map<String, Object>> failure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof IngestPipeline.OverloadedException) {
+    private ResponseEntity<Map<String, Object>> failure(RuntimeException error) {
+        if (error instanceof IngestPipeline.OverloadedException) {
             return throttled();
         }
-        log.error("event=ingest.failed action=\"the sender will retry; check the database\"", cause);
+        log.error("event=ingest.failed action=\"the sender will retry; check the database\"", error);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(Map.of("status", "error", "message", "The event could not be stored; retry."));
     }

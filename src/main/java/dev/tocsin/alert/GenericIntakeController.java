@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
@@ -42,7 +41,7 @@ class GenericIntakeController {
     }
 
     @PostMapping("/api/v1/integrations/generic/{integrationKey}")
-    CompletableFuture<ResponseEntity<Void>> receive(@PathVariable String integrationKey, HttpServletRequest request)
+    ResponseEntity<Void> receive(@PathVariable String integrationKey, HttpServletRequest request)
             throws IOException {
         TocsinConfig.Service service = intake.admit(integrationKey, "generic");
         Map<String, String> fields = fields(request);
@@ -69,7 +68,8 @@ class GenericIntakeController {
         Intake.AlertEvent event = new Intake.AlertEvent(close ? Intake.Action.RESOLVE : Intake.Action.TRIGGER,
                 service.id(), "generic", key, summary, "generic", "critical", null, null, null, null, Map.of(),
                 details == null ? null : json.writeValueAsString(Map.of("details", details)), null, null);
-        return intake.submitAll(List.of(event), "generic").thenApply(r -> ResponseEntity.noContent().build());
+        intake.submitAll(List.of(event), "generic");
+        return ResponseEntity.noContent().build();
     }
 
     /** Query parameters and form fields first, then the fields of a JSON body, which win. */

@@ -1,7 +1,6 @@
 package dev.tocsin.alert;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.NotFoundException;
@@ -27,12 +26,12 @@ class HeartbeatController {
 
     @RequestMapping(path = "/api/v1/heartbeat/{integrationKey}/{name}",
             method = {RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST})
-    CompletableFuture<ResponseEntity<String>> ping(@PathVariable String integrationKey, @PathVariable String name) {
+    ResponseEntity<String> ping(@PathVariable String integrationKey, @PathVariable String name) {
         TocsinConfig.Service service = intake.admit(integrationKey, "heartbeat");
         if (service.heartbeats().stream().noneMatch(h -> h.name().equals(name))) {
             throw new NotFoundException("service '" + service.id() + "' declares no heartbeat named '" + name + "'");
         }
-        return intake.submitAll(List.of(new Intake.HeartbeatPing(service.id(), name)), "heartbeat")
-                .thenApply(r -> ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK\n"));
+        intake.submitAll(List.of(new Intake.HeartbeatPing(service.id(), name)), "heartbeat");
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK\n");
     }
 }

@@ -1,11 +1,14 @@
 package dev.tocsin.alert;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.tocsin.config.TocsinConfig;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -31,6 +34,15 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
+    /** The commit failed, or did not complete in time: the event may or may not be stored, the sender should retry. */
+    static final class CommitFailedException extends RuntimeException {
+        CommitFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int MAX_BATCH = 500;
 
@@ -53,6 +65,39 @@ class IngestPipeline implements SmartLifecycle {
         this.batchSize = DistributionSummary.builder("tocsin.ingest.batch.size")
                 .description("Events committed per transaction").register(meters);
         meters.gauge("tocsin.ingest.queue.depth", queue, BlockingQueue::size);
+    }
+
+    /**
+     * Submits the events and waits, on the caller's thread, until all of them are committed. Intake endpoints answer
+     * this way rather than by returning the future: an asynchronous answer is sent from a second dispatch through
+     * the servlet filters, which cost about as much CPU as the rest of the request. At most {@link #COMMIT_WAIT}.
+     *
+     * @throws OverloadedException the queue is full (answer 429)
+     * @throws CommitFailedException the commit failed or did not happen in time (answer 5xx; the sender retries)
+     */
+    List<IngestResult> submitAndWait(List<? extends Intake> intakes) {
+        List<CompletableFuture<IngestResult>> futures = new ArrayList<>(intakes.size());
+        for (Intake intake : intakes) {
+            futures.add(submit(intake));
+        }
+        List<IngestResult> results = new ArrayList<>(futures.size());
+        long deadline = System.nanoTime() + COMMIT_WAIT.toNanos();
+        for (CompletableFuture<IngestResult> future : futures) {
+            try {
+                results.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof OverloadedException overloaded) {
+                    throw overloaded;
+                }
+                throw new CommitFailedException("the event could not be stored", e.getCause());
+            } catch (TimeoutException e) {
+                throw new CommitFailedException("the commit did not complete within " + COMMIT_WAIT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommitFailedException("interrupted while waiting for the commit", e);
+            }
+        }
+        return results;
     }
 
     CompletableFuture<IngestResult> submit(Intake intake) {

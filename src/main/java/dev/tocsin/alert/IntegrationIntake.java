@@ -1,8 +1,6 @@
 package dev.tocsin.alert;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
@@ -46,21 +44,13 @@ class IntegrationIntake {
         return service;
     }
 
-    /** Commits the events; completes when all are durable, or exceptionally with a mappable error. */
-    CompletableFuture<List<IngestResult>> submitAll(List<? extends Intake> events, String intake) {
+    /** Commits the events and returns once all are durable; 429 when the intake queue is full. */
+    List<IngestResult> submitAll(List<? extends Intake> events, String intake) {
         meters.counter("tocsin.ingest.events", "intake", intake, "action", "any").increment(events.size());
-        List<CompletableFuture<IngestResult>> futures = events.stream().map(pipeline::submit).toList();
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .handle((ignored, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        if (cause instanceof IngestPipeline.OverloadedException) {
-                            throw new TooManyRequestsException("the intake queue is full", RateLimits.retryAfterSeconds());
-                        }
-                        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-                    }
-                    return futures.stream().map(CompletableFuture::join).toList();
-                });
+        try {
+            return pipeline.submitAndWait(events);
+        } catch (IngestPipeline.OverloadedException e) {
+            throw new TooManyRequestsException("the intake queue is full", RateLimits.retryAfterSeconds());
+        }
     }
 }

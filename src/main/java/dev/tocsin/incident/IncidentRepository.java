@@ -12,8 +12,6 @@ import java.util.Optional;
 
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -25,23 +23,27 @@ class IncidentRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Inserts an incident under the next number. The caller holds the timeline lock (every use case that opens an
+     * incident takes it first), which serialises openers on all nodes, so "highest number + 1" cannot be taken twice.
+     */
     long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
                 String origin, Instant at, Incident.Roles roles, Incident.Impact impact) {
-        KeyHolder key = new GeneratedKeyHolder();
+        long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
         jdbc.sql("""
-                INSERT INTO incident (title, description, service_id, severity, status, origin, opened_at, updated_at,
+                INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at, updated_at,
                     commander, technical_lead, communications_lead, users_affected, services_affected, data_loss, financial_impact)
-                VALUES (:title, :description, :service, :severity, :status, :origin, :at, :at,
+                VALUES (:id, :title, :description, :service, :severity, :status, :origin, :at, :at,
                     :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
-                .param("title", title).param("description", description).param("service", serviceId)
+                .param("id", id).param("title", title).param("description", description).param("service", serviceId)
                 .param("severity", severity).param("status", status.wire()).param("origin", origin)
                 .param("at", SqlTime.param(at))
                 .param("commander", roles.incidentCommander()).param("techLead", roles.technicalLead())
                 .param("commsLead", roles.communicationsLead())
                 .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
                 .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
-                .update(key, "id");
-        return key.getKeyAs(Long.class);
+                .update();
+        return id;
     }
 
     /** Marks the response target breached, once; false if it already was. */
