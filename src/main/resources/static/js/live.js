@@ -26,6 +26,9 @@
       || (el.tagName === 'INPUT' && el.type !== 'submit' && el.type !== 'button'))) {
       return true;
     }
+    if (document.querySelector('main[data-live=paused]')) {
+      return true; // a page answering a form (refused, or a preview): fetching its address again would lose it
+    }
     var preview = document.getElementById('preview');
     if (preview && preview.children.length > 0) {
       return true; // someone is reading what they are about to send
