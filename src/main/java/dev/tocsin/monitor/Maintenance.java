@@ -99,6 +99,15 @@ class Maintenance implements Silences {
                 .sorted(java.util.Comparator.comparing(Window::startsAt)).toList();
     }
 
+    /** Every window of the file and every window of the API that ended after {@code endedAfter}, read afresh. */
+    List<Window> since(Instant endedAfter) {
+        List<Window> all = new ArrayList<>(declared.stream().filter(w -> w.endsAt().isAfter(endedAfter)).toList());
+        repository.windows(endedAfter).forEach(w -> all.add(new Window(w.id(), w.serviceId(), w.startsAt(), w.endsAt(),
+                w.reason(), w.createdBy())));
+        all.sort(java.util.Comparator.comparing(Window::startsAt));
+        return all;
+    }
+
     /** Forget the cached API windows (after a change through the API on this node). */
     void changed() {
         storedAt = 0;

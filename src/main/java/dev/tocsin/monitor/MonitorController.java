@@ -47,15 +47,17 @@ class MonitorController {
     private final MonitorRepository repository;
     private final MonitorEditing editing;
     private final Maintenance maintenance;
+    private final MonitorStatus status;
     private final Clock clock;
 
     MonitorController(Monitors monitors, MonitorEngine engine, MonitorRepository repository, MonitorEditing editing,
-                      Maintenance maintenance, Clock clock) {
+                      Maintenance maintenance, MonitorStatus status, Clock clock) {
         this.monitors = monitors;
         this.engine = engine;
         this.repository = repository;
         this.editing = editing;
         this.maintenance = maintenance;
+        this.status = status;
         this.clock = clock;
     }
 
@@ -131,11 +133,9 @@ class MonitorController {
             throw new InvalidInputException("events", "between 1 and 1000");
         }
         List<Map<String, Object>> buckets = new ArrayList<>();
-        for (MonitorRepository.Bucket b : repository.buckets(id, from, now.plusSeconds(60))) {
+        for (MonitorRepository.Bucket b : status.buckets(id, from)) {
             buckets.add(bucket(b.start(), b.grain(), b.rollup()));
         }
-        engine.unflushed(id).filter(r -> r.checks > 0).ifPresent(r ->
-                buckets.add(bucket(now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), "m", r)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("monitor", m.id());
         out.put("since", from.toString());

@@ -97,35 +97,59 @@ class MonitorEditing {
 
     @Transactional
     Maintenance.Window openWindow(MonitorController.NewWindow body, Actor actor) {
-        FieldErrors errors = new FieldErrors();
         if (body == null) {
             throw new InvalidInputException("body", "required: service, start, end and optionally reason");
         }
-        if (body.service() == null || config.service(body.service()).isEmpty()) {
-            errors.add("service", body.service() == null ? "required" : "unknown service '" + body.service() + "'");
+        return openWindows(body.service() == null ? List.of() : List.of(body.service()), body.start(), body.end(),
+                body.reason(), false, actor).get(0);
+    }
+
+    /**
+     * One window per service, all or none, checked as the API checks one; {@code requireReason} for forms that ask
+     * for a title (the status page shows it).
+     */
+    @Transactional
+    List<Maintenance.Window> openWindows(List<String> services, String startText, String endText, String reason,
+                                         boolean requireReason, Actor actor) {
+        FieldErrors errors = new FieldErrors();
+        if (services.isEmpty()) {
+            errors.add("service", "required");
         }
-        Instant start = instant(errors, "start", body.start());
-        Instant end = instant(errors, "end", body.end());
+        for (String service : services) {
+            if (service == null || config.service(service).isEmpty()) {
+                errors.add("service", service == null ? "required" : "unknown service '" + service + "'");
+            }
+        }
+        Instant start = instant(errors, "start", startText);
+        Instant end = instant(errors, "end", endText);
         if (start != null && end != null && !end.isAfter(start)) {
             errors.add("end", "must be after start");
         }
         if (end != null && !end.isAfter(clock.instant())) {
             errors.add("end", "must be in the future");
         }
-        if (body.reason() != null && body.reason().length() > 500) {
+        String why = reason == null || reason.isBlank() ? null : reason.strip();
+        if (requireReason && why == null) {
+            errors.add("reason", "required: what the maintenance is for");
+        }
+        if (why != null && why.length() > 500) {
             errors.add("reason", "at most 500 characters");
         }
         errors.throwIfAny();
         timeline.lock();
-        long id = repository.insertWindow(body.service(), start, end, body.reason(), actor.value(), clock.instant());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("window", id);
-        data.put("start", start.toString());
-        data.put("end", end.toString());
-        data.put("reason", body.reason());
-        timeline.append(new NewEvent("maintenance.scheduled", actor, null, null, body.service(), data));
+        List<Maintenance.Window> out = new java.util.ArrayList<>();
+        for (String service : new java.util.LinkedHashSet<>(services)) {
+            long id = repository.insertWindow(service, start, end, why, actor.value(), clock.instant());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("window", id);
+            data.put("start", start.toString());
+            data.put("end", end.toString());
+            data.put("reason", why);
+            timeline.append(new NewEvent("maintenance.scheduled", actor, null, null, service, data));
+            out.add(new Maintenance.Window(id, service, start, end, why, actor.value()));
+        }
         maintenance.changed();
-        return new Maintenance.Window(id, body.service(), start, end, body.reason(), actor.value());
+        return out;
     }
 
     @Transactional

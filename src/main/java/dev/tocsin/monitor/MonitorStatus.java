@@ -1,15 +1,19 @@
 package dev.tocsin.monitor;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import dev.tocsin.config.Durations;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +35,29 @@ public class MonitorStatus {
                                  String lastReason, Instant lastCheckedAt, Double uptime24h, Double uptime90d,
                                  Long p95LatencyMs) {
     }
+
+    /** One day of a monitor's 90-day bar: {@code level} is ok, minor, major, maintenance or none (no checks). */
+    public record Day(LocalDate date, String level, String note) {
+    }
+
+    /** Latency of the checks that started in one minute or hour (per {@link Latency#grain}); ms. */
+    public record LatencyPoint(Instant start, int checks, Long p50Ms, Long p95Ms, long maxMs) {
+    }
+
+    /** Latency from {@code from} to {@code to}, oldest point first. */
+    public record Latency(String grain, Instant from, Instant to, List<LatencyPoint> points) {
+    }
+
+    /** A change of a monitor's level, newest first. */
+    public record LevelChange(Instant at, String level, String previous, Long latencyMs, String reason) {
+    }
+
+    /** A monitor's page: its summary, how it is declared, 90 days of bars, 24 hours of latency and its level changes. */
+    public record MonitorDetail(MonitorSummary summary, String interval, String origin, List<Day> days, Latency latency,
+                                List<LevelChange> changes, Window maintenance) {
+    }
+
+    private static final int DAYS = 90;
 
     private final Monitors monitors;
     private final MonitorRepository repository;
@@ -113,11 +140,89 @@ public class MonitorStatus {
 
     /** Every monitor with its standing, uptime (percent) and 24-hour p95 latency. */
     public List<MonitorSummary> monitors() {
+        return summaries(monitors.all());
+    }
+
+    /** One monitor as {@link #monitors()} shows it, with its last 90 days, its latency and its level changes. */
+    public Optional<MonitorDetail> monitor(String id, int changes) {
+        Optional<Monitor> found = monitors.find(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Monitor m = found.get();
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        LocalDate first = today.minusDays(DAYS - 1);
+        Map<LocalDate, Rollup> byDay = new HashMap<>();
+        for (MonitorRepository.Bucket b : buckets(id, first.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+            byDay.computeIfAbsent(LocalDate.ofInstant(b.start(), ZoneOffset.UTC), d -> new Rollup()).add(b.rollup());
+        }
+        List<Day> days = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+            days.add(day(d, byDay.get(d)));
+        }
+        List<LevelChange> levelChanges = repository.events(id, changes).stream()
+                .map(e -> new LevelChange(e.checkedAt(), e.level().wire(), e.previous() == null ? null : e.previous().wire(),
+                        e.latencyMs(), e.reason()))
+                .toList();
+        Window window = maintenance().stream().filter(w -> w.serviceId().equals(m.serviceId()) && w.active())
+                .findFirst().orElse(null);
+        return Optional.of(new MonitorDetail(summaries(List.of(m)).get(0), Durations.format(m.interval()),
+                m.declaredInConfig() ? "config" : "api", days, latency(id, now), levelChanges, window));
+    }
+
+    /**
+     * A monitor's rollup buckets that start at or after {@code from}, oldest first, with the minute this node is
+     * still counting last: what the API's results and the UI's charts are drawn from.
+     */
+    List<MonitorRepository.Bucket> buckets(String id, Instant from) {
+        Instant now = clock.instant();
+        List<MonitorRepository.Bucket> out = new ArrayList<>(repository.buckets(id, from, now.plusSeconds(60)));
+        engine.unflushed(id).filter(r -> r.checks > 0).ifPresent(r ->
+                out.add(new MonitorRepository.Bucket(now.truncatedTo(ChronoUnit.MINUTES), "m", r)));
+        return out;
+    }
+
+    /**
+     * Latency over the last 24 hours: per minute while all the checks are from the last two hours (a new monitor),
+     * else per hour; buckets without checks are left out.
+     */
+    private Latency latency(String id, Instant now) {
+        Instant from = now.minus(Duration.ofHours(24));
+        List<MonitorRepository.Bucket> buckets = buckets(id, from).stream().filter(b -> b.rollup().checks > 0).toList();
+        Instant recent = now.minus(Duration.ofHours(2));
+        boolean minutes = buckets.stream().allMatch(b -> "m".equals(b.grain()) && !b.start().isBefore(recent));
+        ChronoUnit unit = minutes ? ChronoUnit.MINUTES : ChronoUnit.HOURS;
+        Map<Instant, Rollup> bins = new java.util.TreeMap<>();
+        for (MonitorRepository.Bucket b : buckets) {
+            bins.computeIfAbsent(b.start().truncatedTo(unit), k -> new Rollup()).add(b.rollup());
+        }
+        List<LatencyPoint> points = new ArrayList<>();
+        bins.forEach((start, r) -> points.add(new LatencyPoint(start, r.checks, r.percentile(0.50), r.percentile(0.95),
+                r.latencyMax)));
+        return new Latency(minutes ? "minute" : "hour", minutes ? (points.isEmpty() ? now : points.get(0).start()) : from,
+                now, points);
+    }
+
+    /** A day's bar, in the status page's levels: under 95 % up is major, under 99.9 % minor. */
+    private static Day day(LocalDate d, Rollup r) {
+        if (r == null || r.checks == 0) {
+            return new Day(d, "none", d + ": no checks");
+        }
+        Double up = r.uptime();
+        if (up == null) {
+            return new Day(d, "maintenance", d + ": maintenance");
+        }
+        String level = up < 0.95 ? "major" : up < 0.999 ? "minor" : "ok";
+        return new Day(d, level, d + ": " + String.format(java.util.Locale.ROOT, "%.2f", up * 100) + " % uptime, "
+                + r.checks + (r.checks == 1 ? " check" : " checks") + (r.maintenances > 0 ? ", maintenance" : ""));
+    }
+
+    private List<MonitorSummary> summaries(List<Monitor> all) {
         Map<String, MonitorRepository.State> stored = new HashMap<>();
         repository.states().forEach(s -> stored.put(s.monitorId(), s));
         Instant now = clock.instant();
         Instant dayAgo = now.minus(java.time.Duration.ofHours(24));
-        List<Monitor> all = monitors.all();
         Map<String, Rollup> day = new HashMap<>();
         Map<String, Rollup> quarter = new HashMap<>();
         List<String> ids = all.stream().map(Monitor::id).toList();

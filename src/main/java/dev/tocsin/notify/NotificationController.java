@@ -14,7 +14,6 @@ import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
-import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -44,14 +43,14 @@ class NotificationController {
     private final Destinations destinations;
     private final Templates templates;
     private final Payloads payloads;
-    private final MessageFacts facts;
+    private final MessagePreviews previews;
     private final IncidentService incidents;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
 
     NotificationController(TocsinConfig config, Outbox outbox, Delivery delivery, Destinations destinations,
-                           Templates templates, Payloads payloads, MessageFacts facts, IncidentService incidents,
+                           Templates templates, Payloads payloads, MessagePreviews previews, IncidentService incidents,
                            TransactionTemplate tx, JsonMapper json, Clock clock) {
         this.config = config;
         this.outbox = outbox;
@@ -59,7 +58,7 @@ class NotificationController {
         this.destinations = destinations;
         this.templates = templates;
         this.payloads = payloads;
-        this.facts = facts;
+        this.previews = previews;
         this.incidents = incidents;
         this.tx = tx;
         this.json = json;
@@ -194,19 +193,8 @@ class NotificationController {
         Destinations.Kind target = target(channel, format);
         Incident incident = incidents.get(id);
         Instant now = clock.instant();
-        Map<String, Object> f = facts.of(incident, now);
-        f.put("message", message == null ? "(the text of your update)" : message);
         boolean chat = target != Destinations.Kind.EMAIL && target != Destinations.Kind.WEBHOOK;
-        if (chat && incident.status() == IncidentStatus.TRIGGERED) {
-            f.put("acknowledge_url", facts.publicUrl() + "/ack/(signed-token)");
-        }
-        if ("page".equals(kind) || "reminder".equals(kind)) {
-            f.put("user_name", "(the paged user)");
-            f.put("level_name", "level 1");
-            f.put("reason", "preview");
-            f.put("acknowledge_url", facts.publicUrl() + "/ack/(signed-token)");
-            f.put("last_update", MessageFacts.time(incident.openedAt()));
-        }
+        Map<String, Object> f = previews.previewFacts(incident, kind, message, chat, now);
         OutboxMessage row = new OutboxMessage(0, "preview", incident.id(), null, target.wire,
                 channel == null ? "preview" : Destinations.channelKey(channel), kind, "", "{}", "pending", 0, now, now,
                 null, null, null, null);

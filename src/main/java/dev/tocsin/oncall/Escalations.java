@@ -305,14 +305,21 @@ class Escalations implements TimerHandler {
         Map<String, String> users = new LinkedHashMap<>();
         List<String> empty = new ArrayList<>();
         for (TocsinConfig.EscalationTarget target : level.targets()) {
-            if (target.user() != null) {
-                users.putIfAbsent(target.user(), "user");
+            String user = userOf(target, at);
+            if (user == null) {
+                empty.add(target.schedule());
             } else {
-                schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, at))
-                        .ifPresentOrElse(u -> users.putIfAbsent(u, "schedule " + target.schedule()),
-                                () -> empty.add(target.schedule()));
+                users.putIfAbsent(user, target.user() != null ? "user" : "schedule " + target.schedule());
             }
         }
         return new Reach(users, empty);
+    }
+
+    /** Whom one target reaches at {@code at}: the user it names, or whoever is on call in its schedule (null: nobody). */
+    String userOf(TocsinConfig.EscalationTarget target, Instant at) {
+        if (target.user() != null) {
+            return target.user();
+        }
+        return schedules.find(target.schedule()).flatMap(s -> ScheduleCalculator.onCallAt(s, at)).orElse(null);
     }
 }

@@ -1,8 +1,10 @@
 package dev.tocsin.oncall;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
 import org.springframework.stereotype.Component;
@@ -24,6 +26,19 @@ public class WhoIsOnCall {
     public record ScheduleTurns(String schedule, String timeZone, List<Turn> turns) {
     }
 
+    /** One target of a level: a user, or a schedule with whom it reaches now ({@code reaches} null: nobody). */
+    public record Target(String user, String schedule, String reaches) {
+    }
+
+    /** A level as declared, with whom each target reaches now; {@code delay} null on a last level without repeat. */
+    public record LevelDetail(int level, String name, Duration delay, List<Target> targets, List<String> users) {
+    }
+
+    /** A policy as declared: its levels, how often it runs again, where severities start, and who it pages now. */
+    public record PolicyDetail(String policy, String name, int repeat, List<LevelDetail> levels,
+                               Map<String, TocsinConfig.SeverityStart> severityStarts) {
+    }
+
     private final TocsinConfig config;
     private final Escalations escalations;
     private final Schedules schedules;
@@ -40,6 +55,21 @@ public class WhoIsOnCall {
                 ScheduleCalculator.shifts(s, from, to).stream()
                         .map(shift -> new Turn(shift.user(), shift.start(), shift.end(), Shift.OVERRIDE.equals(shift.source())))
                         .toList())).toList();
+    }
+
+    /** Every escalation policy as declared, with whom each target of each level would page at {@code when}. */
+    public List<PolicyDetail> policies(Instant when) {
+        return config.escalationPolicies().stream().map(p -> {
+            List<LevelDetail> levels = new ArrayList<>();
+            for (int i = 0; i < p.levels().size(); i++) {
+                TocsinConfig.EscalationLevel l = p.levels().get(i);
+                List<Target> targets = l.targets().stream()
+                        .map(t -> new Target(t.user(), t.schedule(), escalations.userOf(t, when))).toList();
+                levels.add(new LevelDetail(i + 1, l.name(), l.delay(), targets,
+                        List.copyOf(escalations.usersAt(l, when))));
+            }
+            return new PolicyDetail(p.id(), p.name(), p.repeat(), levels, p.severityStarts());
+        }).toList();
     }
 
     public List<Policy> at(Instant when) {

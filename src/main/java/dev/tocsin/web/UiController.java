@@ -20,6 +20,7 @@ import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.monitor.MonitorStatus;
+import dev.tocsin.notify.MessagePreviews;
 import dev.tocsin.oncall.WhoIsOnCall;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
@@ -33,7 +34,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The signed-in web UI: the dashboard and the incident page. Every action goes through the same services as the
+ * The signed-in web UI: the dashboard, the incident page (with the status update composer), schedules and monitors. Every action goes through the same services as the
  * API (so the timeline names the signed-in user), and a refused action comes back to the page with the reason next
  * to its field.
  */
@@ -49,15 +50,17 @@ class UiController {
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
     private final RecentChanges changes;
+    private final MessagePreviews previews;
     private final TocsinConfig config;
     private final Clock clock;
 
     UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
-                 TocsinConfig config, Clock clock) {
+                 MessagePreviews previews, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
         this.onCall = onCall;
         this.monitors = monitors;
         this.changes = changes;
+        this.previews = previews;
         this.config = config;
         this.clock = clock;
     }
@@ -118,6 +121,38 @@ class UiController {
 
     @GetMapping("/incidents/{id}")
     String incident(@PathVariable long id, Model model) {
+        return incidentPage(id, model);
+    }
+
+    /**
+     * What a status update would send, before it is sent: the template's words for the incident with this text and
+     * status, and where they would go. A page of its own without script; with it, only the preview's HTML
+     * ({@code fragment=true}), which the page puts in place.
+     */
+    @PostMapping("/incidents/{id}/updates/preview")
+    String previewUpdate(@PathVariable long id, @RequestParam(defaultValue = "") String message,
+                         @RequestParam(required = false) String status,
+                         @RequestParam(defaultValue = "false") boolean fragment, Model model) {
+        try {
+            model.addAttribute("preview", previews.statusUpdate(id, message, status(status)));
+        } catch (InvalidInputException e) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            e.errors().forEach(f -> errors.put(f.field(), f.message()));
+            model.addAttribute("errors", Map.of("update", errors));
+        }
+        model.addAttribute("incidentId", id);
+        if (fragment) {
+            model.addAttribute("fragmentOnly", true);
+            return "incident :: preview";
+        }
+        Map<String, String> draft = new LinkedHashMap<>();
+        draft.put("message", message);
+        draft.put("status", status == null ? "" : status);
+        model.addAttribute("draft", draft);
+        return incidentPage(id, model);
+    }
+
+    private String incidentPage(long id, Model model) {
         Incident i = incidents.get(id);
         Instant now = clock.instant();
         model.addAttribute("incident", i);
@@ -143,6 +178,10 @@ class UiController {
         // The changes in the hour before it opened: the usual suspects.
         model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
                 .filter(c -> !c.occurredAt().isAfter(i.openedAt().plus(Duration.ofMinutes(5)))).toList());
+        if (i.status().isOpen()) {
+            model.addAttribute("composer", previews.composer(id));
+        }
+        model.addAttribute("incidentId", id);
         return "incident";
     }
 

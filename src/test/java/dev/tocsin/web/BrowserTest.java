@@ -9,9 +9,14 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.tocsin.ApiTest;
+import dev.tocsin.LoopbackSink;
+import dev.tocsin.TestReceivers;
+import dev.tocsin.monitor.MonitorEngine;
+import dev.tocsin.monitor.MonitorTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The UI in a real headless browser: Debian's chromium, driven by Playwright. Signs in, acknowledges from the
- * dashboard, posts a status update, and reads it on the public status page, where the internal note is not. Takes
- * the README's screenshots into docs/screenshots/. Without /usr/bin/chromium the test is skipped, unless
+ * dashboard, previews and posts a status update, and reads it on the public status page, where the internal note
+ * is not; finds a service, schedules and cancels maintenance, and reads a monitor's latency chart. Takes the
+ * README's screenshots into docs/screenshots/. Without /usr/bin/chromium the test is skipped, unless
  * TOCSIN_REQUIRE_BROWSER is set (as .ci/run does), where it fails instead.
  */
 @TestPropertySource(properties = "tocsin.browser-test=own-context") // a fresh database: screenshots show only this test
@@ -29,6 +35,9 @@ class BrowserTest extends ApiTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static Playwright playwright;
     private static Browser browser;
+
+    @Autowired
+    MonitorEngine monitors;
 
     @BeforeAll
     static void launch() {
@@ -85,6 +94,14 @@ class BrowserTest extends ApiTest {
 
         page.fill("#message", "A fix is deployed and error rates are falling " + token);
         page.selectOption("#status", "monitoring");
+        // The preview comes into the page (no navigation), the title still text, and nothing is sent yet.
+        page.click("button[data-preview]");
+        page.waitForSelector("#preview-title", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        assertThat(page.url()).endsWith("/incidents/" + id);
+        assertThat(page.textContent("#preview")).contains("INCIDENT", "<script>alert('pwned')</script> Checkout errors "
+                + token, "A fix is deployed and error rates are falling " + token, "MONITORING");
+        assertThat(page.inputValue("#message")).isEqualTo("A fix is deployed and error rates are falling " + token);
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").body()).doesNotContain("incident.status_update");
         page.click("text=Post update");
         page.waitForURL("**/incidents/" + id + "*");
         assertThat(page.textContent(".timeline")).contains("A fix is deployed and error rates are falling " + token,
@@ -106,5 +123,88 @@ class BrowserTest extends ApiTest {
         phone.navigate(base + "/status");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling on a phone")
                 .isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void findAServiceScheduleAndCancelMaintenanceAndReadAMonitorsLatencyChart() throws Exception {
+        String base = "http://localhost:" + port;
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1100, 900));
+        page.onDialog(dialog -> {
+            throw new AssertionError("a script ran in the page: " + dialog.message());
+        });
+        page.navigate(base + "/ui/services");
+        page.fill("#username", "ana");
+        page.fill("#password", "test-password-ana");
+        page.click("button[type=submit]");
+        page.waitForURL("**/ui/services*");
+        page.click("text=Payments on-call");
+        page.waitForURL("**/ui/escalation-policies#policy-payments");
+        assertThat(page.textContent("#policy-payments")).contains("on-call engineer", "team lead", "Used by");
+        page.navigate(base + "/ui/services");
+        page.click("a[href='/ui/services/checkout']");
+        page.waitForURL("**/ui/services/checkout");
+        assertThat(page.textContent("main")).contains("Integrations", "••••••••0001").doesNotContain(CHECKOUT_KEY);
+
+        // Maintenance: a window for two services through the form, listed, then cancelled.
+        String reason = "Kernel upgrade " + unique("k");
+        java.time.Instant start = clock.instant().plus(java.time.Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")
+                .withZone(java.time.ZoneOffset.UTC);
+        page.navigate(base + "/ui/maintenance");
+        page.click("text=Schedule maintenance");
+        page.check("input[name=service][value=billing]");
+        page.check("input[name=service][value=checkout]");
+        page.fill("#start", local.format(start));
+        page.fill("#end", local.format(start.minus(java.time.Duration.ofHours(1))));
+        page.click("button:has-text('Schedule')");
+        assertThat(page.textContent("#end-error")).contains("must be after start");
+        assertThat(page.textContent("#reason-error")).contains("required");
+        assertThat(page.isChecked("input[name=service][value=billing]")).as("the form keeps what was chosen").isTrue();
+        page.fill("#end", local.format(start.plus(java.time.Duration.ofHours(2))));
+        page.fill("#reason", reason);
+        page.click("button:has-text('Schedule')");
+        page.waitForSelector("text=Scheduled maintenance for Checkout, Billing.");
+        assertThat(api.get("/api/v1/maintenance-windows").body()).contains(reason);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/maintenance.png")).setFullPage(true));
+        int windows = page.locator("button:has-text('Cancel')").count();
+        page.locator("button:has-text('Cancel')").first().click();
+        page.waitForSelector("text=Cancelled maintenance window");
+        assertThat(page.locator("button:has-text('Cancel')").count()).isEqualTo(windows - 1);
+
+        // A monitor with checks over a quarter of an hour: its chart, its bars, and the page on a phone.
+        LoopbackSink sink = TestReceivers.sink();
+        String monitor = "checkout-api";
+        assertThat(api.put("/api/v1/monitors/" + monitor, """
+                {"service":"checkout","type":"http","url":"%s/%s","timeout":"1500ms"}""".formatted(sink.baseUrl(),
+                monitor)).status()).isEqualTo(201);
+        MonitorTestSupport.housekeeping(monitors);
+        long[] delays = {20, 25, 30, 22, 60, 140, 180, 90, 45, 30, 28, 24, 26, 35, 30};
+        for (long delay : delays) {
+            sink.answer("/" + monitor, LoopbackSink.Answer.slow(delay));
+            api.post("/api/v1/monitors/" + monitor + "/check", null);
+            sink.answer("/" + monitor, LoopbackSink.Answer.slow(delay / 2));
+            api.post("/api/v1/monitors/" + monitor + "/check", null);
+            clock.advance(java.time.Duration.ofMinutes(1));
+            MonitorTestSupport.housekeeping(monitors);
+        }
+        page.navigate(base + "/ui/monitors");
+        page.click("a[href='/ui/monitors/" + monitor + "']");
+        page.waitForURL("**/ui/monitors/" + monitor);
+        assertThat(page.locator("figure.chart svg circle").count()).isGreaterThanOrEqualTo(2 * 10);
+        assertThat(page.textContent("figure.chart svg title")).contains("Latency of " + monitor);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/monitor.png")).setFullPage(true));
+
+        Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
+        phone.navigate(base + "/ui/services");
+        phone.fill("#username", "ana");
+        phone.fill("#password", "test-password-ana");
+        phone.click("button[type=submit]");
+        phone.waitForURL("**/ui/services*");
+        for (String path : List.of("/ui/services", "/ui/services/checkout", "/ui/maintenance", "/ui/monitors/" + monitor,
+                "/ui/escalation-policies")) {
+            phone.navigate(base + path);
+            assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling on a phone: " + path)
+                    .isLessThanOrEqualTo(390);
+        }
     }
 }
