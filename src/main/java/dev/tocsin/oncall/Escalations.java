@@ -130,6 +130,58 @@ class Escalations implements TimerHandler {
         }
     }
 
+    /**
+     * A more urgent severity may start the policy at more levels (seed 004: a P0 pages the whole chain at once). While
+     * nobody has acknowledged, the levels the new severity starts with that this escalation has not paged yet are
+     * paged now. If that takes the escalation past where it stood, it continues from there; otherwise its next step
+     * stays as it was. Lowering the severity pages nobody and changes nothing that is pending.
+     */
+    @EventListener
+    void severityChanged(IncidentEvent.SeverityChanged e) {
+        if (config.severities().rank(e.to()) >= config.severities().rank(e.from())) {
+            return;
+        }
+        EscalationRepository.Escalation current = repository.find(e.incidentId()).orElse(null);
+        if (current == null || (current.state() != EscalationState.ACTIVE && current.state() != EscalationState.EXHAUSTED)) {
+            return;
+        }
+        TocsinConfig.EscalationPolicy policy = config.escalationPolicy(current.policyId()).orElse(null);
+        if (policy == null) {
+            return;
+        }
+        Set<Integer> paged = repository.pages(e.incidentId()).stream()
+                .filter(p -> p.generation() == current.generation()).map(p -> p.level() - 1).collect(Collectors.toSet());
+        TocsinConfig.SeverityStart start = policy.startFor(e.to());
+        List<Integer> missing = new ArrayList<>();
+        for (int level = start.startLevel() - 1; level < start.throughLevel(); level++) {
+            if (!paged.contains(level)) {
+                missing.add(level);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Incident incident = incidents.get(e.incidentId());
+        String reason = "after the severity was raised from " + e.from() + " to " + e.to();
+        timers.cancel(NAME, timerInstance(current.incidentId(), current.generation(), current.step() + 1));
+        if (current.lastLevel() == null || missing.get(missing.size() - 1) > current.lastLevel()) {
+            takeSteps(current, policy, incident, missing, reason, now);
+            return;
+        }
+        int step = current.step() + 1;
+        for (int level : missing) {
+            pageLevel(current, step, policy, level, incident, reason, now);
+        }
+        EscalationRepository.Escalation moved = new EscalationRepository.Escalation(current.incidentId(),
+                current.policyId(), current.state(), current.generation(), step, current.lastLevel(), current.nextLevel(),
+                current.loopsDone(), current.nextAt());
+        repository.update(moved, now);
+        if (moved.nextAt() != null) {
+            timers.set(NAME, timerInstance(moved.incidentId(), moved.generation(), step + 1), moved.nextAt());
+        }
+    }
+
     /** Timer {@code <incident>:<generation>:<step>}: take that step if the escalation is still waiting for it. */
     @Override
     public void fire(String instance, Instant dueAt) {

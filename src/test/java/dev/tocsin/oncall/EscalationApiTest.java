@@ -199,6 +199,56 @@ class EscalationApiTest extends ApiTest {
         assertThat(pagedUsers(p3)).containsExactly("2:ana");
     }
 
+    private void raise(long incident, String severity) {
+        assertThat(api.put("/api/v1/incidents/" + incident + "/severity", "{\"severity\":\"" + severity + "\"}").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void raisingToP0PagesTheLevelsP0StartsWithAtOnceAndEscalatesOnFromThere() {
+        long id = open("error");
+        assertThat(pagedUsers(id)).containsExactly("1:bo");
+
+        advance(Duration.ofMinutes(5));
+        raise(id, "P0");
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla");
+        assertThat(timeline(id, "incident.paged").get(2).get("data").get("reason").asString())
+                .isEqualTo("escalated to level 3: engineering manager (Carla) after the severity was raised from P1 to P0");
+
+        advance(Duration.ofMinutes(15));
+        settle();
+        assertThat(pagedUsers(id)).as("level 2's old timer pages nobody twice").containsExactly("1:bo", "2:ana", "3:carla");
+        advance(Duration.ofMinutes(15));
+        await("the repeat, 30 min after level 3", () -> pages(id).size() == 4);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla", "1:bo");
+    }
+
+    @Test
+    void raisingFromP3PagesTheSkippedFirstLevelAndKeepsTheNextStepOnTime() {
+        long id = open("info");
+        assertThat(pagedUsers(id)).containsExactly("2:ana");
+
+        advance(Duration.ofMinutes(10));
+        raise(id, "P1");
+        assertThat(pagedUsers(id)).containsExactly("2:ana", "1:bo");
+
+        advance(Duration.ofMinutes(5));
+        await("level 3, 15 min after level 2 as before", () -> pages(id).size() == 3);
+        assertThat(pagedUsers(id)).containsExactly("2:ana", "1:bo", "3:carla");
+    }
+
+    @Test
+    void loweringTheSeverityOrRaisingAnAcknowledgedIncidentPagesNobody() {
+        long lowered = open("error");
+        raise(lowered, "P3");
+        assertThat(pagedUsers(lowered)).containsExactly("1:bo");
+
+        long acknowledged = open("error");
+        api.post("/api/v1/incidents/" + acknowledged + "/acknowledge", null);
+        raise(acknowledged, "P0");
+        assertThat(pagedUsers(acknowledged)).containsExactly("1:bo");
+    }
+
     @Test
     void afterTheLastLevelThePolicyRepeatsOnceThenIsExhausted() {
         long id = open("error");
