@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Start-up time of Tocsin against a bare Spring Boot web app, both measured the same way on this machine:
 # from launching the JVM to the first 200 from /health. Loopback only; each run is bounded by a timeout.
-# Usage: bench/startup.sh [runs]   (default 5)
+# Usage: bench/startup.sh [runs] [--layouts]   (default 5 runs)
+#   --layouts  also compares, with default JVM flags, the jars as built, extracted (java -Djarmode=tools ... extract,
+#              Boot's recommended production layout) and extracted with a class-data-sharing archive from a training
+#              run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh): each app gets its own archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
+layouts="${2:-}"
 export MAVEN_ARGS="${MAVEN_ARGS:-} -B -q -ntp"
 
 [ -f target/tocsin-0.1.0-SNAPSHOT.jar ] || ./mvnw package -DskipTests
@@ -40,3 +44,32 @@ for flags in "" "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"; do
     "$(awk -v t="$tocsin" -v b="$bare" 'BEGIN {printf "%.2f", t/b}')"
 done | { echo "| JVM flags                                        | bare Boot   | Tocsin      | ratio |"; \
          echo "|--------------------------------------------------|-------------|-------------|-------|"; cat; }
+
+[ "$layouts" = "--layouts" ] || exit 0
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+java -Djarmode=tools -jar bench/startup/bare/target/bare-boot-1.jar extract --destination "$work/bare" >/dev/null
+java -Djarmode=tools -jar target/tocsin-0.1.0-SNAPSHOT.jar extract --destination "$work/tocsin" >/dev/null
+bare_x=$(ls "$work"/bare/*.jar); tocsin_x=$(ls "$work"/tocsin/*.jar)
+train() {  # a training run that stops once the context is refreshed, writing the class archive on exit
+  local data; data=$(mktemp -d)
+  TOCSIN_DATA_DIR="$data" timeout 120 java -XX:ArchiveClassesAtExit="$2" -Dspring.context.exit=onRefresh -jar "$1" \
+    --server.port=0 >/dev/null 2>&1 || true
+  rm -rf "$data"
+}
+train "$bare_x" "$work/bare.jsa"; train "$tocsin_x" "$work/tocsin.jsa"
+echo
+echo "| layout (JVM defaults)                            | bare Boot   | Tocsin      | ratio |"
+echo "|--------------------------------------------------|-------------|-------------|-------|"
+for layout in "as built" extracted "extracted + CDS"; do
+  case "$layout" in
+    "as built") b=bench/startup/bare/target/bare-boot-1.jar; t=target/tocsin-0.1.0-SNAPSHOT.jar; bf=""; tf="" ;;
+    extracted) b=$bare_x; t=$tocsin_x; bf=""; tf="" ;;
+    *) b=$bare_x; t=$tocsin_x; bf="-XX:SharedArchiveFile=$work/bare.jsa"; tf="-XX:SharedArchiveFile=$work/tocsin.jsa" ;;
+  esac
+  JVM_FLAGS="$bf"; bare=$(for _ in $(seq "$runs"); do time_to_healthy "$b"; done | median)
+  JVM_FLAGS="$tf"; tocsin=$(for _ in $(seq "$runs"); do time_to_healthy "$t"; done | median)
+  printf '| %-48s | %8s ms | %8s ms | %5s |\n' "$layout" "$bare" "$tocsin" \
+    "$(awk -v t="$tocsin" -v b="$bare" 'BEGIN {printf "%.2f", t/b}')"
+done

@@ -42,8 +42,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class UiController {
 
     /** One row of the dashboard's incident list. */
-    record IncidentRow(long id, String title, String severity, int rank, String service, String status, String age,
-                       boolean acknowledged) {
+    record IncidentRow(long id, String title, String severity, int rank, String serviceId, String service, String status,
+                       String age, boolean acknowledged) {
     }
 
     private final IncidentService incidents;
@@ -78,7 +78,8 @@ class UiController {
         open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
                 .thenComparing(Incident::openedAt));
         model.addAttribute("incidents", open.stream().map(i -> new IncidentRow(i.id(), i.title(), i.severity(),
-                config.severities().rank(i.severity()), serviceName(i.serviceId()), i.status().wire(), age(i.openedAt(), now), i.status().isAcknowledged()))
+                config.severities().rank(i.severity()), i.serviceId(), serviceName(i.serviceId()), i.status().wire(),
+                age(i.openedAt(), now), i.status().isAcknowledged()))
                 .toList());
         model.addAttribute("onCall", onCall.at(now));
         Map<String, MonitorStatus.ServiceLevel> failing = new LinkedHashMap<>();
@@ -158,6 +159,7 @@ class UiController {
         model.addAttribute("incident", i);
         model.addAttribute("rank", config.severities().rank(i.severity()));
         model.addAttribute("service", serviceName(i.serviceId()));
+        model.addAttribute("serviceId", i.serviceId());
         model.addAttribute("age", age(i.openedAt(), now));
         Duration target = config.severities().level(i.severity()).map(l -> l.responseTarget()).orElse(null);
         model.addAttribute("responseTarget", target == null ? null : Durations.format(target));

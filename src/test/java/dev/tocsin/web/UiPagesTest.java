@@ -78,6 +78,9 @@ class UiPagesTest extends ApiTest {
                         title.replace("<", "&lt;").replace(">", "&gt;"), "Platform", "Integrations",
                         "••••••••0001", "POST /v2/enqueue", "Recently resolved", "Who is paged")
                 .doesNotContain(CHECKOUT_KEY, "<b>Cart</b>");
+        assertThat(browser.get("/dashboard").body()).as("the dashboard links the incident's service")
+                .contains("href=\"/ui/services/checkout\"");
+        assertThat(browser.get("/incidents/" + id).body()).contains("href=\"/ui/services/checkout\"");
 
         api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"Restarted\"}");
         String after = browser.get("/ui/services/checkout").body();
