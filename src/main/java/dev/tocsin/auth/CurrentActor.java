@@ -20,4 +20,11 @@ public final class CurrentActor {
         }
         return Actor.system("anonymous");
     }
+
+    /** Whether the current request's API key has {@code scope} (or a scope that includes it). */
+    public static boolean has(Scope scope) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.getAuthorities().stream()
+                .anyMatch(a -> ("SCOPE_" + scope.wire()).equals(a.getAuthority()));
+    }
 }

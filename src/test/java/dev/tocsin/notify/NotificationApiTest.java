@@ -151,6 +151,11 @@ class NotificationApiTest extends ApiTest {
 
         // Whoever reads the Slack channel first takes the incident from the message.
         String ack = buttons.get(0).get("url").asString();
+        String ackToken = ack.substring(ack.indexOf("/ack/") + 5);
+        assertThat(api.get("/api/v1/outbox?incident=" + id).body()).as("a write key sees the link").contains(ackToken);
+        assertThat(api.as(Http.READ_KEY).get("/api/v1/outbox?incident=" + id).body())
+                .as("a read-only key must not be able to acknowledge through a link it reads")
+                .doesNotContain(ackToken).contains("/ack/(hidden from read-only keys)");
         assertThat(anonymous.post(ack.substring(ack.indexOf("/ack/")), null).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
         assertThat(timelineEvent(id, "incident.acknowledged").get("actor").asString()).isEqualTo("channel:ops-slack");
