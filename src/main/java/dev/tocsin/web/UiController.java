@@ -275,14 +275,32 @@ class UiController {
         return Durations.format(d.toDays() > 0 ? Duration.ofHours(d.toHours()) : Duration.ofMinutes(d.toMinutes()));
     }
 
-    /** A timeline entry in a sentence for people: its words when it has some, else its kind. */
+    /**
+     * A timeline entry in a line for people: its words when it has some, a change as "from → to", a role as
+     * "role: user", else its plain fields as "name: value", never raw JSON.
+     */
     private static String describe(TimelineEvent e) {
         var d = e.data();
+        if (d == null || !d.isObject()) {
+            return "";
+        }
         for (String field : List.of("message", "text", "resolution", "summary", "title", "reason")) {
-            if (d != null && d.hasNonNull(field) && !d.get(field).asString("").isBlank()) {
+            if (d.hasNonNull(field) && !d.get(field).asString("").isBlank()) {
                 return d.get(field).asString();
             }
         }
-        return d == null ? "" : d.toString();
+        if (d.hasNonNull("from") && d.hasNonNull("to")) {
+            return d.get("from").asString() + " → " + d.get("to").asString();
+        }
+        if (d.hasNonNull("role")) {
+            return d.get("role").asString().replace('_', ' ') + ": " + (d.hasNonNull("user") ? d.get("user").asString() : "nobody");
+        }
+        List<String> parts = new ArrayList<>();
+        for (var field : d.properties()) {
+            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                parts.add(field.getKey().replace('_', ' ') + ": " + field.getValue().asString());
+            }
+        }
+        return String.join(" · ", parts);
     }
 }

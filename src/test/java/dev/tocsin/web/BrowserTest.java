@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * README's screenshots into docs/screenshots/. Without /usr/bin/chromium the test is skipped, unless
  * TOCSIN_REQUIRE_BROWSER is set (as .ci/run does), where it fails instead.
  */
-@TestPropertySource(properties = "tocsin.browser-test=own-context") // a fresh database: screenshots show only this test
+// Its own context (a fresh database: screenshots show only this test), with the address people would use.
+@TestPropertySource(properties = {"tocsin.browser-test=own-context", "tocsin.public-url=https://tocsin.example.com"})
 class BrowserTest extends ApiTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -95,6 +95,8 @@ class UiTest extends ApiTest {
         assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
         String actor = api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("actor").get(1);
         assertThat(actor).isEqualTo("user:ana");
+        assertThat(get("/incidents/" + id).body()).as("timeline entries read as sentences, not JSON")
+                .contains("triggered → acknowledged").doesNotContain("{&quot;from&quot;", "{\"from\"");
     }
 
     @Test
