@@ -46,6 +46,11 @@ class UiController {
                        String age, boolean acknowledged) {
     }
 
+    /** What the page says after each form's action succeeded. */
+    private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
+            "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
+            "resolve", "Incident resolved.", "roles", "Role updated.");
+
     private final IncidentService incidents;
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
@@ -194,7 +199,7 @@ class UiController {
         try {
             Incident i = incidents.declare(new IncidentService.Declaration(title, null, service,
                     severity == null || severity.isBlank() ? null : severity, null, null), CurrentActor.get());
-            flash.addFlashAttribute("done", "declare");
+            flash.addFlashAttribute("done", DONE.get("declare"));
             return "redirect:/incidents/" + i.id();
         } catch (InvalidInputException e) {
             Map<String, String> errors = new LinkedHashMap<>();
@@ -241,7 +246,7 @@ class UiController {
     private String act(long id, RedirectAttributes flash, String form, Runnable action) {
         try {
             action.run();
-            flash.addFlashAttribute("done", form);
+            flash.addFlashAttribute("done", DONE.get(form));
         } catch (InvalidInputException e) {
             Map<String, String> errors = new LinkedHashMap<>();
             e.errors().forEach(f -> errors.put(f.field(), f.message()));

@@ -136,7 +136,7 @@ class UiTest extends ApiTest {
         String location = declared.headers().firstValue("Location").orElseThrow();
         assertThat(location).matches(".*/incidents/\\d+");
         long id = Long.parseLong(location.replaceAll(".*/", ""));
-        assertThat(get("/incidents/" + id).body()).contains("Done: declare"); // the browser follows the redirect
+        assertThat(get("/incidents/" + id).body()).contains("Incident declared."); // the browser follows the redirect
         JsonNode incident = api.get("/api/v1/incidents/" + id).json();
         assertThat(incident.get("title").asString()).isEqualTo(title);
         assertThat(incident.get("severity").asString()).isEqualTo("P1");
