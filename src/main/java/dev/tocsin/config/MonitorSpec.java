@@ -19,6 +19,8 @@ public record MonitorSpec(String id, String service, String type, String interva
                           // tcp, redis, tls, postgres; port is text so that it can be an ${ENV} reference
                           String host, String port, String username, String password, String database,
                           Integer warnDays, Integer criticalDays,
+                          // http (https URLs) and tls: PEM certificates of a private CA to trust instead of the JDK's
+                          String caPem,
                           List<String> missingVariables) {
 
     /** Durations: above {@code warning} the check is a warning, above {@code critical} a failure. */
@@ -46,7 +48,7 @@ public record MonitorSpec(String id, String service, String type, String interva
                 resolve.apply(url, missing), method, resolvedHeaders, resolve.apply(body, missing), expectStatus,
                 responseTime, bodyContains, bodyNotContains, conditions, resolve.apply(host, missing), resolve.apply(port, missing),
                 resolve.apply(username, missing), resolve.apply(password, missing), resolve.apply(database, missing),
-                warnDays, criticalDays, List.copyOf(missing));
+                warnDays, criticalDays, resolve.apply(caPem, missing), List.copyOf(missing));
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import dev.tocsin.config.MonitorSpec;
 
 /**
@@ -14,7 +16,7 @@ import dev.tocsin.config.MonitorSpec;
  */
 record Monitor(String id, String serviceId, Type type, Duration interval, Duration timeout, int retries,
                String severity, int recoverAfter, Http http, Endpoint endpoint, List<Condition> conditions,
-               boolean declaredInConfig, List<String> missingVariables, MonitorSpec spec) {
+               SSLContext trust, boolean declaredInConfig, List<String> missingVariables, MonitorSpec spec) {
 
     enum Type {
         HTTP, TCP, POSTGRES, REDIS, TLS;

@@ -61,7 +61,7 @@ class MonitorEditing {
                 body.retries(), body.severity(), body.recoverAfter(), body.url(), body.method(), body.headers(),
                 body.body(), body.expectStatus(), body.responseTime(), body.bodyContains(), body.bodyNotContains(),
                 body.conditions(), body.host(), body.port(), body.username(), body.password(), body.database(),
-                body.warnDays(), body.criticalDays(), List.of());
+                body.warnDays(), body.criticalDays(), body.caPem(), List.of());
         Monitor m = monitors.validate(spec);
         if (monitors.declaredInConfig(id)) {
             throw new ConflictException("monitor '" + id + "' is declared in the configuration file; change it there");

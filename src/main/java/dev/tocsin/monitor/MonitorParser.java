@@ -1,13 +1,26 @@
 package dev.tocsin.monitor;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.MonitorSpec;
@@ -26,6 +39,7 @@ final class MonitorParser {
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    private static final Map<String, SSLContext> TRUST_BY_PEM = new ConcurrentHashMap<>();
 
     private final TocsinConfig config;
 
@@ -86,9 +100,54 @@ final class MonitorParser {
             notFor(errors, s.expectStatus() != null, "expect_status", type);
             notFor(errors, s.bodyContains() != null || s.bodyNotContains() != null, "body_contains", type);
         }
+        SSLContext trust = null;
+        if (s.caPem() != null) {
+            if (type == Monitor.Type.HTTP || type == Monitor.Type.TLS) {
+                trust = trust(errors, s.caPem());
+            } else {
+                notFor(errors, true, "ca_pem", type);
+            }
+        }
         errors.throwIfAny();
         return new Monitor(s.id(), s.service(), type, interval, timeout, retries, severity, recoverAfter, http, endpoint,
-                conditions, declaredInConfig, s.missingVariables() == null ? List.of() : s.missingVariables(), s);
+                conditions, trust, declaredInConfig, s.missingVariables() == null ? List.of() : s.missingVariables(), s);
+    }
+
+    /**
+     * Trust exactly the certificates in {@code pem} (a private CA, or a self-signed server). Monitors with the same
+     * text share one context, so the prober keeps one HTTP client per CA, not per monitor.
+     */
+    private static SSLContext trust(FieldErrors errors, String pem) {
+        SSLContext known = TRUST_BY_PEM.get(pem);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (certificates.isEmpty()) {
+                errors.add("ca_pem", "no certificate found: expected one or more -----BEGIN CERTIFICATE----- blocks");
+                return null;
+            }
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int n = 0;
+            for (Certificate c : certificates) {
+                anchors.setCertificateEntry("ca-" + n++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            SSLContext raced = TRUST_BY_PEM.putIfAbsent(pem, context);
+            return raced != null ? raced : context;
+        } catch (CertificateException e) {
+            errors.add("ca_pem", "not a PEM certificate: " + e.getMessage());
+            return null;
+        } catch (GeneralSecurityException | IOException e) {
+            errors.add("ca_pem", "could not be used as trusted certificates: " + e.getMessage());
+            return null;
+        }
     }
 
     private Monitor.Http http(FieldErrors errors, MonitorSpec s) {

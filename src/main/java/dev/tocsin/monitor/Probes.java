@@ -22,13 +22,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -58,6 +61,7 @@ class Probes implements DisposableBean {
     private static final int MAX_BODY = 1024 * 1024;
 
     private final HttpClient http;
+    private final Map<SSLContext, HttpClient> clientsByTrust = new ConcurrentHashMap<>();
     private final ExecutorService blocking;
 
     Probes(@Value("${tocsin.monitors.blocking-threads:32}") int blockingThreads) {
@@ -67,10 +71,15 @@ class Probes implements DisposableBean {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder()
+        this.http = client(null);
+    }
+
+    /** The client for monitors that trust {@code trust} (a private CA), or the JDK's default trust for null. */
+    private HttpClient client(SSLContext trust) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        return (trust == null ? builder : builder.sslContext(trust)).build();
     }
 
     CompletableFuture<Probe> probe(Monitor m) {
@@ -92,7 +101,8 @@ class Probes implements DisposableBean {
         h.headers().forEach(request::header);
         long start = System.nanoTime();
         try {
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+            HttpClient client = m.trust() == null ? http : clientsByTrust.computeIfAbsent(m.trust(), this::client);
+            return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
                     .orTimeout(m.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .thenApplyAsync(r -> {
                         try (InputStream in = r.body()) {
@@ -133,8 +143,9 @@ class Probes implements DisposableBean {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(e.host(), e.port()), timeoutMillis(m));
             plain.setSoTimeout(timeoutMillis(m));
-            try (SSLSocket socket = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(plain, e.host(), e.port(), true)) {
+            SSLSocketFactory factory = m.trust() == null ? (SSLSocketFactory) SSLSocketFactory.getDefault()
+                    : m.trust().getSocketFactory();
+            try (SSLSocket socket = (SSLSocket) factory.createSocket(plain, e.host(), e.port(), true)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must match, as for a browser
                 socket.setSSLParameters(parameters);

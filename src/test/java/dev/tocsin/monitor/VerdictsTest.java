@@ -3,23 +3,34 @@ package dev.tocsin.monitor;
 import java.io.File;
 import java.io.FileInputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.tocsin.config.ConfigException;
+import dev.tocsin.config.ConfigLoader;
 import dev.tocsin.config.MonitorSpec;
+import dev.tocsin.config.TocsinConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** TLS certificates: days to expiry against the thresholds, and a real handshake with an untrusted certificate. */
 class VerdictsTest {
@@ -31,9 +42,10 @@ class VerdictsTest {
 
     private static Monitor tls(int port) {
         MonitorSpec spec = new MonitorSpec("cert", "web", "tls", null, "2s", null, null, null, null, null, null, null,
-                null, null, null, null, null, "localhost", Integer.toString(port), null, null, null, 14, 3, List.of());
+                null, null, null, null, null, "localhost", Integer.toString(port), null, null, null, 14, 3, null, List.of());
         return new Monitor("cert", "web", Monitor.Type.TLS, Duration.ofMinutes(1), Duration.ofSeconds(2), 0, "critical", 1,
-                null, new Monitor.Endpoint("localhost", port, null, null, null, 14, 3), List.of(), true, List.of(), spec);
+                null, new Monitor.Endpoint("localhost", port, null, null, null, 14, 3), List.of(), null, true, List.of(),
+                spec);
     }
 
     private static CheckResult judge(Instant expires) {
@@ -95,5 +107,82 @@ class VerdictsTest {
                 probes.destroy();
             }
         }
+    }
+
+    /** A server certificate of our own making, for localhost and 127.0.0.1, valid for a year. */
+    private KeyStore selfSigned() throws Exception {
+        File keystore = dir.resolve("own-ca.p12").toFile();
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "365",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        return ks;
+    }
+
+    @Test
+    void aPrivateCaGivenAsCaPemIsTrustedByTlsAndHttpsMonitorsAndOnlyByThem() throws Exception {
+        KeyStore ks = selfSigned();
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+        https.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        https.start();
+        Probes probes = new Probes(2);
+        try {
+            int port = https.getAddress().getPort();
+            Path file = dir.resolve("tocsin.yml");
+            Files.writeString(file, """
+                    severities: [{id: P0, response_target: 5m}]
+                    services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                    monitors:
+                      - {id: https-private, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}"}
+                      - {id: https-default, service: web, type: http, url: "https://localhost:%1$d/health"}
+                      - {id: tls-private, service: web, type: tls, host: localhost, port: %1$d, ca_pem: "${CA_PEM}"}
+                      - {id: tls-default, service: web, type: tls, host: localhost, port: %1$d}
+                    """.formatted(port));
+            TocsinConfig config = new ConfigLoader(Map.of("CA_PEM", pem)::get).load(file.toString());
+            Monitors monitors = new Monitors(config, null, null);
+            Map<String, CheckResult> results = new LinkedHashMap<>();
+            for (String id : List.of("https-private", "https-default", "tls-private", "tls-default")) {
+                Monitor m = monitors.find(id).orElseThrow();
+                results.put(id, Verdicts.judge(m, probes.probe(m).join(), new Instant[0], Instant.now()));
+            }
+            assertThat(results.get("https-private").level()).as(results.get("https-private").reason()).isEqualTo(Level.UP);
+            assertThat(results.get("tls-private").level()).as(results.get("tls-private").reason()).isEqualTo(Level.UP);
+            assertThat(results.get("https-default").level()).isEqualTo(Level.CRITICAL);
+            assertThat(results.get("tls-default").reason()).startsWith("TLS error: ");
+        } finally {
+            probes.destroy();
+            https.stop(0);
+        }
+
+        Path bad = dir.resolve("bad.yml");
+        Files.writeString(bad, """
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                monitors:
+                  - {id: a, service: web, type: tls, host: x.test, ca_pem: "not a certificate"}
+                  - {id: b, service: web, type: tcp, host: x.test, port: 5432, ca_pem: "${CA_PEM}"}
+                """);
+        TocsinConfig badConfig = new ConfigLoader(Map.of("CA_PEM", pem)::get).load(bad.toString());
+        assertThatThrownBy(() -> new Monitors(badConfig, null, null)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("monitors[0].ca_pem: "))
+                        .contains("monitors[1].ca_pem: does not apply to a tcp monitor"));
     }
 }
