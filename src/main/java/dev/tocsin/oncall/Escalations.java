@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +171,9 @@ class Escalations implements TimerHandler {
             return;
         }
         int step = current.step() + 1;
+        Set<String> pagedInStep = new HashSet<>();
         for (int level : missing) {
-            pageLevel(current, step, policy, level, incident, reason, now);
+            pageLevel(current, step, policy, level, incident, reason, now, pagedInStep);
         }
         EscalationRepository.Escalation moved = new EscalationRepository.Escalation(current.incidentId(),
                 current.policyId(), current.state(), current.generation(), step, current.lastLevel(), current.nextLevel(),
@@ -243,8 +245,9 @@ class Escalations implements TimerHandler {
         while (true) {
             int step = current.step() + 1;
             int reached = 0;
+            Set<String> pagedInStep = new HashSet<>();
             for (int level : toPage) {
-                reached += pageLevel(current, step, policy, level, incident, why, now);
+                reached += pageLevel(current, step, policy, level, incident, why, now, pagedInStep);
             }
             int last = toPage.get(toPage.size() - 1);
             Next next = next(current, policy, incident, last);
@@ -282,16 +285,25 @@ class Escalations implements TimerHandler {
         return new Next(null, e.loopsDone());
     }
 
-    /** Pages every user the level's targets resolve to now; returns how many were paged. */
+    /**
+     * Pages every user the level's targets resolve to now, except those {@code pagedInStep} already holds: a step
+     * that pages several levels at once (a P0) pages someone who is on two of them once, for the first. Returns how
+     * many users the level reaches, counting those.
+     */
     private int pageLevel(EscalationRepository.Escalation e, int step, TocsinConfig.EscalationPolicy policy, int level,
-                          Incident incident, String reason, Instant now) {
+                          Incident incident, String reason, Instant now, Set<String> pagedInStep) {
         TocsinConfig.EscalationLevel spec = policy.levels().get(level);
         Reach reach = reach(spec, now);
         Map<String, String> users = reach.users();
         List<String> nobody = reach.emptySchedules();
         String levelName = describeLevel(level, spec, users.keySet());
         List<Map<String, Object>> notified = new ArrayList<>();
+        List<String> alreadyPaged = new ArrayList<>();
         for (Map.Entry<String, String> user : users.entrySet()) {
+            if (!pagedInStep.add(user.getKey())) {
+                alreadyPaged.add(user.getKey());
+                continue;
+            }
             long pageId = repository.insertPage(e.incidentId(), e.generation(), step, level + 1, user.getKey(),
                     user.getValue(), now);
             notified.addAll(paging.notifyPaged(pageId, incident, user.getKey(), level + 1, levelName, reason, now));
@@ -309,8 +321,12 @@ class Escalations implements TimerHandler {
         if (!nobody.isEmpty()) {
             data.put("nobody_on_call", nobody);
         }
+        if (!alreadyPaged.isEmpty()) {
+            data.put("already_paged", alreadyPaged);
+        }
         timeline.append(new NewEvent("incident.paged", ACTOR, e.incidentId(), null, incident.serviceId(), data));
-        meters.counter("tocsin.escalation.pages", "level", Integer.toString(level + 1)).increment(users.size());
+        meters.counter("tocsin.escalation.pages", "level", Integer.toString(level + 1))
+                .increment(users.size() - alreadyPaged.size());
         return users.size();
     }
 

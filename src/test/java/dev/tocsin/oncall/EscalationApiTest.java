@@ -250,6 +250,17 @@ class EscalationApiTest extends ApiTest {
     }
 
     @Test
+    void someoneOnTwoLevelsThatAP0PagesAtOnceIsPagedOnce() {
+        clock.set(Instant.parse("2026-03-08T10:00:00Z")); // a Sunday of Ana's week: she is level 1 and level 2
+        long id = open("critical");
+        assertThat(pagedUsers(id)).containsExactly("1:ana", "3:carla");
+        JsonNode second = timeline(id, "incident.paged").get(1).get("data");
+        assertThat(second.get("level").asInt()).isEqualTo(2);
+        assertThat(second.get("already_paged").get(0).asString()).isEqualTo("ana");
+        assertThat(outboxChannels(id)).containsExactly("ana:slack", "carla:webhook");
+    }
+
+    @Test
     void afterTheLastLevelThePolicyRepeatsOnceThenIsExhausted() {
         long id = open("error");
         advance(Duration.ofMinutes(15));
