@@ -25,6 +25,6 @@ public final class CurrentActor {
     public static boolean has(Scope scope) {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         return auth != null && auth.getAuthorities().stream()
-                .anyMatch(a -> ("SCOPE_" + scope.wire()).equals(a.getAuthority()));
+                .anyMatch(a -> scope.authority().equals(a.getAuthority()));
     }
 }

@@ -13,9 +13,14 @@ public enum Scope {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The Spring Security authority that stands for this scope. */
+    String authority() {
+        return "SCOPE_" + wire();
+    }
+
     /** Spring Security authorities for this scope and every scope it includes. */
     List<String> authorities() {
-        return Arrays.stream(values()).filter(s -> s.ordinal() <= ordinal()).map(s -> "SCOPE_" + s.wire()).toList();
+        return Arrays.stream(values()).filter(s -> s.ordinal() <= ordinal()).map(Scope::authority).toList();
     }
 
     public static Optional<Scope> fromWire(String value) {

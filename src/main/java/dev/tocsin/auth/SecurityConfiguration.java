@@ -52,11 +52,11 @@ class SecurityConfiguration {
                         .requestMatchers("/v2/**", "/api/v1/integrations/**", "/api/v1/heartbeat/**").permitAll()
                         .requestMatchers("/health", "/api/health/deep", "/actuator/health", "/actuator/prometheus",
                                 "/error").permitAll()
-                        .requestMatchers("/api/v1/api-keys/**").hasAuthority("SCOPE_admin")
-                        .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority("SCOPE_read")
-                        .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority("SCOPE_read")
-                        .requestMatchers("/api/**").hasAuthority("SCOPE_write")
-                        .requestMatchers("/actuator/**").hasAuthority("SCOPE_admin")
+                        .requestMatchers("/api/v1/api-keys/**").hasAuthority(Scope.ADMIN.authority())
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(Scope.READ.authority())
+                        .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(Scope.READ.authority())
+                        .requestMatchers("/api/**").hasAuthority(Scope.WRITE.authority())
+                        .requestMatchers("/actuator/**").hasAuthority(Scope.ADMIN.authority())
                         .anyRequest().permitAll())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) -> {

@@ -153,8 +153,9 @@ public class MonitorStatus {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
+        List<MonitorRepository.Bucket> buckets = buckets(id, first.atStartOfDay(ZoneOffset.UTC).toInstant());
         Map<LocalDate, Rollup> byDay = new HashMap<>();
-        for (MonitorRepository.Bucket b : buckets(id, first.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+        for (MonitorRepository.Bucket b : buckets) {
             byDay.computeIfAbsent(LocalDate.ofInstant(b.start(), ZoneOffset.UTC), d -> new Rollup()).add(b.rollup());
         }
         List<Day> days = new ArrayList<>();
@@ -168,7 +169,7 @@ public class MonitorStatus {
         Window window = maintenance().stream().filter(w -> w.serviceId().equals(m.serviceId()) && w.active())
                 .findFirst().orElse(null);
         return Optional.of(new MonitorDetail(summaries(List.of(m)).get(0), Durations.format(m.interval()),
-                m.declaredInConfig() ? "config" : "api", days, latency(id, now), levelChanges, window));
+                m.declaredInConfig() ? "config" : "api", days, latency(buckets, now), levelChanges, window));
     }
 
     /**
@@ -184,12 +185,14 @@ public class MonitorStatus {
     }
 
     /**
-     * Latency over the last 24 hours: per minute while all the checks are from the last two hours (a new monitor),
-     * else per hour; buckets without checks are left out.
+     * Latency over the last 24 hours, from {@code all} of the monitor's buckets (the page's 90 days, read once): per
+     * minute while all the checks are from the last two hours (a new monitor), else per hour; buckets without checks
+     * are left out.
      */
-    private Latency latency(String id, Instant now) {
+    private static Latency latency(List<MonitorRepository.Bucket> all, Instant now) {
         Instant from = now.minus(Duration.ofHours(24));
-        List<MonitorRepository.Bucket> buckets = buckets(id, from).stream().filter(b -> b.rollup().checks > 0).toList();
+        List<MonitorRepository.Bucket> buckets = all.stream()
+                .filter(b -> !b.start().isBefore(from) && b.rollup().checks > 0).toList();
         Instant recent = now.minus(Duration.ofHours(2));
         boolean minutes = buckets.stream().allMatch(b -> "m".equals(b.grain()) && !b.start().isBefore(recent));
         ChronoUnit unit = minutes ? ChronoUnit.MINUTES : ChronoUnit.HOURS;
@@ -204,7 +207,14 @@ public class MonitorStatus {
                 now, points);
     }
 
-    /** A day's bar, in the status page's levels: under 95 % up is major, under 99.9 % minor. */
+    /**
+     * A day's uptime as a bar's level, the same on the status page and a monitor's page: under 95 % up is a major
+     * outage, under 99.9 % a minor one.
+     */
+    public static String uptimeLevel(double up) {
+        return up < 0.95 ? "major" : up < 0.999 ? "minor" : "ok";
+    }
+
     private static Day day(LocalDate d, Rollup r) {
         if (r == null || r.checks == 0) {
             return new Day(d, "none", d + ": no checks");
@@ -213,8 +223,7 @@ public class MonitorStatus {
         if (up == null) {
             return new Day(d, "maintenance", d + ": maintenance");
         }
-        String level = up < 0.95 ? "major" : up < 0.999 ? "minor" : "ok";
-        return new Day(d, level, d + ": " + String.format(java.util.Locale.ROOT, "%.2f", up * 100) + " % uptime, "
+        return new Day(d, uptimeLevel(up), d + ": " + String.format(java.util.Locale.ROOT, "%.2f", up * 100) + " % uptime, "
                 + r.checks + (r.checks == 1 ? " check" : " checks") + (r.maintenances > 0 ? ", maintenance" : ""));
     }
 

@@ -212,10 +212,11 @@ class StatusPage {
             boolean maintained = windows.stream().anyMatch(w -> w.serviceId().equals(serviceId)
                     && w.startsAt().isBefore(end) && !w.endsAt().isBefore(start));
             Double up = uptime.get(d);
+            String byUptime = up == null ? "ok" : MonitorStatus.uptimeLevel(up);
             String level;
-            if (worst == 0 || up != null && up < 0.95) {
+            if (worst == 0 || byUptime.equals("major")) {
                 level = "major";
-            } else if (count > 0 || up != null && up < 0.999) {
+            } else if (count > 0 || byUptime.equals("minor")) {
                 level = "minor";
             } else if (maintained) {
                 level = "maintenance";
