@@ -3,13 +3,19 @@
  *
  *   java bench/IngestLoad.java --url http://127.0.0.1:8080 --admin-key SECRET [options]
  *
- * Single file, JDK only (java.net.http), Java 17 source launcher. bench/run-ingest.sh starts a throw-away
- * server and runs this against it; see docs/performance.md for the figures it produced.
+ * Single file, JDK only, Java 17 source launcher. bench/run-ingest.sh starts a throw-away server and runs this
+ * against it; see docs/performance.md for the figures it produced.
  *
  * What it does:
- *   1. Closed-loop load: --concurrency request chains each send one event, wait for the answer (asynchronously,
- *      java.net.http's sendAsync), send the next. Bounded by --max-events and --max-seconds (whichever comes
- *      first, warm-up included); the target must be a loopback address.
+ *   1. Closed-loop load: --concurrency worker threads, each with one persistent HTTP/1.1 keep-alive connection
+ *      (a plain blocking java.net.Socket), send one event, read the answer, send the next. Bounded by
+ *      --max-events and --max-seconds (whichever comes first, warm-up included); the target must be a loopback
+ *      address. Why not java.net.http: the target is measured "loader included" on a 2-core machine, so the
+ *      loader's own CPU per request counts against it, and HttpClient.sendAsync cost ~0.15 ms of CPU per
+ *      request (0.3 of a core at 2,000 requests/s: selector thread, executor hand-offs, CompletableFutures).
+ *      The hand-written client (Worker, below: request bytes built in a reused buffer, one write, a small
+ *      response parser that handles Content-Length, chunked and Connection: close) costs a few tens of
+ *      microseconds. java.net.http still does everything off the hot path: preflight, metrics, verification.
  *   2. A realistic mix: ~60% triggers that open a new alert (mostly new dedup keys, a few keys that were
  *      resolved earlier and now fire again), ~25% repeats of open keys, ~15% resolves of open keys.
  *      The loader keeps its own book of every key, so it knows what the server must hold afterwards.
@@ -24,9 +30,16 @@
  * not turned into the exit status (a slow machine is not a correctness failure).
  */
 
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -46,7 +59,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,7 +98,7 @@ public class IngestLoad {
         /** Share of "new alert" triggers that reuse a key resolved earlier (a trigger after a resolve = new alert). */
         int reopenPct = 10;
         int requestTimeoutMs = 10_000;
-        /** Threads running the HTTP client's callbacks (and so the loader's own work). */
+        /** Threads of the java.net.http client used off the hot path (preflight, metrics, verification). */
         int clientThreads = 2;
         boolean verify = true;
         int sampleAlerts = 200;
@@ -186,14 +198,17 @@ public class IngestLoad {
                       --url URL                   Tocsin base URL, loopback only (default http://127.0.0.1:8080)
                       --admin-key KEY             read-scope key for verification (default $TOCSIN_ADMIN_KEY)
                       --routing-keys K1,K2,...    integration keys to spread events over (default: bench-config.yml's)
-                      --concurrency N             requests in flight (default 64)
+                      --concurrency N             requests in flight = loader threads, one keep-alive
+                                                  connection each (default 64)
                       --max-events N              stop after N events, warm-up included (default 300000)
                       --max-seconds S             stop after S seconds, warm-up included (default 60)
                       --warmup-seconds S          leading seconds excluded from statistics (default 30)
                       --mix NEW,REPEAT,RESOLVE    action mix in percent (default 60,25,15)
                       --reopen-percent P          share of new-alert triggers reusing a resolved key (default 10)
-                      --request-timeout-ms MS     per-request timeout (default 10000)
-                      --client-threads N          threads for the HTTP client's callbacks (default 2)
+                      --request-timeout-ms MS     per-request timeout: socket read timeout of the load
+                                                  connections (default 10000)
+                      --client-threads N          threads of the java.net.http client used for the health
+                                                  check, metrics and verification, not the load (default 2)
                       --no-verify                 skip the no-loss check
                       --sample-alerts N           keys cross-checked against /api/v1/alerts (default 200)
                       --seed N                    random seed for the action mix
@@ -495,20 +510,20 @@ public class IngestLoad {
     // ---------------------------------------------------------------------------------------------------
 
     public static void main(String[] args) throws Exception {
-        // java.net.http hands every async response to CompletableFuture's default executor. With fewer than
-        // 3 CPUs the common pool has parallelism 1, and CompletableFuture then starts a new thread per task:
-        // on the 2-core benchmark machine that was a thread per response, and the loader ate most of a core.
-        // Must be set before anything touches ForkJoinPool (run-ingest.sh also passes it on the command line).
+        // The load itself no longer goes through java.net.http (see Worker), but the preflight, metrics and
+        // verification requests do. java.net.http hands async completions to CompletableFuture's default
+        // executor; with fewer than 3 CPUs the common pool has parallelism 1 and CompletableFuture then starts a
+        // new thread per task. When the load ran on sendAsync that was a thread per response and the loader ate
+        // most of a core; off the hot path it hardly matters, but the setting is kept (run-ingest.sh passes it
+        // too). Must be set before anything touches ForkJoinPool.
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
         Options o = Options.parse(args);
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            System.err.println("IngestLoad: warning: ForkJoinPool common parallelism is "
-                    + ForkJoinPool.getCommonPoolParallelism() + "; pass -D" + COMMON_POOL_PARALLELISM
-                    + "=2 or the HTTP client starts a thread per response");
-        }
         requireLoopback(o.url);
+        // The load connections go to the same host and port as --url (already checked to be loopback).
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(o.url.getHost()),
+                o.url.getPort() >= 0 ? o.url.getPort() : 80);
 
         ExecutorService callbacks = Executors.newFixedThreadPool(o.clientThreads, r -> {
             Thread t = new Thread(r, "loader-callbacks");
@@ -520,7 +535,6 @@ public class IngestLoad {
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(callbacks)
                 .build();
-        Duration timeout = Duration.ofMillis(o.requestTimeoutMs);
 
         // Preflight: the server is up (run-ingest.sh has waited for it; a hand-started run may not have).
         try {
@@ -546,15 +560,18 @@ public class IngestLoad {
         AtomicLong completed = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         CountDownLatch done = new CountDownLatch(o.concurrency);
-        URI enqueue = o.url.resolve("/v2/enqueue");
+        // "Host: host:port" as written in --url (an IPv6 literal keeps its brackets).
+        byte[] requestHead = ("POST /v2/enqueue HTTP/1.1\r\nHost: " + o.url.getHost() + ":" + target.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
 
-        // Closed loop without a thread per request: each of the --concurrency "slots" sends one event and, when
-        // its answer arrives, sends the next. Callbacks run on a small fixed pool: on two cores a thread per
-        // in-flight request costs the loader more CPU (context switches) than the HTTP work itself.
+        // Closed loop: --concurrency worker threads, each with one keep-alive connection and one request in
+        // flight. Daemon threads, so System.exit (report, or the give-up bound below) ends them wherever they are.
         for (int w = 0; w < o.concurrency; w++) {
-            Slot slot = new Slot(client, o, book, enqueue, timeout, stats[w] = new Stats(), warmStats[w] = new Stats(),
+            Worker worker = new Worker(o, book, target, requestHead, stats[w] = new Stats(), warmStats[w] = new Stats(),
                     completed, accepted, done);
-            slot.next();
+            Thread t = new Thread(worker, "loader-" + w);
+            t.setDaemon(true);
+            t.start();
         }
 
         // Progress every 5 s on stderr, so a stuck run is visible; resource snapshots at the warm-up boundary.
@@ -664,26 +681,50 @@ public class IngestLoad {
         System.exit(clean ? 0 : 1);
     }
 
-    /** One of the --concurrency request chains: at most one request in flight, the next sent from the callback. */
-    static final class Slot {
-        private final HttpClient client;
+    /**
+     * One of the --concurrency closed-loop workers: a platform thread owning one persistent HTTP/1.1 keep-alive
+     * connection, with at most one request in flight. A minimal client on purpose (see the top of the file:
+     * the loader's CPU counts against the target): the request is built in a reused buffer and written with one
+     * write; the answer is parsed straight from a reused read buffer. Still a correct HTTP/1.1 reader: status
+     * line, headers (case-insensitive), Content-Length or chunked bodies (or up to the close when neither is
+     * given), interim 1xx answers skipped, Connection: close honoured by reconnecting before the next request.
+     */
+    static final class Worker implements Runnable {
+        static final int CONNECT_TIMEOUT_MS = 5_000;
+        static final int MAX_LINE = 16 * 1024;
+        static final int MAX_BODY = 16 * 1024 * 1024;
+        static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+
         private final Options o;
         private final Book book;
-        private final URI enqueue;
-        private final Duration timeout;
+        private final InetSocketAddress target;
+        private final byte[] requestHead;     // request line and headers up to "Content-Length: "
         private final Stats measured;
         private final Stats warm;
         private final AtomicLong completed;
         private final AtomicLong accepted;
         private final CountDownLatch done;
 
-        Slot(HttpClient client, Options o, Book book, URI enqueue, Duration timeout, Stats measured, Stats warm,
-             AtomicLong completed, AtomicLong accepted, CountDownLatch done) {
-            this.client = client;
+        private Socket socket;                // null = no connection: connect before the next request
+        private InputStream in;
+        private OutputStream out;
+        private final ByteArrayOutputStream request = new ByteArrayOutputStream(2048);
+        private final byte[] buf = new byte[8192];   // read buffer: buf[pos..lim) not yet consumed
+        private int pos;
+        private int lim;
+        private byte[] line = new byte[256];  // current status/header/chunk-size line, without CRLF
+        private int lineLen;
+        private byte[] body = new byte[1024]; // body of the last answer
+        private int bodyLen;
+        private boolean closeAfter;           // the last answer asked for (or implied) the end of the connection
+        private int connectFailures;
+
+        Worker(Options o, Book book, InetSocketAddress target, byte[] requestHead, Stats measured, Stats warm,
+               AtomicLong completed, AtomicLong accepted, CountDownLatch done) {
             this.o = o;
             this.book = book;
-            this.enqueue = enqueue;
-            this.timeout = timeout;
+            this.target = target;
+            this.requestHead = requestHead;
             this.measured = measured;
             this.warm = warm;
             this.completed = completed;
@@ -691,48 +732,377 @@ public class IngestLoad {
             this.done = done;
         }
 
-        void next() {
-            Planned p;
+        @Override
+        public void run() {
             try {
-                p = book.plan();
-            } catch (RuntimeException e) {
-                e.printStackTrace();
-                p = null;
-            }
-            if (p == null) {
-                done.countDown();
-                return;
-            }
-            Planned planned = p;
-            HttpRequest request = HttpRequest.newBuilder(enqueue).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body(o, planned))).build();
-            long t0 = System.nanoTime();
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, error) -> {
-                long t1 = System.nanoTime();
-                try {
-                    // No answer (timeout, connection reset) counts as -1: the event may or may not be stored.
-                    int status = error == null ? r.statusCode() : -1;
-                    // A 202 must name the key we sent: catches a server answering for the wrong event.
-                    boolean bodyOk = status != 202
-                            || r.body().contains("\"dedup_key\":\"" + planned.key().dedupKey + "\"");
-                    book.complete(planned, status);
-                    Stats into = planned.measured() ? measured : warm;
-                    into.record(t0, t1, status);
-                    if (!bodyOk) {
-                        into.badBody++;
+                while (true) {
+                    Planned planned;
+                    try {
+                        planned = book.plan();
+                    } catch (RuntimeException e) {
+                        e.printStackTrace();
+                        planned = null;
                     }
-                    completed.incrementAndGet();
-                    if (status == 202) {
-                        accepted.incrementAndGet();
+                    if (planned == null) {
+                        return;
                     }
-                } catch (RuntimeException e) {
-                    // A bug here must not silently stall this slot (the run would then wait for its latch).
-                    e.printStackTrace();
-                    book.stopped = true;
+                    byte[] payload = body(o, planned).getBytes(StandardCharsets.UTF_8);
+                    request.reset();
+                    request.write(requestHead, 0, requestHead.length);
+                    writeDecimal(request, payload.length);
+                    request.write(CRLF_CRLF, 0, CRLF_CRLF.length);
+                    request.write(payload, 0, payload.length);
+
+                    long t0 = System.nanoTime();
+                    int status;
+                    boolean connecting = socket == null;
+                    try {
+                        if (connecting) {
+                            connect();
+                            connecting = false;
+                        }
+                        request.writeTo(out);
+                        out.flush();
+                        status = readResponse();
+                        if (closeAfter) {
+                            closeConnection();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // No answer (timeout, refused, reset, malformed answer): the event may or may not be stored.
+                        if (e instanceof RuntimeException) {
+                            e.printStackTrace(); // a bug in this client, not the server's fault
+                        }
+                        status = -1;
+                        bodyLen = 0;
+                        closeConnection();
+                    }
+                    long t1 = System.nanoTime();
+
+                    try {
+                        // A 202 must name the key we sent: catches a server answering for the wrong event.
+                        boolean bodyOk = status != 202 || new String(body, 0, bodyLen, StandardCharsets.UTF_8)
+                                .contains("\"dedup_key\":\"" + planned.key().dedupKey + "\"");
+                        book.complete(planned, status);
+                        Stats into = planned.measured() ? measured : warm;
+                        into.record(t0, t1, status);
+                        if (!bodyOk) {
+                            into.badBody++;
+                        }
+                        completed.incrementAndGet();
+                        if (status == 202) {
+                            accepted.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        // A bug here must not silently stall the run: stop planning, report what we have.
+                        e.printStackTrace();
+                        book.stopped = true;
+                    }
+
+                    if (connecting) {
+                        // The server refuses connections: back off (20 ms doubling to 1 s) rather than spin through
+                        // the remaining events; the time bound still ends the run.
+                        connectFailures++;
+                        sleepMillis(Math.min(1000L, 10L << Math.min(connectFailures, 7)));
+                    } else {
+                        connectFailures = 0;
+                    }
                 }
-                next();
-            });
+            } finally {
+                closeConnection();
+                done.countDown();
+            }
+        }
+
+        private void connect() throws IOException {
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.setSoTimeout(o.requestTimeoutMs);
+                s.connect(target, CONNECT_TIMEOUT_MS);
+                in = s.getInputStream();
+                out = new BufferedOutputStream(s.getOutputStream(), 4096);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            socket = s;
+            pos = 0;
+            lim = 0;
+        }
+
+        private void closeConnection() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // nothing to do
+                }
+            }
+            socket = null;
+            in = null;
+            out = null;
+            pos = 0;
+            lim = 0;
+        }
+
+        /** Reads one answer into body/bodyLen and sets closeAfter; returns the status code. */
+        private int readResponse() throws IOException {
+            while (true) {
+                bodyLen = 0;
+                readLine();
+                // "HTTP/1.1 202 Accepted": version, one space, three digits, then a space or the end of the line.
+                if (lineLen < 12 || !startsWith("HTTP/1.") || line[8] != ' '
+                        || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11])
+                        || (lineLen > 12 && line[12] != ' ')) {
+                    throw new IOException("malformed status line: " + lineString(0));
+                }
+                int status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+                boolean http10 = line[7] == '0';
+                closeAfter = http10;   // HTTP/1.0 closes unless it says keep-alive; 1.1 keeps alive unless "close"
+                long contentLength = -1;
+                boolean chunked = false;
+                boolean otherEncoding = false;
+                while (true) {
+                    readLine();
+                    if (lineLen == 0) {
+                        break;
+                    }
+                    int colon = headerName("content-length");
+                    if (colon > 0) {
+                        contentLength = parseContentLength(headerValue(colon));
+                        continue;
+                    }
+                    colon = headerName("transfer-encoding");
+                    if (colon > 0) {
+                        // Only "chunked" as the last coding is framed by chunks; anything else runs to the close.
+                        String v = headerValue(colon).toLowerCase(Locale.ROOT);
+                        chunked = v.endsWith("chunked");
+                        otherEncoding = !chunked;
+                        continue;
+                    }
+                    colon = headerName("connection");
+                    if (colon > 0) {
+                        String v = headerValue(colon).toLowerCase(Locale.ROOT);
+                        if (v.contains("close")) {
+                            closeAfter = true;
+                        } else if (http10 && v.contains("keep-alive")) {
+                            closeAfter = false;
+                        }
+                    }
+                }
+                if (status >= 100 && status < 200) {
+                    if (status == 101) {
+                        throw new IOException("unexpected 101 Switching Protocols");
+                    }
+                    continue; // interim answer (100 Continue, 103 Early Hints): the real one follows
+                }
+                if (status == 204 || status == 304) {
+                    return status; // never a body
+                }
+                if (chunked) {
+                    readChunkedBody();
+                } else if (otherEncoding || contentLength < 0) {
+                    readBodyToClose();
+                    closeAfter = true;
+                } else {
+                    readBody(contentLength);
+                }
+                return status;
+            }
+        }
+
+        private void readChunkedBody() throws IOException {
+            while (true) {
+                readLine();
+                long size = 0;
+                int i = 0;
+                int digits = 0;
+                for (; i < lineLen; i++) {
+                    int d = Character.digit(line[i], 16);
+                    if (d < 0) {
+                        break;
+                    }
+                    size = size * 16 + d;
+                    if (++digits > 8) {
+                        throw new IOException("chunk too large");
+                    }
+                }
+                // After the hex size only whitespace or a chunk extension (";name=value") may follow.
+                while (i < lineLen && (line[i] == ' ' || line[i] == '\t')) {
+                    i++;
+                }
+                if (digits == 0 || (i < lineLen && line[i] != ';')) {
+                    throw new IOException("malformed chunk size line: " + lineString(0));
+                }
+                if (size == 0) {
+                    do {
+                        readLine(); // trailer fields, up to the blank line
+                    } while (lineLen != 0);
+                    return;
+                }
+                readBody(size);
+                readLine();
+                if (lineLen != 0) {
+                    throw new IOException("chunk not followed by CRLF");
+                }
+            }
+        }
+
+        /** Appends exactly n bytes of the stream to body. */
+        private void readBody(long n) throws IOException {
+            if (bodyLen + n > MAX_BODY) {
+                throw new IOException("answer body over " + MAX_BODY + " bytes");
+            }
+            int need = (int) n;
+            ensureBody(bodyLen + need);
+            while (need > 0) {
+                if (pos == lim) {
+                    fill();
+                }
+                int k = Math.min(need, lim - pos);
+                System.arraycopy(buf, pos, body, bodyLen, k);
+                pos += k;
+                bodyLen += k;
+                need -= k;
+            }
+        }
+
+        /** Neither a length nor chunks: the body is everything up to the end of the connection. */
+        private void readBodyToClose() throws IOException {
+            while (true) {
+                if (pos < lim) {
+                    int k = lim - pos;
+                    if (bodyLen + k > MAX_BODY) {
+                        throw new IOException("answer body over " + MAX_BODY + " bytes");
+                    }
+                    ensureBody(bodyLen + k);
+                    System.arraycopy(buf, pos, body, bodyLen, k);
+                    bodyLen += k;
+                    pos = lim;
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    pos = 0;
+                    lim = 0;
+                    return;
+                }
+                pos = 0;
+                lim = n;
+            }
+        }
+
+        /** The next line (up to LF; a CR before it is dropped) into line/lineLen. */
+        private void readLine() throws IOException {
+            lineLen = 0;
+            while (true) {
+                if (pos == lim) {
+                    fill();
+                }
+                int start = pos;
+                while (pos < lim && buf[pos] != '\n') {
+                    pos++;
+                }
+                int n = pos - start;
+                if (lineLen + n > MAX_LINE) {
+                    throw new IOException("answer line over " + MAX_LINE + " bytes");
+                }
+                if (lineLen + n > line.length) {
+                    line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+                }
+                System.arraycopy(buf, start, line, lineLen, n);
+                lineLen += n;
+                if (pos < lim) {
+                    pos++; // the LF
+                    if (lineLen > 0 && line[lineLen - 1] == '\r') {
+                        lineLen--;
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void fill() throws IOException {
+            int n = in.read(buf, 0, buf.length); // blocks up to the socket timeout (SocketTimeoutException)
+            if (n < 0) {
+                throw new EOFException("connection closed by the server before the answer was complete");
+            }
+            pos = 0;
+            lim = n;
+        }
+
+        private void ensureBody(int capacity) {
+            if (capacity > body.length) {
+                body = Arrays.copyOf(body, Math.max(body.length * 2, capacity));
+            }
+        }
+
+        /** If the current line is the header lowerName (any case), the index of its colon, else -1. */
+        private int headerName(String lowerName) {
+            int n = lowerName.length();
+            if (lineLen <= n || line[n] != ':') {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                int b = line[i];
+                if (b >= 'A' && b <= 'Z') {
+                    b += 'a' - 'A';
+                }
+                if (b != lowerName.charAt(i)) {
+                    return -1;
+                }
+            }
+            return n;
+        }
+
+        private String headerValue(int colon) {
+            return lineString(colon + 1).trim();
+        }
+
+        private String lineString(int from) {
+            return new String(line, from, lineLen - from, StandardCharsets.ISO_8859_1);
+        }
+
+        private boolean startsWith(String ascii) {
+            for (int i = 0; i < ascii.length(); i++) {
+                if (line[i] != ascii.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isDigit(byte b) {
+            return b >= '0' && b <= '9';
+        }
+
+        private static long parseContentLength(String v) throws IOException {
+            if (v.isEmpty() || v.length() > 12) {
+                throw new IOException("bad Content-Length '" + v + "'");
+            }
+            long n = 0;
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c < '0' || c > '9') {
+                    throw new IOException("bad Content-Length '" + v + "'");
+                }
+                n = n * 10 + (c - '0');
+            }
+            return n;
+        }
+
+        private static void writeDecimal(ByteArrayOutputStream b, int n) {
+            if (n >= 10) {
+                writeDecimal(b, n / 10);
+            }
+            b.write('0' + n % 10);
+        }
+
+        private static void sleepMillis(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

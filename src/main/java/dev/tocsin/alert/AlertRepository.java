@@ -23,17 +23,24 @@ class AlertRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The open alert of a key, if any. Only the newest alert of a key can be open (a trigger inserts only when the
+     * newest is resolved), so this reads one row, walking the key's index backwards; callers hold the timeline lock.
+     */
     Optional<Alert> findOpen(String serviceId, String dedupKey) {
-        return jdbc.sql("SELECT * FROM alert WHERE service_id = :service AND open_dedup_key = :key")
-                .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional();
+        return jdbc.sql("""
+                SELECT * FROM alert WHERE dedup_key = :key AND service_id = :service
+                ORDER BY dedup_key DESC, service_id DESC, id DESC LIMIT 1""")
+                .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional()
+                .filter(a -> !Alert.RESOLVED.equals(a.status()));
     }
 
     long insert(Intake.AlertEvent e, Long incidentId, Instant at) {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
-                INSERT INTO alert (service_id, dedup_key, open_dedup_key, status, intake, severity, summary, source, component,
+                INSERT INTO alert (service_id, dedup_key, status, intake, severity, summary, source, component,
                     event_group, event_class, custom_details, links, images, incident_id, event_count, first_seen_at, last_seen_at)
-                VALUES (:service, :key, :key, 'triggered', :intake, :severity, :summary, :source, :component,
+                VALUES (:service, :key, 'triggered', :intake, :severity, :summary, :source, :component,
                     :group, :class, :details, :links, :images, :incident, 1, :at, :at)""")
                 .param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
                 .param("severity", e.severity()).param("summary", e.summary()).param("source", e.source())
@@ -57,7 +64,7 @@ class AlertRepository {
     }
 
     void resolve(long id, Instant at) {
-        jdbc.sql("UPDATE alert SET status = 'resolved', open_dedup_key = NULL, resolved_at = :at, last_seen_at = :at WHERE id = :id")
+        jdbc.sql("UPDATE alert SET status = 'resolved', resolved_at = :at, last_seen_at = :at WHERE id = :id")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 

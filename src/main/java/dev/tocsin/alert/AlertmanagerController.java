@@ -99,8 +99,8 @@ class AlertmanagerController {
             }
             String summary = first(annotations.get("summary"), annotations.get("description"), common.get("summary"),
                     labels.get("alertname"), "Alertmanager alert");
-            summary = summary.length() > EventsApiController.MAX_SUMMARY
-                    ? summary.substring(0, EventsApiController.MAX_SUMMARY) : summary;
+            summary = summary.length() > EventsApiEndpoint.MAX_SUMMARY
+                    ? summary.substring(0, EventsApiEndpoint.MAX_SUMMARY) : summary;
             String dedupKey = fingerprint != null ? fingerprint : labelKey(labels);
             String links = a.get("generatorURL") != null && a.get("generatorURL").isString()
                     ? json.writeValueAsString(List.of(Map.of("href", a.get("generatorURL").asString(), "text", "Source")))

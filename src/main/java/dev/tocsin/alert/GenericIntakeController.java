@@ -46,9 +46,9 @@ class GenericIntakeController {
         TocsinConfig.Service service = intake.admit(integrationKey, "generic");
         Map<String, String> fields = fields(request);
         JsonFields f = new JsonFields();
-        String summary = f.checkString(fields.get("summary"), "summary", EventsApiController.MAX_SUMMARY);
+        String summary = f.checkString(fields.get("summary"), "summary", EventsApiEndpoint.MAX_SUMMARY);
         String details = f.checkString(fields.get("details"), "details", MAX_DETAILS);
-        String dedup = f.checkString(fields.get("dedup"), "dedup", EventsApiController.MAX_DEDUP_KEY);
+        String dedup = f.checkString(fields.get("dedup"), "dedup", EventsApiEndpoint.MAX_DEDUP_KEY);
         String action = fields.get("action");
         if (action != null && !action.isBlank() && !action.equals("close") && !action.equals("trigger")) {
             f.error("'action' must be close (to resolve) or left out (to trigger), got '" + action + "'");

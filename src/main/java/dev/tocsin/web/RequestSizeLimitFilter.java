@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and by counting when the body is chunked, so that no request can make us buffer more than the limit.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     static final class TooLargeException extends IOException {

@@ -204,6 +204,29 @@ class EventsApiTest extends ApiTest {
     }
 
     @Test
+    void answersCarryTheApiHeadersAndAreCounted() {
+        Http.Response r = enqueue(trigger(CHECKOUT_KEY, unique("headers"), "s", "info"));
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        String metrics = anonymous.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("tocsin_ingest_request_seconds_count\\{.*intake=\"events-v2\".*status=\"202\".*} [1-9]");
+        assertThat(metrics).containsPattern("tocsin_ingest_events_total\\{.*action=\"trigger\".*intake=\"events-v2\".*} [1-9]");
+    }
+
+    @Test
+    void onlyPostIsAnswered() {
+        for (String path : new String[] {"/v2/enqueue", "/v2/change/enqueue"}) {
+            Http.Response r = anonymous.get(path);
+            assertThat(r.status()).as(path).isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("POST");
+            assertThat(r.json().get("message").asString()).contains("POST " + path);
+        }
+    }
+
+    @Test
     void anEmptyBodyIsRefused() {
         Http.Response r = anonymous.post("/v2/enqueue", null);
         assertThat(r.status()).isEqualTo(400);

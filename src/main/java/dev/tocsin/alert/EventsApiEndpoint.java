@@ -1,6 +1,8 @@
 package dev.tocsin.alert;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -9,18 +11,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
 import dev.tocsin.config.TocsinConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,43 +32,121 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * PagerDuty Events API v2, wire-compatible: existing senders only change the URL. Alert events at
  * {@code /v2/enqueue}, change events at {@code /v2/change/enqueue}; answers and errors in PagerDuty's shape.
+ *
+ * <p>A servlet filter ahead of Spring Security and Spring MVC serves these two paths, not a controller. They are the
+ * hottest requests Tocsin takes, and they need neither: the routing key in the body is the credential, and there is
+ * no session, view or content negotiation. The security filter chain and the MVC dispatch cost more CPU than the
+ * rest of the request (docs/performance.md), so going around them is what lets a node take thousands of events a
+ * second. What they would add is done here: the body limit, the security headers, a request timer.
  */
-@RestController
-class EventsApiController {
+class EventsApiEndpoint extends HttpFilter {
 
-    private static final Logger log = LoggerFactory.getLogger(EventsApiController.class);
-    private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+    static final String ENQUEUE = "/v2/enqueue";
+    static final String CHANGE_ENQUEUE = "/v2/change/enqueue";
     static final int MAX_SUMMARY = 1024;
     static final int MAX_DEDUP_KEY = 255;
+
+    private static final Logger log = LoggerFactory.getLogger(EventsApiEndpoint.class);
+    private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+    private static final Set<String> ACTIONS = Set.of("trigger", "acknowledge", "resolve");
     private static final int MAX_FIELD = 1024;
+
+    /** An answer: the status, the JSON body, and whether the sender should retry after a second. */
+    private record Answer(int status, Map<String, Object> body, boolean retryAfter) {
+    }
 
     private final IngestPipeline pipeline;
     private final Catalog catalog;
     private final RateLimits rateLimits;
     private final JsonMapper json;
     private final int eventsPerSecond;
-    private final MeterRegistry meters;
+    private final long maxBodyBytes;
+    private final Counter invalid;
+    private final Counter throttled;
+    private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<String, Timer> requestTimers = new HashMap<>();
 
-    EventsApiController(IngestPipeline pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
-                        TocsinConfig config, MeterRegistry meters) {
+    EventsApiEndpoint(IngestPipeline pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
+                      TocsinConfig config, MeterRegistry meters) {
         this.pipeline = pipeline;
         this.catalog = catalog;
         this.rateLimits = rateLimits;
         this.json = json;
         this.eventsPerSecond = config.limits().eventsPerSecond();
-        this.meters = meters;
+        this.maxBodyBytes = config.limits().maxBodyBytes();
+        this.invalid = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "invalid");
+        this.throttled = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "throttled");
+        for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
+            accepted.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action));
+        }
+        for (int status : new int[] {202, 400, 405, 413, 429, 500}) {
+            requestTimers.put(Integer.toString(status), Timer.builder("tocsin.ingest.request")
+                    .description("Events API requests, from the first byte read to the answer")
+                    .tag("intake", "events-v2").tag("status", Integer.toString(status)).register(meters));
+        }
     }
 
-    @PostMapping(path = "/v2/enqueue")
-    ResponseEntity<Map<String, Object>> enqueue(HttpServletRequest request) throws IOException {
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException {
+        long start = System.nanoTime();
+        String path = request.getServletPath();
+        boolean change = CHANGE_ENQUEUE.equals(path);
+        Answer answer;
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            answer = new Answer(405, Map.of("status", "invalid request",
+                    "message", "Send events with POST " + (change ? CHANGE_ENQUEUE : ENQUEUE) + "."), false);
+        } else {
+            byte[] body = readBody(request);
+            if (body == null) {
+                response.setHeader("Connection", "close");
+                answer = new Answer(413, Map.of("status", "invalid event", "message", "Event object is too large",
+                        "errors", List.of("the request body is larger than the limit of " + maxBodyBytes + " bytes")), false);
+            } else {
+                answer = change ? enqueueChange(body) : enqueue(body);
+            }
+        }
+        write(response, answer);
+        Timer timer = requestTimers.get(Integer.toString(answer.status()));
+        if (timer != null) {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Reads the raw body whatever the Content-Type: senders that forget {@code application/json} (curl's
+     * default is a form type) must not have their JSON re-encoded as form fields. Null when it is over the limit,
+     * by Content-Length or by counting a chunked body, so no request makes us buffer more than the limit.
+     */
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            return null;
+        }
+        InputStream in = request.getInputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+            if (total > maxBodyBytes) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private Answer enqueue(byte[] body) {
         JsonFields f = new JsonFields();
-        JsonNode event = parse(request, f);
+        JsonNode event = parse(body, f);
         if (event == null) {
             return invalid(f);
         }
         String routingKey = f.requiredString(event, "routing_key", "routing_key", 64);
         String action = f.requiredString(event, "event_action", "event_action", 32);
-        if (action != null && !Set.of("trigger", "acknowledge", "resolve").contains(action)) {
+        if (action != null && !ACTIONS.contains(action)) {
             f.error("'event_action' must be one of trigger, acknowledge, resolve; got '" + action + "'");
         }
         String dedupKey = f.optionalString(event, "dedup_key", "dedup_key", MAX_DEDUP_KEY);
@@ -73,9 +155,6 @@ class EventsApiController {
             f.error("'dedup_key' is required to " + action + " an alert");
         }
         JsonNode payload = event.get("payload");
-        String summary = null;
-        String source = null;
-        String severity = null;
         Intake.AlertEvent parsed = null;
         if (trigger) {
             if (payload == null || payload.isNull()) {
@@ -83,9 +162,9 @@ class EventsApiController {
             } else if (!payload.isObject()) {
                 f.error("'payload' must be an object, got " + JsonFields.kind(payload));
             } else {
-                summary = f.requiredString(payload, "summary", "payload.summary", MAX_SUMMARY);
-                source = f.requiredString(payload, "source", "payload.source", MAX_FIELD);
-                severity = f.requiredString(payload, "severity", "payload.severity", 16);
+                String summary = f.requiredString(payload, "summary", "payload.summary", MAX_SUMMARY);
+                String source = f.requiredString(payload, "source", "payload.source", MAX_FIELD);
+                String severity = f.requiredString(payload, "severity", "payload.severity", 16);
                 if (severity != null && !SEVERITIES.contains(severity)) {
                     f.error("'payload.severity' must be one of critical, error, warning, info; got '" + severity + "'");
                 }
@@ -120,9 +199,9 @@ class EventsApiController {
         String serviceId = service.get().id();
         Intake.AlertEvent intake = parsed != null
                 ? withService(parsed, serviceId)
-                : new Intake.AlertEvent(Intake.Action.valueOf(action.equals("acknowledge") ? "ACKNOWLEDGE" : "RESOLVE"),
+                : new Intake.AlertEvent(action.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
                 serviceId, "events-v2", dedupKey, null, null, null, null, null, null, null, Map.of(), null, null, null);
-        meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action).increment();
+        accepted.get(action).increment();
         IngestResult result;
         try {
             result = pipeline.submitAndWait(List.of(intake)).get(0);
@@ -133,13 +212,12 @@ class EventsApiController {
         out.put("status", "success");
         out.put("message", "Event processed");
         out.put("dedup_key", result.dedupKey());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
+        return new Answer(202, out, false);
     }
 
-    @PostMapping(path = "/v2/change/enqueue")
-    ResponseEntity<Map<String, Object>> enqueueChange(HttpServletRequest request) throws IOException {
+    private Answer enqueueChange(byte[] body) {
         JsonFields f = new JsonFields();
-        JsonNode event = parse(request, f);
+        JsonNode event = parse(body, f);
         if (event == null) {
             return invalid(f);
         }
@@ -171,7 +249,7 @@ class EventsApiController {
         if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
             return throttled();
         }
-        meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", "change").increment();
+        accepted.get("change").increment();
         Intake.ChangeEvent change = new Intake.ChangeEvent(service.get().id(), parsed.summary(), parsed.source(),
                 parsed.occurredAt(), parsed.customDetails(), parsed.links());
         try {
@@ -179,17 +257,11 @@ class EventsApiController {
         } catch (RuntimeException e) {
             return failure(e);
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("status", "success",
-                "message", "Change event processed"));
+        return new Answer(202, Map.of("status", "success", "message", "Change event processed"), false);
     }
 
-    /**
-     * Reads the raw body whatever the Content-Type: senders that forget {@code application/json} (curl's
-     * default is a form type) must not have their JSON re-encoded as form fields.
-     */
-    private JsonNode parse(HttpServletRequest request, JsonFields f) throws IOException {
-        byte[] body = request.getInputStream().readAllBytes();
-        if (body == null || body.length == 0) {
+    private JsonNode parse(byte[] body, JsonFields f) {
+        if (body.length == 0) {
             f.error("the request body is empty: expected a JSON event object");
             return null;
         }
@@ -240,29 +312,40 @@ class EventsApiController {
         return HexFormat.of().toHexDigits(u.getMostSignificantBits()) + HexFormat.of().toHexDigits(u.getLeastSignificantBits());
     }
 
-    private ResponseEntity<Map<String, Object>> invalid(JsonFields f) {
-        meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "invalid").increment();
+    private Answer invalid(JsonFields f) {
+        invalid.increment();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "invalid event");
         out.put("message", "Event object is invalid");
         out.put("errors", List.copyOf(f.errors()));
-        return ResponseEntity.badRequest().body(out);
+        return new Answer(400, out, false);
     }
 
-    private ResponseEntity<Map<String, Object>> throttled() {
-        meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "throttled").increment();
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header("Retry-After", Long.toString(RateLimits.retryAfterSeconds()))
-                .body(Map.of("status", "throttle event",
-                        "message", "Requests for this service are arriving too quickly. Please retry later."));
+    private Answer throttled() {
+        throttled.increment();
+        return new Answer(429, Map.of("status", "throttle event",
+                "message", "Requests for this service are arriving too quickly. Please retry later."), true);
     }
 
-    private ResponseEntity<Map<String, Object>> failure(RuntimeException error) {
+    private Answer failure(RuntimeException error) {
         if (error instanceof IngestPipeline.OverloadedException) {
             return throttled();
         }
         log.error("event=ingest.failed action=\"the sender will retry; check the database\"", error);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .body(Map.of("status", "error", "message", "The event could not be stored; retry."));
+        return new Answer(500, Map.of("status", "error", "message", "The event could not be stored; retry."), false);
+    }
+
+    /** The answer, with the headers Spring Security would have added to an API response. */
+    private void write(HttpServletResponse response, Answer answer) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(answer.body());
+        response.setStatus(answer.status());
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        if (answer.retryAfter()) {
+            response.setHeader("Retry-After", Long.toString(RateLimits.retryAfterSeconds()));
+        }
+        response.getOutputStream().write(bytes);
     }
 }

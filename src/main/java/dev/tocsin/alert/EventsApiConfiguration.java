@@ -1,0 +1,26 @@
+package dev.tocsin.alert;
+
+import dev.tocsin.auth.RateLimits;
+import dev.tocsin.catalog.Catalog;
+import dev.tocsin.config.TocsinConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Serves the Events API from a filter first in line, ahead of Spring Security and MVC (see {@link EventsApiEndpoint}). */
+@Configuration(proxyBeanMethods = false)
+class EventsApiConfiguration {
+
+    @Bean
+    FilterRegistrationBean<EventsApiEndpoint> eventsApi(IngestPipeline pipeline, Catalog catalog, RateLimits rateLimits,
+                                                        JsonMapper json, TocsinConfig config, MeterRegistry meters) {
+        FilterRegistrationBean<EventsApiEndpoint> registration =
+                new FilterRegistrationBean<>(new EventsApiEndpoint(pipeline, catalog, rateLimits, json, config, meters));
+        registration.addUrlPatterns(EventsApiEndpoint.ENQUEUE, EventsApiEndpoint.CHANGE_ENQUEUE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}
