@@ -185,18 +185,11 @@ class EventsApiEndpoint extends HttpFilter {
                 }
             }
         }
-        if (!f.ok()) {
-            return invalid(f);
+        Admission admission = admit(f, routingKey);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
-        Optional<TocsinConfig.Service> service = catalog.serviceForIntegrationKey(routingKey);
-        if (service.isEmpty()) {
-            f.error("'routing_key' is not an integration key of any service");
-            return invalid(f);
-        }
-        if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
-            return throttled();
-        }
-        String serviceId = service.get().id();
+        String serviceId = admission.serviceId();
         Intake.AlertEvent intake = parsed != null
                 ? withService(parsed, serviceId)
                 : new Intake.AlertEvent(action.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
@@ -238,19 +231,12 @@ class EventsApiEndpoint extends HttpFilter {
                         details == null || details.isNull() ? null : details.toString(), links);
             }
         }
-        if (!f.ok()) {
-            return invalid(f);
-        }
-        Optional<TocsinConfig.Service> service = catalog.serviceForIntegrationKey(routingKey);
-        if (service.isEmpty()) {
-            f.error("'routing_key' is not an integration key of any service");
-            return invalid(f);
-        }
-        if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
-            return throttled();
+        Admission admission = admit(f, routingKey);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
         accepted.get("change").increment();
-        Intake.ChangeEvent change = new Intake.ChangeEvent(service.get().id(), parsed.summary(), parsed.source(),
+        Intake.ChangeEvent change = new Intake.ChangeEvent(admission.serviceId(), parsed.summary(), parsed.source(),
                 parsed.occurredAt(), parsed.customDetails(), parsed.links());
         try {
             pipeline.submitAndWait(List.of(change));
@@ -258,6 +244,25 @@ class EventsApiEndpoint extends HttpFilter {
             return failure(e);
         }
         return new Answer(202, Map.of("status", "success", "message", "Change event processed"), false);
+    }
+
+    /** Where a parsed event goes: its service, or the answer refusing it (invalid, unknown routing key, over the rate). */
+    private record Admission(String serviceId, Answer refusal) {
+    }
+
+    private Admission admit(JsonFields f, String routingKey) {
+        if (!f.ok()) {
+            return new Admission(null, invalid(f));
+        }
+        Optional<TocsinConfig.Service> service = catalog.serviceForIntegrationKey(routingKey);
+        if (service.isEmpty()) {
+            f.error("'routing_key' is not an integration key of any service");
+            return new Admission(null, invalid(f));
+        }
+        if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
+            return new Admission(null, throttled());
+        }
+        return new Admission(service.get().id(), null);
     }
 
     private JsonNode parse(byte[] body, JsonFields f) {

@@ -32,10 +32,11 @@ class HealthTest extends ApiTest {
     @Test
     void prometheusMetricsIncludeIngestCountersAndLatencies() {
         enqueue(trigger(CHECKOUT_KEY, unique("metrics"), "Metrics", "info"));
+        anonymous.get("/health");
         String metrics = anonymous.get("/actuator/prometheus").body();
-        assertThat(metrics).contains("tocsin_ingest_events_total", "tocsin_ingest_commit_latency_seconds",
-                "tocsin_ingest_batch_size", "tocsin_ingest_queue_depth", "tocsin_incidents_opened_total",
-                "http_server_requests_seconds");
+        assertThat(metrics).contains("tocsin_ingest_events_total", "tocsin_ingest_request_seconds",
+                "tocsin_ingest_commit_latency_seconds", "tocsin_ingest_batch_size", "tocsin_ingest_queue_depth",
+                "tocsin_incidents_opened_total", "http_server_requests_seconds");
     }
 
     @Test
