@@ -26,14 +26,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The UI in a real headless browser: Debian's chromium, driven by Playwright. Signs in, acknowledges from the
  * dashboard, previews and posts a status update, and reads it on the public status page, where the internal note
  * is not; finds a service, schedules and cancels maintenance, and reads a monitor's latency chart. Takes the
- * README's screenshots into docs/screenshots/. Without /usr/bin/chromium the test is skipped, unless
- * TOCSIN_REQUIRE_BROWSER is set (as .ci/run does), where it fails instead.
+ * README's screenshots, into target/screenshots/, or into the folder TOCSIN_SCREENSHOTS names
+ * ({@code TOCSIN_SCREENSHOTS=docs/screenshots} refreshes the README's). Without /usr/bin/chromium the test is
+ * skipped, unless TOCSIN_REQUIRE_BROWSER is set (as .ci/run does), where it fails instead.
  */
 // Its own context (a fresh database: screenshots show only this test), with the address people would use.
 @TestPropertySource(properties = {"tocsin.browser-test=own-context", "tocsin.public-url=https://tocsin.example.com"})
 class BrowserTest extends ApiTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** A test run leaves the committed screenshots alone unless asked to replace them. */
+    private static final Path SCREENSHOTS = Path.of(System.getenv().getOrDefault("TOCSIN_SCREENSHOTS", "target/screenshots"));
     private static Playwright playwright;
     private static Browser browser;
 
@@ -87,7 +90,7 @@ class BrowserTest extends ApiTest {
         String live = "Declared elsewhere " + token;
         api.post("/api/v1/incidents", "{\"title\":\"" + live + "\",\"service\":\"billing\",\"severity\":\"P2\"}");
         page.waitForSelector("text=" + live, new Page.WaitForSelectorOptions().setTimeout(10_000));
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/dashboard.png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("dashboard")).setFullPage(true));
 
         page.click("button[aria-label='Acknowledge incident " + id + "']");
         page.waitForURL("**/incidents/" + id + "*");
@@ -107,7 +110,7 @@ class BrowserTest extends ApiTest {
         page.waitForURL("**/incidents/" + id + "*");
         assertThat(page.textContent(".timeline")).contains("A fix is deployed and error rates are falling " + token,
                 "Internal: suspect the cache node");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/incident.png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("incident")).setFullPage(true));
 
         Page status = browser.newPage(new Browser.NewPageOptions().setViewportSize(1000, 900));
         status.onDialog(dialog -> {
@@ -118,7 +121,7 @@ class BrowserTest extends ApiTest {
         assertThat(text).contains("A fix is deployed and error rates are falling " + token)
                 .contains("<script>alert('pwned')</script> Checkout errors " + token)
                 .doesNotContain("Internal: suspect the cache node");
-        status.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/status.png")).setFullPage(false));
+        status.screenshot(new Page.ScreenshotOptions().setPath(screenshot("status")).setFullPage(false));
 
         Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
         phone.navigate(base + "/status");
@@ -166,7 +169,7 @@ class BrowserTest extends ApiTest {
         page.click("button:has-text('Schedule')");
         page.waitForSelector("text=Scheduled maintenance for Checkout, Billing.");
         assertThat(api.get("/api/v1/maintenance-windows").body()).contains(reason);
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/maintenance.png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("maintenance")).setFullPage(true));
         int windows = page.locator("button:has-text('Cancel')").count();
         page.locator("button:has-text('Cancel')").first().click();
         page.waitForSelector("text=Cancelled maintenance window");
@@ -193,7 +196,7 @@ class BrowserTest extends ApiTest {
         page.waitForURL("**/ui/monitors/" + monitor);
         assertThat(page.locator("figure.chart svg circle").count()).isGreaterThanOrEqualTo(2 * 10);
         assertThat(page.textContent("figure.chart svg title")).contains("Latency of " + monitor);
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/monitor.png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("monitor")).setFullPage(true));
 
         Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
         phone.navigate(base + "/ui/services");
@@ -207,5 +210,9 @@ class BrowserTest extends ApiTest {
             assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling on a phone: " + path)
                     .isLessThanOrEqualTo(390);
         }
+    }
+
+    private static Path screenshot(String name) {
+        return SCREENSHOTS.resolve(name + ".png");
     }
 }
