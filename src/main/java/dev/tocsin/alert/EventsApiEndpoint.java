@@ -64,7 +64,7 @@ class EventsApiEndpoint extends HttpFilter {
     private final Counter invalid;
     private final Counter throttled;
     private final Map<String, Counter> accepted = new HashMap<>();
-    private final Map<String, Timer> requestTimers = new HashMap<>();
+    private final Map<Integer, Timer> requestTimers = new HashMap<>();
 
     EventsApiEndpoint(IngestPipeline pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
                       TocsinConfig config, MeterRegistry meters) {
@@ -80,7 +80,7 @@ class EventsApiEndpoint extends HttpFilter {
             accepted.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action));
         }
         for (int status : new int[] {202, 400, 405, 413, 429, 500}) {
-            requestTimers.put(Integer.toString(status), Timer.builder("tocsin.ingest.request")
+            requestTimers.put(status, Timer.builder("tocsin.ingest.request")
                     .description("Events API requests, from the first byte read to the answer")
                     .tag("intake", "events-v2").tag("status", Integer.toString(status)).register(meters));
         }
@@ -108,7 +108,7 @@ class EventsApiEndpoint extends HttpFilter {
             }
         }
         write(response, answer);
-        Timer timer = requestTimers.get(Integer.toString(answer.status()));
+        Timer timer = requestTimers.get(answer.status());
         if (timer != null) {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
