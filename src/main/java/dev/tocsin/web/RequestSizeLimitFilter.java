@@ -21,6 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and by counting when the body is chunked, so that no request can make us buffer more than the limit.
  */
 @Component
+// Second: the Events API filter (EventsApiEndpoint) runs first and limits its own bodies.
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
