@@ -28,16 +28,17 @@ class IncidentRepository {
      * incident takes it first), which serialises openers on all nodes, so "highest number + 1" cannot be taken twice.
      */
     long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
-                String origin, Instant at, Incident.Roles roles, Incident.Impact impact) {
+                String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact) {
         long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at, updated_at,
-                    commander, technical_lead, communications_lead, users_affected, services_affected, data_loss, financial_impact)
+                    response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
+                    data_loss, financial_impact)
                 VALUES (:id, :title, :description, :service, :severity, :status, :origin, :at, :at,
-                    :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
+                    :due, :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
                 .param("id", id).param("title", title).param("description", description).param("service", serviceId)
                 .param("severity", severity).param("status", status.wire()).param("origin", origin)
-                .param("at", SqlTime.param(at))
+                .param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
                 .param("commander", roles.incidentCommander()).param("techLead", roles.technicalLead())
                 .param("commsLead", roles.communicationsLead())
                 .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
@@ -79,9 +80,41 @@ class IncidentRepository {
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
-    void updateSeverity(long id, String severity, Instant at) {
-        jdbc.sql("UPDATE incident SET severity = :severity, updated_at = :at WHERE id = :id")
-                .param("severity", severity).param("at", SqlTime.param(at)).param("id", id).update();
+    /** A new severity, and the response due time that goes with it (null once nobody waits for a response). */
+    void updateSeverity(long id, String severity, Instant at, Instant responseDueAt) {
+        jdbc.sql("UPDATE incident SET severity = :severity, updated_at = :at, response_due_at = :due WHERE id = :id")
+                .param("severity", severity).param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
+                .param("id", id).update();
+    }
+
+    boolean anyResponseDue(Instant now) {
+        return !jdbc.sql("SELECT id FROM incident WHERE response_due_at <= :now LIMIT 1")
+                .param("now", SqlTime.param(now)).query(Long.class).list().isEmpty();
+    }
+
+    /** Claims the incidents whose response target has come; rows another node holds are skipped, not waited for. */
+    List<Incident> claimResponseDue(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM incident WHERE response_due_at <= :now
+                ORDER BY response_due_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("now", SqlTime.param(now)).param("limit", limit).query(IncidentRepository::map).list();
+    }
+
+    /** Incidents still waiting for a response that have no due time: those opened before version 7 (V7). */
+    List<Incident> awaitingResponseWithoutDueTime() {
+        return jdbc.sql("""
+                SELECT * FROM incident WHERE status = 'triggered' AND acknowledged_at IS NULL
+                AND response_target_breached_at IS NULL AND response_due_at IS NULL""")
+                .query(IncidentRepository::map).list();
+    }
+
+    void setResponseDue(long id, Instant due) {
+        jdbc.sql("UPDATE incident SET response_due_at = :due WHERE id = :id")
+                .param("due", SqlTime.param(due)).param("id", id).update();
+    }
+
+    void clearResponseDue(long id) {
+        jdbc.sql("UPDATE incident SET response_due_at = NULL WHERE id = :id").param("id", id).update();
     }
 
     void touch(long id, Instant at) {

@@ -79,7 +79,7 @@ public class IncidentService {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(d.title().strip(), d.description(), d.serviceId(), severity, IncidentStatus.TRIGGERED,
-                "declared", now, roles, impact);
+                "declared", now, responseDue(now, severity), roles, impact);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", d.title().strip());
         data.put("severity", severity);
@@ -103,7 +103,7 @@ public class IncidentService {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
-                "alert", now, Incident.Roles.NONE, Incident.Impact.UNKNOWN);
+                "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN);
         timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, Map.of(
                 "title", truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
                 "origin", "alert", "dedup_key", dedupKey)));
@@ -177,7 +177,7 @@ public class IncidentService {
         Incident incident = load(id);
         if (incident.status().isOpen()
                 && config.severities().rank(severity) < config.severities().rank(incident.severity())) {
-            repository.updateSeverity(id, severity, clock.instant());
+            repository.updateSeverity(id, severity, clock.instant(), responseDue(incident, severity));
             timeline.append(new NewEvent("incident.severity_changed", actor, id, alertId, incident.serviceId(),
                     Map.of("from", incident.severity(), "to", severity)));
             events.publishEvent(new IncidentEvent.SeverityChanged(id, incident.serviceId(), incident.severity(), severity,
@@ -196,7 +196,7 @@ public class IncidentService {
         if (incident.severity().equals(severity)) {
             throw new ConflictException("incident " + id + " already has severity " + severity);
         }
-        repository.updateSeverity(id, severity, clock.instant());
+        repository.updateSeverity(id, severity, clock.instant(), responseDue(incident, severity));
         timeline.append(new NewEvent("incident.severity_changed", actor, id, null, incident.serviceId(),
                 Map.of("from", incident.severity(), "to", severity)));
         events.publishEvent(new IncidentEvent.SeverityChanged(id, incident.serviceId(), incident.severity(), severity,
@@ -396,5 +396,16 @@ public class IncidentService {
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** When an incident opened at {@code openedAt} with this severity must be acknowledged ({@link ResponseTargets}). */
+    private Instant responseDue(Instant openedAt, String severity) {
+        return config.severities().level(severity).map(level -> openedAt.plus(level.responseTarget())).orElse(null);
+    }
+
+    /** The due time after a severity change: the new target counts from the opening, while nobody has responded. */
+    private Instant responseDue(Incident incident, String severity) {
+        return incident.status() == IncidentStatus.TRIGGERED && incident.acknowledgedAt() == null
+                ? responseDue(incident.openedAt(), severity) : null;
     }
 }

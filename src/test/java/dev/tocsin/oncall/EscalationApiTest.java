@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import dev.tocsin.ApiTest;
 import dev.tocsin.Await;
 import dev.tocsin.Http;
+import dev.tocsin.engine.Processor;
 import dev.tocsin.engine.Timers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,9 @@ class EscalationApiTest extends ApiTest {
 
     @Autowired
     Timers timers;
+
+    @Autowired
+    List<Processor> processors;
 
     @BeforeEach
     void sundayMorning() {
@@ -319,13 +323,48 @@ class EscalationApiTest extends ApiTest {
         long late = open("error");
         long onTime = open("error");
         api.post("/api/v1/incidents/" + onTime + "/acknowledge", null);
-        advance(Duration.ofMinutes(15));
-        await("the breach", () -> !timeline(late, "incident.response_target_breached").isEmpty());
+        clock.advance(Duration.ofMinutes(14));
+        responseTargets().runCycle();
+        assertThat(timeline(late, "incident.response_target_breached")).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        responseTargets().runCycle();
+        responseTargets().runCycle();
+
+        assertThat(timeline(late, "incident.response_target_breached")).hasSize(1);
         JsonNode breach = timeline(late, "incident.response_target_breached").get(0).get("data");
         assertThat(breach.get("response_target").asString()).isEqualTo("PT15M");
+        assertThat(breach.get("unacknowledged_for_seconds").asLong()).isEqualTo(900);
         assertThat(timeline(onTime, "incident.response_target_breached")).isEmpty();
         String metrics = api.get("/actuator/prometheus").body();
         assertThat(metrics).containsPattern("tocsin_incidents_response_target_breaches_total\\{[^}]*severity=\"P1\"} [1-9]");
+    }
+
+    @Test
+    void aRaisedSeverityCountsItsResponseTargetFromTheOpening() {
+        long raised = open("warning");
+        long acknowledged = open("warning");
+        api.post("/api/v1/incidents/" + acknowledged + "/acknowledge", null);
+        clock.advance(Duration.ofMinutes(10));
+        responseTargets().runCycle();
+        assertThat(timeline(raised, "incident.response_target_breached")).isEmpty();
+
+        for (long id : new long[] {raised, acknowledged}) {
+            assertThat(api.put("/api/v1/incidents/" + id + "/severity", "{\"severity\":\"P0\"}").status()).isEqualTo(200);
+        }
+        responseTargets().runCycle();
+
+        // P0's five minutes from the opening passed five minutes ago: the breach is recorded at once, and only
+        // for the incident nobody acknowledged.
+        JsonNode breach = timeline(raised, "incident.response_target_breached").get(0).get("data");
+        assertThat(breach.get("severity").asString()).isEqualTo("P0");
+        assertThat(breach.get("response_target").asString()).isEqualTo("PT5M");
+        assertThat(timeline(acknowledged, "incident.response_target_breached")).isEmpty();
+    }
+
+    /** The response-target processor alone: the engine would also run the other processors against the moved clock. */
+    private Processor responseTargets() {
+        return processors.stream().filter(p -> p.name().equals("response-targets")).findFirst().orElseThrow();
     }
 
     @Test
