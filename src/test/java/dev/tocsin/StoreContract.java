@@ -126,6 +126,18 @@ public abstract class StoreContract extends ApiTest {
     }
 
     @Test
+    void aResponseTargetIsClaimedAndBreachedOnce() {
+        long id = api.post("/api/v1/incidents", "{\"title\":\"store: nobody answers\",\"service\":\"billing\",\"severity\":\"P0\"}")
+                .json().get("id").asLong();
+        clock.advance(Duration.ofMinutes(6));
+        engine.runCycle();
+        engine.runCycle();
+        List<String> kinds = new ArrayList<>();
+        api.get("/api/v1/incidents/" + id + "/timeline").json().forEach(e -> kinds.add(e.get("kind").asString()));
+        assertThat(kinds).containsOnlyOnce("incident.response_target_breached");
+    }
+
+    @Test
     void apiKeysAndChangeEventsAreStored() {
         JsonNode created = api.post("/api/v1/api-keys", "{\"name\":\"store-key\",\"scope\":\"write\",\"user\":\"bo\"}").json();
         assertThat(api.as(created.get("secret").asString()).get("/api/v1/incidents?limit=1").status()).isEqualTo(200);
