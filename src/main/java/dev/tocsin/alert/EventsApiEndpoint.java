@@ -1,8 +1,6 @@
 package dev.tocsin.alert;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.BodyLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * hottest requests Tocsin takes, and they need neither: the routing key in the body is the credential, and there is
  * no session, view or content negotiation. The security filter chain and the MVC dispatch cost more CPU than the
  * rest of the request (docs/performance.md), so going around them is what lets a node take thousands of events a
- * second. What they would add is done here: the body limit, the security headers, a request timer.
+ * second. What they would add is done here: the body limit ({@link BodyLimit}, the rule every endpoint has), the
+ * security headers, a request timer.
  */
 class EventsApiEndpoint extends HttpFilter {
 
@@ -60,7 +60,7 @@ class EventsApiEndpoint extends HttpFilter {
     private final RateLimits rateLimits;
     private final JsonMapper json;
     private final int eventsPerSecond;
-    private final long maxBodyBytes;
+    private final BodyLimit bodyLimit;
     private final Counter invalid;
     private final Counter throttled;
     private final Map<String, Counter> accepted = new HashMap<>();
@@ -73,7 +73,7 @@ class EventsApiEndpoint extends HttpFilter {
         this.rateLimits = rateLimits;
         this.json = json;
         this.eventsPerSecond = config.limits().eventsPerSecond();
-        this.maxBodyBytes = config.limits().maxBodyBytes();
+        this.bodyLimit = new BodyLimit(config.limits().maxBodyBytes());
         this.invalid = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "invalid");
         this.throttled = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "throttled");
         for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
@@ -98,44 +98,27 @@ class EventsApiEndpoint extends HttpFilter {
             answer = new Answer(405, Map.of("status", "invalid request",
                     "message", "Send events with POST " + (change ? CHANGE_ENQUEUE : ENQUEUE) + "."), false);
         } else {
-            byte[] body = readBody(request);
-            if (body == null) {
-                response.setHeader("Connection", "close");
-                answer = new Answer(413, Map.of("status", "invalid event", "message", "Event object is too large",
-                        "errors", List.of("the request body is larger than the limit of " + maxBodyBytes + " bytes")), false);
-            } else {
-                answer = change ? enqueueChange(body) : enqueue(body);
+            // The raw body whatever the Content-Type: senders that forget application/json (curl's default is a
+            // form type) must not have their JSON re-encoded as form fields.
+            byte[] body;
+            try {
+                body = bodyLimit.readAll(request);
+            } catch (BodyLimit.TooLargeException e) {
+                BodyLimit.refuse(response, e);
+                record(413, start);
+                return;
             }
+            answer = change ? enqueueChange(body) : enqueue(body);
         }
         write(response, answer);
-        Timer timer = requestTimers.get(answer.status());
+        record(answer.status(), start);
+    }
+
+    private void record(int status, long start) {
+        Timer timer = requestTimers.get(status);
         if (timer != null) {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-    }
-
-    /**
-     * Reads the raw body whatever the Content-Type: senders that forget {@code application/json} (curl's
-     * default is a form type) must not have their JSON re-encoded as form fields. Null when it is over the limit,
-     * by Content-Length or by counting a chunked body, so no request makes us buffer more than the limit.
-     */
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            return null;
-        }
-        InputStream in = request.getInputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-            total += n;
-            if (total > maxBodyBytes) {
-                return null;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private Answer enqueue(byte[] body) {

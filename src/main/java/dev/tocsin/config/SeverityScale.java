@@ -1,6 +1,7 @@
 package dev.tocsin.config;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,11 @@ public record SeverityScale(List<Level> levels, Map<String, String> eventSeverit
     /** {@code updateInterval}: how often stakeholders expect an update while open (seed 003: P0 15 min), or null. */
     public record Level(String id, String name, int rank, Duration responseTarget, String description,
                         Duration updateInterval) {
+
+        /** When an incident of this level opened at {@code openedAt} must be acknowledged by. */
+        public Instant respondBy(Instant openedAt) {
+            return openedAt.plus(responseTarget);
+        }
     }
 
     public Optional<Level> level(String id) {
@@ -25,6 +31,11 @@ public record SeverityScale(List<Level> levels, Map<String, String> eventSeverit
 
     public boolean contains(String id) {
         return level(id).isPresent();
+    }
+
+    /** When an incident of this severity opened at {@code openedAt} must be acknowledged by; empty if the level is unknown. */
+    public Optional<Instant> respondBy(String id, Instant openedAt) {
+        return level(id).map(l -> l.respondBy(openedAt));
     }
 
     /** Rank 0 is the most urgent. */

@@ -400,7 +400,7 @@ public class IncidentService {
 
     /** When an incident opened at {@code openedAt} with this severity must be acknowledged ({@link ResponseTargets}). */
     private Instant responseDue(Instant openedAt, String severity) {
-        return config.severities().level(severity).map(level -> openedAt.plus(level.responseTarget())).orElse(null);
+        return config.severities().respondBy(severity, openedAt).orElse(null);
     }
 
     /** The due time after a severity change: the new target counts from the opening, while nobody has responded. */

@@ -88,8 +88,8 @@ class ResponseTargets implements Processor {
         tx.executeWithoutResult(status -> {
             timeline.lock();
             for (Incident incident : incidents.awaitingResponseWithoutDueTime()) {
-                severities.level(incident.severity()).ifPresent(level ->
-                        incidents.setResponseDue(incident.id(), incident.openedAt().plus(level.responseTarget())));
+                severities.respondBy(incident.severity(), incident.openedAt())
+                        .ifPresent(due -> incidents.setResponseDue(incident.id(), due));
             }
         });
     }

@@ -3,6 +3,7 @@ package dev.tocsin.web;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import dev.tocsin.problem.BodyLimit;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
@@ -58,8 +59,8 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
-        if (RequestSizeLimitFilter.isTooLarge(e)) {
-            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", RequestSizeLimitFilter.tooLargeMessage(e)));
+        if (BodyLimit.isTooLarge(e)) {
+            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", BodyLimit.message(e)));
         }
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
@@ -116,8 +117,8 @@ class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        if (RequestSizeLimitFilter.isTooLarge(e)) {
-            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", RequestSizeLimitFilter.tooLargeMessage(e)));
+        if (BodyLimit.isTooLarge(e)) {
+            return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", BodyLimit.message(e)));
         }
         log.error("event=request.failed action=\"report this with the log line above\"", e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
