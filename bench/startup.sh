@@ -2,6 +2,7 @@
 # Start-up time of Tocsin against a bare Spring Boot web app, both measured the same way on this machine:
 # from launching the JVM to the first 200 from /health. Loopback only; each run is bounded by a timeout.
 # Usage: bench/startup.sh [runs] [--layouts]   (default 5 runs)
+#   Tocsin is measured as shipped and with its start-up class preloader switched off (-Dtocsin.preload-classes=false).
 #   --layouts  also compares, with default JVM flags, the jars as built, extracted (java -Djarmode=tools ... extract,
 #              Boot's recommended production layout) and extracted with a class-data-sharing archive from a training
 #              run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh): each app gets its own archive.
@@ -36,14 +37,22 @@ time_to_healthy() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
+# The three launches of a round run back to back, round after round, so that the machine's drift (large on a shared
+# VM) falls on all three alike; each column is the median of its rounds.
 for flags in "" "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"; do
-  JVM_FLAGS="$flags"
-  bare=$(for _ in $(seq "$runs"); do time_to_healthy bench/startup/bare/target/bare-boot-1.jar; done | median)
-  tocsin=$(for _ in $(seq "$runs"); do time_to_healthy target/tocsin-0.1.0-SNAPSHOT.jar; done | median)
-  printf '| %-48s | %8s ms | %8s ms | %5s |\n' "${flags:-JVM defaults}" "$bare" "$tocsin" \
-    "$(awk -v t="$tocsin" -v b="$bare" 'BEGIN {printf "%.2f", t/b}')"
-done | { echo "| JVM flags                                        | bare Boot   | Tocsin      | ratio |"; \
-         echo "|--------------------------------------------------|-------------|-------------|-------|"; cat; }
+  bare=(); tocsin=(); plain=()
+  for _ in $(seq "$runs"); do
+    JVM_FLAGS="$flags"; bare+=("$(time_to_healthy bench/startup/bare/target/bare-boot-1.jar)")
+    tocsin+=("$(time_to_healthy target/tocsin-0.1.0-SNAPSHOT.jar)")
+    JVM_FLAGS="$flags -Dtocsin.preload-classes=false"  # the same jar without its start-up class preloader
+    plain+=("$(time_to_healthy target/tocsin-0.1.0-SNAPSHOT.jar)")
+  done
+  b=$(printf '%s\n' "${bare[@]}" | median); t=$(printf '%s\n' "${tocsin[@]}" | median)
+  p=$(printf '%s\n' "${plain[@]}" | median)
+  printf '| %-48s | %8s ms | %8s ms | %5s | %8s ms | %5s |\n' "${flags:-JVM defaults}" "$b" "$t" \
+    "$(awk -v t="$t" -v b="$b" 'BEGIN {printf "%.2f", t/b}')" "$p" "$(awk -v t="$p" -v b="$b" 'BEGIN {printf "%.2f", t/b}')"
+done | { echo "| JVM flags                                        | bare Boot   | Tocsin      | ratio | no preloader | ratio |"; \
+         echo "|--------------------------------------------------|-------------|-------------|-------|--------------|-------|"; cat; }
 
 [ "$layouts" = "--layouts" ] || exit 0
 

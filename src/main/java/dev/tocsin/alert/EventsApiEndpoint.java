@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
@@ -55,7 +56,7 @@ class EventsApiEndpoint extends HttpFilter {
     private record Answer(int status, Map<String, Object> body, boolean retryAfter) {
     }
 
-    private final IngestPipeline pipeline;
+    private final Supplier<IngestPipeline> pipeline;
     private final Catalog catalog;
     private final RateLimits rateLimits;
     private final JsonMapper json;
@@ -66,7 +67,7 @@ class EventsApiEndpoint extends HttpFilter {
     private final Map<String, Counter> accepted = new HashMap<>();
     private final Map<Integer, Timer> requestTimers = new HashMap<>();
 
-    EventsApiEndpoint(IngestPipeline pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
+    EventsApiEndpoint(Supplier<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
                       TocsinConfig config, MeterRegistry meters) {
         this.pipeline = pipeline;
         this.catalog = catalog;
@@ -180,7 +181,7 @@ class EventsApiEndpoint extends HttpFilter {
         accepted.get(action).increment();
         IngestResult result;
         try {
-            result = pipeline.submitAndWait(List.of(intake)).get(0);
+            result = pipeline.get().submitAndWait(List.of(intake)).get(0);
         } catch (RuntimeException e) {
             return failure(e);
         }
@@ -222,7 +223,7 @@ class EventsApiEndpoint extends HttpFilter {
         Intake.ChangeEvent change = new Intake.ChangeEvent(admission.serviceId(), parsed.summary(), parsed.source(),
                 parsed.occurredAt(), parsed.customDetails(), parsed.links());
         try {
-            pipeline.submitAndWait(List.of(change));
+            pipeline.get().submitAndWait(List.of(change));
         } catch (RuntimeException e) {
             return failure(e);
         }

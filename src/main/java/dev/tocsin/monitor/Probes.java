@@ -40,6 +40,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Looks at a target once and says what it saw, never throwing: every failure becomes a {@link Probe} with a reason
@@ -60,7 +61,8 @@ class Probes implements DisposableBean {
     /** Bodies beyond this are cut: conditions look at health documents, not downloads. */
     private static final int MAX_BODY = 1024 * 1024;
 
-    private final HttpClient http;
+    /** Built at the first HTTP check: the JDK's TLS set-up (reading its trusted certificates) is not start-up work. */
+    private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> client(null));
     private final Map<SSLContext, HttpClient> clientsByTrust = new ConcurrentHashMap<>();
     private final ExecutorService blocking;
 
@@ -71,7 +73,6 @@ class Probes implements DisposableBean {
             t.setDaemon(true);
             return t;
         });
-        this.http = client(null);
     }
 
     /** The client for monitors that trust {@code trust} (a private CA), or the JDK's default trust for null. */
@@ -101,7 +102,7 @@ class Probes implements DisposableBean {
         h.headers().forEach(request::header);
         long start = System.nanoTime();
         try {
-            HttpClient client = m.trust() == null ? http : clientsByTrust.computeIfAbsent(m.trust(), this::client);
+            HttpClient client = m.trust() == null ? http.obtain() : clientsByTrust.computeIfAbsent(m.trust(), this::client);
             return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
                     .orTimeout(m.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .thenApplyAsync(r -> {

@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 import dev.tocsin.config.TocsinConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +36,8 @@ class HttpSender {
 
     private static final int REASON_MAX = 300;
 
-    private final HttpClient client;
+    /** Built at the first delivery: the JDK's TLS set-up (reading its trusted certificates) is not start-up work. */
+    private final SingletonSupplier<HttpClient> client;
     private final Duration timeout;
     private final JsonMapper json;
     private final Clock clock;
@@ -44,10 +46,10 @@ class HttpSender {
     HttpSender(@Value("${tocsin.delivery.timeout:10s}") Duration timeout, JsonMapper json, Clock clock,
                TocsinConfig config) {
         this.slack = config.notifications().slack();
-        this.client = HttpClient.newBuilder()
+        this.client = SingletonSupplier.of(() -> HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build());
         this.timeout = timeout;
         this.json = json;
         this.clock = clock;
@@ -78,7 +80,7 @@ class HttpSender {
         }
         HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client.obtain().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             return Outcome.retry(null, "no answer within " + timeout.toMillis() + " ms", null);
         } catch (ConnectException e) {
