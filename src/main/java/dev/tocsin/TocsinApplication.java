@@ -1,5 +1,6 @@
 package dev.tocsin;
 
+import dev.tocsin.ops.StartupClassPreloader;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class TocsinApplication {
 
     public static void main(String[] args) {
+        StartupClassPreloader.start(TocsinApplication.class.getClassLoader());
         SpringApplication.run(TocsinApplication.class, args);
     }
 }
