@@ -25,11 +25,14 @@ public final class StartupClassPreloader {
     private StartupClassPreloader() {
     }
 
-    /** Starts preloading on a daemon thread, unless switched off or the list is missing; returns at once. */
+    /**
+     * Starts preloading on a daemon thread, unless switched off, the list is missing, or there is no second core to
+     * run it on (on one core it would only take turns with the main thread); returns at once.
+     */
     public static void start(ClassLoader loader) {
         String setting = System.getProperty("tocsin.preload-classes", System.getenv("TOCSIN_PRELOAD_CLASSES"));
         URL list = loader.getResource(LIST);
-        if ("false".equalsIgnoreCase(setting) || list == null) {
+        if ("false".equalsIgnoreCase(setting) || list == null || Runtime.getRuntime().availableProcessors() < 2) {
             return;
         }
         Thread thread = new Thread(() -> preload(list, loader), "tocsin-preload");
