@@ -7,11 +7,16 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import dev.tocsin.TocsinApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +52,18 @@ class StartupClassPreloaderTest {
         assertThat(loaded).isEqualTo(2);
         assertThat(asked).contains(Canary.class.getName(), "java.util.zip.Adler32", "dev.tocsin.NoSuchClass");
         assertThat(CANARY_INITIALISED).isFalse();
+    }
+
+    /** Nothing else would notice if {@code main} stopped starting it: start-up would only be slower. */
+    @Test
+    void mainStartsThePreloaderBeforeSpring() {
+        JavaClass application = new ClassFileImporter().importClass(TocsinApplication.class);
+        Map<String, Integer> lines = new HashMap<>();
+        application.getMethod("main", String[].class).getMethodCallsFromSelf().forEach(call -> lines.put(
+                call.getTarget().getOwner().getSimpleName() + "." + call.getTarget().getName(), call.getLineNumber()));
+
+        assertThat(lines).containsKeys("StartupClassPreloader.start", "SpringApplication.run");
+        assertThat(lines.get("StartupClassPreloader.start")).isLessThan(lines.get("SpringApplication.run"));
     }
 
     /**
