@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records the classes a start-up loads, in order, into src/main/resources/META-INF/tocsin/startup-classes.txt,
 # the list that dev.tocsin.ops.StartupClassPreloader loads on a second thread while Tocsin starts.
-# Run it after changing dependencies (StartupClassListTest fails when too many listed classes have gone), then
+# Run it after changing dependencies (StartupClassPreloaderTest fails when too many listed classes have gone), then
 # rebuild the jar. Loopback only; the recorded start is bounded by a 120 s wait.
 #
 #   bench/startup-classes.sh

@@ -22,10 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
 class EventsApiConfiguration {
 
     @Bean
-    FilterRegistrationBean<EventsApiEndpoint> eventsApi(ObjectProvider<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits,
-                                                        JsonMapper json, TocsinConfig config, MeterRegistry meters) {
-        FilterRegistrationBean<EventsApiEndpoint> registration =
-                new FilterRegistrationBean<>(new EventsApiEndpoint(SingletonSupplier.of(pipeline::getObject), catalog, rateLimits, json, config, meters));
+    FilterRegistrationBean<EventsApiEndpoint> eventsApi(ObjectProvider<IngestPipeline> pipeline, Catalog catalog,
+                                                        RateLimits rateLimits, JsonMapper json, TocsinConfig config,
+                                                        MeterRegistry meters) {
+        EventsApiEndpoint endpoint = new EventsApiEndpoint(SingletonSupplier.of(pipeline::getObject), catalog,
+                rateLimits, json, config, meters);
+        FilterRegistrationBean<EventsApiEndpoint> registration = new FilterRegistrationBean<>(endpoint);
         registration.addUrlPatterns(EventsApiEndpoint.ENQUEUE, EventsApiEndpoint.CHANGE_ENQUEUE);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
