@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
@@ -51,6 +52,8 @@ class EventsApiEndpoint extends HttpFilter {
     private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
     private static final Set<String> ACTIONS = Set.of("trigger", "acknowledge", "resolve");
     private static final int MAX_FIELD = 1024;
+    private static final String ALLOW = "POST, OPTIONS";
+    private static final Pattern HEADER_NAMES = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+(\\s*,\\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+){0,31}");
 
     /** An answer: the status, the JSON body, and whether the sender should retry after a second. */
     private record Answer(int status, Map<String, Object> body, boolean retryAfter) {
@@ -80,7 +83,7 @@ class EventsApiEndpoint extends HttpFilter {
         for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
             accepted.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action));
         }
-        for (int status : new int[] {202, 400, 405, 413, 429, 500}) {
+        for (int status : new int[] {202, 204, 400, 405, 413, 429, 500}) {
             requestTimers.put(status, Timer.builder("tocsin.ingest.request")
                     .description("Events API requests, from the first byte read to the answer")
                     .tag("intake", "events-v2").tag("status", Integer.toString(status)).register(meters));
@@ -93,9 +96,18 @@ class EventsApiEndpoint extends HttpFilter {
         long start = System.nanoTime();
         String path = request.getServletPath();
         boolean change = CHANGE_ENQUEUE.equals(path);
+        String method = request.getMethod();
+        if ("OPTIONS".equals(method)) {
+            preflight(request, response);
+            record(204, start);
+            return;
+        }
+        if (request.getHeader("Origin") != null) {
+            response.setHeader("Access-Control-Allow-Origin", "*");
+        }
         Answer answer;
-        if (!"POST".equals(request.getMethod())) {
-            response.setHeader("Allow", "POST");
+        if (!"POST".equals(method)) {
+            response.setHeader("Allow", ALLOW);
             answer = new Answer(405, Map.of("status", "invalid request",
                     "message", "Send events with POST " + (change ? CHANGE_ENQUEUE : ENQUEUE) + "."), false);
         } else {
@@ -113,6 +125,22 @@ class EventsApiEndpoint extends HttpFilter {
         }
         write(response, answer);
         record(answer.status(), start);
+    }
+
+    /**
+     * CORS, as PagerDuty's own Events API allows it: a page in a browser (PagerDuty's pdjs, a status widget) may send
+     * events. Any origin, no credentials: the routing key in the body is the credential, so a page learns nothing it
+     * did not send. The headers the page asks for are allowed when they are plain header names.
+     */
+    private static void preflight(HttpServletRequest request, HttpServletResponse response) {
+        String asked = request.getHeader("Access-Control-Request-Headers");
+        response.setStatus(204);
+        response.setHeader("Allow", ALLOW);
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("Access-Control-Allow-Methods", "POST");
+        response.setHeader("Access-Control-Allow-Headers",
+                asked != null && HEADER_NAMES.matcher(asked).matches() ? asked : "Content-Type");
+        response.setHeader("Access-Control-Max-Age", "86400");
     }
 
     private void record(int status, long start) {

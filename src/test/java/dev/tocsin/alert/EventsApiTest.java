@@ -221,9 +221,46 @@ class EventsApiTest extends ApiTest {
         for (String path : new String[] {"/v2/enqueue", "/v2/change/enqueue"}) {
             Http.Response r = anonymous.get(path);
             assertThat(r.status()).as(path).isEqualTo(405);
-            assertThat(r.header("Allow")).isEqualTo("POST");
+            assertThat(r.header("Allow")).isEqualTo("POST, OPTIONS");
             assertThat(r.json().get("message").asString()).contains("POST " + path);
         }
+    }
+
+    @Test
+    void aBrowserOnAnotherOriginIsAllowedToSendEvents() {
+        for (String path : new String[] {"/v2/enqueue", "/v2/change/enqueue"}) {
+            Http.Response preflight = anonymous.send(anonymous.request(path)
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://wiki.example.com")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type, x-requested-with"));
+            assertThat(preflight.status()).as(path).isEqualTo(204);
+            assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo("*");
+            assertThat(preflight.header("Access-Control-Allow-Methods")).isEqualTo("POST");
+            assertThat(preflight.header("Access-Control-Allow-Headers")).isEqualTo("content-type, x-requested-with");
+            assertThat(preflight.header("Access-Control-Max-Age")).isEqualTo("86400");
+        }
+
+        Http.Response sent = anonymous.send(anonymous.request("/v2/enqueue")
+                .header("Origin", "https://wiki.example.com").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(trigger(CHECKOUT_KEY, unique("cors"), "from a page", "info"))));
+        assertThat(sent.status()).isEqualTo(202);
+        assertThat(sent.header("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(sent.header("Access-Control-Allow-Credentials")).isNull();
+        Http.Response refused = anonymous.send(anonymous.request("/v2/enqueue")
+                .header("Origin", "https://wiki.example.com").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Access-Control-Allow-Origin")).as("a page can read why it was refused").isEqualTo("*");
+    }
+
+    @Test
+    void aPreflightAskingForOddHeadersIsOfferedContentTypeOnly() {
+        Http.Response preflight = anonymous.send(anonymous.request("/v2/enqueue")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://wiki.example.com")
+                .header("Access-Control-Request-Headers", "content-type; x=<script>"));
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Headers")).isEqualTo("Content-Type");
     }
 
     @Test

@@ -215,4 +215,23 @@ class BrowserTest extends ApiTest {
     private static Path screenshot(String name) {
         return SCREENSHOTS.resolve(name + ".png");
     }
+
+    @Test
+    void aPageOnAnotherOriginSendsAnEventWithFetch() {
+        // localhost and 127.0.0.1 are different origins: the browser sends a CORS preflight before this POST.
+        Page page = browser.newPage();
+        page.navigate("http://localhost:" + port + "/status");
+        String dedupKey = unique("from-a-page");
+        String answer = (String) page.evaluate("""
+                async ([url, body]) => {
+                  const r = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
+                  return r.status + ' ' + (await r.json()).dedup_key;
+                }""", List.of("http://127.0.0.1:" + port + "/v2/enqueue",
+                trigger(CHECKOUT_KEY, dedupKey, "Sent from a browser page", "warning")));
+        page.close();
+
+        assertThat(answer).isEqualTo("202 " + dedupKey);
+        assertThat(api.get("/api/v1/alerts?dedup_key=" + dedupKey).json().findValuesAsString("summary"))
+                .containsExactly("Sent from a browser page");
+    }
 }
