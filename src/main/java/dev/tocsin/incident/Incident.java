@@ -3,10 +3,15 @@ package dev.tocsin.incident;
 import java.time.Instant;
 import java.util.List;
 
-/** An incident as stored: what is wrong, how bad, who is on it, and where it stands. */
+/**
+ * An incident as stored: what is wrong, how bad, who is on it, and where it stands. {@code awaitingResponseSince} is
+ * when the current wait for a response began (the opening, or the last reopening or un-acknowledgement): the
+ * severity's response target counts from it.
+ */
 public record Incident(long id, String title, String description, String serviceId, String severity,
                        IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
-                       Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution) {
+                       Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution,
+                       Instant awaitingResponseSince) {
 
     public record Roles(String incidentCommander, String technicalLead, String communicationsLead) {
         public static final Roles NONE = new Roles(null, null, null);

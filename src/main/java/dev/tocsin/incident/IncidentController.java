@@ -196,7 +196,7 @@ class IncidentController {
     private IncidentView view(Incident i) {
         ResponseTarget target = severities.level(i.severity()).map(level -> {
             Duration d = level.responseTarget();
-            Instant respondBy = level.respondBy(i.openedAt());
+            Instant respondBy = level.respondBy(i.awaitingResponseSince());
             Instant answered = i.acknowledgedAt() != null ? i.acknowledgedAt() : clock.instant();
             return new ResponseTarget(Durations.format(d), d.getSeconds(), respondBy, answered.isAfter(respondBy));
         }).orElse(null);

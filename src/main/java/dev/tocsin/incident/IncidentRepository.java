@@ -32,10 +32,10 @@ class IncidentRepository {
         long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at, updated_at,
-                    response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
+                    awaiting_response_since, response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
                     data_loss, financial_impact)
                 VALUES (:id, :title, :description, :service, :severity, :status, :origin, :at, :at,
-                    :due, :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
+                    :at, :due, :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
                 .param("id", id).param("title", title).param("description", description).param("service", serviceId)
                 .param("severity", severity).param("status", status.wire()).param("origin", origin)
                 .param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
@@ -47,10 +47,10 @@ class IncidentRepository {
         return id;
     }
 
-    /** Marks the response target breached, once; false if it already was. */
-    boolean markResponseTargetBreached(long id, Instant at) {
-        return jdbc.sql("UPDATE incident SET response_target_breached_at = :at WHERE id = :id AND response_target_breached_at IS NULL")
-                .param("at", SqlTime.param(at)).param("id", id).update() == 1;
+    /** Marks the incident as having breached its response target; the first breach is the one kept. */
+    void markResponseTargetBreached(long id, Instant at) {
+        jdbc.sql("UPDATE incident SET response_target_breached_at = :at WHERE id = :id AND response_target_breached_at IS NULL")
+                .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     Optional<Incident> find(long id) {
@@ -100,12 +100,24 @@ class IncidentRepository {
                 .param("now", SqlTime.param(now)).param("limit", limit).query(IncidentRepository::map).list();
     }
 
+    /** When the incident's response is due, if it is still being waited for. */
+    Optional<Instant> responseDue(long id) {
+        return jdbc.sql("SELECT response_due_at FROM incident WHERE id = :id AND response_due_at IS NOT NULL")
+                .param("id", id).query((rs, row) -> SqlTime.read(rs, "response_due_at")).optional();
+    }
+
     /** Incidents still waiting for a response that have no due time: those opened before version 7 (V7). */
     List<Incident> awaitingResponseWithoutDueTime() {
         return jdbc.sql("""
                 SELECT * FROM incident WHERE status = 'triggered' AND acknowledged_at IS NULL
                 AND response_target_breached_at IS NULL AND response_due_at IS NULL""")
                 .query(IncidentRepository::map).list();
+    }
+
+    /** A new wait for a response (a reopening, an un-acknowledgement), due at {@code due}. */
+    void awaitResponse(long id, Instant since, Instant due) {
+        jdbc.sql("UPDATE incident SET awaiting_response_since = :since, response_due_at = :due WHERE id = :id")
+                .param("since", SqlTime.param(since)).param("due", SqlTime.param(due)).param("id", id).update();
     }
 
     void setResponseDue(long id, Instant due) {
@@ -168,6 +180,6 @@ class IncidentRepository {
                 new Incident.Impact(rs.getObject("users_affected", Long.class),
                         services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
                         rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
-                rs.getString("resolution"));
+                rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"));
     }
 }

@@ -311,6 +311,10 @@ public class IncidentService {
         boolean reopening = incident.status() == IncidentStatus.RESOLVED;
         Instant ackedAt = next == IncidentStatus.TRIGGERED ? null : ackedAt(incident, now);
         repository.updateStatus(incident.id(), next, now, ackedAt, null, reopening ? null : incident.resolution());
+        if (next == IncidentStatus.TRIGGERED) {
+            // Reopened or un-acknowledged: somebody must respond again, within the severity's target from now.
+            repository.awaitResponse(incident.id(), now, responseDue(now, incident.severity()));
+        }
         String kind = reopening ? "incident.reopened"
                 : next == IncidentStatus.ACKNOWLEDGED ? "incident.acknowledged"
                 : next == IncidentStatus.TRIGGERED ? "incident.unacknowledged"
@@ -398,14 +402,19 @@ public class IncidentService {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
-    /** When an incident opened at {@code openedAt} with this severity must be acknowledged ({@link ResponseTargets}). */
-    private Instant responseDue(Instant openedAt, String severity) {
-        return config.severities().respondBy(severity, openedAt).orElse(null);
+    /** When an incident awaiting a response since {@code since}, with this severity, must be acknowledged ({@link ResponseTargets}). */
+    private Instant responseDue(Instant since, String severity) {
+        return config.severities().respondBy(severity, since).orElse(null);
     }
 
-    /** The due time after a severity change: the new target counts from the opening, while nobody has responded. */
+    /**
+     * The due time after a severity change, while a response is still awaited: the new target counts from when the
+     * wait began (the opening, a reopening or an un-acknowledgement). None once the wait has been handled (acknowledged,
+     * or already breached), which is when the due time is gone.
+     */
     private Instant responseDue(Incident incident, String severity) {
-        return incident.status() == IncidentStatus.TRIGGERED && incident.acknowledgedAt() == null
-                ? responseDue(incident.openedAt(), severity) : null;
+        boolean awaited = incident.status() == IncidentStatus.TRIGGERED && incident.acknowledgedAt() == null
+                && repository.responseDue(incident.id()).isPresent();
+        return awaited ? responseDue(incident.awaitingResponseSince(), severity) : null;
     }
 }

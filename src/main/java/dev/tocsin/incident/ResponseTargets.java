@@ -27,6 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * indexes at every open, and five minutes later hundreds of separate firings a second, each taking the timeline lock
  * (docs/performance.md). A due time is cleared when it is handled, whether or not the incident was still waiting;
  * acknowledging or resolving an incident leaves it for this processor to clear, so those stay one row update.
+ * Reopening or un-acknowledging an incident starts a new wait with a new due time, so one incident can breach more than
+ * once: each breach is on the timeline and counted, and {@code response_target_breached_at} keeps the first.
  */
 @Component
 @Order(20)
@@ -72,8 +74,8 @@ class ResponseTargets implements Processor {
             timeline.lock();
             for (Incident incident : incidents.claimResponseDue(now, CLAIM_LIMIT)) {
                 incidents.clearResponseDue(incident.id());
-                if (incident.acknowledgedAt() == null && incident.status() == IncidentStatus.TRIGGERED
-                        && incidents.markResponseTargetBreached(incident.id(), now)) {
+                if (incident.acknowledgedAt() == null && incident.status() == IncidentStatus.TRIGGERED) {
+                    incidents.markResponseTargetBreached(incident.id(), now);
                     recordBreach(incident, now);
                 }
             }
@@ -88,7 +90,7 @@ class ResponseTargets implements Processor {
         tx.executeWithoutResult(status -> {
             timeline.lock();
             for (Incident incident : incidents.awaitingResponseWithoutDueTime()) {
-                severities.respondBy(incident.severity(), incident.openedAt())
+                severities.respondBy(incident.severity(), incident.awaitingResponseSince())
                         .ifPresent(due -> incidents.setResponseDue(incident.id(), due));
             }
         });
@@ -101,7 +103,7 @@ class ResponseTargets implements Processor {
         if (target != null) {
             data.put("response_target", target.toString());
         }
-        data.put("unacknowledged_for_seconds", Duration.between(incident.openedAt(), now).toSeconds());
+        data.put("unacknowledged_for_seconds", Duration.between(incident.awaitingResponseSince(), now).toSeconds());
         timeline.append(new NewEvent("incident.response_target_breached", Actor.system("response-target"),
                 incident.id(), null, incident.serviceId(), data));
         meters.counter("tocsin.incidents.response_target_breaches", "severity", incident.severity()).increment();

@@ -362,6 +362,58 @@ class EscalationApiTest extends ApiTest {
         assertThat(timeline(acknowledged, "incident.response_target_breached")).isEmpty();
     }
 
+    @Test
+    void aReopenedOrUnacknowledgedIncidentWaitsForAResponseAgain() {
+        long reopened = open("error");
+        long unacknowledged = open("error");
+        api.post("/api/v1/incidents/" + reopened + "/resolve", null);
+        api.post("/api/v1/incidents/" + unacknowledged + "/acknowledge", null);
+        clock.advance(Duration.ofHours(1));
+        responseTargets().runCycle();
+        assertThat(timeline(reopened, "incident.response_target_breached")).isEmpty();
+
+        for (long id : new long[] {reopened, unacknowledged}) {
+            JsonNode again = api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\"}").json();
+            assertThat(again.get("status").asString()).isEqualTo("triggered");
+            assertThat(Instant.parse(again.get("response_target").get("respond_by").asString()))
+                    .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+            assertThat(again.get("response_target").get("breached").asBoolean()).isFalse();
+        }
+        clock.advance(Duration.ofMinutes(14));
+        responseTargets().runCycle();
+        assertThat(timeline(reopened, "incident.response_target_breached")).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        responseTargets().runCycle();
+        for (long id : new long[] {reopened, unacknowledged}) {
+            List<JsonNode> breaches = timeline(id, "incident.response_target_breached");
+            assertThat(breaches).as("incident %d", id).hasSize(1);
+            assertThat(breaches.get(0).get("data").get("unacknowledged_for_seconds").asLong())
+                    .as("counted from the reopening, not the opening an hour earlier").isEqualTo(900);
+        }
+    }
+
+    @Test
+    void anIncidentBreachedOnceIsCountedAgainWhenItIsLeftWaitingAgain() {
+        long id = open("error");
+        clock.advance(Duration.ofMinutes(15));
+        responseTargets().runCycle();
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"triggered\"}");
+        clock.advance(Duration.ofMinutes(10));
+        responseTargets().runCycle();
+        assertThat(timeline(id, "incident.response_target_breached")).hasSize(1);
+
+        // Raised to P0 ten minutes into the second wait: five minutes from the un-acknowledgement have passed.
+        api.put("/api/v1/incidents/" + id + "/severity", "{\"severity\":\"P0\"}");
+        responseTargets().runCycle();
+
+        List<JsonNode> breaches = timeline(id, "incident.response_target_breached");
+        assertThat(breaches).hasSize(2);
+        assertThat(breaches.get(1).get("data").get("severity").asString()).isEqualTo("P0");
+        assertThat(breaches.get(1).get("data").get("unacknowledged_for_seconds").asLong()).isEqualTo(600);
+    }
+
     /** The response-target processor alone: the engine would also run the other processors against the moved clock. */
     private Processor responseTargets() {
         return processors.stream().filter(p -> p.name().equals("response-targets")).findFirst().orElseThrow();
