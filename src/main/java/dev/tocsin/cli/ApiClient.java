@@ -1,0 +1,117 @@
+package dev.tocsin.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * The HTTP API as the command line uses it: JSON in and out, and every failure turned into a {@link CliFailure} with
+ * the server's own words (a problem document's detail, the Events API's errors) and the exit code that goes with it.
+ */
+final class ApiClient {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String apiKey;
+
+    ApiClient(String base, String apiKey) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.apiKey = apiKey;
+    }
+
+    JsonNode get(String path) {
+        return send(request(path).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b;
+        try {
+            b = HttpRequest.newBuilder(URI.create(base + path));
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(CliFailure.USAGE, "--url '" + base + "' is not a URL (expected e.g. http://localhost:8080)");
+        }
+        b.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (apiKey != null && !apiKey.isBlank()) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return b;
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base
+                    + ": connection refused (is it running? set --url or TOCSIN_URL)");
+        } catch (HttpTimeoutException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "Tocsin at " + base + " did not answer in time");
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(CliFailure.UNREACHABLE, "interrupted");
+        }
+        JsonNode body = parse(r.body());
+        int status = r.statusCode();
+        if (status >= 200 && status < 300) {
+            return body;
+        }
+        String what = request.method() + " " + request.uri().getPath();
+        if (status == 401) {
+            throw new CliFailure(CliFailure.REFUSED, what + ": 401, no valid API key (set --api-key or TOCSIN_API_KEY)");
+        }
+        throw new CliFailure(status >= 500 ? CliFailure.UNREACHABLE : CliFailure.REFUSED,
+                what + ": " + status + ", " + reason(body, r.body()));
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return NullNode.getInstance();
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JacksonException e) {
+            return NullNode.getInstance();
+        }
+    }
+
+    /** The server's explanation: a problem document's detail, the Events API's errors, or the raw text. */
+    private static String reason(JsonNode body, String raw) {
+        if (body.hasNonNull("detail")) {
+            return body.get("detail").asString();
+        }
+        if (body.has("errors") && body.get("errors").isArray() && !body.get("errors").isEmpty()) {
+            StringBuilder s = new StringBuilder();
+            body.get("errors").forEach(e -> s.append(s.isEmpty() ? "" : "; ").append(e.asString()));
+            return s.toString();
+        }
+        if (body.hasNonNull("message")) {
+            return body.get("message").asString();
+        }
+        if (body.hasNonNull("title")) {
+            return body.get("title").asString();
+        }
+        return raw == null || raw.isBlank() ? "no explanation given" : raw.strip();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tocsin.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.tocsin.config.ConfigException;
+import dev.tocsin.config.ConfigLoader;
+import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.monitor.OneShotChecks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code tocsin check --once}: runs the monitors of a configuration file once from this machine, with no server, and
+ * prints what each saw; exit 1 if any is not up. For a deploy pipeline, a cron job, or trying a new monitor before
+ * the server gets it.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Run the monitors of a configuration file once, from here; exit 1 if any is not up.")
+final class CheckCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TocsinCli root;
+
+    @Option(names = "--once", required = true,
+            description = "check each monitor once and exit (the server is what checks continuously)")
+    boolean once;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "the configuration file (default: TOCSIN_CONFIG, or the example configuration)")
+    String config;
+
+    @Parameters(paramLabel = "MONITOR", arity = "0..*", description = "only these monitors (default: all)")
+    List<String> monitors = List.of();
+
+    @Override
+    public Integer call() {
+        String location = config != null ? config
+                : root.env("TOCSIN_CONFIG") != null ? root.env("TOCSIN_CONFIG") : "classpath:examples/tocsin.yml";
+        List<OneShotChecks.Outcome> outcomes;
+        try {
+            TocsinConfig loaded = new ConfigLoader(root::env).load(location);
+            outcomes = OneShotChecks.run(loaded, new LinkedHashSet<>(monitors), root.clock());
+        } catch (ConfigException e) {
+            throw new CliFailure(CliFailure.USAGE, e.getMessage());
+        }
+        boolean allUp = outcomes.stream().allMatch(OneShotChecks.Outcome::up);
+        if (root.printedJson(outcomes)) {
+            return allUp ? 0 : CliFailure.REFUSED;
+        }
+        PrintWriter out = root.out();
+        if (outcomes.isEmpty()) {
+            out.println("No monitors in " + location + ".");
+            return 0;
+        }
+        out.printf("%-24s %-9s %-8s %8s  %s%n", "MONITOR", "TYPE", "LEVEL", "TIME", "REASON");
+        for (OneShotChecks.Outcome o : outcomes) {
+            out.printf("%-24s %-9s %-8s %6d ms  %s%n", o.monitorId(), o.type(), o.level().toUpperCase(java.util.Locale.ROOT),
+                    o.latencyMs(), o.reason());
+        }
+        long down = outcomes.stream().filter(o -> !o.up()).count();
+        out.println(down == 0 ? "All " + outcomes.size() + " monitors are up."
+                : down + " of " + outcomes.size() + " monitors are not up.");
+        return allUp ? 0 : CliFailure.REFUSED;
+    }
+}

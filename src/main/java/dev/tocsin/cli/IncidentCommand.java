@@ -1,0 +1,178 @@
+package dev.tocsin.cli;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.JsonNode;
+
+/** {@code tocsin incident …}: the incident use cases of the API, one subcommand each. */
+@Command(name = "incident", description = "List, declare, acknowledge, update and resolve incidents.",
+        mixinStandardHelpOptions = true)
+final class IncidentCommand {
+
+    @ParentCommand
+    TocsinCli root;
+
+    @Command(name = "list", description = "Incidents, newest first (default: the open ones).")
+    int list(@Option(names = "--status", defaultValue = "open", paramLabel = "STATUS",
+                     description = "open (default), a status, or a comma list; 'all' for every status") String status,
+             @Option(names = "--service", paramLabel = "ID") String service,
+             @Option(names = "--severity", paramLabel = "LEVEL") String severity,
+             @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "1-500 (default 50)") int limit) {
+        StringBuilder query = new StringBuilder("?limit=").append(limit);
+        if (!"all".equals(status)) {
+            query.append("&status=").append(encode(status));
+        }
+        if (service != null) {
+            query.append("&service=").append(encode(service));
+        }
+        if (severity != null) {
+            query.append("&severity=").append(encode(severity));
+        }
+        JsonNode answer = root.api().get("/api/v1/incidents" + query);
+        if (root.printedJson(answer)) {
+            return 0;
+        }
+        PrintWriter out = root.out();
+        JsonNode incidents = answer.get("incidents");
+        if (incidents.isEmpty()) {
+            out.println("No incidents.");
+            return 0;
+        }
+        out.printf("%-6s %-8s %-13s %-20s %-20s %s%n", "ID", "SEVERITY", "STATUS", "SERVICE", "OPENED", "TITLE");
+        for (JsonNode i : incidents) {
+            out.printf("%-6s %-8s %-13s %-20s %-20s %s%n", i.get("id").asString(), i.get("severity").asString(),
+                    i.get("status").asString(), i.get("service").asString(), minute(i.get("opened_at")),
+                    i.get("title").asString());
+        }
+        return 0;
+    }
+
+    @Command(name = "show", description = "One incident.")
+    int show(@Parameters(paramLabel = "ID") long id) {
+        return print(root.api().get("/api/v1/incidents/" + id));
+    }
+
+    @Command(name = "declare", description = "Declare an incident by hand.")
+    int declare(@Option(names = "--title", required = true, paramLabel = "TEXT") String title,
+                @Option(names = "--service", required = true, paramLabel = "ID") String service,
+                @Option(names = "--severity", paramLabel = "LEVEL", description = "default: the most urgent level") String severity,
+                @Option(names = "--description", paramLabel = "TEXT") String description,
+                @Option(names = "--commander", paramLabel = "USER", description = "the incident commander") String commander) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("title", title);
+        body.put("service", service);
+        if (severity != null) {
+            body.put("severity", severity);
+        }
+        if (description != null) {
+            body.put("description", description);
+        }
+        if (commander != null) {
+            body.put("roles", Map.of("incident_commander", commander));
+        }
+        return print(root.api().post("/api/v1/incidents", body));
+    }
+
+    @Command(name = "ack", aliases = "acknowledge", description = "Acknowledge an incident: stop its escalation.")
+    int acknowledge(@Parameters(paramLabel = "ID") long id) {
+        return print(root.api().post("/api/v1/incidents/" + id + "/acknowledge", null));
+    }
+
+    @Command(name = "status", description = "Move an incident to another status (investigating, identified, monitoring, ...).")
+    int status(@Parameters(index = "0", paramLabel = "ID") long id,
+               @Parameters(index = "1", paramLabel = "STATUS") String status,
+               @Option(names = {"-m", "--message"}, paramLabel = "TEXT") String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (message != null) {
+            body.put("message", message);
+        }
+        return print(root.api().post("/api/v1/incidents/" + id + "/status", body));
+    }
+
+    @Command(name = "update", description = "Post a stakeholder status update (sent to the incident's channels).")
+    int update(@Parameters(index = "0", paramLabel = "ID") long id,
+               @Parameters(index = "1", paramLabel = "MESSAGE") String message,
+               @Option(names = "--status", paramLabel = "STATUS", description = "also move to this status") String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        if (status != null) {
+            body.put("status", status);
+        }
+        return print(root.api().post("/api/v1/incidents/" + id + "/updates", body));
+    }
+
+    @Command(name = "note", description = "Add an internal note for responders (never public).")
+    int note(@Parameters(index = "0", paramLabel = "ID") long id, @Parameters(index = "1", paramLabel = "TEXT") String text) {
+        root.api().post("/api/v1/incidents/" + id + "/notes", Map.of("text", text));
+        if (!root.printedJson(Map.of("incident", id, "note", "added"))) {
+            root.out().println("Note added to incident " + id + ".");
+        }
+        return 0;
+    }
+
+    @Command(name = "resolve", description = "Resolve an incident.")
+    int resolve(@Parameters(paramLabel = "ID") long id,
+                @Option(names = {"-r", "--resolution"}, paramLabel = "TEXT") String resolution) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (resolution != null) {
+            body.put("resolution", resolution);
+        }
+        return print(root.api().post("/api/v1/incidents/" + id + "/resolve", body));
+    }
+
+    /** One incident as a short block of text. */
+    private int print(JsonNode i) {
+        if (root.printedJson(i)) {
+            return 0;
+        }
+        PrintWriter out = root.out();
+        out.printf("Incident %s: %s%n", i.get("id").asString(), i.get("title").asString());
+        out.printf("  %-12s %s%n", "status", i.get("status").asString());
+        out.printf("  %-12s %s%n", "severity", i.get("severity").asString());
+        out.printf("  %-12s %s%n", "service", i.get("service").asString());
+        out.printf("  %-12s %s%n", "opened", minute(i.get("opened_at")));
+        if (i.hasNonNull("acknowledged_at")) {
+            out.printf("  %-12s %s%n", "acknowledged", minute(i.get("acknowledged_at")));
+        }
+        if (i.hasNonNull("resolved_at")) {
+            out.printf("  %-12s %s%n", "resolved", minute(i.get("resolved_at")));
+        }
+        JsonNode target = i.get("response_target");
+        if (target != null && !target.isNull() && "triggered".equals(i.get("status").asString())) {
+            out.printf("  %-12s by %s%s%n", "respond", minute(target.get("respond_by")),
+                    target.get("breached").asBoolean() ? " (breached)" : "");
+        }
+        JsonNode roles = i.get("roles");
+        roles.properties().forEach(role -> {
+            if (!role.getValue().isNull()) {
+                out.printf("  %-12s %s%n", role.getKey().replace('_', ' ').replace("incident ", ""), role.getValue().asString());
+            }
+        });
+        if (i.hasNonNull("resolution")) {
+            out.printf("  %-12s %s%n", "resolution", i.get("resolution").asString());
+        }
+        return 0;
+    }
+
+    /** "2026-03-01T10:42:07.123Z" as "2026-03-01 10:42Z": enough for a terminal. */
+    static String minute(JsonNode instant) {
+        if (instant == null || instant.isNull()) {
+            return "-";
+        }
+        String s = instant.asString();
+        return s.length() >= 16 ? s.substring(0, 10) + " " + s.substring(11, 16) + "Z" : s;
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tocsin.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code tocsin} command line: what the seed runbooks do with curl (declare, acknowledge, update, resolve, who is
+ * on call, verify the audit chain, check the monitors once), from a terminal or a script, with exit codes that say
+ * what went wrong. It is the same jar as the server: {@code java -jar tocsin.jar incident list}. Without a command,
+ * or with only {@code --name=value} settings, the jar starts the server instead.
+ */
+@Command(name = "tocsin", mixinStandardHelpOptions = true, versionProvider = TocsinCli.Version.class,
+        description = "Tocsin's command line. It talks to a running Tocsin over its HTTP API (check --once runs on its own).",
+        subcommands = {IncidentCommand.class, EventCommand.class, OnCallCommand.class, AuditCommand.class,
+                HealthCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  TOCSIN_URL       where Tocsin runs (default http://localhost:$PORT, PORT defaulting to 8080)",
+                "  TOCSIN_API_KEY   the API key to send (default TOCSIN_ADMIN_KEY)",
+                "",
+                "Exit codes: 0 done; 1 refused by Tocsin, or what was checked is unhealthy; 2 bad command line;",
+                "3 Tocsin could not be reached or failed on its side.",
+                "Without a command, java -jar tocsin.jar starts the server."})
+public final class TocsinCli {
+
+    /** The first words that mean "run a command" rather than "start the server". */
+    private static final Set<String> COMMANDS = Set.of("incident", "event", "oncall", "audit", "health", "check", "help",
+            "--help", "-h", "--version", "-V");
+
+    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Tocsin's address (default: TOCSIN_URL, or http://localhost:8080)")
+    String url;
+
+    @Option(names = "--api-key", scope = ScopeType.INHERIT, paramLabel = "KEY",
+            description = "API key (default: TOCSIN_API_KEY, or TOCSIN_ADMIN_KEY)")
+    String apiKey;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "print Tocsin's JSON answer instead of text")
+    boolean json;
+
+    private final Map<String, String> env;
+    private final Clock clock;
+    private PrintWriter out;
+
+    TocsinCli(Map<String, String> env, Clock clock) {
+        this.env = env;
+        this.clock = clock;
+    }
+
+    /** Whether these arguments ask for a command rather than the server. */
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** Runs a command and returns its exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock) {
+        TocsinCli root = new TocsinCli(env, clock);
+        root.out = out;
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setOut(out).setErr(err)
+                .setExecutionExceptionHandler((failure, command, parsed) -> {
+                    if (failure instanceof CliFailure f) {
+                        err.println("tocsin: " + f.getMessage());
+                        err.flush();
+                        return f.exitCode();
+                    }
+                    throw failure;
+                });
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    ApiClient api() {
+        return new ApiClient(baseUrl(), key());
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    private String baseUrl() {
+        if (url != null) {
+            return url;
+        }
+        String fromEnv = env.get("TOCSIN_URL");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : "http://localhost:" + env.getOrDefault("PORT", "8080");
+    }
+
+    private String key() {
+        return apiKey != null ? apiKey : env.getOrDefault("TOCSIN_API_KEY", env.get("TOCSIN_ADMIN_KEY"));
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    String env(String name) {
+        return env.get(name);
+    }
+
+    /** Prints Tocsin's answer as JSON when --json was given; returns whether it did. */
+    boolean printedJson(Object answer) {
+        if (json) {
+            out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        }
+        return json;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = TocsinCli.class.getPackage().getImplementationVersion();
+            return new String[] {"tocsin " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.tocsin.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import dev.tocsin.LoopbackSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tocsin command line, run as main() runs it, against the real server over HTTP. */
+class CliTest extends ApiTest {
+
+    /** What a command printed, and how it exited. */
+    record Run(int exit, String out, String err) {
+        JsonNode json() {
+            return Http.parse(out);
+        }
+    }
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @TempDir
+    Path dir;
+
+    private Run tocsin(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TocsinCli.run(args, new PrintWriter(out), new PrintWriter(err), env, clock);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** As an operator would: the address and key from the environment. */
+    private Run tocsin(String... args) {
+        return tocsin(Map.of("TOCSIN_URL", "http://127.0.0.1:" + port, "TOCSIN_API_KEY", Http.ADMIN_KEY), args);
+    }
+
+    @Test
+    void declareAcknowledgeUpdateAndResolveAnIncident() {
+        String title = unique("Checkout returns 502");
+        Run declared = tocsin("incident", "declare", "--title", title, "--service", "checkout", "--severity", "P1",
+                "--commander", "ana", "--json");
+        assertThat(declared.exit()).as(declared.err()).isZero();
+        long id = declared.json().get("id").asLong();
+
+        Run acknowledged = tocsin("incident", "ack", Long.toString(id));
+        assertThat(acknowledged.exit()).isZero();
+        assertThat(acknowledged.out()).contains("Incident " + id + ": " + title).containsPattern("status +acknowledged")
+                .containsPattern("commander +ana");
+
+        assertThat(tocsin("incident", "update", Long.toString(id), "Rolled back v2.4.1", "--status", "monitoring").out())
+                .containsPattern("status +monitoring");
+        Run noted = tocsin("incident", "note", Long.toString(id), "suspect the pool size");
+        assertThat(noted.out()).isEqualTo("Note added to incident " + id + ".\n");
+        assertThat(tocsin("incident", "list", "--service", "checkout").out())
+                .containsPattern(id + " +P1 +monitoring +checkout .*" + title);
+
+        Run resolved = tocsin("incident", "resolve", Long.toString(id), "-r", "pool size restored");
+        assertThat(resolved.out()).containsPattern("status +resolved").containsPattern("resolution +pool size restored");
+        assertThat(tocsin("incident", "list", "--service", "checkout").out()).doesNotContain(title);
+        assertThat(tocsin("incident", "list", "--status", "all", "--service", "checkout").out()).contains(title);
+
+        List<String> kinds = new ArrayList<>();
+        api.get("/api/v1/incidents/" + id + "/timeline").json().forEach(e -> kinds.add(e.get("kind").asString()));
+        assertThat(kinds).contains("incident.declared", "incident.acknowledged", "incident.status_update",
+                "incident.note_added", "incident.resolved");
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().get(1).get("actor").asString())
+                .as("the CLI acts with its API key").startsWith("api-key:");
+    }
+
+    @Test
+    void aRefusalExitsWith1AndTheServersReason() {
+        Run unknown = tocsin("incident", "ack", "999999");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("404").contains("incident 999999 does not exist");
+
+        Run invalid = tocsin("incident", "declare", "--title", "x", "--service", "shop");
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.err()).contains("400").contains("service: unknown service 'shop'");
+
+        Run noKey = tocsin(Map.of("TOCSIN_URL", "http://127.0.0.1:" + port), "incident", "list");
+        assertThat(noKey.exit()).isEqualTo(1);
+        assertThat(noKey.err()).contains("401").contains("TOCSIN_API_KEY");
+
+        Run readOnly = tocsin("incident", "declare", "--title", "x", "--service", "checkout", "--api-key", Http.READ_KEY);
+        assertThat(readOnly.exit()).isEqualTo(1);
+        assertThat(readOnly.err()).contains("403");
+    }
+
+    @Test
+    void aBadCommandLineExitsWith2AndSaysWhatIsWrong() {
+        Run missing = tocsin("incident", "declare", "--service", "checkout");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("--title");
+
+        Run notANumber = tocsin("incident", "ack", "seven");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("seven");
+
+        Run badInstant = tocsin("oncall", "--at", "yesterday");
+        assertThat(badInstant.exit()).isEqualTo(2);
+        assertThat(badInstant.err()).contains("--at 'yesterday' is not an instant");
+
+        assertThat(tocsin("incident", "frobnicate").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachableServerExitsWith3() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Run r = tocsin("incident", "list", "--url", "http://127.0.0.1:" + closed);
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot reach Tocsin at http://127.0.0.1:" + closed);
+    }
+
+    @Test
+    void sendEventsWithAnIntegrationKey() {
+        String key = unique("cli-disk");
+        Run triggered = tocsin("event", "trigger", "-k", CHECKOUT_KEY, "-s", "Disk 95% full on db-1", "--severity", "warning",
+                "-d", key, "--source", "db-1", "--detail", "mount=/var/lib/postgresql", "--detail", "env=prod");
+        assertThat(triggered.exit()).as(triggered.err()).isZero();
+        assertThat(triggered.out()).isEqualTo("Triggered: dedup key " + key + "\n");
+        JsonNode alert = api.get("/api/v1/alerts?dedup_key=" + key).json().get(0);
+        assertThat(alert.get("status").asString()).isEqualTo("triggered");
+        assertThat(alert.toString()).contains("/var/lib/postgresql");
+
+        assertThat(tocsin("event", "resolve", "-k", CHECKOUT_KEY, "-d", key).exit()).isZero();
+        assertThat(api.get("/api/v1/alerts?dedup_key=" + key).json().get(0).get("status").asString()).isEqualTo("resolved");
+
+        Run generated = tocsin("event", "trigger", "-k", CHECKOUT_KEY, "-s", "no key given");
+        assertThat(generated.out()).containsPattern("Triggered: dedup key [0-9a-f]{32}");
+        assertThat(tocsin("event", "change", "-k", CHECKOUT_KEY, "-s", "Deployed v2.4.2").out())
+                .isEqualTo("Recorded the change.\n");
+
+        Run wrongKey = tocsin("event", "trigger", "-k", "not-a-key", "-s", "x");
+        assertThat(wrongKey.exit()).isEqualTo(1);
+        assertThat(wrongKey.err()).contains("'routing_key' is not an integration key of any service");
+    }
+
+    @Test
+    void whoIsOnCall() {
+        Run now = tocsin("oncall", "--at", "2026-03-03T12:00:00Z");
+        assertThat(now.exit()).as(now.err()).isZero();
+        assertThat(now.out()).contains("On call at 2026-03-03 12:00Z", "Schedules:", "Escalation policies:", "payments")
+                .containsPattern("1\\. .*bo");
+        assertThat(tocsin("oncall", "--json").json().has("escalation_policies")).isTrue();
+    }
+
+    @Test
+    void auditVerifyExitsWith1AndNamesTheFirstAlteredEntry() {
+        Run intact = tocsin("audit", "verify");
+        assertThat(intact.exit()).isZero();
+        assertThat(intact.out()).containsPattern("Audit chain intact: \\d+ entries, head [0-9a-f]{64}");
+
+        String key = unique("cli-tamper");
+        enqueue(trigger(CHECKOUT_KEY, key, "Original summary", "info"));
+        long seq = jdbc.sql("SELECT seq FROM timeline_event WHERE kind = 'alert.triggered' AND data LIKE :k")
+                .param("k", "%" + key + "%").query(Long.class).single();
+        String original = jdbc.sql("SELECT data FROM timeline_event WHERE seq = :s").param("s", seq).query(String.class).single();
+        try {
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s")
+                    .param("d", original.replace("Original", "Harmless")).param("s", seq).update();
+            Run broken = tocsin("audit", "verify");
+            assertThat(broken.exit()).isEqualTo(1);
+            assertThat(broken.out()).contains("Audit chain BROKEN at entry " + seq + ":").contains("altered");
+        } finally {
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", original).param("s", seq).update();
+        }
+    }
+
+    @Test
+    void healthExitsWith0OnlyWhenHealthy() {
+        Run health = tocsin("health");
+        String status = api.get("/api/health/deep").json().get("status").asString();
+        assertThat(health.out()).startsWith(status);
+        assertThat(health.exit()).isEqualTo("healthy".equals(status) ? 0 : 1);
+        assertThat(tocsin("health", "--json").json().has("circuit_breakers")).isTrue();
+    }
+
+    @Test
+    void checkOnceRunsTheMonitorsOfAFileFromHere() throws IOException {
+        LoopbackSink sink = LoopbackSink.shared();
+        sink.answer("/cli/ok", LoopbackSink.Answer.status(200, "{\"status\":\"healthy\",\"memory\":{\"percent\":40}}"));
+        sink.answer("/cli/degraded", LoopbackSink.Answer.status(200, "{\"status\":\"degraded\"}"));
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path config = dir.resolve("tocsin.yml");
+        Files.writeString(config, """
+                severities:
+                  - {id: P1, name: High, response_target: 15m}
+                services:
+                  - id: web
+                monitors:
+                  - id: home
+                    service: web
+                    type: http
+                    url: "${SINK}/cli/ok"
+                    conditions:
+                      - expect: '$.status == "healthy"'
+                  - id: deep-health
+                    service: web
+                    type: http
+                    url: "${SINK}/cli/degraded"
+                    conditions:
+                      - expect: '$.status == "healthy"'
+                  - id: cache
+                    service: web
+                    type: tcp
+                    host: 127.0.0.1
+                    port: %d
+                """.formatted(closed));
+        Map<String, String> env = Map.of("SINK", sink.baseUrl(), "TOCSIN_CONFIG", config.toString());
+
+        Run all = tocsin(env, "check", "--once");
+        assertThat(all.exit()).as(all.err()).isEqualTo(1);
+        assertThat(all.out()).containsPattern("home +http +UP ")
+                .containsPattern("deep-health +http +CRITICAL .*expected \\$\\.status == \"healthy\"")
+                .containsPattern("cache +tcp +CRITICAL ")
+                .contains("2 of 3 monitors are not up.");
+
+        Run one = tocsin(env, "check", "--once", "home");
+        assertThat(one.exit()).isZero();
+        assertThat(one.out()).contains("All 1 monitors are up.").doesNotContain("cache");
+
+        Run json = tocsin(env, "check", "--once", "--json", "cache");
+        assertThat(json.json().get(0).get("level").asString()).isEqualTo("critical");
+
+        Run unknown = tocsin(env, "check", "--once", "nope");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains(config.toString()).contains("no monitor 'nope'");
+
+        Run withoutOnce = tocsin(env, "check");
+        assertThat(withoutOnce.exit()).isEqualTo(2);
+        assertThat(withoutOnce.err()).contains("--once");
+
+        Files.writeString(config, "severities: soon\n");
+        Run invalid = tocsin(env, "check", "--once");
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains(config.toString());
+    }
+
+    @Test
+    void onlyCommandsStopTheServerFromStarting() {
+        assertThat(TocsinCli.isCommand(new String[] {"incident", "list"})).isTrue();
+        assertThat(TocsinCli.isCommand(new String[] {"--help"})).isTrue();
+        assertThat(TocsinCli.isCommand(new String[0])).isFalse();
+        assertThat(TocsinCli.isCommand(new String[] {"--server.port=9090"})).isFalse();
+
+        Run help = tocsin("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("incident", "event", "oncall", "audit", "check", "TOCSIN_URL", "Exit codes");
+    }
+}
