@@ -86,6 +86,13 @@ class TwoNodesTest {
     }
 
     @Test
+    void aBackupOnPostgresqlIsPgDumpsJob() {
+        Http.Response r = http(nodeA, Http.ADMIN_KEY).get("/api/v1/backup");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().get("detail").asString()).contains("PostgreSQL").contains("pg_dump");
+    }
+
+    @Test
     void aMissedHeartbeatIsAlertedOnceWhenBothNodesCheck() throws Exception {
         CLOCK.advance(Duration.ofHours(3));
         CompletableFuture<Void> a = CompletableFuture.runAsync(() -> nodeA.getBean(Engine.class).runCycle());

@@ -52,7 +52,7 @@ class SecurityConfiguration {
                         .requestMatchers("/v2/**", "/api/v1/integrations/**", "/api/v1/heartbeat/**").permitAll()
                         .requestMatchers("/health", "/api/health/deep", "/actuator/health", "/actuator/prometheus",
                                 "/error").permitAll()
-                        .requestMatchers("/api/v1/api-keys/**").hasAuthority(Scope.ADMIN.authority())
+                        .requestMatchers("/api/v1/api-keys/**", "/api/v1/backup").hasAuthority(Scope.ADMIN.authority())
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers("/api/**").hasAuthority(Scope.WRITE.authority())
@@ -84,7 +84,7 @@ class SecurityConfiguration {
     }
 
     private static String requiredScope(String method, String uri) {
-        if (uri.startsWith("/api/v1/api-keys") || uri.startsWith("/actuator")) {
+        if (uri.startsWith("/api/v1/api-keys") || uri.startsWith("/api/v1/backup") || uri.startsWith("/actuator")) {
             return "admin";
         }
         return method.equals("GET") || method.equals("HEAD") ? "read" : "write";

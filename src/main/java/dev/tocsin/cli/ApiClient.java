@@ -1,6 +1,7 @@
 package dev.tocsin.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import tools.jackson.core.JacksonException;
@@ -42,6 +46,24 @@ final class ApiClient {
                         : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    /** Downloads {@code path} into {@code target}; returns its size. Nothing is written when Tocsin refuses. */
+    long download(String path, Path target) {
+        HttpRequest request = request(path).GET().build();
+        HttpResponse<InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = r.body()) {
+            if (r.statusCode() != 200) {
+                String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                throw refusal(request, r.statusCode(), text);
+            }
+            Path partial = target.resolveSibling(target.getFileName() + ".part");
+            Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            return Files.size(target);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "the download of " + path + " failed: " + e.getMessage());
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b;
         try {
@@ -58,9 +80,17 @@ final class ApiClient {
 
     private JsonNode send(HttpRequest.Builder builder) {
         HttpRequest request = builder.build();
-        HttpResponse<String> r;
+        HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        int status = r.statusCode();
+        if (status >= 200 && status < 300) {
+            return parse(r.body());
+        }
+        throw refusal(request, status, r.body());
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base
                     + ": connection refused (is it running? set --url or TOCSIN_URL)");
@@ -72,17 +102,15 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new CliFailure(CliFailure.UNREACHABLE, "interrupted");
         }
-        JsonNode body = parse(r.body());
-        int status = r.statusCode();
-        if (status >= 200 && status < 300) {
-            return body;
-        }
+    }
+
+    private static CliFailure refusal(HttpRequest request, int status, String text) {
         String what = request.method() + " " + request.uri().getPath();
         if (status == 401) {
-            throw new CliFailure(CliFailure.REFUSED, what + ": 401, no valid API key (set --api-key or TOCSIN_API_KEY)");
+            return new CliFailure(CliFailure.REFUSED, what + ": 401, no valid API key (set --api-key or TOCSIN_API_KEY)");
         }
-        throw new CliFailure(status >= 500 ? CliFailure.UNREACHABLE : CliFailure.REFUSED,
-                what + ": " + status + ", " + reason(body, r.body()));
+        return new CliFailure(status >= 500 ? CliFailure.UNREACHABLE : CliFailure.REFUSED,
+                what + ": " + status + ", " + reason(parse(text), text));
     }
 
     private static JsonNode parse(String text) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tocsin", mixinStandardHelpOptions = true, versionProvider = TocsinCli.Version.class,
         description = "Tocsin's command line. It talks to a running Tocsin over its HTTP API (check --once runs on its own).",
         subcommands = {IncidentCommand.class, EventCommand.class, OnCallCommand.class, AuditCommand.class,
-                HealthCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+                HealthCommand.class, CheckCommand.class, BackupCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TOCSIN_URL       where Tocsin runs (default http://localhost:$PORT, PORT defaulting to 8080)",
                 "  TOCSIN_API_KEY   the API key to send (default TOCSIN_ADMIN_KEY)",
@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
 public final class TocsinCli {
 
     /** The first words that mean "run a command" rather than "start the server". */
-    private static final Set<String> COMMANDS = Set.of("incident", "event", "oncall", "audit", "health", "check", "help",
+    private static final Set<String> COMMANDS = Set.of("incident", "event", "oncall", "audit", "health", "check", "backup", "help",
             "--help", "-h", "--version", "-V");
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",

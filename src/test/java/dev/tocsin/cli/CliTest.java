@@ -16,6 +16,7 @@ import dev.tocsin.LoopbackSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -33,6 +34,9 @@ class CliTest extends ApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Value("${tocsin.data-dir}")
+    String dataDir;
 
     @TempDir
     Path dir;
@@ -255,6 +259,48 @@ class CliTest extends ApiTest {
         Run invalid = tocsin(env, "check", "--once");
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains(config.toString());
+    }
+
+    @Test
+    void aBackupIsAConsistentCopyThatOpensAsADatabase() throws Exception {
+        String marker = unique("before-backup");
+        enqueue(trigger(CHECKOUT_KEY, marker, "in the backup", "info"));
+        Path zip = dir.resolve("nightly.zip");
+
+        Run refused = tocsin("backup", "-o", zip.toString(), "--api-key", Http.WRITE_KEY);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("403").contains("admin scope needed");
+        assertThat(zip).doesNotExist();
+
+        Run taken = tocsin("backup", "-o", zip.toString());
+        assertThat(taken.exit()).as(taken.err()).isZero();
+        assertThat(taken.out()).startsWith("Backup written to " + zip);
+
+        // Restoring is unzipping into a data folder: open what was restored as Tocsin would.
+        Path restored = Files.createDirectories(dir.resolve("restored"));
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                Files.copy(in, restored.resolve(entry.getName()));
+            }
+        }
+        assertThat(restored.resolve("tocsin.mv.db")).exists();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + restored.resolve("tocsin")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE", "sa", "");
+             var alerts = c.prepareStatement("SELECT COUNT(*) FROM alert WHERE dedup_key = ?");
+             var backups = c.prepareStatement("SELECT actor FROM timeline_event WHERE kind = 'backup.taken' ORDER BY seq DESC")) {
+            alerts.setString(1, marker);
+            try (var rs = alerts.executeQuery()) {
+                assertThat(rs.next() && rs.getLong(1) == 1).as("the alert sent before the backup").isTrue();
+            }
+            try (var rs = backups.executeQuery()) {
+                assertThat(rs.next()).as("the backup records who took it").isTrue();
+                assertThat(rs.getString(1)).startsWith("api-key:");
+            }
+        }
+        try (var left = Files.list(Path.of(dataDir))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no copy left behind on the server")
+                    .noneMatch(name -> name.startsWith("backup-"));
+        }
     }
 
     @Test
