@@ -46,6 +46,11 @@ final class ApiClient {
                         : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    JsonNode put(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     /** Downloads {@code path} into {@code target}; returns its size. Nothing is written when Tocsin refuses. */
     long download(String path, Path target) {
         HttpRequest request = request(path).GET().build();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tocsin.timeline.TimelineText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -127,6 +128,39 @@ final class IncidentCommand {
             body.put("resolution", resolution);
         }
         return print(root.api().post("/api/v1/incidents/" + id + "/resolve", body));
+    }
+
+    @Command(name = "severity", description = "Change an incident's severity (its response target follows).")
+    int severity(@Parameters(index = "0", paramLabel = "ID") long id,
+                 @Parameters(index = "1", paramLabel = "LEVEL") String severity) {
+        return print(root.api().put("/api/v1/incidents/" + id + "/severity", Map.of("severity", severity)));
+    }
+
+    @Command(name = "assign", description = "Give a role to a user: commander, tech-lead or comms-lead.")
+    int assign(@Parameters(index = "0", paramLabel = "ID") long id,
+               @Parameters(index = "1", paramLabel = "ROLE") String role,
+               @Parameters(index = "2", paramLabel = "USER") String user) {
+        String wire = switch (role) {
+            case "commander", "incident_commander" -> "incident_commander";
+            case "tech-lead", "technical_lead" -> "technical_lead";
+            case "comms-lead", "communications_lead" -> "communications_lead";
+            default -> throw new CliFailure(CliFailure.USAGE,
+                    "ROLE '" + role + "' is not a role: expected commander, tech-lead or comms-lead");
+        };
+        return print(root.api().put("/api/v1/incidents/" + id + "/roles/" + wire, Map.of("user", user)));
+    }
+
+    @Command(name = "timeline", description = "Everything that happened to an incident, oldest first.")
+    int timeline(@Parameters(paramLabel = "ID") long id) {
+        JsonNode entries = root.api().get("/api/v1/incidents/" + id + "/timeline?limit=1000");
+        if (root.printedJson(entries)) {
+            return 0;
+        }
+        for (JsonNode e : entries) {
+            root.out().printf("%s  %-28s %-30s %s%n", minute(e.get("occurred_at")), e.get("kind").asString(),
+                    e.get("actor").asString(), TimelineText.describe(e.get("data")));
+        }
+        return 0;
     }
 
     /** One incident as a short block of text. */

@@ -25,6 +25,7 @@ import dev.tocsin.oncall.WhoIsOnCall;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.timeline.TimelineEvent;
+import dev.tocsin.timeline.TimelineText;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -174,7 +175,7 @@ class UiController {
             row.put("at", e.occurredAt());
             row.put("kind", e.kind());
             row.put("actor", e.actor());
-            row.put("text", describe(e));
+            row.put("text", TimelineText.describe(e.data()));
             events.add(row);
         }
         model.addAttribute("breached", events.stream().anyMatch(e -> "incident.response_target_breached".equals(e.get("kind"))));
@@ -278,34 +279,5 @@ class UiController {
             return "just now";
         }
         return Durations.format(d.toDays() > 0 ? Duration.ofHours(d.toHours()) : Duration.ofMinutes(d.toMinutes()));
-    }
-
-    /**
-     * A timeline entry in a line for people: its words when it has some, a change as "from → to", a role as
-     * "role: user", else its plain fields as "name: value", never raw JSON.
-     */
-    private static String describe(TimelineEvent e) {
-        var d = e.data();
-        if (d == null || !d.isObject()) {
-            return "";
-        }
-        for (String field : List.of("message", "text", "resolution", "summary", "title", "reason")) {
-            if (d.hasNonNull(field) && !d.get(field).asString("").isBlank()) {
-                return d.get(field).asString();
-            }
-        }
-        if (d.hasNonNull("from") && d.hasNonNull("to")) {
-            return d.get("from").asString() + " → " + d.get("to").asString();
-        }
-        if (d.hasNonNull("role")) {
-            return d.get("role").asString().replace('_', ' ') + ": " + (d.hasNonNull("user") ? d.get("user").asString() : "nobody");
-        }
-        List<String> parts = new ArrayList<>();
-        for (var field : d.properties()) {
-            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
-                parts.add(field.getKey().replace('_', ' ') + ": " + field.getValue().asString());
-            }
-        }
-        return String.join(" · ", parts);
     }
 }

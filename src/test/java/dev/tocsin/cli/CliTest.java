@@ -73,10 +73,22 @@ class CliTest extends ApiTest {
         assertThat(tocsin("incident", "list", "--service", "checkout").out())
                 .containsPattern(id + " +P1 +monitoring +checkout .*" + title);
 
+        assertThat(tocsin("incident", "severity", Long.toString(id), "P0").out()).containsPattern("severity +P0");
+        assertThat(tocsin("incident", "assign", Long.toString(id), "tech-lead", "bo").out()).containsPattern("technical lead +bo");
+        Run badRole = tocsin("incident", "assign", Long.toString(id), "captain", "bo");
+        assertThat(badRole.exit()).isEqualTo(2);
+        assertThat(badRole.err()).contains("expected commander, tech-lead or comms-lead");
+
         Run resolved = tocsin("incident", "resolve", Long.toString(id), "-r", "pool size restored");
         assertThat(resolved.out()).containsPattern("status +resolved").containsPattern("resolution +pool size restored");
         assertThat(tocsin("incident", "list", "--service", "checkout").out()).doesNotContain(title);
         assertThat(tocsin("incident", "list", "--status", "all", "--service", "checkout").out()).contains(title);
+
+        Run timeline = tocsin("incident", "timeline", Long.toString(id));
+        assertThat(timeline.out()).containsPattern("incident.declared +api-key:\\S+ +" + title)
+                .containsPattern("incident.severity_changed .*P1 → P0")
+                .containsPattern("incident.note_added .*suspect the pool size")
+                .containsPattern("incident.resolved .*pool size restored");
 
         List<String> kinds = new ArrayList<>();
         api.get("/api/v1/incidents/" + id + "/timeline").json().forEach(e -> kinds.add(e.get("kind").asString()));

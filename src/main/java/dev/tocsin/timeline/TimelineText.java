@@ -1,0 +1,41 @@
+package dev.tocsin.timeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A timeline entry in a line for people (the UI, the command line): its words when it has some, a change as
+ * "from → to", a role as "role: user", else its plain fields as "name: value", never raw JSON.
+ */
+public final class TimelineText {
+
+    private TimelineText() {
+    }
+
+    public static String describe(JsonNode data) {
+        if (data == null || !data.isObject()) {
+            return "";
+        }
+        for (String field : List.of("message", "text", "resolution", "summary", "title", "reason")) {
+            if (data.hasNonNull(field) && !data.get(field).asString("").isBlank()) {
+                return data.get(field).asString();
+            }
+        }
+        if (data.hasNonNull("from") && data.hasNonNull("to")) {
+            return data.get("from").asString() + " → " + data.get("to").asString();
+        }
+        if (data.hasNonNull("role")) {
+            return data.get("role").asString().replace('_', ' ') + ": "
+                    + (data.hasNonNull("user") ? data.get("user").asString() : "nobody");
+        }
+        List<String> parts = new ArrayList<>();
+        for (var field : data.properties()) {
+            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                parts.add(field.getKey().replace('_', ' ') + ": " + field.getValue().asString());
+            }
+        }
+        return String.join(" · ", parts);
+    }
+}
