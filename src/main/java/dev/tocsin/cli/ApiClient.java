@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
@@ -25,7 +26,8 @@ import tools.jackson.databind.node.NullNode;
  */
 final class ApiClient {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Snake case, as the API writes: what the CLI prints itself (check --once --json) reads like what it relays. */
+    static final JsonMapper JSON = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;

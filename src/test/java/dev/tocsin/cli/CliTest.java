@@ -258,6 +258,7 @@ class CliTest extends ApiTest {
 
         Run json = tocsin(env, "check", "--once", "--json", "cache");
         assertThat(json.json().get(0).get("level").asString()).isEqualTo("critical");
+        assertThat(json.json().get(0).get("monitor_id").asString()).isEqualTo("cache");
 
         Run unknown = tocsin(env, "check", "--once", "nope");
         assertThat(unknown.exit()).isEqualTo(2);
