@@ -29,9 +29,8 @@ import picocli.CommandLine.ScopeType;
                 "Without a command, java -jar tocsin.jar starts the server."})
 public final class TocsinCli {
 
-    /** The first words that mean "run a command" rather than "start the server". */
-    private static final Set<String> COMMANDS = Set.of("incident", "event", "oncall", "audit", "health", "check", "backup", "help",
-            "--help", "-h", "--version", "-V");
+    /** The options that ask the command line, not the server, for something. */
+    private static final Set<String> OPTIONS = Set.of("--help", "-h", "--version", "-V");
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Tocsin's address (default: TOCSIN_URL, or http://localhost:8080)")
@@ -53,9 +52,12 @@ public final class TocsinCli {
         this.clock = clock;
     }
 
-    /** Whether these arguments ask for a command rather than the server. */
+    /**
+     * Whether these arguments ask for a command rather than the server: a first word that is not an option. The
+     * server only ever takes {@code --name=value} settings, so a mistyped command is reported, not taken for a start.
+     */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && COMMANDS.contains(args[0]);
+        return args.length > 0 && (!args[0].startsWith("-") || OPTIONS.contains(args[0]));
     }
 
     /** Runs a command and returns its exit code. */

@@ -322,6 +322,10 @@ class CliTest extends ApiTest {
         assertThat(TocsinCli.isCommand(new String[] {"--help"})).isTrue();
         assertThat(TocsinCli.isCommand(new String[0])).isFalse();
         assertThat(TocsinCli.isCommand(new String[] {"--server.port=9090"})).isFalse();
+        assertThat(TocsinCli.isCommand(new String[] {"incidnet", "list"})).as("a typo is not a server start").isTrue();
+        Run typo = tocsin("incidnet", "list");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("incidnet");
 
         Run help = tocsin("--help");
         assertThat(help.exit()).isZero();
