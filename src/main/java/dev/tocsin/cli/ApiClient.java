@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -28,6 +30,9 @@ final class ApiClient {
 
     /** Snake case, as the API writes: what the CLI prints itself (check --once --json) reads like what it relays. */
     static final JsonMapper JSON = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+
+    /** The file name of a Content-Disposition, kept to plain characters: never a path. */
+    private static final Pattern FILE_NAME = Pattern.compile("filename=\"?([A-Za-z0-9._-]+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -53,8 +58,11 @@ final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
-    /** Downloads {@code path} into {@code target}; returns its size. Nothing is written when Tocsin refuses. */
-    long download(String path, Path target) {
+    /**
+     * Downloads {@code path} into {@code target}, or, when it is null, into the current folder under the name Tocsin
+     * gives; returns the file. Nothing is written when Tocsin refuses.
+     */
+    Path download(String path, Path target) {
         HttpRequest request = request(path).GET().build();
         HttpResponse<InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = r.body()) {
@@ -62,10 +70,12 @@ final class ApiClient {
                 String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
                 throw refusal(request, r.statusCode(), text);
             }
-            Path partial = target.resolveSibling(target.getFileName() + ".part");
+            Path file = target != null ? target : Path.of(r.headers().firstValue("Content-Disposition")
+                    .map(FILE_NAME::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse("tocsin-download"));
+            Path partial = file.resolveSibling(file.getFileName() + ".part");
             Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            return Files.size(target);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
         } catch (IOException e) {
             throw new CliFailure(CliFailure.UNREACHABLE, "the download of " + path + " failed: " + e.getMessage());
         }

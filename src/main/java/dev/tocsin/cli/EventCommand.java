@@ -25,7 +25,8 @@ final class EventCommand {
                 @Option(names = "--source", paramLabel = "HOST", description = "default: this machine's name") String source,
                 @Option(names = "--severity", defaultValue = "critical", paramLabel = "LEVEL",
                         description = "critical (default), error, warning or info") String severity,
-                @Option(names = {"-d", "--dedup-key"}, paramLabel = "KEY", description = "default: one is generated") String dedupKey,
+                @Option(names = {"-d", "--dedup-key"}, paramLabel = "KEY", description = "default: one is generated")
+                String dedupKey,
                 @Option(names = "--detail", paramLabel = "NAME=VALUE", description = "a custom detail; repeatable")
                 Map<String, String> details) {
         Map<String, Object> payload = new LinkedHashMap<>();

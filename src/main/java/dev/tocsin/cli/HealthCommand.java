@@ -8,7 +8,8 @@ import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
 /** {@code tocsin health}: Tocsin's own deep health (seed 000's shape) in a few lines; exit 1 when degraded. */
-@Command(name = "health", description = "Tocsin's own deep health; exit 1 when it is degraded.", mixinStandardHelpOptions = true)
+@Command(name = "health", description = "Tocsin's own deep health; exit 1 when it is degraded.",
+        mixinStandardHelpOptions = true)
 final class HealthCommand implements Callable<Integer> {
 
     @ParentCommand

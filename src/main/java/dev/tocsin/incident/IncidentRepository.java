@@ -32,8 +32,8 @@ class IncidentRepository {
         long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at, updated_at,
-                    awaiting_response_since, response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
-                    data_loss, financial_impact)
+                    awaiting_response_since, response_due_at, commander, technical_lead, communications_lead,
+                    users_affected, services_affected, data_loss, financial_impact)
                 VALUES (:id, :title, :description, :service, :severity, :status, :origin, :at, :at,
                     :at, :due, :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
                 .param("id", id).param("title", title).param("description", description).param("service", serviceId)
