@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Monitors through the API: their standing, uptime (24 h, 7 d, 30 d, 90 d) and latency percentiles, results over
@@ -49,9 +50,11 @@ class MonitorController {
     private final Maintenance maintenance;
     private final MonitorStatus status;
     private final Clock clock;
+    private final JsonMapper json;
 
     MonitorController(Monitors monitors, MonitorEngine engine, MonitorRepository repository, MonitorEditing editing,
-                      Maintenance maintenance, MonitorStatus status, Clock clock) {
+                      Maintenance maintenance, MonitorStatus status, Clock clock, JsonMapper json) {
+        this.json = json;
         this.monitors = monitors;
         this.engine = engine;
         this.repository = repository;
@@ -109,8 +112,20 @@ class MonitorController {
     }
 
     /**
+     * The last checks: all the node running the monitor keeps, or, on another node (or before the first check after a
+     * restart), the last ones written back with its state, at most a few seconds old.
+     */
+    private Object recent(String id) {
+        List<CheckResult> here = engine.recent(id);
+        if (!here.isEmpty()) {
+            return here.stream().map(CheckResult::toJson).toList();
+        }
+        return repository.state(id).map(MonitorRepository.State::recentChecks).<Object>map(json::readTree).orElse(List.of());
+    }
+
+    /**
      * Results over time: the rollup buckets from {@code since} (default: 24 hours ago), every level change, and the
-     * last checks when this node runs the monitor.
+     * last checks (see {@link #recent}).
      */
     @GetMapping("/api/v1/monitors/{id}/results")
     Map<String, Object> results(@PathVariable String id, @RequestParam(required = false) String since,
@@ -152,13 +167,13 @@ class MonitorController {
             changes.add(c);
         }
         out.put("changes", changes);
-        out.put("recent", engine.recent(id).stream().map(MonitorController::result).toList());
+        out.put("recent", recent(id));
         return out;
     }
 
     @PostMapping("/api/v1/monitors/{id}/check")
     Map<String, Object> check(@PathVariable String id) {
-        return result(engine.checkNow(find(id)));
+        return engine.checkNow(find(id)).toJson();
     }
 
     @PutMapping("/api/v1/monitors/{id}")
@@ -296,17 +311,6 @@ class MonitorController {
         b.put("latency_p95_ms", r.percentile(0.95));
         b.put("latency_max_ms", r.latencyMax);
         return b;
-    }
-
-    private static Map<String, Object> result(CheckResult r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("monitor", r.monitorId());
-        out.put("at", r.at().toString());
-        out.put("level", r.level().wire());
-        out.put("latency_ms", r.latencyMs());
-        out.put("http_status", r.status());
-        out.put("reason", r.reason());
-        return out;
     }
 
     private static Map<String, Object> window(Maintenance.Window w, Instant now) {

@@ -46,6 +46,8 @@ public class MonitorEngine implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MonitorEngine.class);
     private static final int RECENT = 50;
+    /** Of those, written back with the state for the other nodes: enough to see a trend, small enough to write often. */
+    private static final int RECENT_WRITTEN = 10;
     static final String INTAKE = "monitor";
 
     /** The live standing of one monitor on this node. Guarded by its own monitor lock. */
@@ -444,7 +446,8 @@ public class MonitorEngine implements SmartLifecycle {
                     states.add(new MonitorRepository.State(rt.monitor.id(), rt.level, rt.levelSince, rt.alertLevel,
                             rt.consecutiveBad, rt.consecutiveGood, l == null ? null : l.at(),
                             l == null ? null : l.latencyMs(), l == null ? null : l.status(), l == null ? null : l.reason(),
-                            owner, null));
+                            owner, null, json.writeValueAsString(rt.recent.stream().limit(RECENT_WRITTEN)
+                                    .map(CheckResult::toJson).toList())));
                     rt.dirty = false;
                 }
             }

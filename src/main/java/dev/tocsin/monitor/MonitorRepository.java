@@ -19,7 +19,7 @@ class MonitorRepository {
     /** A monitor's standing as stored; the engine keeps the live copy in memory and writes it back in batches. */
     record State(String monitorId, Level level, Instant levelSince, Level alertLevel, int consecutiveBad,
                  int consecutiveGood, Instant lastCheckedAt, Long lastLatencyMs, Integer lastStatus, String lastReason,
-                 String leaseOwner, Instant leaseUntil) {
+                 String leaseOwner, Instant leaseUntil, String recentChecks) {
     }
 
     record Event(long id, String monitorId, Instant checkedAt, Level level, Level previous, Long latencyMs,
@@ -118,7 +118,7 @@ class MonitorRepository {
         jdbc.sql("""
                 UPDATE monitor_state SET check_level = :level, level_since = :since, alert_level = :alert,
                     consecutive_bad = :bad, consecutive_good = :good, last_checked_at = :checked,
-                    last_latency_ms = :latency, last_status = :status, last_reason = :reason
+                    last_latency_ms = :latency, last_status = :status, last_reason = :reason, recent_checks = :recent
                 WHERE monitor_id = :id AND lease_owner = :owner""")
                 .param("level", s.level() == null ? null : s.level().wire())
                 .param("since", SqlTime.param(s.levelSince()))
@@ -126,6 +126,7 @@ class MonitorRepository {
                 .param("bad", s.consecutiveBad()).param("good", s.consecutiveGood())
                 .param("checked", SqlTime.param(s.lastCheckedAt())).param("latency", s.lastLatencyMs())
                 .param("status", s.lastStatus()).param("reason", truncate(s.lastReason()))
+                .param("recent", s.recentChecks())
                 .param("id", s.monitorId()).param("owner", owner).update();
     }
 
@@ -278,7 +279,7 @@ class MonitorRepository {
                 level(rs.getString("alert_level")), rs.getInt("consecutive_bad"), rs.getInt("consecutive_good"),
                 SqlTime.read(rs, "last_checked_at"), rs.getObject("last_latency_ms", Long.class),
                 rs.getObject("last_status", Integer.class), rs.getString("last_reason"), rs.getString("lease_owner"),
-                SqlTime.read(rs, "lease_until"));
+                SqlTime.read(rs, "lease_until"), rs.getString("recent_checks"));
     }
 
     private static Level level(String wire) {
