@@ -3,7 +3,9 @@ package dev.tocsin.cli;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.timeline.TimelineText;
@@ -85,6 +87,29 @@ final class IncidentCommand {
     @Command(name = "ack", aliases = "acknowledge", description = "Acknowledge an incident: stop its escalation.")
     int acknowledge(@Parameters(paramLabel = "ID") long id) {
         return print(root.api().post("/api/v1/incidents/" + id + "/acknowledge", null));
+    }
+
+    @Command(name = "escalate", description = "Page the next level of the escalation policy now, not after its delay.")
+    int escalate(@Parameters(paramLabel = "ID") long id) {
+        JsonNode escalation = root.api().post("/api/v1/incidents/" + id + "/escalate", null);
+        if (root.printedJson(escalation)) {
+            return 0;
+        }
+        // The step just taken is the newest: its pages say whom it reached.
+        JsonNode pages = escalation.get("pages");
+        JsonNode newest = pages.get(pages.size() - 1);
+        int level = newest.get("level").asInt();
+        List<String> paged = new ArrayList<>();
+        pages.forEach(p -> {
+            if (p.get("generation").asInt() == newest.get("generation").asInt()
+                    && p.get("step").asInt() == newest.get("step").asInt()) {
+                paged.add(p.get("user").asString());
+            }
+        });
+        root.out().printf("Incident %d: paged level %d (%s).%s%n", id, level, String.join(", ", paged),
+                escalation.hasNonNull("next_at") ? " Next level " + escalation.get("next_level").asString() + " at "
+                        + minute(escalation.get("next_at")) + " unless acknowledged." : "");
+        return 0;
     }
 
     @Command(name = "status", description = "Move an incident to another status (investigating, identified, monitoring, ...).")

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -72,6 +74,13 @@ class EscalationController {
         return escalations.find(id).map(e -> new IncidentEscalationView(id, e.policyId(), e.state().wire(), e.generation(),
                         e.nextLevel() == null ? null : e.nextLevel() + 1, e.nextAt(), e.loopsDone(), pages))
                 .orElse(new IncidentEscalationView(id, null, "none", null, null, null, null, pages));
+    }
+
+    /** Pages the next level now instead of after the delay; the answer is the escalation afterwards. */
+    @PostMapping("/api/v1/incidents/{id}/escalate")
+    IncidentEscalationView escalate(@PathVariable long id) {
+        escalations.escalateNow(id, CurrentActor.get());
+        return incident(id);
     }
 
     PolicyView view(TocsinConfig.EscalationPolicy policy, Instant at) {

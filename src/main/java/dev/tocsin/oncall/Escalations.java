@@ -20,6 +20,7 @@ import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.problem.ConflictException;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -40,7 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * fires twice or two nodes race.
  */
 @Component
-class Escalations implements TimerHandler {
+public class Escalations implements TimerHandler {
 
     static final String NAME = "escalate";
     private static final Actor ACTOR = Actor.system("escalation");
@@ -182,6 +183,46 @@ class Escalations implements TimerHandler {
         if (moved.nextAt() != null) {
             timers.set(NAME, timerInstance(moved.incidentId(), moved.generation(), step + 1), moved.nextAt());
         }
+    }
+
+    /** Whether {@link #escalateNow} has someone to page: the escalation waits for its next level. */
+    public boolean canEscalate(long incidentId) {
+        return repository.find(incidentId)
+                .filter(e -> e.state() == EscalationState.ACTIVE && e.nextLevel() != null).isPresent();
+    }
+
+    /**
+     * A responder asks for the next level now instead of after the delay (GoAlert's "escalate", PagerDuty's "escalate
+     * to the next level"): the step the timer would take is taken at once, and the policy goes on from there.
+     *
+     * @throws ConflictException nothing to escalate: no policy, acknowledged or resolved, or every level paged
+     */
+    public void escalateNow(long incidentId, Actor actor) {
+        tx.executeWithoutResult(status -> {
+            timeline.lock();
+            Incident incident = incidents.get(incidentId);
+            EscalationRepository.Escalation e = repository.find(incidentId).orElseThrow(() -> new ConflictException(
+                    "incident " + incidentId + " has no escalation: its service has no escalation policy"));
+            TocsinConfig.EscalationPolicy policy = config.escalationPolicy(e.policyId()).orElseThrow(() ->
+                    new ConflictException("escalation policy '" + e.policyId() + "' is no longer in the configuration"));
+            if (e.state() != EscalationState.ACTIVE) {
+                throw new ConflictException("incident " + incidentId + "'s escalation is " + e.state().wire()
+                        + (e.state() == EscalationState.ACKNOWLEDGED
+                        ? ": set the incident back to triggered to restart it" : ": there is nobody left to page"));
+            }
+            if (e.nextLevel() == null) {
+                throw new ConflictException("incident " + incidentId + " has paged every level of policy '"
+                        + policy.id() + "' (repeats included): there is nobody left to page");
+            }
+            Instant now = clock.instant();
+            timers.cancel(NAME, timerInstance(incidentId, e.generation(), e.step() + 1));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("policy", policy.id());
+            data.put("level", e.nextLevel() + 1);
+            data.put("instead_of", e.nextAt() == null ? null : e.nextAt().toString());
+            timeline.append(new NewEvent("escalation.requested", actor, incidentId, null, incident.serviceId(), data));
+            takeSteps(e, policy, incident, List.of(e.nextLevel()), "on request of " + actor.value(), now);
+        });
     }
 
     /** Timer {@code <incident>:<generation>:<step>}: take that step if the escalation is still waiting for it. */

@@ -21,6 +21,7 @@ import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.notify.MessagePreviews;
+import dev.tocsin.oncall.Escalations;
 import dev.tocsin.oncall.WhoIsOnCall;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
@@ -50,19 +51,21 @@ class UiController {
     /** What the page says after each form's action succeeded. */
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
-            "resolve", "Incident resolved.", "roles", "Role updated.");
+            "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.");
 
     private final IncidentService incidents;
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
     private final RecentChanges changes;
     private final MessagePreviews previews;
+    private final Escalations escalations;
     private final TocsinConfig config;
     private final Clock clock;
 
     UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
-                 MessagePreviews previews, TocsinConfig config, Clock clock) {
+                 MessagePreviews previews, Escalations escalations, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
+        this.escalations = escalations;
         this.onCall = onCall;
         this.monitors = monitors;
         this.changes = changes;
@@ -189,6 +192,7 @@ class UiController {
         if (i.status().isOpen()) {
             model.addAttribute("composer", previews.composer(id));
         }
+        model.addAttribute("canEscalate", escalations.canEscalate(id));
         model.addAttribute("incidentId", id);
         return "incident";
     }
@@ -224,6 +228,11 @@ class UiController {
     @PostMapping("/incidents/{id}/acknowledge")
     String acknowledge(@PathVariable long id, RedirectAttributes flash) {
         return act(id, flash, "acknowledge", () -> incidents.acknowledge(id, CurrentActor.get()));
+    }
+
+    @PostMapping("/incidents/{id}/escalate")
+    String escalate(@PathVariable long id, RedirectAttributes flash) {
+        return act(id, flash, "escalate", () -> escalations.escalateNow(id, CurrentActor.get()));
     }
 
     @PostMapping("/incidents/{id}/notes")

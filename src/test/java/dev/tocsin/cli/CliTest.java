@@ -99,6 +99,21 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void escalateToTheNextLevelNow() {
+        Run declared = tocsin("incident", "declare", "--title", "Card payments failing", "--service", "payments",
+                "--severity", "P1", "--json");
+        long id = declared.json().get("id").asLong();
+        Run escalated = tocsin("incident", "escalate", Long.toString(id));
+        assertThat(escalated.exit()).as(escalated.err()).isZero();
+        assertThat(escalated.out()).startsWith("Incident " + id + ": paged level 2 (ana). Next level 3 at ");
+
+        tocsin("incident", "ack", Long.toString(id));
+        Run refused = tocsin("incident", "escalate", Long.toString(id));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("409").contains("acknowledged");
+    }
+
+    @Test
     void aRefusalExitsWith1AndTheServersReason() {
         Run unknown = tocsin("incident", "ack", "999999");
         assertThat(unknown.exit()).isEqualTo(1);

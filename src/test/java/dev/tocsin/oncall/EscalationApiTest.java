@@ -414,6 +414,45 @@ class EscalationApiTest extends ApiTest {
         assertThat(breaches.get(1).get("data").get("unacknowledged_for_seconds").asLong()).isEqualTo(600);
     }
 
+    @Test
+    void aResponderCanEscalateToTheNextLevelAtOnce() {
+        long id = open("error");
+        advance(Duration.ofMinutes(5));
+        Http.Response escalated = api.post("/api/v1/incidents/" + id + "/escalate", null);
+        assertThat(escalated.status()).as(escalated.body()).isEqualTo(200);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana");
+        assertThat(escalated.json().get("next_level").asInt()).isEqualTo(3);
+        assertThat(Instant.parse(escalated.json().get("next_at").asString()))
+                .as("level 2's own delay counts from now").isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+        assertThat(timeline(id, "escalation.requested").get(0).get("actor").asString()).startsWith("api-key:");
+        assertThat(timeline(id, "incident.paged").get(1).get("data").get("reason").asString())
+                .startsWith("escalated to level 2: team lead (Ana) on request of api-key:");
+
+        advance(Duration.ofMinutes(10));
+        settle();
+        assertThat(pagedUsers(id)).as("the timer of the step taken by hand does not page again").hasSize(2);
+        advance(Duration.ofMinutes(5));
+        await("level 3 after level 2's delay", () -> pages(id).size() == 3);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla");
+
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        Http.Response acknowledged = api.post("/api/v1/incidents/" + id + "/escalate", null);
+        assertThat(acknowledged.status()).isEqualTo(409);
+        assertThat(acknowledged.json().get("detail").asString()).contains("acknowledged").contains("triggered");
+    }
+
+    @Test
+    void escalatingWithoutAPolicyOrAnIncidentIsRefused() {
+        String dedup = unique("quiet");
+        enqueue(trigger(CHECKOUT_KEY, dedup, "disk filling", "error"));
+        long id = alerts(dedup).get(0).get("incident_id").asLong();
+        Http.Response noPolicy = api.post("/api/v1/incidents/" + id + "/escalate", null);
+        assertThat(noPolicy.status()).isEqualTo(409);
+        assertThat(noPolicy.json().get("detail").asString()).contains("no escalation policy");
+        assertThat(api.post("/api/v1/incidents/999999/escalate", null).status()).isEqualTo(404);
+        assertThat(api.as(Http.READ_KEY).post("/api/v1/incidents/" + id + "/escalate", null).status()).isEqualTo(403);
+    }
+
     /** The response-target processor alone: the engine would also run the other processors against the moved clock. */
     private Processor responseTargets() {
         return processors.stream().filter(p -> p.name().equals("response-targets")).findFirst().orElseThrow();

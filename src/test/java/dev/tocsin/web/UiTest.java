@@ -100,6 +100,25 @@ class UiTest extends ApiTest {
     }
 
     @Test
+    void anUnacknowledgedIncidentIsEscalatedFromItsPage() throws Exception {
+        long withPolicy = api.post("/api/v1/incidents", "{\"title\":\"Card payments failing\",\"service\":\"payments\","
+                + "\"severity\":\"P1\"}").json().get("id").asLong();
+        long withoutPolicy = api.post("/api/v1/incidents", "{\"title\":\"Slow search\",\"service\":\"checkout\","
+                + "\"severity\":\"P1\"}").json().get("id").asLong();
+        signIn("ana", "test-password-ana");
+        assertThat(get("/incidents/" + withoutPolicy).body()).as("nobody to escalate to").doesNotContain("Escalate now");
+        HttpResponse<String> page = get("/incidents/" + withPolicy);
+        assertThat(page.body()).contains("Escalate now");
+
+        HttpResponse<String> escalated = post("/incidents/" + withPolicy + "/escalate", "_csrf=" + csrf(page.body()));
+        assertThat(escalated.statusCode()).isEqualTo(302);
+        JsonNode pages = api.get("/api/v1/incidents/" + withPolicy + "/escalation").json().get("pages");
+        assertThat(pages).hasSize(2);
+        assertThat(pages.get(1).get("level").asInt()).isEqualTo(2);
+        assertThat(get("/incidents/" + withPolicy).body()).contains("Paged the next level.", "escalation.requested");
+    }
+
+    @Test
     void theIncidentPageShowsTheTimelineAndRefusalsNextToTheirField() throws Exception {
         long id = api.post("/api/v1/incidents", "{\"title\":\"Slow search\",\"service\":\"checkout\",\"severity\":\"P2\"}")
                 .json().get("id").asLong();
