@@ -112,6 +112,12 @@ final class IncidentCommand {
         return 0;
     }
 
+    @Command(name = "snooze", description = "Put an acknowledged incident aside; it is triggered again when the snooze ends.")
+    int snooze(@Parameters(index = "0", paramLabel = "ID") long id,
+               @Parameters(index = "1", paramLabel = "DURATION", description = "30m, 4h, 1d (at most 7d)") String duration) {
+        return print(root.api().post("/api/v1/incidents/" + id + "/snooze", Map.of("duration", duration)));
+    }
+
     @Command(name = "status", description = "Move an incident to another status (investigating, identified, monitoring, ...).")
     int status(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "STATUS") String status,
@@ -201,6 +207,9 @@ final class IncidentCommand {
         out.printf("  %-12s %s%n", "opened", minute(i.get("opened_at")));
         if (i.hasNonNull("acknowledged_at")) {
             out.printf("  %-12s %s%n", "acknowledged", minute(i.get("acknowledged_at")));
+        }
+        if (i.hasNonNull("snoozed_until")) {
+            out.printf("  %-12s until %s%n", "snoozed", minute(i.get("snoozed_until")));
         }
         if (i.hasNonNull("resolved_at")) {
             out.printf("  %-12s %s%n", "resolved", minute(i.get("resolved_at")));

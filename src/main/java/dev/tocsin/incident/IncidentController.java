@@ -49,6 +49,9 @@ class IncidentController {
     record ResolveRequest(String resolution) {
     }
 
+    record SnoozeRequest(String duration) {
+    }
+
     record SeverityRequest(String severity) {
     }
 
@@ -59,18 +62,20 @@ class IncidentController {
     record IncidentView(long id, String title, String description, String service, String severity,
                         IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
                         Instant resolvedAt, Instant updatedAt, Incident.Roles roles, Incident.Impact impact,
-                        String resolution, ResponseTarget responseTarget) {
+                        String resolution, ResponseTarget responseTarget, Instant snoozedUntil) {
     }
 
     record IncidentList(List<IncidentView> incidents, Long nextBefore) {
     }
 
     private final IncidentService incidents;
+    private final Snoozes snoozes;
     private final SeverityScale severities;
     private final Clock clock;
 
-    IncidentController(IncidentService incidents, TocsinConfig config, Clock clock) {
+    IncidentController(IncidentService incidents, Snoozes snoozes, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
+        this.snoozes = snoozes;
         this.severities = config.severities();
         this.clock = clock;
     }
@@ -109,6 +114,11 @@ class IncidentController {
     @PostMapping("/{id}/status")
     IncidentView changeStatus(@PathVariable long id, @RequestBody StatusRequest body) {
         return view(incidents.changeStatus(id, status("status", body.status(), true), body.message(), CurrentActor.get()));
+    }
+
+    @PostMapping("/{id}/snooze")
+    IncidentView snooze(@PathVariable long id, @RequestBody(required = false) SnoozeRequest body) {
+        return view(snoozes.snooze(id, body == null ? null : body.duration(), CurrentActor.get()));
     }
 
     @PostMapping("/{id}/resolve")
@@ -202,6 +212,6 @@ class IncidentController {
         }).orElse(null);
         return new IncidentView(i.id(), i.title(), i.description(), i.serviceId(), i.severity(), i.status(), i.origin(),
                 i.openedAt(), i.acknowledgedAt(), i.resolvedAt(), i.updatedAt(), i.roles(), i.impact(), i.resolution(),
-                target);
+                target, i.snoozedUntil());
     }
 }

@@ -60,7 +60,7 @@ class IncidentRepository {
     void updateStatus(long id, IncidentStatus status, Instant at, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
         jdbc.sql("""
                 UPDATE incident SET status = :status, updated_at = :at, acknowledged_at = :ack, resolved_at = :resolved,
-                    resolution = :resolution WHERE id = :id""")
+                    resolution = :resolution, snoozed_until = NULL WHERE id = :id""")
                 .param("status", status.wire()).param("at", SqlTime.param(at)).param("ack", SqlTime.param(acknowledgedAt))
                 .param("resolved", SqlTime.param(resolvedAt)).param("resolution", resolution).param("id", id).update();
     }
@@ -118,6 +118,11 @@ class IncidentRepository {
     void awaitResponse(long id, Instant since, Instant due) {
         jdbc.sql("UPDATE incident SET awaiting_response_since = :since, response_due_at = :due WHERE id = :id")
                 .param("since", SqlTime.param(since)).param("due", SqlTime.param(due)).param("id", id).update();
+    }
+
+    void snooze(long id, Instant until, Instant at) {
+        jdbc.sql("UPDATE incident SET snoozed_until = :until, updated_at = :at WHERE id = :id")
+                .param("until", SqlTime.param(until)).param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     void setResponseDue(long id, Instant due) {
@@ -180,6 +185,6 @@ class IncidentRepository {
                 new Incident.Impact(rs.getObject("users_affected", Long.class),
                         services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
                         rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
-                rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"));
+                rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"), SqlTime.read(rs, "snoozed_until"));
     }
 }

@@ -19,6 +19,7 @@ import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.incident.Snoozes;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.notify.MessagePreviews;
 import dev.tocsin.oncall.Escalations;
@@ -51,7 +52,8 @@ class UiController {
     /** What the page says after each form's action succeeded. */
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
-            "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.");
+            "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.",
+            "snooze", "Snoozed.");
 
     private final IncidentService incidents;
     private final WhoIsOnCall onCall;
@@ -59,12 +61,14 @@ class UiController {
     private final RecentChanges changes;
     private final MessagePreviews previews;
     private final Escalations escalations;
+    private final Snoozes snoozes;
     private final TocsinConfig config;
     private final Clock clock;
 
     UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
-                 MessagePreviews previews, Escalations escalations, TocsinConfig config, Clock clock) {
+                 MessagePreviews previews, Escalations escalations, Snoozes snoozes, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
+        this.snoozes = snoozes;
         this.escalations = escalations;
         this.onCall = onCall;
         this.monitors = monitors;
@@ -228,6 +232,11 @@ class UiController {
     @PostMapping("/incidents/{id}/acknowledge")
     String acknowledge(@PathVariable long id, RedirectAttributes flash) {
         return act(id, flash, "acknowledge", () -> incidents.acknowledge(id, CurrentActor.get()));
+    }
+
+    @PostMapping("/incidents/{id}/snooze")
+    String snooze(@PathVariable long id, @RequestParam(defaultValue = "") String duration, RedirectAttributes flash) {
+        return act(id, flash, "snooze", () -> snoozes.snooze(id, duration, CurrentActor.get()));
     }
 
     @PostMapping("/incidents/{id}/escalate")

@@ -108,6 +108,12 @@ class CliTest extends ApiTest {
         assertThat(escalated.out()).startsWith("Incident " + id + ": paged level 2 (ana). Next level 3 at ");
 
         tocsin("incident", "ack", Long.toString(id));
+        Run snoozed = tocsin("incident", "snooze", Long.toString(id), "4h");
+        assertThat(snoozed.exit()).as(snoozed.err()).isZero();
+        assertThat(snoozed.out()).containsPattern("snoozed +until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ");
+        Run tooLong = tocsin("incident", "snooze", Long.toString(id), "2w");
+        assertThat(tooLong.exit()).isEqualTo(1);
+        assertThat(tooLong.err()).contains("400").contains("duration");
         Run refused = tocsin("incident", "escalate", Long.toString(id));
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("409").contains("acknowledged");

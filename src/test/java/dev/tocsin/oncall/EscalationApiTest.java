@@ -442,6 +442,52 @@ class EscalationApiTest extends ApiTest {
     }
 
     @Test
+    void aSnoozedIncidentIsTriggeredAgainWhenTheSnoozeEndsAndPagesFromTheStart() {
+        long id = open("error");
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        Http.Response snoozed = api.post("/api/v1/incidents/" + id + "/snooze", "{\"duration\":\"1h\"}");
+        assertThat(snoozed.status()).as(snoozed.body()).isEqualTo(200);
+        assertThat(Instant.parse(snoozed.json().get("snoozed_until").asString()))
+                .isEqualTo(clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(timeline(id, "incident.snoozed").get(0).get("data").get("for").asString()).isEqualTo("1h");
+
+        advance(Duration.ofMinutes(59));
+        settle();
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        advance(Duration.ofMinutes(1));
+        await("the snooze to end", () -> "triggered".equals(api.get("/api/v1/incidents/" + id).json().get("status").asString()));
+
+        JsonNode ended = timeline(id, "incident.unacknowledged").get(0);
+        assertThat(ended.get("actor").asString()).isEqualTo("system:snooze");
+        assertThat(ended.get("data").get("message").asString()).isEqualTo("the snooze ended");
+        await("level 1 paged again", () -> pages(id).size() == 2);
+        assertThat(pages(id).get(1).get("generation").asInt()).as("the policy starts over").isEqualTo(2);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("snoozed_until").isNull()).isTrue();
+    }
+
+    @Test
+    void aSnoozeEndsWithAnyStatusChangeAndIsRefusedWhereItMakesNoSense() {
+        long id = open("error");
+        Http.Response triggered = api.post("/api/v1/incidents/" + id + "/snooze", "{\"duration\":\"1h\"}");
+        assertThat(triggered.status()).isEqualTo(409);
+        assertThat(triggered.json().get("detail").asString()).contains("only an acknowledged incident can be snoozed");
+
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        for (String body : new String[] {"{\"duration\":\"soon\"}", "{\"duration\":\"10d\"}", "{}", "{\"duration\":\"30s\"}"}) {
+            Http.Response bad = api.post("/api/v1/incidents/" + id + "/snooze", body);
+            assertThat(bad.status()).as(body).isEqualTo(400);
+            assertThat(bad.json().get("errors").get(0).get("field").asString()).as(body).isEqualTo("duration");
+        }
+
+        api.post("/api/v1/incidents/" + id + "/snooze", "{\"duration\":\"30m\"}");
+        api.post("/api/v1/incidents/" + id + "/resolve", null);
+        advance(Duration.ofMinutes(30));
+        settle();
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString())
+                .as("resolving ended the snooze").isEqualTo("resolved");
+    }
+
+    @Test
     void escalatingWithoutAPolicyOrAnIncidentIsRefused() {
         String dedup = unique("quiet");
         enqueue(trigger(CHECKOUT_KEY, dedup, "disk filling", "error"));

@@ -116,6 +116,15 @@ class UiTest extends ApiTest {
         assertThat(pages).hasSize(2);
         assertThat(pages.get(1).get("level").asInt()).isEqualTo(2);
         assertThat(get("/incidents/" + withPolicy).body()).contains("Paged the next level.", "escalation.requested");
+
+        api.post("/api/v1/incidents/" + withPolicy + "/acknowledge", null);
+        HttpResponse<String> acknowledged = get("/incidents/" + withPolicy);
+        assertThat(acknowledged.body()).contains("Snooze for").doesNotContain("Escalate now");
+        String token = csrf(acknowledged.body());
+        post("/incidents/" + withPolicy + "/snooze", "duration=4h&_csrf=" + token);
+        assertThat(get("/incidents/" + withPolicy).body()).contains("Snoozed.", "Snoozed until ", "incident.snoozed");
+        post("/incidents/" + withPolicy + "/snooze", "duration=forever&_csrf=" + token);
+        assertThat(get("/incidents/" + withPolicy).body()).contains("expected a duration such as 30m, 4h or 1d");
     }
 
     @Test
