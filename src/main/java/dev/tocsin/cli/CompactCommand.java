@@ -1,0 +1,65 @@
+package dev.tocsin.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code tocsin compact}: shrinks the embedded database file of a stopped Tocsin. H2 writes every commit as a new
+ * chunk and frees a chunk only once nothing in it is live, so under sustained writes the file grows far beyond its
+ * data (docs/deployment.md#disk); {@code SHUTDOWN COMPACT} rewrites it with only the live pages.
+ */
+@Command(name = "compact", mixinStandardHelpOptions = true,
+        description = "Shrink the embedded H2 database file of a stopped Tocsin (run it while Tocsin is stopped).")
+final class CompactCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TocsinCli root;
+
+    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR",
+            description = "the data folder (default: TOCSIN_DATA_DIR, or ./data)")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        Path dir = dataDir != null ? dataDir : Path.of(root.env("TOCSIN_DATA_DIR") != null ? root.env("TOCSIN_DATA_DIR") : "data");
+        Path file = dir.resolve("tocsin.mv.db");
+        if (!Files.isRegularFile(file)) {
+            throw new CliFailure(CliFailure.USAGE, "no embedded database at " + file + " (set --data-dir or TOCSIN_DATA_DIR)");
+        }
+        long before = size(file);
+        // IFEXISTS: never create a database here; the same mode as the server, so the file is read as it wrote it.
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tocsin")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;IFEXISTS=TRUE";
+        try (Connection c = DriverManager.getConnection(url, root.env("TOCSIN_DB_USER") != null ? root.env("TOCSIN_DB_USER") : "sa",
+                root.env("TOCSIN_DB_PASSWORD") != null ? root.env("TOCSIN_DB_PASSWORD") : "")) {
+            c.createStatement().execute("SHUTDOWN COMPACT");
+        } catch (SQLException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("already in use")
+                    ? "the database is in use: stop Tocsin first" : e.getMessage();
+            throw new CliFailure(CliFailure.REFUSED, "cannot compact " + file + ": " + why);
+        }
+        long after = size(file);
+        if (!root.printedJson(Map.of("file", file.toString(), "bytes_before", before, "bytes_after", after))) {
+            root.out().printf("Compacted %s: %,d MB -> %,d MB.%n", file, before >> 20, after >> 20);
+        }
+        return 0;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.REFUSED, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
