@@ -3,11 +3,10 @@ package dev.tocsin.ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.util.Random;
 
 import javax.sql.DataSource;
 
+import dev.tocsin.FragmentedWrites;
 import dev.tocsin.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,19 +33,7 @@ class DatabaseFileTest {
             // Commits as the intake makes them (one small transaction each), straight through the node's pool: the
             // HTTP path would take minutes to grow the file this far.
             try (Connection c = node.getBean(DataSource.class).getConnection()) {
-                c.createStatement().execute("CREATE TABLE growth (id BIGINT PRIMARY KEY, hits INT, note VARCHAR(200))");
-                c.setAutoCommit(false);
-                PreparedStatement insert = c.prepareStatement("INSERT INTO growth VALUES (?, 1, ?)");
-                PreparedStatement update = c.prepareStatement("UPDATE growth SET hits = hits + 1 WHERE id = ?");
-                Random random = new Random(3);
-                for (int i = 1; i <= 8000; i++) {
-                    insert.setLong(1, i);
-                    insert.setString(2, "an alert summary of some length, number " + i);
-                    insert.executeUpdate();
-                    update.setLong(1, 1 + random.nextInt(i));
-                    update.executeUpdate();
-                    c.commit();
-                }
+                FragmentedWrites.write(c, 8000);
             }
             grown = Files.size(file);
         } finally {
