@@ -40,7 +40,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String location = config != null ? config
-                : root.env("TOCSIN_CONFIG") != null ? root.env("TOCSIN_CONFIG") : "classpath:examples/tocsin.yml";
+                : root.env("TOCSIN_CONFIG", "classpath:examples/tocsin.yml");
         List<OneShotChecks.Outcome> outcomes;
         try {
             TocsinConfig loaded = new ConfigLoader(root::env).load(location);

@@ -31,7 +31,7 @@ final class CompactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = dataDir != null ? dataDir : Path.of(root.env("TOCSIN_DATA_DIR") != null ? root.env("TOCSIN_DATA_DIR") : "data");
+        Path dir = dataDir != null ? dataDir : Path.of(root.env("TOCSIN_DATA_DIR", "data"));
         Path file = dir.resolve("tocsin.mv.db");
         if (!Files.isRegularFile(file)) {
             throw new CliFailure(CliFailure.USAGE, "no embedded database at " + file + " (set --data-dir or TOCSIN_DATA_DIR)");
@@ -40,8 +40,8 @@ final class CompactCommand implements Callable<Integer> {
         // IFEXISTS: never create a database here; the same mode as the server, so the file is read as it wrote it.
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tocsin")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, root.env("TOCSIN_DB_USER") != null ? root.env("TOCSIN_DB_USER") : "sa",
-                root.env("TOCSIN_DB_PASSWORD") != null ? root.env("TOCSIN_DB_PASSWORD") : "")) {
+        try (Connection c = DriverManager.getConnection(url, root.env("TOCSIN_DB_USER", "sa"),
+                root.env("TOCSIN_DB_PASSWORD", ""))) {
             c.createStatement().execute("SHUTDOWN COMPACT");
         } catch (SQLException e) {
             String why = e.getMessage() != null && e.getMessage().contains("already in use")

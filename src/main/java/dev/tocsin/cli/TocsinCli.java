@@ -109,6 +109,11 @@ public final class TocsinCli {
         return env.get(name);
     }
 
+    /** An environment variable, or {@code otherwise} when it is not set. */
+    String env(String name, String otherwise) {
+        return env.getOrDefault(name, otherwise);
+    }
+
     /** Prints Tocsin's answer as JSON when --json was given; returns whether it did. */
     boolean printedJson(Object answer) {
         if (json) {

@@ -100,12 +100,6 @@ class IncidentRepository {
                 .param("now", SqlTime.param(now)).param("limit", limit).query(IncidentRepository::map).list();
     }
 
-    /** When the incident's response is due, if it is still being waited for. */
-    Optional<Instant> responseDue(long id) {
-        return jdbc.sql("SELECT response_due_at FROM incident WHERE id = :id AND response_due_at IS NOT NULL")
-                .param("id", id).query((rs, row) -> SqlTime.read(rs, "response_due_at")).optional();
-    }
-
     /** Incidents still waiting for a response that have no due time: those opened before version 7 (V7). */
     List<Incident> awaitingResponseWithoutDueTime() {
         return jdbc.sql("""
@@ -185,6 +179,7 @@ class IncidentRepository {
                 new Incident.Impact(rs.getObject("users_affected", Long.class),
                         services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
                         rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
-                rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"), SqlTime.read(rs, "snoozed_until"));
+                rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"), SqlTime.read(rs, "response_due_at"),
+                SqlTime.read(rs, "snoozed_until"));
     }
 }

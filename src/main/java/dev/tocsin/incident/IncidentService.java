@@ -414,7 +414,7 @@ public class IncidentService {
      */
     private Instant responseDue(Incident incident, String severity) {
         boolean awaited = incident.status() == IncidentStatus.TRIGGERED && incident.acknowledgedAt() == null
-                && repository.responseDue(incident.id()).isPresent();
+                && incident.responseDueAt() != null;
         return awaited ? responseDue(incident.awaitingResponseSince(), severity) : null;
     }
 }

@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,11 +23,13 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.FieldErrors;
+import dev.tocsin.problem.InvalidInputException;
 
 /**
  * Validates a {@link MonitorSpec} (from the file or the API) into a {@link Monitor}, naming every bad field:
@@ -45,6 +48,33 @@ final class MonitorParser {
 
     MonitorParser(TocsinConfig config) {
         this.config = config;
+    }
+
+    /**
+     * The monitors of the configuration file, by id in the file's order.
+     *
+     * @throws ConfigException naming each invalid field ({@code monitors[2].conditions[0].when: …}) and duplicate id
+     */
+    Map<String, Monitor> declared() {
+        Map<String, Monitor> declared = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        List<MonitorSpec> specs = config.monitors();
+        for (int i = 0; i < specs.size(); i++) {
+            String path = "monitors[" + i + "]";
+            MonitorSpec spec = specs.get(i);
+            try {
+                Monitor m = FieldErrors.within(path, () -> parse(spec, true));
+                if (declared.putIfAbsent(m.id(), m) != null) {
+                    problems.add(path + ".id: duplicate monitor '" + m.id() + "'");
+                }
+            } catch (InvalidInputException e) {
+                e.errors().forEach(f -> problems.add(f.field() + ": " + f.message()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(config.source(), problems);
+        }
+        return declared;
     }
 
     Monitor parse(MonitorSpec s, boolean declaredInConfig) {

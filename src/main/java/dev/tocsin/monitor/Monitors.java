@@ -1,15 +1,12 @@
 package dev.tocsin.monitor;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class Monitors {
 
-    private final Map<String, Monitor> declared = new LinkedHashMap<>();
+    private final Map<String, Monitor> declared;
     private final MonitorParser parser;
     private final MonitorRepository repository;
     private final JsonMapper json;
@@ -31,23 +28,7 @@ class Monitors {
         this.parser = new MonitorParser(config);
         this.repository = repository;
         this.json = json;
-        List<String> problems = new ArrayList<>();
-        List<MonitorSpec> specs = config.monitors();
-        for (int i = 0; i < specs.size(); i++) {
-            String path = "monitors[" + i + "]";
-            MonitorSpec spec = specs.get(i);
-            try {
-                Monitor m = FieldErrors.within(path, () -> parser.parse(spec, true));
-                if (declared.putIfAbsent(m.id(), m) != null) {
-                    problems.add(path + ".id: duplicate monitor '" + m.id() + "'");
-                }
-            } catch (InvalidInputException e) {
-                e.errors().forEach(f -> problems.add(f.field() + ": " + f.message()));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(config.source(), problems);
-        }
+        this.declared = parser.declared();
     }
 
     /** Every monitor, the file's first. */

@@ -4,14 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.problem.FieldErrors;
-import dev.tocsin.problem.InvalidInputException;
 
 /**
  * The monitors of a configuration file, each checked once from this machine, without a server or a database
@@ -60,32 +59,15 @@ public final class OneShotChecks {
         }
     }
 
+    /** The file's monitors, as the server reads them, or those of them {@code only} names. */
     private static List<Monitor> parse(TocsinConfig config, Set<String> only) {
-        MonitorParser parser = new MonitorParser(config);
-        List<String> problems = new ArrayList<>();
-        List<Monitor> monitors = new ArrayList<>();
-        List<MonitorSpec> specs = config.monitors();
-        for (int i = 0; i < specs.size(); i++) {
-            MonitorSpec spec = specs.get(i);
-            if (!only.isEmpty() && !only.contains(spec.id())) {
-                continue;
-            }
-            try {
-                monitors.add(FieldErrors.within("monitors[" + i + "]", () -> parser.parse(spec, true)));
-            } catch (InvalidInputException e) {
-                e.errors().forEach(f -> problems.add(f.field() + ": " + f.message()));
-            }
+        Map<String, Monitor> declared = new MonitorParser(config).declared();
+        List<String> unknown = only.stream().filter(id -> !declared.containsKey(id))
+                .map(id -> "no monitor '" + id + "' in the file; it has " + declared.keySet()).toList();
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(config.source(), unknown);
         }
-        for (String id : only) {
-            if (specs.stream().noneMatch(s -> id.equals(s.id()))) {
-                problems.add("no monitor '" + id + "' in the file; it has "
-                        + specs.stream().map(MonitorSpec::id).toList());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(config.source(), problems);
-        }
-        return monitors;
+        return declared.values().stream().filter(m -> only.isEmpty() || only.contains(m.id())).toList();
     }
 
     private static String target(MonitorSpec s) {

@@ -68,7 +68,8 @@ public class MessagePreviews {
         Incident projected = new Incident(incident.id(), incident.title(), incident.description(), incident.serviceId(),
                 incident.severity(), after, incident.origin(), incident.openedAt(), incident.acknowledgedAt(),
                 resolves ? now : incident.resolvedAt(), now, incident.roles(), incident.impact(),
-                resolves ? text : incident.resolution(), incident.awaitingResponseSince(), incident.snoozedUntil());
+                resolves ? text : incident.resolution(), incident.awaitingResponseSince(), incident.responseDueAt(),
+                incident.snoozedUntil());
         String kind = resolves ? "resolved" : "update";
         Map<String, Object> f = previewFacts(projected, kind, text == null ? PLACEHOLDER : text, false, now);
         Templates.Rendered words = templates.render(kind, incident.severity(), f, Templates.Format.PLAIN);
