@@ -3,6 +3,7 @@ package dev.tocsin;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +20,8 @@ class PostgresStoreTest extends StoreContract {
 
     @Test
     void runsOnPostgres() {
-        assertThat(anonymous.get("/api/health/deep").json().get("database").get("product").asString()).startsWith("PostgreSQL");
+        JsonNode database = anonymous.get("/api/health/deep").json().get("database");
+        assertThat(database.get("product").asString()).startsWith("PostgreSQL");
+        assertThat(database.has("file_mb")).as("no embedded file to report").isFalse();
     }
 }

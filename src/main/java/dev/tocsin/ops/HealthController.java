@@ -28,12 +28,14 @@ class HealthController {
     private final CircuitBreakerRegistry breakers;
     private final TocsinConfig config;
     private final String databaseProduct;
+    private final DatabaseInfo databaseInfo;
 
     HealthController(JdbcClient jdbc, CircuitBreakerRegistry breakers, TocsinConfig config, DatabaseInfo database) {
         this.jdbc = jdbc;
         this.breakers = breakers;
         this.config = config;
         this.databaseProduct = database.product();
+        this.databaseInfo = database;
     }
 
     @GetMapping("/health")
@@ -103,6 +105,10 @@ class HealthController {
         database.put("product", databaseProduct);
         if (dbUp) {
             database.put("latency_ms", dbMillis);
+        }
+        long fileBytes = databaseInfo.embeddedFileBytes();
+        if (fileBytes >= 0) {
+            database.put("file_mb", Math.round(10.0 * fileBytes / (1024 * 1024)) / 10.0);
         }
 
         Map<String, Object> body = new LinkedHashMap<>();

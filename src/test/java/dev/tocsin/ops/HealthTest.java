@@ -27,6 +27,7 @@ class HealthTest extends ApiTest {
         assertThat(deep.get("memory").get("percent").asDouble()).isBetween(0.0, 100.0);
         assertThat(deep.get("database").get("status").asString()).isEqualTo("up");
         assertThat(deep.get("database").get("product").asString()).startsWith("H2");
+        assertThat(deep.get("database").get("file_mb").asDouble()).as("the embedded file's size").isPositive();
     }
 
     @Test
@@ -36,7 +37,7 @@ class HealthTest extends ApiTest {
         String metrics = anonymous.get("/actuator/prometheus").body();
         assertThat(metrics).contains("tocsin_ingest_events_total", "tocsin_ingest_request_seconds",
                 "tocsin_ingest_commit_latency_seconds", "tocsin_ingest_batch_size", "tocsin_ingest_queue_depth",
-                "tocsin_incidents_opened_total", "http_server_requests_seconds");
+                "tocsin_incidents_opened_total", "http_server_requests_seconds", "tocsin_database_file_size_bytes ");
     }
 
     @Test
