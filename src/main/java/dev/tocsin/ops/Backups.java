@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.ServiceUnavailableException;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -18,24 +21,32 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Online backups of the embedded database: H2's {@code BACKUP TO} writes a consistent copy while Tocsin keeps
  * running, so a backup no longer means stopping it. On PostgreSQL the answer is pg_dump, which does the same better.
- * Taking one is recorded on the timeline first, so the copy holds the record of who took it.
+ *
+ * <p>Taking one is recorded on the timeline first, and each copy is restored and checked for that entry before it is
+ * handed out: H2 copies its file while other transactions write, and now and then the copy opens at a version from
+ * just before the copy began. A copy that holds the entry holds everything committed before the backup was asked for.
  */
 @Service
 class Backups {
+
+    private static final Logger log = LoggerFactory.getLogger(Backups.class);
+    private static final int ATTEMPTS = 3;
 
     private final JdbcClient jdbc;
     private final Timeline timeline;
     private final TransactionTemplate tx;
     private final DatabaseInfo database;
     private final Path dataDir;
+    private final String databaseUrl;
 
     Backups(JdbcClient jdbc, Timeline timeline, TransactionTemplate tx, DatabaseInfo database,
-            @Value("${tocsin.data-dir}") String dataDir) {
+            @Value("${tocsin.data-dir}") String dataDir, @Value("${spring.datasource.url}") String databaseUrl) {
         this.jdbc = jdbc;
         this.timeline = timeline;
         this.tx = tx;
         this.database = database;
         this.dataDir = Path.of(dataDir);
+        this.databaseUrl = databaseUrl;
     }
 
     /** Writes a backup (a zip of the database file) and returns its path; the caller deletes it when done. */
@@ -44,19 +55,34 @@ class Backups {
             throw new ConflictException("Tocsin runs on " + database.product() + ": back it up with pg_dump -Fc "
                     + "(docs/deployment.md#backups); this endpoint copies the embedded H2 database");
         }
-        tx.executeWithoutResult(status -> {
+        long entry = tx.execute(status -> {
             timeline.lock();
-            timeline.append(new NewEvent("backup.taken", actor, null, null, null, Map.of("database", database.product())));
+            return timeline.append(new NewEvent("backup.taken", actor, null, null, null,
+                    Map.of("database", database.product())));
         });
         try {
             Files.createDirectories(dataDir);
-            Path zip = Files.createTempFile(dataDir, "backup-", ".zip");
-            Files.delete(zip); // BACKUP TO creates the file itself
-            // The path is ours (the data folder and a random name), never input; quotes are doubled all the same.
-            jdbc.sql("BACKUP TO '" + zip.toAbsolutePath().toString().replace("'", "''") + "'").update();
-            return zip;
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                Path zip = copy();
+                String missing = BackupCheck.missing(zip, databaseUrl, entry, dataDir);
+                if (missing == null) {
+                    return zip;
+                }
+                Files.delete(zip);
+                log.warn("event=backup.copy_rejected attempt={} of={} reason=\"{}\"", attempt, ATTEMPTS, missing);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a backup in " + dataDir, e);
         }
+        throw new ServiceUnavailableException("no copy of the database held every committed write in " + ATTEMPTS
+                + " attempts; try again (the log says why)", 30);
+    }
+
+    private Path copy() throws IOException {
+        Path zip = Files.createTempFile(dataDir, "backup-", ".zip");
+        Files.delete(zip); // BACKUP TO creates the file itself
+        // The path is ours (the data folder and a random name), never input; quotes are doubled all the same.
+        jdbc.sql("BACKUP TO '" + zip.toAbsolutePath().toString().replace("'", "''") + "'").update();
+        return zip;
     }
 }

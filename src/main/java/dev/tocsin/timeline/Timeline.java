@@ -41,9 +41,9 @@ public class Timeline {
         cursor();
     }
 
-    /** Appends an event; it becomes visible when the surrounding transaction commits. */
+    /** Appends an event and returns its sequence number; it becomes visible when the surrounding transaction commits. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void append(NewEvent event) {
+    public long append(NewEvent event) {
         Cursor cursor = cursor();
         Instant at = SqlTime.truncate(clock.instant());
         String data = json.writeValueAsString(event.data());
@@ -54,6 +54,7 @@ public class Timeline {
                 event.incidentId(), event.alertId(), event.serviceId(), data, cursor.hash, hash));
         cursor.seq = seq;
         cursor.hash = hash;
+        return seq;
     }
 
     @Transactional(readOnly = true)
