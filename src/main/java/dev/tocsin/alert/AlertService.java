@@ -46,9 +46,14 @@ class AlertService {
         this.clock = clock;
     }
 
+    /**
+     * Applies a batch of events in one transaction. {@code chainLocked} runs as soon as the transaction holds the
+     * timeline lock, which every alert writer takes first: the intake uses it to let its next writer start.
+     */
     @Transactional
-    public List<IngestResult> applyAll(List<Intake> batch) {
+    public List<IngestResult> applyAll(List<Intake> batch, Runnable chainLocked) {
         timeline.lock();
+        chainLocked.run();
         List<IngestResult> results = new ArrayList<>(batch.size());
         for (Intake intake : batch) {
             results.add(apply(intake));

@@ -1,6 +1,8 @@
 package dev.tocsin.alert;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
@@ -48,6 +50,33 @@ class IntegrationsTest extends ApiTest {
                 alertmanager("resolved", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
         assertThat(alerts(fingerprint).get(0).get("status").asString()).isEqualTo("resolved");
         assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void alertsInOneWebhookAreAppliedInTheOrderTheyCame() {
+        // Each fingerprint fires and then resolves within the one payload. The intake's writers take turns; if a
+        // later batch could be applied before an earlier one, some resolve would find no open alert and its alert
+        // would stay open.
+        List<String> fingerprints = new ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            String fingerprint = unique("order-" + i);
+            fingerprints.add(fingerprint);
+            for (String status : List.of("firing", "resolved")) {
+                body.append(body.isEmpty() ? "" : ",").append("""
+                        {"status":"%s","labels":{"alertname":"Ordered","n":"%d"},"fingerprint":"%s"}"""
+                        .formatted(status, i, fingerprint));
+            }
+        }
+        Http.Response sent = anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[" + body + "]}");
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        for (String fingerprint : fingerprints) {
+            JsonNode found = alerts(fingerprint);
+            assertThat(found.size()).as(fingerprint).isEqualTo(1);
+            assertThat(found.get(0).get("status").asString()).as(fingerprint).isEqualTo("resolved");
+        }
     }
 
     @Test
