@@ -51,7 +51,10 @@ class IngestPipeline implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int MAX_BATCH = 500;
-    /** Measured: 2 writers +10–18% events/s over 1; a third added nothing, as only two batches can overlap. */
+    /**
+     * Measured on H2 2.5.252: 2 writers +7–18% events/s over 1, a third nothing (only two batches overlap). On 2.4.240,
+     * which we run, +2.5%: within noise (docs/performance.md, "Two writers").
+     */
     private static final int WRITERS = 2;
 
     private record Pending(Intake intake, CompletableFuture<IngestResult> result, long enqueuedAt) {
