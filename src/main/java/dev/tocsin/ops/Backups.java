@@ -31,7 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class Backups {
 
     private static final Logger log = LoggerFactory.getLogger(Backups.class);
-    private static final int ATTEMPTS = 3;
 
     private final JdbcClient jdbc;
     private final Timeline timeline;
@@ -61,22 +60,23 @@ class Backups {
             return timeline.append(new NewEvent("backup.taken", actor, null, null, null,
                     Map.of("database", database.product())));
         });
+        // One copy, no retries: a copy that fails is the file's state, not bad timing (with H2 2.5.252, copies taken
+        // a second apart failed alike), so a second copy of the same file would fail the same way.
         try {
             Files.createDirectories(dataDir);
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                Path zip = copy();
-                String missing = BackupCheck.missing(zip, databaseUrl, entry, dataDir);
-                if (missing == null) {
-                    return zip;
-                }
-                Files.delete(zip);
-                log.warn("event=backup.copy_rejected attempt={} of={} reason=\"{}\"", attempt, ATTEMPTS, missing);
+            Path zip = copy();
+            String missing = BackupCheck.missing(zip, databaseUrl, entry, dataDir);
+            if (missing == null) {
+                return zip;
             }
+            Files.delete(zip);
+            log.error("event=backup.copy_rejected reason=\"{}\" action=\"stop Tocsin and copy the file instead "
+                    + "(docs/deployment.md#backups)\"", missing);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a backup in " + dataDir, e);
         }
-        throw new ServiceUnavailableException("no copy of the database held every committed write in " + ATTEMPTS
-                + " attempts; try again (the log says why)", 30);
+        throw new ServiceUnavailableException("the copy of the database did not hold every committed write ("
+                + "the log says why); no backup was sent", 60);
     }
 
     private Path copy() throws IOException {
