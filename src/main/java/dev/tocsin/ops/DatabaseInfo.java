@@ -38,6 +38,11 @@ class DatabaseInfo {
         return product;
     }
 
+    /** True on the embedded H2 file database, false on PostgreSQL. */
+    boolean embedded() {
+        return embeddedFile != null;
+    }
+
     /** Bytes of the embedded H2 file, or -1 on PostgreSQL (or if it cannot be read). */
     long embeddedFileBytes() {
         try {

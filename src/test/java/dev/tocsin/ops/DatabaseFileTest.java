@@ -3,11 +3,15 @@ package dev.tocsin.ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import dev.tocsin.FragmentedWrites;
 import dev.tocsin.TestNodes;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,5 +45,36 @@ class DatabaseFileTest {
         }
         assertThat(grown).as("the file grew far past its data").isGreaterThan(50L << 20);
         assertThat(Files.size(file)).as("%d bytes before the stop", grown).isLessThan(grown / 10);
+    }
+
+    @Test
+    void aRunningNodeCompactsItsFile() throws Exception {
+        ConfigurableApplicationContext node = TestNodes.start(dataDir, null, "--tocsin.monitors.enabled=false",
+                "--tocsin.delivery.enabled=false");
+        try (Connection c = node.getBean(DataSource.class).getConnection()) {
+            // Only chunks older than H2's retention time (45 s) are compacted; a test cannot wait that long.
+            c.createStatement().execute("SET RETENTION_TIME 0");
+            MVStore store = RunningCompaction.mvStore(c);
+            FragmentedWrites.write(c, 8000);
+            int sparse = store.getFileStore().getChunksFillRate();
+            assertThat(sparse).as("share of live data in the chunks after the writes, %").isLessThan(30);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (store.getFileStore().getChunksFillRate() < 80 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(store.getFileStore().getChunksFillRate()).as("share of live data after compacting, %")
+                    .isGreaterThanOrEqualTo(80);
+            assertThat(node.getBean(MeterRegistry.class).counter("tocsin.database.compaction.rounds").count())
+                    .isPositive();
+            // and nothing committed was lost on the way
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), SUM(hits) FROM growth")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(8000);
+                assertThat(rs.getLong(2)).isEqualTo(8000);
+            }
+        } finally {
+            node.close();
+        }
     }
 }
