@@ -53,7 +53,7 @@ class IngestPipeline implements SmartLifecycle {
     private static final int MAX_BATCH = 500;
     /**
      * Measured on H2 2.5.252: 2 writers +7–18% events/s over 1, a third nothing (only two batches overlap). On 2.4.240,
-     * which we run, +2.5%: within noise (docs/performance.md, "Two writers").
+     * which we run, +2.5% and +4.5% in two pairs of runs, for ~0.3 more cores (docs/performance.md, "Two writers").
      */
     private static final int WRITERS = 2;
 
