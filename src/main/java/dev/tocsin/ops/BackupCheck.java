@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,9 +24,6 @@ import java.util.zip.ZipInputStream;
  * recorded before the copy is what lets a backup promise everything acknowledged before it was asked for.
  */
 final class BackupCheck {
-
-    private static final String H2_FILE_URL = "jdbc:h2:file:";
-    private static final String MV_SUFFIX = ".mv.db";
 
     private BackupCheck() {
     }
@@ -44,7 +40,7 @@ final class BackupCheck {
             restored = Files.createTempDirectory(workDir, "backup-check-");
             String database = unzip(zip, restored);
             if (database == null) {
-                return "the zip holds no " + MV_SUFFIX + " file";
+                return "the zip holds no " + H2FileUrl.FILE_SUFFIX + " file";
             }
             try (Connection c = DriverManager.getConnection(restoredUrl(serverUrl, restored.resolve(database)), "sa", "");
                  PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM timeline_event WHERE seq = ?")) {
@@ -71,8 +67,8 @@ final class BackupCheck {
                     continue;
                 }
                 Files.copy(in, into.resolve(name.toString()));
-                if (name.toString().endsWith(MV_SUFFIX)) {
-                    database = name.toString().substring(0, name.toString().length() - MV_SUFFIX.length());
+                if (name.toString().endsWith(H2FileUrl.FILE_SUFFIX)) {
+                    database = name.toString().substring(0, name.toString().length() - H2FileUrl.FILE_SUFFIX.length());
                 }
             }
         }
@@ -84,16 +80,15 @@ final class BackupCheck {
      * read-only (nothing is written, so no recovery or compaction runs) and only if it exists.
      */
     static String restoredUrl(String serverUrl, Path database) {
-        if (!serverUrl.startsWith(H2_FILE_URL)) {
+        H2FileUrl server = H2FileUrl.parse(serverUrl);
+        if (server == null) {
             throw new IllegalArgumentException("not an embedded H2 file URL: " + serverUrl);
         }
-        int options = serverUrl.indexOf(';');
-        String settings = options < 0 ? "" : Arrays.stream(serverUrl.substring(options + 1).split(";"))
-                .filter(setting -> !setting.isBlank() && !ownSetting(setting))
+        String settings = server.settings().stream()
+                .filter(setting -> !ownSetting(setting))
                 .map(setting -> ";" + setting)
                 .collect(Collectors.joining());
-        String path = database.toAbsolutePath().toString();
-        return H2_FILE_URL + path + settings + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r";
+        return H2FileUrl.PREFIX + database.toAbsolutePath() + settings + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r";
     }
 
     /** Settings the check chooses itself (H2 refuses a setting given twice) or that would reach beyond the copy. */

@@ -16,15 +16,14 @@ import org.springframework.stereotype.Component;
 @Component
 class DatabaseInfo {
 
-    private static final String H2_FILE_URL = "jdbc:h2:file:";
-
     private final String product;
     private final Path embeddedFile;
 
     DatabaseInfo(DataSource dataSource, MeterRegistry meters) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             this.product = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
-            this.embeddedFile = embeddedFile(c.getMetaData().getURL());
+            H2FileUrl url = H2FileUrl.parse(c.getMetaData().getURL());
+            this.embeddedFile = url == null ? null : url.file();
         }
         if (embeddedFile != null) {
             // The file grows past its data while the node runs and shrinks at a graceful stop (docs/deployment.md#disk):
@@ -50,15 +49,5 @@ class DatabaseInfo {
         } catch (IOException e) {
             return -1;
         }
-    }
-
-    /** {@code jdbc:h2:file:/data/tocsin;MODE=...} keeps its data in {@code /data/tocsin.mv.db}. */
-    private static Path embeddedFile(String url) {
-        if (url == null || !url.startsWith(H2_FILE_URL)) {
-            return null;
-        }
-        String name = url.substring(H2_FILE_URL.length());
-        int options = name.indexOf(';');
-        return Path.of((options < 0 ? name : name.substring(0, options)) + ".mv.db");
     }
 }

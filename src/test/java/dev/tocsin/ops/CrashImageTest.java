@@ -8,11 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+
+import dev.tocsin.FragmentedWrites;
 import org.h2.mvstore.MVStore;
 
 import org.junit.jupiter.api.Test;
@@ -60,29 +61,15 @@ class CrashImageTest {
             AtomicBoolean writing = new AtomicBoolean(true);
             Thread compaction = compacting ? compactInBackground(RunningCompaction.mvStore(c), writing, compactedRounds)
                     : null;
-            c.createStatement().execute("CREATE TABLE alert (id BIGINT PRIMARY KEY, hits INT, summary VARCHAR(200))");
             c.createStatement().execute("CREATE TABLE acknowledged (n INT PRIMARY KEY)");
-            c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO alert VALUES (?, 0, ?)");
-                 PreparedStatement repeat = c.prepareStatement("UPDATE alert SET hits = hits + 1 WHERE id = ?");
+            try (FragmentedWrites writes = new FragmentedWrites(c);
                  PreparedStatement acknowledge = c.prepareStatement("INSERT INTO acknowledged VALUES (?)")) {
-                Random random = new Random(3);
-                long id = 0;
                 for (int n = 1; n <= images; n++) {
-                    // Commits as the intake makes them: new rows at the end, repeats on random pages, so that
+                    // Commits as the intake makes them: new rows at the end, updates on random pages, so that
                     // chunks free up and H2 places new ones in the gaps.
-                    for (int k = 0; k < 200; k++) {
-                        id++;
-                        insert.setLong(1, id);
-                        insert.setString(2, "Disk 95% full on db-" + id);
-                        insert.executeUpdate();
-                        repeat.setLong(1, 1 + random.nextLong(id));
-                        repeat.executeUpdate();
-                        c.commit();
-                    }
+                    writes.commit(200);
                     acknowledge.setInt(1, n);
-                    acknowledge.executeUpdate();
-                    c.commit();
+                    acknowledge.executeUpdate(); // in auto-commit: its own commit, the last before the image
                     if (!imageHolds(n)) {
                         missing.add(n);
                     }
