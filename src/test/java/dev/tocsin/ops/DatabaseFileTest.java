@@ -52,8 +52,9 @@ class DatabaseFileTest {
         ConfigurableApplicationContext node = TestNodes.start(dataDir, null, "--tocsin.monitors.enabled=false",
                 "--tocsin.delivery.enabled=false");
         try (Connection c = node.getBean(DataSource.class).getConnection()) {
-            // Only chunks older than H2's retention time (45 s) are compacted; a test cannot wait that long.
-            c.createStatement().execute("SET RETENTION_TIME 0");
+            // Only chunks older than H2's retention time (45 s) are compacted; a test cannot wait that long. Not 0: the
+            // retention time must outlast reads in progress while another thread frees chunks (CrashImageTest).
+            c.createStatement().execute("SET RETENTION_TIME 1000");
             MVStore store = RunningCompaction.mvStore(c);
             FragmentedWrites.write(c, 8000);
             int sparse = store.getFileStore().getChunksFillRate();
