@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ class RunningCompaction implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final DatabaseInfo database;
+    private final MeterRegistry meters;
     private final Counter rounds;
     private ScheduledExecutorService executor;
     private volatile MVStore store;
@@ -50,6 +53,7 @@ class RunningCompaction implements SmartLifecycle {
     RunningCompaction(DataSource dataSource, DatabaseInfo database, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.database = database;
+        this.meters = meters;
         this.rounds = Counter.builder("tocsin.database.compaction.rounds")
                 .description("Rounds that moved live pages out of sparse chunks of the embedded H2 file")
                 .register(meters);
@@ -82,12 +86,27 @@ class RunningCompaction implements SmartLifecycle {
                     + "(docs/deployment.md#disk)\"", e.toString());
             return;
         }
+        // Where the file's size goes: chunks against free space, and live pages against dead ones inside the chunks.
+        Gauge.builder("tocsin.database.file.chunks.ratio", this, c -> fillRatio(c.store, false))
+                .description("Share of the embedded H2 file taken by chunks; the rest is free space awaiting reuse")
+                .register(meters);
+        Gauge.builder("tocsin.database.chunks.live.ratio", this, c -> fillRatio(c.store, true))
+                .description("Share of the embedded H2 file's chunks that is live data; the rest is old page versions")
+                .register(meters);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tocsin-h2-compaction");
             t.setDaemon(true);
             return t;
         });
         executor.scheduleWithFixedDelay(this::round, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static double fillRatio(MVStore store, boolean live) {
+        if (store == null || store.isClosed()) {
+            return Double.NaN;
+        }
+        FileStore<?> file = store.getFileStore();
+        return (live ? file.getChunksFillRate() : file.getFillRate()) / 100.0;
     }
 
     private void round() {

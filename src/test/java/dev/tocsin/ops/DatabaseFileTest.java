@@ -66,8 +66,11 @@ class DatabaseFileTest {
             }
             assertThat(store.getFileStore().getChunksFillRate()).as("share of live data after compacting, %")
                     .isGreaterThanOrEqualTo(80);
-            assertThat(node.getBean(MeterRegistry.class).counter("tocsin.database.compaction.rounds").count())
-                    .isPositive();
+            MeterRegistry meters = node.getBean(MeterRegistry.class);
+            assertThat(meters.counter("tocsin.database.compaction.rounds").count()).isPositive();
+            // The gauges an operator reads to tell dead page versions from free space (docs/deployment.md#disk).
+            assertThat(meters.get("tocsin.database.chunks.live.ratio").gauge().value()).isGreaterThanOrEqualTo(0.8);
+            assertThat(meters.get("tocsin.database.file.chunks.ratio").gauge().value()).isBetween(0.01, 1.0);
             // and nothing committed was lost on the way
             try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), SUM(hits) FROM growth")) {
                 assertThat(rs.next()).isTrue();
