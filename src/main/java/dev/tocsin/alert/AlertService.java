@@ -47,17 +47,20 @@ class AlertService {
     }
 
     /**
-     * Applies a batch of events in one transaction. {@code chainLocked} runs as soon as the transaction holds the
-     * timeline lock, which every alert writer takes first: the intake uses it to let its next writer start.
+     * Applies a batch of events in one transaction. {@code applied} runs once every event is applied and written,
+     * when only the commit is left: the intake uses it to let its next writer start, which then waits for the
+     * timeline lock this transaction holds until its commit. Whatever fails before that fails before the next
+     * batch can be applied.
      */
     @Transactional
-    public List<IngestResult> applyAll(List<Intake> batch, Runnable chainLocked) {
+    public List<IngestResult> applyAll(List<Intake> batch, Runnable applied) {
         timeline.lock();
-        chainLocked.run();
         List<IngestResult> results = new ArrayList<>(batch.size());
         for (Intake intake : batch) {
             results.add(apply(intake));
         }
+        timeline.flush();
+        applied.run();
         return results;
     }
 

@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * <p>There are two writers, taking turns. Batches serialise on the timeline lock anyway, but H2 releases a
  * transaction's locks before it writes the transaction's pages to the file, so one writer applies the next batch
  * while the other's commit is written (docs/performance.md, "Two writers"). The turn is held from draining a batch
- * until its transaction holds the timeline lock, so batches are applied in the order their events arrived.
+ * until all its events are applied and only the commit is left, and through the retries if one of them failed, so
+ * events are applied in the order they arrived.
  */
 @Component
 class IngestPipeline implements SmartLifecycle {
@@ -56,6 +57,8 @@ class IngestPipeline implements SmartLifecycle {
      * which we run, +2.5% and +4.5% in two pairs of runs, for ~0.3 more cores (docs/performance.md, "Two writers").
      */
     private static final int WRITERS = 2;
+
+    private static final Runnable NOTHING = () -> { };
 
     private record Pending(Intake intake, CompletableFuture<IngestResult> result, long enqueuedAt) {
     }
@@ -195,13 +198,16 @@ class IngestPipeline implements SmartLifecycle {
         try {
             results = alerts.applyAll(batch.stream().map(Pending::intake).toList(), this::passTurn);
         } catch (RuntimeException batchFailure) {
-            // One bad event (or a race with another node) must not fail its neighbours: retry each alone.
-            if (batch.size() == 1) {
+            if (batch.size() == 1 || !turn.isHeldByCurrentThread()) {
+                // Alone, or failed in the commit itself, when the next writer may already be applying later events:
+                // retried now, these would land after them. The senders get a 5xx and retry instead.
                 throw batchFailure;
             }
+            // One bad event (a service removed from the config while its events queued) must not fail its
+            // neighbours: retry each alone, still holding the turn, so no later event is applied before them.
             for (Pending p : batch) {
                 try {
-                    complete(p, alerts.applyAll(List.of(p.intake()), this::passTurn).get(0));
+                    complete(p, alerts.applyAll(List.of(p.intake()), NOTHING).get(0));
                 } catch (RuntimeException e) {
                     log.warn("event=ingest.event_failed intake={} error=\"{}\"", p.intake().getClass().getSimpleName(), e.toString());
                     p.result().completeExceptionally(e);
@@ -215,7 +221,7 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
-    /** Lets the other writer drain; called once this writer's batch holds the timeline lock, or when it gives up. */
+    /** Lets the other writer drain; called once this writer's batch is applied and only its commit is left, or when it gives up. */
     private void passTurn() {
         if (turn.isHeldByCurrentThread()) {
             turn.unlock();

@@ -57,6 +57,15 @@ public class Timeline {
         return seq;
     }
 
+    /**
+     * Writes the events appended so far, now rather than just before the commit, so that a failure to write them
+     * surfaces in the caller's code instead of in the commit. Later appends are written at the commit as usual.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void flush() {
+        write(cursor());
+    }
+
     @Transactional(readOnly = true)
     public List<TimelineEvent> forIncident(long incidentId, long afterSeq, int limit) {
         return repository.forIncident(incidentId, afterSeq, limit);
@@ -126,10 +135,7 @@ public class Timeline {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void beforeCommit(boolean readOnly) {
-                if (!fresh.pending.isEmpty()) {
-                    repository.insertAll(fresh.pending, new TimelineRepository.Head(fresh.seq, fresh.hash));
-                    fresh.pending.clear();
-                }
+                write(fresh);
             }
 
             @Override
@@ -138,6 +144,13 @@ public class Timeline {
             }
         });
         return fresh;
+    }
+
+    private void write(Cursor cursor) {
+        if (!cursor.pending.isEmpty()) {
+            repository.insertAll(cursor.pending, new TimelineRepository.Head(cursor.seq, cursor.hash));
+            cursor.pending.clear();
+        }
     }
 
     /** The chain head as this transaction sees it, plus the events it has appended but not yet written. */

@@ -1,0 +1,65 @@
+package dev.tocsin.alert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.tocsin.ApiTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The intake commits events in batches, with two writers taking turns. When one event of a batch cannot be applied,
+ * the batch is rolled back and its events are applied one by one: the bad one fails alone, and no event that arrived
+ * after them may be applied before its neighbours.
+ */
+class IngestPipelineTest extends ApiTest {
+
+    private static final int ROUNDS = 120;
+
+    @Autowired
+    IngestPipeline pipeline;
+
+    @Test
+    void aBadEventFailsAloneAndLaterEventsAreNotAppliedBeforeItsNeighbours() throws Exception {
+        List<String> keys = new ArrayList<>();
+        List<CompletableFuture<IngestResult>> triggers = new ArrayList<>();
+        List<CompletableFuture<IngestResult>> changes = new ArrayList<>();
+        List<CompletableFuture<IngestResult>> resolves = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            String key = unique("retried-" + i);
+            keys.add(key);
+            triggers.add(pipeline.submit(staging(Intake.Action.TRIGGER, key)));
+            // A change for a service the database does not know, as when a service is removed from the configuration
+            // while its events queue: the insert breaks a foreign key, and with it the whole batch.
+            changes.add(pipeline.submit(new Intake.ChangeEvent("removed-service", "deploy " + i, "ci",
+                    Instant.parse("2026-03-01T10:00:00Z"), null, null)));
+            // A pause, so that a writer takes the trigger and the bad change as one batch and the resolve comes in
+            // the other writer's batch, which waits for the first one's transaction to end.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            resolves.add(pipeline.submit(staging(Intake.Action.RESOLVE, key)));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+
+        for (int i = 0; i < ROUNDS; i++) {
+            String key = keys.get(i);
+            assertThat(triggers.get(i).get(30, TimeUnit.SECONDS).outcome()).as(key).isEqualTo(IngestResult.Outcome.CREATED);
+            assertThat(changes.get(i)).as("change %d", i).failsWithin(30, TimeUnit.SECONDS);
+            assertThat(resolves.get(i).get(30, TimeUnit.SECONDS).outcome())
+                    .as("the resolve of %s, sent after its trigger", key).isEqualTo(IngestResult.Outcome.RESOLVED);
+            assertThat(alerts(key).get(0).get("status").asString()).as(key).isEqualTo("resolved");
+        }
+    }
+
+    /** An alert on checkout that the test configuration's routing suppresses: no incident, nothing paged. */
+    private static Intake.AlertEvent staging(Intake.Action action, String key) {
+        return new Intake.AlertEvent(action, "checkout", "events-v2", key, "retried in order", "test", "warning",
+                null, null, null, null, Map.of("env", "staging"), null, null, null);
+    }
+}
