@@ -3,6 +3,7 @@ package dev.tocsin;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -19,12 +20,21 @@ public final class TestNodes {
     private TestNodes() {
     }
 
-    /** Starts a node on {@code dataDir}; with a {@code clock}, that clock is the node's. */
+    /**
+     * Starts a node on {@code dataDir}; with a {@code clock}, that clock is the node's. An argument in {@code more}
+     * replaces the default of the same name ({@code --tocsin.config=...}).
+     */
     public static ConfigurableApplicationContext start(Path dataDir, Clock clock, String... more) {
         TestReceivers.start();
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--tocsin.data-dir=" + dataDir,
+        List<String> args = new ArrayList<>();
+        for (String fallback : List.of("--server.port=0", "--tocsin.data-dir=" + dataDir,
                 "--tocsin.config=classpath:test-tocsin.yml", "--tocsin.admin-key=" + Http.ADMIN_KEY,
-                "--tocsin.engine.enabled=false"));
+                "--tocsin.engine.enabled=false")) {
+            String name = fallback.substring(0, fallback.indexOf('=') + 1);
+            if (Arrays.stream(more).noneMatch(arg -> arg.startsWith(name))) {
+                args.add(fallback);
+            }
+        }
         args.addAll(List.of(more));
         SpringApplicationBuilder builder = new SpringApplicationBuilder(TocsinApplication.class);
         if (clock != null) {

@@ -65,8 +65,9 @@ public class CatalogSync {
                             .param("at", SqlTime.param(now)).update();
                 }
             }
+            // By key, not by scanning the timeline for the newest config.applied: that read grew with the timeline.
             String lastApplied = jdbc.sql("""
-                    SELECT data FROM timeline_event WHERE kind = 'config.applied' ORDER BY seq DESC LIMIT 1""")
+                    SELECT data FROM timeline_event WHERE seq = (SELECT MAX(seq) FROM config_applied)""")
                     .query(String.class).optional().orElse("");
             if (!lastApplied.contains(config.sha256())) {
                 Map<String, Object> data = new LinkedHashMap<>();
@@ -75,7 +76,8 @@ public class CatalogSync {
                 data.put("services", config.services().size());
                 data.put("users", config.users().size());
                 data.put("severities", config.severities().ids());
-                timeline.append(new NewEvent("config.applied", Actor.system("config"), null, null, null, data));
+                long seq = timeline.append(new NewEvent("config.applied", Actor.system("config"), null, null, null, data));
+                jdbc.sql("INSERT INTO config_applied (seq) VALUES (:seq)").param("seq", seq).update();
             }
         });
         log.info("event=config.applied source={} services={} users={} severities={}", config.source(),
