@@ -10,6 +10,9 @@
 #   BENCH_MAX_SECONDS, BENCH_MAX_EVENTS  override the load bounds
 #   BENCH_JAR                            benchmark another server jar (e.g. a candidate fix)
 #   BENCH_KEEP=1                         keep the data dir and server log
+#   BENCH_STORE_COPY_AT=SECONDS          copy the live H2 file that many seconds into the load, and once the server has
+#                                        stopped print what its newest commits wrote, by table and index
+#                                        (bench/StoreWrites.java; docs/performance.md, "What a commit writes")
 # Bounded throughout: start-up wait 120 s, load <= BENCH_MAX_SECONDS (+ request timeout), verification,
 # shutdown wait 30 s, then kill -9. The server is killed on any exit (trap).
 set -euo pipefail
@@ -39,6 +42,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tocsin-bench.XXXXXX")
 SERVER_PID=""
 LOADER_PID=""
+COPY_PID=""
 
 cleanup() {
     local rc=$?
@@ -54,6 +58,15 @@ cleanup() {
         done
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$COPY_PID" ]]; then
+        wait "$COPY_PID" 2>/dev/null || true
+    fi
+    if [[ -f "$WORK/live.mv.db" ]]; then
+        echo "== what the newest commits wrote (copy taken ${BENCH_STORE_COPY_AT} s into the load)"
+        unzip -q -j -o "$JAR" 'BOOT-INF/lib/h2-*.jar' -d "$WORK" \
+            && java -cp "$(ls "$WORK"/h2-*.jar)" "$ROOT/bench/StoreWrites.java" "$WORK/live.mv.db" "$WORK/data/tocsin" \
+            || echo "!! the store analysis failed"
     fi
     if [[ "${BENCH_KEEP:-0}" == "1" ]]; then
         echo "== kept $WORK (server.log, data/)"
@@ -102,6 +115,13 @@ java $LOADER_JAVA_OPTS "$ROOT/bench/IngestLoad.java" \
     --url "http://127.0.0.1:$PORT" --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" \
     --max-seconds "$MAX_SECONDS" --max-events "$MAX_EVENTS" "$@" &
 LOADER_PID=$!
+if [[ -n "${BENCH_STORE_COPY_AT:-}" ]]; then
+    # H2 writes each commit as a new chunk and never changes it, so the newest chunks of this copy are what the
+    # latest commits wrote.
+    (sleep "$BENCH_STORE_COPY_AT" && cp "$WORK/data/tocsin.mv.db" "$WORK/live.mv.db.part" \
+        && mv "$WORK/live.mv.db.part" "$WORK/live.mv.db") &
+    COPY_PID=$!
+fi
 set +e
 wait "$LOADER_PID"
 LOADER_RC=$?

@@ -14,8 +14,16 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
+/**
+ * Alerts are two rows: {@code alert}, what the first event said (key, source, details, incident), written once and
+ * indexed for look-ups; and {@code alert_state}, what changes with every later event (status, count, latest severity
+ * and summary, times), keyed by the alert alone. An update then rewrites one narrow row, not the alert's entry in every
+ * index (V13).
+ */
 @Repository
 class AlertRepository {
+
+    private static final String SELECT = "SELECT a.*, s.* FROM alert a JOIN alert_state s ON s.alert_id = a.id";
 
     private final JdbcClient jdbc;
 
@@ -28,9 +36,8 @@ class AlertRepository {
      * newest is resolved), so this reads one row, walking the key's index backwards; callers hold the timeline lock.
      */
     Optional<Alert> findOpen(String serviceId, String dedupKey) {
-        return jdbc.sql("""
-                SELECT * FROM alert WHERE dedup_key = :key AND service_id = :service
-                ORDER BY dedup_key DESC, service_id DESC, id DESC LIMIT 1""")
+        return jdbc.sql(SELECT + " WHERE a.dedup_key = :key AND a.service_id = :service"
+                        + " ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1")
                 .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional()
                 .filter(a -> !Alert.RESOLVED.equals(a.status()));
     }
@@ -38,69 +45,76 @@ class AlertRepository {
     long insert(Intake.AlertEvent e, Long incidentId, Instant at) {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
-                INSERT INTO alert (service_id, dedup_key, status, intake, severity, summary, source, component,
-                    event_group, event_class, custom_details, links, images, incident_id, event_count, first_seen_at, last_seen_at)
-                VALUES (:service, :key, 'triggered', :intake, :severity, :summary, :source, :component,
-                    :group, :class, :details, :links, :images, :incident, 1, :at, :at)""")
+                INSERT INTO alert (service_id, dedup_key, intake, source, component, event_group, event_class,
+                    custom_details, links, images, incident_id, first_seen_at)
+                VALUES (:service, :key, :intake, :source, :component, :group, :class, :details, :links, :images,
+                    :incident, :at)""")
                 .param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
-                .param("severity", e.severity()).param("summary", e.summary()).param("source", e.source())
-                .param("component", e.component()).param("group", e.group()).param("class", e.eventClass())
-                .param("details", e.customDetails()).param("links", e.links()).param("images", e.images())
-                .param("incident", incidentId).param("at", SqlTime.param(at))
+                .param("source", e.source()).param("component", e.component()).param("group", e.group())
+                .param("class", e.eventClass()).param("details", e.customDetails()).param("links", e.links())
+                .param("images", e.images()).param("incident", incidentId).param("at", SqlTime.param(at))
                 .update(key, "id");
-        return key.getKeyAs(Long.class);
+        long id = key.getKeyAs(Long.class);
+        jdbc.sql("""
+                INSERT INTO alert_state (alert_id, status, severity, summary, event_count, last_seen_at)
+                VALUES (:id, 'triggered', :severity, :summary, 1, :at)""")
+                .param("id", id).param("severity", e.severity()).param("summary", e.summary())
+                .param("at", SqlTime.param(at)).update();
+        return id;
     }
 
     void recordRepeat(long id, String severity, String summary, Instant at) {
         jdbc.sql("""
-                UPDATE alert SET event_count = event_count + 1, last_seen_at = :at, severity = :severity, summary = :summary
-                WHERE id = :id""")
+                UPDATE alert_state SET event_count = event_count + 1, last_seen_at = :at, severity = :severity,
+                    summary = :summary WHERE alert_id = :id""")
                 .param("at", SqlTime.param(at)).param("severity", severity).param("summary", summary).param("id", id).update();
     }
 
     void acknowledge(long id, Instant at) {
-        jdbc.sql("UPDATE alert SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at WHERE id = :id")
+        jdbc.sql("UPDATE alert_state SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at WHERE alert_id = :id")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     void resolve(long id, Instant at) {
-        jdbc.sql("UPDATE alert SET status = 'resolved', resolved_at = :at, last_seen_at = :at WHERE id = :id")
+        jdbc.sql("UPDATE alert_state SET status = 'resolved', resolved_at = :at, last_seen_at = :at WHERE alert_id = :id")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     boolean incidentHasOpenAlerts(long incidentId) {
-        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE incident_id = :incident AND status <> 'resolved'")
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM alert a JOIN alert_state s ON s.alert_id = a.id
+                WHERE a.incident_id = :incident AND s.status <> 'resolved'""")
                 .param("incident", incidentId).query(Long.class).single() > 0;
     }
 
     Optional<Alert> find(long id) {
-        return jdbc.sql("SELECT * FROM alert WHERE id = :id").param("id", id).query(AlertRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE a.id = :id").param("id", id).query(AlertRepository::map).optional();
     }
 
     List<Alert> list(String serviceId, String status, String dedupKey, Long incidentId, Long beforeId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM alert WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
         Map<String, Object> params = new LinkedHashMap<>();
         if (serviceId != null) {
-            sql.append(" AND service_id = :service");
+            sql.append(" AND a.service_id = :service");
             params.put("service", serviceId);
         }
         if (status != null) {
-            sql.append(" AND status = :status");
+            sql.append(" AND s.status = :status");
             params.put("status", status);
         }
         if (dedupKey != null) {
-            sql.append(" AND dedup_key = :key");
+            sql.append(" AND a.dedup_key = :key");
             params.put("key", dedupKey);
         }
         if (incidentId != null) {
-            sql.append(" AND incident_id = :incident");
+            sql.append(" AND a.incident_id = :incident");
             params.put("incident", incidentId);
         }
         if (beforeId != null) {
-            sql.append(" AND id < :before");
+            sql.append(" AND a.id < :before");
             params.put("before", beforeId);
         }
-        sql.append(" ORDER BY id DESC LIMIT :limit");
+        sql.append(" ORDER BY a.id DESC LIMIT :limit");
         params.put("limit", limit);
         return jdbc.sql(sql.toString()).params(params).query(AlertRepository::map).list();
     }
