@@ -49,7 +49,7 @@ public class StoreWrites {
         String copy = args[0];
         int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 400;
 
-        Map<Integer, String> mapNames = mapNames(copy, objectNames(args[1]));
+        Map<Integer, String> mapNames = mapNames(args[1], objectNames(args[1]));
         Collector collector = new Collector();
         MVStoreTool.dump(copy, new LineWriter(collector::accept), true);
         Map<Key, long[]> pages = collector.pages;
@@ -108,11 +108,14 @@ public class StoreWrites {
         }
     }
 
-    /** Map id to a readable name: {@code table.N} and {@code index.N} become the SQL table and index names. */
-    private static Map<Integer, String> mapNames(String copy, Map<String, String> objects) {
+    /**
+     * Map id to a readable name: {@code table.N} and {@code index.N} become the SQL table and index names. Read from the
+     * stopped database, not the copy, whose newest chunk may be half written; a map keeps its id for its lifetime.
+     */
+    private static Map<Integer, String> mapNames(String database, Map<String, String> objects) {
         Map<Integer, String> names = new HashMap<>();
         names.put(0, "(store layout: chunk metadata)");
-        MVStore store = new MVStore.Builder().fileName(copy).readOnly().open();
+        MVStore store = new MVStore.Builder().fileName(database + ".mv.db").readOnly().open();
         try {
             MVMap<String, String> meta = store.getMetaMap();
             for (String key : meta.keySet()) {

@@ -14,8 +14,16 @@ import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/**
+ * Incidents are two rows: {@code incident}, what it was opened with (number, title, service, origin, time), indexed by
+ * service and time; and {@code incident_state}, everything that changes (status, severity, times, roles, impact, the
+ * response due time), keyed by the incident and indexed by status and due time. A change then rewrites the state row
+ * and its two indexes, not every index of the incident (V14).
+ */
 @Repository
 class IncidentRepository {
+
+    private static final String SELECT = "SELECT i.*, s.* FROM incident i JOIN incident_state s ON s.incident_id = i.id";
 
     private final JdbcClient jdbc;
 
@@ -31,13 +39,18 @@ class IncidentRepository {
                 String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact) {
         long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
         jdbc.sql("""
-                INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at, updated_at,
-                    awaiting_response_since, response_due_at, commander, technical_lead, communications_lead,
-                    users_affected, services_affected, data_loss, financial_impact)
-                VALUES (:id, :title, :description, :service, :severity, :status, :origin, :at, :at,
-                    :at, :due, :commander, :techLead, :commsLead, :users, :services, :dataLoss, :financial)""")
+                INSERT INTO incident (id, title, description, service_id, origin, opened_at)
+                VALUES (:id, :title, :description, :service, :origin, :at)""")
                 .param("id", id).param("title", title).param("description", description).param("service", serviceId)
-                .param("severity", severity).param("status", status.wire()).param("origin", origin)
+                .param("origin", origin).param("at", SqlTime.param(at))
+                .update();
+        jdbc.sql("""
+                INSERT INTO incident_state (incident_id, severity, status, updated_at, awaiting_response_since,
+                    response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
+                    data_loss, financial_impact)
+                VALUES (:id, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users, :services,
+                    :dataLoss, :financial)""")
+                .param("id", id).param("severity", severity).param("status", status.wire())
                 .param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
                 .param("commander", roles.incidentCommander()).param("techLead", roles.technicalLead())
                 .param("commsLead", roles.communicationsLead())
@@ -49,32 +62,34 @@ class IncidentRepository {
 
     /** Marks the incident as having breached its response target; the first breach is the one kept. */
     void markResponseTargetBreached(long id, Instant at) {
-        jdbc.sql("UPDATE incident SET response_target_breached_at = :at WHERE id = :id AND response_target_breached_at IS NULL")
+        jdbc.sql("""
+                UPDATE incident_state SET response_target_breached_at = :at
+                WHERE incident_id = :id AND response_target_breached_at IS NULL""")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     Optional<Incident> find(long id) {
-        return jdbc.sql("SELECT * FROM incident WHERE id = :id").param("id", id).query(IncidentRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE i.id = :id").param("id", id).query(IncidentRepository::map).optional();
     }
 
     void updateStatus(long id, IncidentStatus status, Instant at, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
         jdbc.sql("""
-                UPDATE incident SET status = :status, updated_at = :at, acknowledged_at = :ack, resolved_at = :resolved,
-                    resolution = :resolution, snoozed_until = NULL WHERE id = :id""")
+                UPDATE incident_state SET status = :status, updated_at = :at, acknowledged_at = :ack,
+                    resolved_at = :resolved, resolution = :resolution, snoozed_until = NULL WHERE incident_id = :id""")
                 .param("status", status.wire()).param("at", SqlTime.param(at)).param("ack", SqlTime.param(acknowledgedAt))
                 .param("resolved", SqlTime.param(resolvedAt)).param("resolution", resolution).param("id", id).update();
     }
 
     void updateRole(long id, IncidentRole role, String userId, Instant at) {
         // The column name comes from the enum, never from input.
-        jdbc.sql("UPDATE incident SET " + role.column() + " = :user, updated_at = :at WHERE id = :id")
+        jdbc.sql("UPDATE incident_state SET " + role.column() + " = :user, updated_at = :at WHERE incident_id = :id")
                 .param("user", userId).param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     void updateImpact(long id, Incident.Impact impact, Instant at) {
         jdbc.sql("""
-                UPDATE incident SET users_affected = :users, services_affected = :services, data_loss = :dataLoss,
-                    financial_impact = :financial, updated_at = :at WHERE id = :id""")
+                UPDATE incident_state SET users_affected = :users, services_affected = :services, data_loss = :dataLoss,
+                    financial_impact = :financial, updated_at = :at WHERE incident_id = :id""")
                 .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
                 .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
                 .param("at", SqlTime.param(at)).param("id", id).update();
@@ -82,84 +97,84 @@ class IncidentRepository {
 
     /** A new severity, and the response due time that goes with it (null once nobody waits for a response). */
     void updateSeverity(long id, String severity, Instant at, Instant responseDueAt) {
-        jdbc.sql("UPDATE incident SET severity = :severity, updated_at = :at, response_due_at = :due WHERE id = :id")
+        jdbc.sql("""
+                UPDATE incident_state SET severity = :severity, updated_at = :at, response_due_at = :due
+                WHERE incident_id = :id""")
                 .param("severity", severity).param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
                 .param("id", id).update();
     }
 
     boolean anyResponseDue(Instant now) {
-        return !jdbc.sql("SELECT id FROM incident WHERE response_due_at <= :now LIMIT 1")
+        return !jdbc.sql("SELECT incident_id FROM incident_state WHERE response_due_at <= :now LIMIT 1")
                 .param("now", SqlTime.param(now)).query(Long.class).list().isEmpty();
     }
 
     /** Claims the incidents whose response target has come; rows another node holds are skipped, not waited for. */
     List<Incident> claimResponseDue(Instant now, int limit) {
-        return jdbc.sql("""
-                SELECT * FROM incident WHERE response_due_at <= :now
-                ORDER BY response_due_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+        return jdbc.sql(SELECT + " WHERE s.response_due_at <= :now"
+                        + " ORDER BY s.response_due_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .param("now", SqlTime.param(now)).param("limit", limit).query(IncidentRepository::map).list();
     }
 
     /** Incidents still waiting for a response that have no due time: those opened before version 7 (V7). */
     List<Incident> awaitingResponseWithoutDueTime() {
-        return jdbc.sql("""
-                SELECT * FROM incident WHERE status = 'triggered' AND acknowledged_at IS NULL
-                AND response_target_breached_at IS NULL AND response_due_at IS NULL""")
+        return jdbc.sql(SELECT + " WHERE s.status = 'triggered' AND s.acknowledged_at IS NULL"
+                        + " AND s.response_target_breached_at IS NULL AND s.response_due_at IS NULL")
                 .query(IncidentRepository::map).list();
     }
 
     /** A new wait for a response (a reopening, an un-acknowledgement), due at {@code due}. */
     void awaitResponse(long id, Instant since, Instant due) {
-        jdbc.sql("UPDATE incident SET awaiting_response_since = :since, response_due_at = :due WHERE id = :id")
+        jdbc.sql("UPDATE incident_state SET awaiting_response_since = :since, response_due_at = :due WHERE incident_id = :id")
                 .param("since", SqlTime.param(since)).param("due", SqlTime.param(due)).param("id", id).update();
     }
 
     void snooze(long id, Instant until, Instant at) {
-        jdbc.sql("UPDATE incident SET snoozed_until = :until, updated_at = :at WHERE id = :id")
+        jdbc.sql("UPDATE incident_state SET snoozed_until = :until, updated_at = :at WHERE incident_id = :id")
                 .param("until", SqlTime.param(until)).param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     void setResponseDue(long id, Instant due) {
-        jdbc.sql("UPDATE incident SET response_due_at = :due WHERE id = :id")
+        jdbc.sql("UPDATE incident_state SET response_due_at = :due WHERE incident_id = :id")
                 .param("due", SqlTime.param(due)).param("id", id).update();
     }
 
     void clearResponseDue(long id) {
-        jdbc.sql("UPDATE incident SET response_due_at = NULL WHERE id = :id").param("id", id).update();
+        jdbc.sql("UPDATE incident_state SET response_due_at = NULL WHERE incident_id = :id").param("id", id).update();
     }
 
     void touch(long id, Instant at) {
-        jdbc.sql("UPDATE incident SET updated_at = :at WHERE id = :id").param("at", SqlTime.param(at)).param("id", id).update();
+        jdbc.sql("UPDATE incident_state SET updated_at = :at WHERE incident_id = :id").param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     List<Incident> list(IncidentFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM incident WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
         Map<String, Object> params = new LinkedHashMap<>();
         if (filter.statuses() != null && !filter.statuses().isEmpty()) {
-            sql.append(" AND status IN (:statuses)");
+            sql.append(" AND s.status IN (:statuses)");
             params.put("statuses", filter.statuses().stream().map(IncidentStatus::wire).toList());
         }
         if (filter.serviceId() != null) {
-            sql.append(" AND service_id = :service");
+            sql.append(" AND i.service_id = :service");
             params.put("service", filter.serviceId());
         }
         if (filter.severity() != null) {
-            sql.append(" AND severity = :severity");
+            sql.append(" AND s.severity = :severity");
             params.put("severity", filter.severity());
         }
         if (filter.openedSince() != null) {
-            sql.append(" AND opened_at >= :since");
+            sql.append(" AND i.opened_at >= :since");
             params.put("since", SqlTime.param(filter.openedSince()));
         }
         if (filter.openedUntil() != null) {
-            sql.append(" AND opened_at < :until");
+            sql.append(" AND i.opened_at < :until");
             params.put("until", SqlTime.param(filter.openedUntil()));
         }
         if (filter.beforeId() != null) {
-            sql.append(" AND id < :before");
+            sql.append(" AND i.id < :before");
             params.put("before", filter.beforeId());
         }
-        sql.append(" ORDER BY id DESC LIMIT :limit");
+        sql.append(" ORDER BY i.id DESC LIMIT :limit");
         params.put("limit", filter.limit());
         return jdbc.sql(sql.toString()).params(params).query(IncidentRepository::map).list();
     }

@@ -46,7 +46,7 @@ class ResponseTargetCarryOverTest {
         long acknowledged = declare("P0");
         TestNodes.http(node, Http.ADMIN_KEY).post("/api/v1/incidents/" + acknowledged + "/acknowledge", null);
         // What an incident opened by version 6 looks like: no due time (its timer row is gone with V7).
-        node.getBean(JdbcClient.class).sql("UPDATE incident SET response_due_at = NULL").update();
+        node.getBean(JdbcClient.class).sql("UPDATE incident_state SET response_due_at = NULL").update();
         node.close();
 
         node = TestNodes.start(dataDir, clock, "--tocsin.monitors.enabled=false");

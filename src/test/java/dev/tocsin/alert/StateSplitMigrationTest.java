@@ -14,10 +14,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Alerts stored before V13 moved their changing part to {@code alert_state} read back unchanged after the upgrade, and
- * later events fold into them as before.
+ * Alerts and incidents stored before V13 and V14 moved their changing parts to {@code alert_state} and
+ * {@code incident_state} read back unchanged after the upgrade, and later changes apply to them as before.
  */
-class AlertStateMigrationTest {
+class StateSplitMigrationTest {
 
     @TempDir
     Path dataDir;
@@ -76,6 +76,49 @@ class AlertStateMigrationTest {
         assertThat(enqueue(http, "resolve", "disk-full", null, null)).isEqualTo(202);
         assertThat(alert(http, "disk-full").get("status").asString()).isEqualTo("resolved");
         assertThat(http.get("/api/v1/alerts?status=resolved").json().size()).isEqualTo(2);
+    }
+
+    @Test
+    void incidentsFromBeforeTheSplitKeepTheirStateAndCanBeResolved() {
+        node = TestNodes.start(dataDir, null, "--spring.flyway.target=13");
+        // An incident as version 13 stored it: acknowledged, with a commander, an impact and a breached target.
+        node.getBean(JdbcClient.class).sql("""
+                INSERT INTO incident (id, title, description, service_id, severity, status, origin, opened_at,
+                    acknowledged_at, resolved_at, updated_at, commander, technical_lead, communications_lead,
+                    users_affected, services_affected, data_loss, financial_impact, resolution, response_target_breached_at,
+                    response_due_at, awaiting_response_since, snoozed_until)
+                VALUES (7, 'Checkout errors', 'Card payments fail', 'checkout', 'P1', 'acknowledged', 'manual',
+                    TIMESTAMP WITH TIME ZONE '2026-02-28 09:00:00+00', TIMESTAMP WITH TIME ZONE '2026-02-28 09:20:00+00',
+                    NULL, TIMESTAMP WITH TIME ZONE '2026-02-28 09:30:00+00', 'ana', NULL, NULL, 1200, 'checkout,billing',
+                    FALSE, NULL, NULL, TIMESTAMP WITH TIME ZONE '2026-02-28 09:15:00+00', NULL,
+                    TIMESTAMP WITH TIME ZONE '2026-02-28 09:00:00+00', NULL)""").update();
+        node.close();
+
+        node = TestNodes.start(dataDir, null);
+        Http http = TestNodes.http(node, Http.ADMIN_KEY);
+
+        JsonNode incident = http.get("/api/v1/incidents/7").json();
+        assertThat(incident.get("title").asString()).isEqualTo("Checkout errors");
+        assertThat(incident.get("service").asString()).isEqualTo("checkout");
+        assertThat(incident.get("severity").asString()).isEqualTo("P1");
+        assertThat(incident.get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident.get("opened_at").asString()).isEqualTo("2026-02-28T09:00:00Z");
+        assertThat(incident.get("acknowledged_at").asString()).isEqualTo("2026-02-28T09:20:00Z");
+        assertThat(incident.get("roles").get("incident_commander").asString()).isEqualTo("ana");
+        assertThat(incident.get("impact").get("users_affected").asLong()).isEqualTo(1200);
+        assertThat(incident.get("impact").get("services_affected").size()).isEqualTo(2);
+        assertThat(incident.get("response_target").get("breached").asBoolean()).isTrue();
+        assertThat(http.get("/api/v1/incidents?status=acknowledged").json().get("incidents").size()).isEqualTo(1);
+
+        assertThat(http.post("/api/v1/incidents/7/resolve", "{\"resolution\":\"rolled back\"}").status()).isEqualTo(200);
+        incident = http.get("/api/v1/incidents/7").json();
+        assertThat(incident.get("status").asString()).isEqualTo("resolved");
+        assertThat(incident.get("resolution").asString()).isEqualTo("rolled back");
+        assertThat(incident.get("roles").get("incident_commander").asString()).isEqualTo("ana");
+        assertThat(http.get("/api/v1/incidents?status=acknowledged").json().get("incidents").size()).isZero();
+        // The next incident takes the next number.
+        assertThat(http.post("/api/v1/incidents", "{\"title\":\"next\",\"service\":\"checkout\",\"severity\":\"P2\"}")
+                .json().get("id").asLong()).isEqualTo(8);
     }
 
     private static JsonNode alert(Http http, String dedupKey) {
