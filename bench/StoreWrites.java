@@ -49,7 +49,15 @@ public class StoreWrites {
         String copy = args[0];
         int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 400;
 
-        Map<Integer, String> mapNames = mapNames(args[1], objectNames(args[1]));
+        Map<String, String> objects = objectNames(args[1]);
+        Map<Integer, String> mapNames;
+        try {
+            mapNames = mapNames(copy, objects);
+        } catch (RuntimeException halfWritten) {
+            // The copy's newest chunk was being written when it was taken. A map keeps its id for its lifetime, so the
+            // stopped database, the same file minutes later, names the same maps.
+            mapNames = mapNames(args[1] + ".mv.db", objects);
+        }
         Collector collector = new Collector();
         MVStoreTool.dump(copy, new LineWriter(collector::accept), true);
         Map<Key, long[]> pages = collector.pages;
@@ -108,14 +116,11 @@ public class StoreWrites {
         }
     }
 
-    /**
-     * Map id to a readable name: {@code table.N} and {@code index.N} become the SQL table and index names. Read from the
-     * stopped database, not the copy, whose newest chunk may be half written; a map keeps its id for its lifetime.
-     */
-    private static Map<Integer, String> mapNames(String database, Map<String, String> objects) {
+    /** Map id to a readable name: {@code table.N} and {@code index.N} become the SQL table and index names. */
+    private static Map<Integer, String> mapNames(String file, Map<String, String> objects) {
         Map<Integer, String> names = new HashMap<>();
         names.put(0, "(store layout: chunk metadata)");
-        MVStore store = new MVStore.Builder().fileName(database + ".mv.db").readOnly().open();
+        MVStore store = new MVStore.Builder().fileName(file).readOnly().open();
         try {
             MVMap<String, String> meta = store.getMetaMap();
             for (String key : meta.keySet()) {
