@@ -3,7 +3,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +61,7 @@ public class StoreWrites {
         MVStoreTool.dump(copy, new LineWriter(collector::accept), true);
         Map<Key, long[]> pages = collector.pages;
 
-        List<Long> versions = new ArrayList<>(pages.keySet().stream().map(Key::version).distinct().sorted().toList());
+        List<Long> versions = pages.keySet().stream().map(Key::version).distinct().sorted().toList();
         List<Long> newest = versions.subList(Math.max(0, versions.size() - chunks), versions.size());
         long from = newest.get(0);
         Map<String, long[]> byMap = new TreeMap<>();

@@ -23,7 +23,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AlertRepository {
 
-    private static final String SELECT = "SELECT a.*, s.* FROM alert a JOIN alert_state s ON s.alert_id = a.id";
+    /** An alert with its state: every read goes through this join. */
+    private static final String FROM = " FROM alert a JOIN alert_state s ON s.alert_id = a.id";
+    private static final String SELECT = "SELECT a.*, s.*" + FROM;
 
     private final JdbcClient jdbc;
 
@@ -81,9 +83,7 @@ class AlertRepository {
     }
 
     boolean incidentHasOpenAlerts(long incidentId) {
-        return jdbc.sql("""
-                SELECT COUNT(*) FROM alert a JOIN alert_state s ON s.alert_id = a.id
-                WHERE a.incident_id = :incident AND s.status <> 'resolved'""")
+        return jdbc.sql("SELECT COUNT(*)" + FROM + " WHERE a.incident_id = :incident AND s.status <> 'resolved'")
                 .param("incident", incidentId).query(Long.class).single() > 0;
     }
 
