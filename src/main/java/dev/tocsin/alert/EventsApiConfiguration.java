@@ -4,7 +4,9 @@ import dev.tocsin.auth.RateLimits;
 import dev.tocsin.catalog.Catalog;
 import dev.tocsin.config.TocsinConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.coyote.AbstractProtocol;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,5 +33,20 @@ class EventsApiConfiguration {
         registration.addUrlPatterns(EventsApiEndpoint.ENQUEUE, EventsApiEndpoint.CHANGE_ENQUEUE);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /**
+     * The web server's request threads run at the lowest Java priority, so that on a busy machine the CPU goes first to
+     * the intake writers, which commit what was already accepted, and only then to parsing more. Under load the writers
+     * are the serial step: while one waits for a core behind dozens of request threads, every request in its batch
+     * waits too (docs/performance.md, "Request threads yield to the writers").
+     *
+     * <p>The JVM passes Java priorities to Linux only with {@code -XX:ThreadPriorityPolicy=1}, and maps the lowest to
+     * nice 10 with {@code -XX:JavaPriority1_To_OSPriority=10} (docs/deployment.md); without those flags this changes
+     * nothing. Raising a thread's nice value needs no privilege.
+     */
+    @Bean
+    TomcatProtocolHandlerCustomizer<AbstractProtocol<?>> requestThreadsYieldToWriters() {
+        return protocol -> protocol.setThreadPriority(Thread.MIN_PRIORITY);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tocsin.alert;
 
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.tocsin.ApiTest;
@@ -214,6 +215,18 @@ class EventsApiTest extends ApiTest {
         String metrics = anonymous.get("/actuator/prometheus").body();
         assertThat(metrics).containsPattern("tocsin_ingest_request_seconds_count\\{.*intake=\"events-v2\".*status=\"202\".*} [1-9]");
         assertThat(metrics).containsPattern("tocsin_ingest_events_total\\{.*action=\"trigger\".*intake=\"events-v2\".*} [1-9]");
+    }
+
+    @Test
+    void requestThreadsRunBelowTheIntakeWriters() {
+        assertThat(enqueue(trigger(CHECKOUT_KEY, unique("priority"), "s", "info")).status()).isEqualTo(202);
+
+        // The server runs in this JVM: its request threads, which just answered, and the writers, which committed.
+        List<Thread> threads = List.copyOf(Thread.getAllStackTraces().keySet());
+        assertThat(threads).filteredOn(t -> t.getName().matches("http-nio-.*-exec-\\d+"))
+                .isNotEmpty().allSatisfy(t -> assertThat(t.getPriority()).isEqualTo(Thread.MIN_PRIORITY));
+        assertThat(threads).filteredOn(t -> t.getName().startsWith("tocsin-ingest-writer-"))
+                .isNotEmpty().allSatisfy(t -> assertThat(t.getPriority()).isEqualTo(Thread.NORM_PRIORITY));
     }
 
     @Test
