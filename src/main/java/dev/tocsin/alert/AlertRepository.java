@@ -33,14 +33,24 @@ class AlertRepository {
         this.jdbc = jdbc;
     }
 
+    /** What the intake needs of a key's open alert: no more than {@code alert_key} and {@code alert_state} hold. */
+    record OpenAlert(long id, String serviceId, Long incidentId, String status, String severity, int eventCount) {
+    }
+
     /**
      * The open alert of a key, if any. Only the newest alert of a key can be open (a trigger inserts only when the
-     * newest is resolved), so this reads one row, walking the key's index backwards; callers hold the timeline lock.
+     * newest is resolved), so this reads one entry, walking the key's index backwards; callers hold the timeline lock.
+     * Every column it reads from {@code alert} is in that index (V15), so the alert's row, with its payload, is not
+     * read: the look-up reads one leaf of the index and the narrow state row.
      */
-    Optional<Alert> findOpen(String serviceId, String dedupKey) {
-        return jdbc.sql(SELECT + " WHERE a.dedup_key = :key AND a.service_id = :service"
+    Optional<OpenAlert> findOpen(String serviceId, String dedupKey) {
+        return jdbc.sql("SELECT a.id, a.incident_id, s.status, s.severity, s.event_count" + FROM
+                        + " WHERE a.dedup_key = :key AND a.service_id = :service"
                         + " ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1")
-                .param("service", serviceId).param("key", dedupKey).query(AlertRepository::map).optional()
+                .param("service", serviceId).param("key", dedupKey)
+                .query((rs, row) -> new OpenAlert(rs.getLong("id"), serviceId, rs.getObject("incident_id", Long.class),
+                        rs.getString("status"), rs.getString("severity"), rs.getInt("event_count")))
+                .optional()
                 .filter(a -> !Alert.RESOLVED.equals(a.status()));
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tocsin.alert.AlertRepository.OpenAlert;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.incident.IncidentService;
@@ -81,10 +82,10 @@ class AlertService {
     private IngestResult trigger(Intake.AlertEvent e) {
         Instant now = clock.instant();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
-        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
         Router.Route route = router.route(e);
         if (open.isPresent()) {
-            Alert alert = open.get();
+            OpenAlert alert = open.get();
             String severity = moreUrgentEventSeverity(alert.severity(), e.severity());
             alerts.recordRepeat(alert.id(), severity, e.summary(), now);
             Map<String, Object> data = new LinkedHashMap<>();
@@ -140,11 +141,12 @@ class AlertService {
     }
 
     private IngestResult acknowledge(Intake.AlertEvent e) {
-        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
         if (open.isEmpty() || !Alert.TRIGGERED.equals(open.get().status())) {
-            return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, open.map(Alert::id).orElse(null), null);
+            Long alertId = open.map(OpenAlert::id).orElse(null);
+            return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, alertId, null);
         }
-        Alert alert = open.get();
+        OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.acknowledge(alert.id(), clock.instant());
         timeline.append(new NewEvent("alert.acknowledged", actor, alert.incidentId(), alert.id(), alert.serviceId(),
@@ -156,11 +158,11 @@ class AlertService {
     }
 
     private IngestResult resolve(Intake.AlertEvent e) {
-        Optional<Alert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
         if (open.isEmpty()) {
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, null, null);
         }
-        Alert alert = open.get();
+        OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.resolve(alert.id(), clock.instant());
         timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), alert.serviceId(),
