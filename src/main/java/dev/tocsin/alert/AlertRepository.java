@@ -10,8 +10,6 @@ import java.util.Optional;
 
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -54,19 +52,24 @@ class AlertRepository {
                 .filter(a -> !Alert.RESOLVED.equals(a.status()));
     }
 
+    /**
+     * Inserts an alert under the next id. {@link #findOpen} takes a key's newest alert for its only possibly open one,
+     * so ids must follow the order alerts are inserted in, on every node: the caller holds the timeline lock, which
+     * serialises every writer of alerts, so "highest id + 1" cannot be taken twice (V16). A sequence did not keep that
+     * order on PostgreSQL, where its cache handed each connection a block of ids of its own.
+     */
     long insert(Intake.AlertEvent e, Long incidentId, Instant at) {
-        KeyHolder key = new GeneratedKeyHolder();
+        long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM alert").query(Long.class).single();
         jdbc.sql("""
-                INSERT INTO alert (service_id, dedup_key, intake, source, component, event_group, event_class,
+                INSERT INTO alert (id, service_id, dedup_key, intake, source, component, event_group, event_class,
                     custom_details, links, images, incident_id, first_seen_at)
-                VALUES (:service, :key, :intake, :source, :component, :group, :class, :details, :links, :images,
+                VALUES (:id, :service, :key, :intake, :source, :component, :group, :class, :details, :links, :images,
                     :incident, :at)""")
-                .param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
+                .param("id", id).param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
                 .param("source", e.source()).param("component", e.component()).param("group", e.group())
                 .param("class", e.eventClass()).param("details", e.customDetails()).param("links", e.links())
                 .param("images", e.images()).param("incident", incidentId).param("at", SqlTime.param(at))
-                .update(key, "id");
-        long id = key.getKeyAs(Long.class);
+                .update();
         jdbc.sql("""
                 INSERT INTO alert_state (alert_id, status, severity, summary, event_count, last_seen_at)
                 VALUES (:id, 'triggered', :severity, :summary, 1, :at)""")
