@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -260,14 +262,15 @@ class MonitorRepository {
                 .list();
     }
 
+    /** The window's id is the one the database generated for this insert, not the newest of its service and author. */
     long insertWindow(String serviceId, Instant start, Instant end, String reason, String createdBy, Instant at) {
+        KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO maintenance_window (service_id, starts_at, ends_at, reason, created_by, created_at)
                 VALUES (:service, :start, :end, :reason, :by, :at)""")
                 .param("service", serviceId).param("start", SqlTime.param(start)).param("end", SqlTime.param(end))
-                .param("reason", reason).param("by", createdBy).param("at", SqlTime.param(at)).update();
-        return jdbc.sql("SELECT MAX(id) FROM maintenance_window WHERE service_id = :service AND created_by = :by")
-                .param("service", serviceId).param("by", createdBy).query(Long.class).single();
+                .param("reason", reason).param("by", createdBy).param("at", SqlTime.param(at)).update(key, "id");
+        return key.getKeyAs(Long.class);
     }
 
     boolean deleteWindow(long id) {
