@@ -1,6 +1,7 @@
 package dev.tocsin.problem;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -31,8 +32,17 @@ public final class BodyLimit {
     /** The whole body, or {@link TooLargeException} as soon as it is known to be over the limit. */
     public byte[] readAll(HttpServletRequest request) throws IOException {
         checkDeclared(request);
+        long declared = request.getContentLengthLong();
         try (ServletInputStream in = limited(request).getInputStream()) {
-            return in.readAllBytes();
+            if (declared < 0 || declared > Integer.MAX_VALUE) {
+                return in.readAllBytes();
+            }
+            // A declared length, within the limit: one array of that size, filled in place. readAllBytes reads into
+            // 8 KB buffers, reads once more to find the end and copies, which is most of what an intake request
+            // allocates besides its JSON.
+            byte[] body = new byte[(int) declared];
+            int read = in.readNBytes(body, 0, body.length);
+            return read == body.length ? body : Arrays.copyOf(body, read);
         }
     }
 
