@@ -32,7 +32,7 @@ class AlertRepository {
     }
 
     /** What the intake needs of a key's open alert: no more than {@code alert_key} and {@code alert_state} hold. */
-    record OpenAlert(long id, String serviceId, Long incidentId, String status, String severity, int eventCount) {
+    record OpenAlert(long id, Long incidentId, String status, String severity, int eventCount) {
     }
 
     /**
@@ -46,7 +46,7 @@ class AlertRepository {
                         + " WHERE a.dedup_key = :key AND a.service_id = :service"
                         + " ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1")
                 .param("service", serviceId).param("key", dedupKey)
-                .query((rs, row) -> new OpenAlert(rs.getLong("id"), serviceId, rs.getObject("incident_id", Long.class),
+                .query((rs, row) -> new OpenAlert(rs.getLong("id"), rs.getObject("incident_id", Long.class),
                         rs.getString("status"), rs.getString("severity"), rs.getInt("event_count")))
                 .optional()
                 .filter(a -> !Alert.RESOLVED.equals(a.status()));
@@ -86,12 +86,16 @@ class AlertRepository {
     }
 
     void acknowledge(long id, Instant at) {
-        jdbc.sql("UPDATE alert_state SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at WHERE alert_id = :id")
+        jdbc.sql("""
+                UPDATE alert_state SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at
+                WHERE alert_id = :id""")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     void resolve(long id, Instant at) {
-        jdbc.sql("UPDATE alert_state SET status = 'resolved', resolved_at = :at, last_seen_at = :at WHERE alert_id = :id")
+        jdbc.sql("""
+                UPDATE alert_state SET status = 'resolved', resolved_at = :at, last_seen_at = :at
+                WHERE alert_id = :id""")
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 

@@ -94,7 +94,7 @@ class AlertService {
             data.put("severity", e.severity());
             data.put("count", alert.eventCount() + 1);
             putTimestamp(data, e.timestamp());
-            timeline.append(new NewEvent("alert.repeated", actor, alert.incidentId(), alert.id(), alert.serviceId(), data));
+            timeline.append(new NewEvent("alert.repeated", actor, alert.incidentId(), alert.id(), e.serviceId(), data));
             // Most repeats change nothing about the incident: only look when this one is more urgent than the
             // alert so far, or a routing rule (which may read the new summary) chose the severity.
             boolean mayRaise = !severity.equals(alert.severity()) || route.rule() != null;
@@ -149,7 +149,7 @@ class AlertService {
         OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.acknowledge(alert.id(), clock.instant());
-        timeline.append(new NewEvent("alert.acknowledged", actor, alert.incidentId(), alert.id(), alert.serviceId(),
+        timeline.append(new NewEvent("alert.acknowledged", actor, alert.incidentId(), alert.id(), e.serviceId(),
                 Map.of("dedup_key", e.dedupKey())));
         if (alert.incidentId() != null) {
             incidents.acknowledgeFromAlert(alert.incidentId(), alert.id(), actor);
@@ -165,7 +165,7 @@ class AlertService {
         OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.resolve(alert.id(), clock.instant());
-        timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), alert.serviceId(),
+        timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), e.serviceId(),
                 Map.of("dedup_key", e.dedupKey(), "count", alert.eventCount())));
         if (alert.incidentId() != null && !alerts.incidentHasOpenAlerts(alert.incidentId())) {
             incidents.resolveFromAlert(alert.incidentId(), alert.id(), actor);

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class IncidentRepository {
 
-    private static final String SELECT = "SELECT i.*, s.* FROM incident i JOIN incident_state s ON s.incident_id = i.id";
+    private static final String SELECT =
+            "SELECT i.*, s.* FROM incident i JOIN incident_state s ON s.incident_id = i.id";
 
     private final JdbcClient jdbc;
 
@@ -125,7 +126,9 @@ class IncidentRepository {
 
     /** A new wait for a response (a reopening, an un-acknowledgement), due at {@code due}. */
     void awaitResponse(long id, Instant since, Instant due) {
-        jdbc.sql("UPDATE incident_state SET awaiting_response_since = :since, response_due_at = :due WHERE incident_id = :id")
+        jdbc.sql("""
+                UPDATE incident_state SET awaiting_response_since = :since, response_due_at = :due
+                WHERE incident_id = :id""")
                 .param("since", SqlTime.param(since)).param("due", SqlTime.param(due)).param("id", id).update();
     }
 
@@ -144,7 +147,8 @@ class IncidentRepository {
     }
 
     void touch(long id, Instant at) {
-        jdbc.sql("UPDATE incident_state SET updated_at = :at WHERE incident_id = :id").param("at", SqlTime.param(at)).param("id", id).update();
+        jdbc.sql("UPDATE incident_state SET updated_at = :at WHERE incident_id = :id")
+                .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     List<Incident> list(IncidentFilter filter) {

@@ -76,6 +76,13 @@ class StateSplitMigrationTest {
         assertThat(enqueue(http, "resolve", "disk-full", null, null)).isEqualTo(202);
         assertThat(alert(http, "disk-full").get("status").asString()).isEqualTo("resolved");
         assertThat(http.get("/api/v1/alerts?status=resolved").json().size()).isEqualTo(2);
+
+        // A new alert takes the next id after the stored ones (V16), and its repeats fold into it.
+        assertThat(enqueue(http, "trigger", "cert-expiry", "TLS certificate expires in 6 days", "warning")).isEqualTo(202);
+        assertThat(enqueue(http, "trigger", "cert-expiry", "TLS certificate expires in 6 days", "warning")).isEqualTo(202);
+        JsonNode again = http.get("/api/v1/alerts?dedup_key=cert-expiry").json().get(0);
+        assertThat(again.get("id").asLong()).isEqualTo(3);
+        assertThat(again.get("event_count").asInt()).isEqualTo(2);
     }
 
     @Test
