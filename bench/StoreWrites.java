@@ -1,4 +1,9 @@
-import java.io.Writer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,21 +13,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.MVStoreTool;
 
 /**
  * What the embedded H2 store writes per commit, by table and index: a page-write profile of the intake.
  *
  * <p>H2's store writes each commit as a new chunk holding every page the commit changed (copy-on-write), and a chunk is
  * never changed afterwards. So the newest chunks of a copy of a live database file are exactly what the latest commits
- * wrote. This reads them with H2's own {@code MVStoreTool.dump}, and names each map: {@code table.N} and {@code index.N}
- * through {@code DB_OBJECT_ID} on the database itself, map 0 is the store's layout (the metadata of every chunk).
+ * wrote. This walks their pages (the format H2's {@code MVStoreTool.dump} reads), and names each map: {@code table.N}
+ * and {@code index.N} through {@code DB_OBJECT_ID} on the database itself, map 0 is the store's layout (the metadata of every chunk).
  *
  * <pre>
  *   java -cp h2.jar bench/StoreWrites.java COPY.mv.db DATABASE [CHUNKS]
@@ -33,9 +36,7 @@ import org.h2.mvstore.MVStoreTool;
  */
 public class StoreWrites {
 
-    private static final Pattern CHUNK = Pattern.compile("chunkHeader chunk:[0-9a-f]+,.*?len:([0-9a-f]+),.*?version:([0-9a-f]+)");
     private static final int BLOCK_SIZE = 4096;
-    private static final Pattern PAGE = Pattern.compile("^\\+[0-9a-f]+ (node|leaf), map ([0-9a-f]+), \\d+ entries, (\\d+) bytes");
 
     record Key(long version, int map, boolean leaf) {
     }
@@ -57,9 +58,7 @@ public class StoreWrites {
             // stopped database, the same file minutes later, names the same maps.
             mapNames = mapNames(args[1] + ".mv.db", objects);
         }
-        Collector collector = new Collector();
-        MVStoreTool.dump(copy, new LineWriter(collector::accept), true);
-        Map<Key, long[]> pages = collector.pages;
+        Map<Key, long[]> pages = pagesByChunk(copy);
 
         List<Long> versions = pages.keySet().stream().map(Key::version).distinct().sorted().toList();
         List<Long> newest = versions.subList(Math.max(0, versions.size() - chunks), versions.size());
@@ -89,30 +88,106 @@ public class StoreWrites {
                         (double) e.getValue()[0] / n, e.getValue()[1] / 1024.0 / n, 100.0 * e.getValue()[1] / bytes));
     }
 
-    /** Sums the pages of the dump by chunk, map and page type. */
-    private static final class Collector {
-        final Map<Key, long[]> pages = new HashMap<>();
-        private long version = -1;
-        private long chunkBytes;
-
-        void accept(String line) {
-            if (line.startsWith("+")) {
-                Matcher page = PAGE.matcher(line);
-                // A copy taken while H2 writes can end in a half-written chunk: a "page" longer than its chunk is that.
-                if (page.find() && version >= 0 && Long.parseLong(page.group(3)) <= chunkBytes) {
-                    long[] sum = pages.computeIfAbsent(new Key(version, Integer.parseInt(page.group(2), 16),
-                            page.group(1).equals("leaf")), k -> new long[2]);
-                    sum[0]++;
-                    sum[1] += Long.parseLong(page.group(3));
+    /**
+     * Sums the pages of every chunk in the file by version, map and page type. H2's own {@code MVStoreTool.dump} does
+     * this too, but stops at the first stale chunk header it meets in space the store has reused (a header whose
+     * bitmap was half overwritten), which a short retention time makes common; here such a block is skipped.
+     */
+    private static Map<Key, long[]> pagesByChunk(String file) throws IOException {
+        Map<Key, long[]> pages = new HashMap<>();
+        try (FileChannel channel = FileChannel.open(Path.of(file), StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer block = ByteBuffer.allocate(BLOCK_SIZE);
+            for (long pos = 0; pos + BLOCK_SIZE <= size; ) {
+                block.clear();
+                channel.read(block, pos);
+                Chunk chunk = block.get(0) == 'c' ? Chunk.parse(block.array()) : null;
+                if (chunk == null || pos + (long) chunk.blocks() * BLOCK_SIZE > size) {
+                    pos += BLOCK_SIZE;
+                    continue;
                 }
-            } else if (line.contains("chunkHeader")) {
-                Matcher chunk = CHUNK.matcher(line);
-                if (chunk.find()) {
-                    chunkBytes = Long.parseLong(chunk.group(1), 16) * BLOCK_SIZE;
-                    version = Long.parseLong(chunk.group(2), 16);
+                ByteBuffer data = ByteBuffer.allocate(chunk.blocks() * BLOCK_SIZE);
+                channel.read(data, pos);
+                Map<Key, long[]> found = chunk.pages(data);
+                if (found == null) {
+                    pos += BLOCK_SIZE;
+                    continue;
                 }
+                found.forEach((k, v) -> {
+                    long[] sum = pages.computeIfAbsent(k, x -> new long[2]);
+                    sum[0] += v[0];
+                    sum[1] += v[1];
+                });
+                pos += (long) chunk.blocks() * BLOCK_SIZE;
             }
         }
+        return pages;
+    }
+
+    /** A chunk header: {@code chunk:ID,block:..,len:BLOCKS,pages:N,...,version:V} up to a newline, all numbers hex. */
+    private record Chunk(int blocks, int pageCount, long version, int headerLength) {
+
+        static Chunk parse(byte[] block) {
+            int end = 0;
+            while (end < Math.min(block.length, 1024) && block[end] != '\n') {
+                end++;
+            }
+            if (end == block.length || end == 1024) {
+                return null;
+            }
+            String header = new String(block, 0, end, StandardCharsets.ISO_8859_1).trim();
+            Matcher len = FIELD.matcher(header);
+            Map<String, Long> fields = new HashMap<>();
+            while (len.find()) {
+                fields.put(len.group(1), Long.parseLong(len.group(2), 16));
+            }
+            if (!header.startsWith("chunk:") || !fields.containsKey("len") || !fields.containsKey("pages")
+                    || !fields.containsKey("version") || fields.get("len") <= 0) {
+                return null;
+            }
+            return new Chunk(fields.get("len").intValue(), fields.get("pages").intValue(), fields.get("version"), end + 1);
+        }
+
+        /** Pages by map and type, or null if this is not a whole chunk (a stale header, a half-written copy). */
+        Map<Key, long[]> pages(ByteBuffer chunk) {
+            Map<Key, long[]> pages = new HashMap<>();
+            int p = headerLength;
+            int limit = blocks * BLOCK_SIZE;
+            for (int i = 0; i < pageCount; i++) {
+                if (p + 11 > limit) {
+                    return null;
+                }
+                chunk.position(p);
+                int pageSize = chunk.getInt();
+                chunk.getShort();
+                readVarInt(chunk);
+                int map = readVarInt(chunk);
+                readVarInt(chunk);
+                int type = chunk.get();
+                if (pageSize <= 0 || p + pageSize > limit) {
+                    return null;
+                }
+                long[] sum = pages.computeIfAbsent(new Key(version, map, (type & 1) == 0), k -> new long[2]);
+                sum[0]++;
+                sum[1] += pageSize;
+                p += pageSize;
+            }
+            return pages;
+        }
+    }
+
+    private static final Pattern FIELD = Pattern.compile("(?:^|,)(len|pages|version):([0-9a-f]{1,15})(?=,|$)");
+
+    private static int readVarInt(ByteBuffer buff) {
+        int value = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            int b = buff.get();
+            value |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+        return value;
     }
 
     /** Map id to a readable name: {@code table.N} and {@code index.N} become the SQL table and index names. */
@@ -155,35 +230,5 @@ public class StoreWrites {
             }
         }
         return names;
-    }
-
-    /** Hands the dump's output on line by line, without holding the whole of it (gigabytes for a large file). */
-    private static final class LineWriter extends Writer {
-        private final Consumer<String> lines;
-        private final StringBuilder line = new StringBuilder();
-
-        LineWriter(Consumer<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public void write(char[] buf, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                if (buf[i] == '\n') {
-                    lines.accept(line.toString());
-                    line.setLength(0);
-                } else {
-                    line.append(buf[i]);
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
