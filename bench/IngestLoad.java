@@ -16,6 +16,9 @@
  *      The hand-written client (Worker, below: request bytes built in a reused buffer, one write, a small
  *      response parser that handles Content-Length, chunked and Connection: close) costs a few tens of
  *      microseconds. java.net.http still does everything off the hot path: preflight, metrics, verification.
+ *      With --rate R it is an open loop instead: events are due on a fixed schedule of R a second, each worker
+ *      takes the next slot when it is free, and latency counts from the slot's due time, so a stall shows in every
+ *      event queued behind it (a closed loop would just send less meanwhile).
  *   2. A realistic mix: ~60% triggers that open a new alert (mostly new dedup keys, a few keys that were
  *      resolved earlier and now fire again), ~25% repeats of open keys, ~15% resolves of open keys.
  *      The loader keeps its own book of every key, so it knows what the server must hold afterwards.
@@ -62,6 +65,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,6 +90,8 @@ public class IngestLoad {
         String adminKey = System.getenv("TOCSIN_ADMIN_KEY");
         List<String> routingKeys = DEFAULT_ROUTING_KEYS;
         int concurrency = 64;
+        /** Events per second to offer on a fixed schedule (an open loop); 0 = closed loop, each answer sends the next. */
+        double rate = 0;
         // Defaults: 30 s of warm-up, then 30 s measured. On two cores the server's JIT needs ~45 s of load to
         // reach steady state (C2 competes with the server and the loader for the same cores), so a 5 s warm-up
         // would mostly measure compilation. 300,000 events = 60 s at 5,000 events/s, the target.
@@ -138,6 +144,7 @@ public class IngestLoad {
                         case "--admin-key" -> o.adminKey = value;
                         case "--routing-keys" -> o.routingKeys = List.of(value.split(","));
                         case "--concurrency" -> o.concurrency = Integer.parseInt(value);
+                        case "--rate" -> o.rate = Double.parseDouble(value);
                         case "--max-events" -> o.maxEvents = Long.parseLong(value.replace("_", ""));
                         case "--max-seconds" -> o.maxSeconds = Double.parseDouble(value);
                         case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(value);
@@ -167,6 +174,9 @@ public class IngestLoad {
             }
             if (o.concurrency < 1 || o.concurrency > 1024) {
                 usage("--concurrency must be 1..1024");
+            }
+            if (o.rate < 0 || o.rate > 1_000_000) {
+                usage("--rate must be 0 (closed loop) up to 1000000 events/s");
             }
             if (o.maxEvents < 1) {
                 usage("--max-events must be positive");
@@ -199,7 +209,12 @@ public class IngestLoad {
                       --admin-key KEY             read-scope key for verification (default $TOCSIN_ADMIN_KEY)
                       --routing-keys K1,K2,...    integration keys to spread events over (default: bench-config.yml's)
                       --concurrency N             requests in flight = loader threads, one keep-alive
-                                                  connection each (default 64)
+                                                  connection each (default 64); with --rate, the most
+                                                  requests that can be in flight at once
+                      --rate R                    open loop: send R events/s on a fixed schedule, whatever
+                                                  the answers; latency counts from each event's scheduled
+                                                  time, so a slow answer also delays the events queued
+                                                  behind it (default 0: closed loop)
                       --max-events N              stop after N events, warm-up included (default 300000)
                       --max-seconds S             stop after S seconds, warm-up included (default 60)
                       --warmup-seconds S          leading seconds excluded from statistics (default 30)
@@ -548,9 +563,10 @@ public class IngestLoad {
             System.exit(2);
         }
 
-        System.out.printf(Locale.ROOT, "IngestLoad: %s, %d in flight, bound %d events / %.0f s (first %.0f s warm-up), "
+        System.out.printf(Locale.ROOT, "IngestLoad: %s, %s, bound %d events / %.0f s (first %.0f s warm-up), "
                         + "mix new/repeat/resolve %d/%d/%d, %d routing keys, seed %d%n",
-                o.url, o.concurrency, o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct,
+                o.url, o.rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f events/s, up to %d in flight", o.rate,
+                        o.concurrency) : o.concurrency + " in flight", o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct,
                 o.routingKeys.size(), o.seed);
 
         long start = System.nanoTime();
@@ -559,6 +575,7 @@ public class IngestLoad {
         Stats[] warmStats = new Stats[o.concurrency];
         AtomicLong completed = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
+        Schedule schedule = o.rate > 0 ? new Schedule(start, start + (long) (o.warmupSeconds * 1e9), o.rate) : null;
         CountDownLatch done = new CountDownLatch(o.concurrency);
         // "Host: host:port" as written in --url (an IPv6 literal keeps its brackets).
         byte[] requestHead = ("POST /v2/enqueue HTTP/1.1\r\nHost: " + o.url.getHost() + ":" + target.getPort()
@@ -568,7 +585,7 @@ public class IngestLoad {
         // flight. Daemon threads, so System.exit (report, or the give-up bound below) ends them wherever they are.
         for (int w = 0; w < o.concurrency; w++) {
             Worker worker = new Worker(o, book, target, requestHead, stats[w] = new Stats(), warmStats[w] = new Stats(),
-                    completed, accepted, done);
+                    completed, accepted, done, schedule);
             Thread t = new Thread(worker, "loader-" + w);
             t.setDaemon(true);
             t.start();
@@ -704,6 +721,7 @@ public class IngestLoad {
         private final AtomicLong completed;
         private final AtomicLong accepted;
         private final CountDownLatch done;
+        private final Schedule schedule;      // null = closed loop
 
         private Socket socket;                // null = no connection: connect before the next request
         private InputStream in;
@@ -720,7 +738,7 @@ public class IngestLoad {
         private int connectFailures;
 
         Worker(Options o, Book book, InetSocketAddress target, byte[] requestHead, Stats measured, Stats warm,
-               AtomicLong completed, AtomicLong accepted, CountDownLatch done) {
+               AtomicLong completed, AtomicLong accepted, CountDownLatch done, Schedule schedule) {
             this.o = o;
             this.book = book;
             this.target = target;
@@ -730,12 +748,15 @@ public class IngestLoad {
             this.completed = completed;
             this.accepted = accepted;
             this.done = done;
+            this.schedule = schedule;
         }
 
         @Override
         public void run() {
             try {
                 while (true) {
+                    // Open loop: wait for the next free slot of the schedule, and count the latency from it.
+                    long due = schedule == null ? 0 : schedule.awaitNext();
                     Planned planned;
                     try {
                         planned = book.plan();
@@ -753,7 +774,7 @@ public class IngestLoad {
                     request.write(CRLF_CRLF, 0, CRLF_CRLF.length);
                     request.write(payload, 0, payload.length);
 
-                    long t0 = System.nanoTime();
+                    long t0 = schedule == null ? System.nanoTime() : due;
                     int status;
                     boolean connecting = socket == null;
                     try {
@@ -1102,6 +1123,43 @@ public class IngestLoad {
                 Thread.sleep(ms);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The open loop's timetable: event i is due at start + i / rate. A worker takes the next slot when it is free and
+     * sleeps until the slot is due; if every worker is busy, slots fall behind and the wait shows in their latency
+     * (no coordinated omission). Slots the warm-up left behind (the JIT compiles while the schedule runs) are dropped
+     * when it ends, so the measured window starts on time.
+     */
+    static final class Schedule {
+        private final long start;
+        private final long warmupEnd;
+        private final double intervalNanos;
+        private final AtomicLong next = new AtomicLong();
+
+        Schedule(long start, long warmupEnd, double rate) {
+            this.start = start;
+            this.warmupEnd = warmupEnd;
+            this.intervalNanos = 1e9 / rate;
+        }
+
+        /** Takes the next slot, sleeps until it is due, and returns when it was due (System.nanoTime). */
+        long awaitNext() {
+            while (true) {
+                long i = next.getAndIncrement();
+                long due = start + (long) (i * intervalNanos);
+                long now = System.nanoTime();
+                if (due < warmupEnd && now >= warmupEnd) {
+                    next.accumulateAndGet((long) ((now - start) / intervalNanos), Math::max);
+                    continue;
+                }
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                return due;
             }
         }
     }
