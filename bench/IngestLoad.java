@@ -90,7 +90,7 @@ public class IngestLoad {
         String adminKey = System.getenv("TOCSIN_ADMIN_KEY");
         List<String> routingKeys = DEFAULT_ROUTING_KEYS;
         int concurrency = 64;
-        /** Events per second to offer on a fixed schedule (an open loop); 0 = closed loop, each answer sends the next. */
+        /** Events a second offered on a fixed schedule (an open loop); 0 = closed loop, each answer sends the next. */
         double rate = 0;
         // Defaults: 30 s of warm-up, then 30 s measured. On two cores the server's JIT needs ~45 s of load to
         // reach steady state (C2 competes with the server and the loader for the same cores), so a 5 s warm-up
@@ -565,9 +565,12 @@ public class IngestLoad {
 
         System.out.printf(Locale.ROOT, "IngestLoad: %s, %s, bound %d events / %.0f s (first %.0f s warm-up), "
                         + "mix new/repeat/resolve %d/%d/%d, %d routing keys, seed %d%n",
-                o.url, o.rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f events/s, up to %d in flight", o.rate,
-                        o.concurrency) : o.concurrency + " in flight", o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct,
-                o.routingKeys.size(), o.seed);
+                o.url, o.rate > 0
+                        ? String.format(Locale.ROOT, "open loop at %,.0f events/s, up to %d in flight", o.rate,
+                                o.concurrency)
+                        : o.concurrency + " in flight",
+                o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct, o.routingKeys.size(),
+                o.seed);
 
         long start = System.nanoTime();
         Book book = new Book(o, start);

@@ -25,8 +25,8 @@ public class TocsinApplication {
     }
 
     /**
-     * Switches off H2's shared value cache unless {@code -Dh2.objectCache} says otherwise. It looks every value H2 reads
-     * or creates up in one 1,024-slot array (a hash and an {@code equals} each) so that equal values share an object;
+     * Switches off H2's shared value cache unless {@code -Dh2.objectCache} says otherwise. It looks every value H2
+     * reads or creates up in one 1,024-slot array (a hash and an {@code equals} each) so that equal values share one;
      * the intake writes each row once and seldom reads it back, so that work saved nothing and cost the intake writers
      * about 5% of their time (docs/performance.md, "H2's value cache"). It must be set before H2 reads its system
      * properties, so first thing in {@code main}, before the class preloader starts.
