@@ -128,18 +128,19 @@ public class StoreWrites {
     private record Chunk(int blocks, int pageCount, long version, int headerLength) {
 
         static Chunk parse(byte[] block) {
+            int max = Math.min(block.length, 1024);
             int end = 0;
-            while (end < Math.min(block.length, 1024) && block[end] != '\n') {
+            while (end < max && block[end] != '\n') {
                 end++;
             }
-            if (end == block.length || end == 1024) {
+            if (end == max) {
                 return null;
             }
             String header = new String(block, 0, end, StandardCharsets.ISO_8859_1).trim();
-            Matcher len = FIELD.matcher(header);
+            Matcher field = FIELD.matcher(header);
             Map<String, Long> fields = new HashMap<>();
-            while (len.find()) {
-                fields.put(len.group(1), Long.parseLong(len.group(2), 16));
+            while (field.find()) {
+                fields.put(field.group(1), Long.parseLong(field.group(2), 16));
             }
             if (!header.startsWith("chunk:") || !fields.containsKey("len") || !fields.containsKey("pages")
                     || !fields.containsKey("version") || fields.get("len") <= 0) {
@@ -157,6 +158,7 @@ public class StoreWrites {
                 if (p + 11 > limit) {
                     return null;
                 }
+                // A page starts: length (int), check (short), page number, map id, entry count (varints), type.
                 chunk.position(p);
                 int pageSize = chunk.getInt();
                 chunk.getShort();

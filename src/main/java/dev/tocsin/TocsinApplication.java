@@ -28,10 +28,10 @@ public class TocsinApplication {
      * Switches off H2's shared value cache unless {@code -Dh2.objectCache} says otherwise. It looks every value H2
      * reads or creates up in one 1,024-slot array (a hash and an {@code equals} each) so that equal values share one;
      * the intake writes each row once and seldom reads it back, so that work saved nothing and cost the intake writers
-     * about 5% of their time (docs/performance.md, "H2's value cache"). It must be set before H2 reads its system
-     * properties, so first thing in {@code main}, before the class preloader starts.
+     * about 5% of their time (docs/performance.md, "Another machine, and H2's value cache"). It must be set before H2
+     * reads its system properties, so first thing in {@code main}, before the class preloader starts.
      */
-    static void skipH2ValueCache() {
+    private static void skipH2ValueCache() {
         if (System.getProperty("h2.objectCache") == null) {
             System.setProperty("h2.objectCache", "false");
         }
