@@ -111,6 +111,8 @@ public class IngestLoad {
         long seed = System.nanoTime();
         /** Optional: the server's pid, to report its CPU use next to the loader's (Linux /proc). */
         long serverPid = -1;
+        /** Optional: a database server's main process (PostgreSQL's postmaster), whose CPU counts with its children's. */
+        long databasePid = -1;
         double targetEventsPerSecond = 5000;
         double targetP99Ms = 50;
 
@@ -164,6 +166,7 @@ public class IngestLoad {
                         case "--sample-alerts" -> o.sampleAlerts = Integer.parseInt(value);
                         case "--seed" -> o.seed = Long.parseLong(value);
                         case "--server-pid" -> o.serverPid = Long.parseLong(value);
+                        case "--database-pid" -> o.databasePid = Long.parseLong(value);
                         case "--target-events-per-second" -> o.targetEventsPerSecond = Double.parseDouble(value);
                         case "--target-p99-ms" -> o.targetP99Ms = Double.parseDouble(value);
                         default -> usage("unknown option " + name);
@@ -228,6 +231,7 @@ public class IngestLoad {
                       --sample-alerts N           keys cross-checked against /api/v1/alerts (default 200)
                       --seed N                    random seed for the action mix
                       --server-pid PID            report the server's CPU use too (Linux)
+                      --database-pid PID          and a database server's, with its child processes (Linux)
                       --target-events-per-second  target to report against (default 5000)
                       --target-p99-ms             target to report against (default 50)""");
             System.exit(2);
@@ -609,7 +613,7 @@ public class IngestLoad {
                 System.exit(2);
             }
             if (atWarmupEnd == null && now >= warmupEnd) {
-                atWarmupEnd = Resources.now(o.serverPid);
+                atWarmupEnd = Resources.now(o);
                 metricsAtWarmupEnd = scrapeMetrics(client, o);
             }
             if (now - lastPrint >= 5_000_000_000L) {
@@ -621,10 +625,10 @@ public class IngestLoad {
                 lastAccepted = acc;
             }
         }
-        Resources atEnd = Resources.now(o.serverPid);
+        Resources atEnd = Resources.now(o);
         Map<String, Double> metricsAtEnd = scrapeMetrics(client, o);
         if (atWarmupEnd == null) {
-            atWarmupEnd = Resources.now(o.serverPid); // the run ended inside the warm-up
+            atWarmupEnd = Resources.now(o); // the run ended inside the warm-up
         }
 
         Stats m = new Stats();
@@ -668,12 +672,12 @@ public class IngestLoad {
                 - metricsAtWarmupEnd.getOrDefault("tocsin_ingest_batch_size_sum", 0.0);
         row("group commit (measured window)", String.format(Locale.ROOT, "%,.0f commits, mean %.1f events/commit, max %.0f",
                 batches, batched / batches, metricsAtEnd.getOrDefault("tocsin_ingest_batch_size_max", Double.NaN)));
-        row("CPU cores used: loader / server (of N)", String.format(Locale.ROOT, "%.2f / %s (of %d)",
-                (atEnd.loaderCpuNanos - atWarmupEnd.loaderCpuNanos) / 1e9 / wallSeconds,
-                atEnd.serverCpuTicks >= 0 && atWarmupEnd.serverCpuTicks >= 0
-                        ? String.format(Locale.ROOT, "%.2f", (atEnd.serverCpuTicks - atWarmupEnd.serverCpuTicks) / 100.0 / wallSeconds)
-                        : "n/a",
-                Runtime.getRuntime().availableProcessors()));
+        row("CPU cores used: loader / server" + (o.databasePid > 0 ? " / database" : "") + " (of N)",
+                String.format(Locale.ROOT, "%.2f / %s%s (of %d)",
+                        (atEnd.loaderCpuNanos - atWarmupEnd.loaderCpuNanos) / 1e9 / wallSeconds,
+                        cores(atWarmupEnd.serverCpuTicks, atEnd.serverCpuTicks, wallSeconds),
+                        o.databasePid > 0 ? " / " + cores(atWarmupEnd.databaseCpuTicks, atEnd.databaseCpuTicks, wallSeconds) : "",
+                        Runtime.getRuntime().availableProcessors()));
         if (atEnd.cpuPressureMicros >= 0 && atWarmupEnd.cpuPressureMicros >= 0) {
             row("CPU pressure (time a task waited for CPU)", String.format(Locale.ROOT, "%.0f%%",
                     (atEnd.cpuPressureMicros - atWarmupEnd.cpuPressureMicros) / 1e4 / wallSeconds));
@@ -1210,22 +1214,13 @@ public class IngestLoad {
      * machine-wide "busy" figure of /proc/stat is tick-sampled and under-reads bursty loads, so instead the
      * kernel's CPU pressure (PSI: share of time some runnable task waited for a CPU) shows saturation.
      */
-    record Resources(long nanos, long loaderCpuNanos, long serverCpuTicks, long cpuPressureMicros) {
-        static Resources now(long serverPid) {
+    record Resources(long nanos, long loaderCpuNanos, long serverCpuTicks, long databaseCpuTicks, long cpuPressureMicros) {
+        static Resources now(Options o) {
             long loader = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                     ? os.getProcessCpuTime() : 0;
-            long server = -1;
+            long server = o.serverPid > 0 ? cpuTicks(o.serverPid, false) : -1;
+            long database = o.databasePid > 0 ? cpuTicks(o.databasePid, true) : -1;
             long pressure = -1;
-            if (serverPid > 0) {
-                try {
-                    // /proc counts in clock ticks; USER_HZ is 100 on mainstream Linux builds (getconf CLK_TCK).
-                    String stat = Files.readString(Path.of("/proc/" + serverPid + "/stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    server = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15)
-                } catch (IOException | RuntimeException e) {
-                    // not Linux, or the pid is gone
-                }
-            }
             try {
                 // "some avg10=.. avg60=.. avg300=.. total=<microseconds>"
                 Matcher m = Pattern.compile("^some .*total=(\\d+)", Pattern.MULTILINE)
@@ -1236,8 +1231,50 @@ public class IngestLoad {
             } catch (IOException | RuntimeException e) {
                 // kernel without PSI
             }
-            return new Resources(System.nanoTime(), loader, server, pressure);
+            return new Resources(System.nanoTime(), loader, server, database, pressure);
         }
+
+        /**
+         * A process's CPU time so far, in clock ticks (USER_HZ, 100 on mainstream Linux builds), or -1. With its
+         * children: PostgreSQL runs a process per connection and per background task, so the postmaster's own time
+         * plus that of its live children, plus what its exited children left it (cutime, cstime).
+         */
+        static long cpuTicks(long pid, boolean withChildren) {
+            try {
+                long[] own = stat(Path.of("/proc/" + pid + "/stat"));
+                long ticks = own[1] + (withChildren ? own[2] : 0);
+                if (withChildren) {
+                    try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                        for (Path dir : dirs) {
+                            try {
+                                long[] child = stat(dir.resolve("stat"));
+                                if (child[0] == pid) {
+                                    ticks += child[1];
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                // the process ended meanwhile
+                            }
+                        }
+                    }
+                }
+                return ticks;
+            } catch (IOException | RuntimeException e) {
+                return -1; // not Linux, or the pid is gone
+            }
+        }
+
+        /** {parent pid, utime + stime, cutime + cstime} of one /proc/PID/stat (fields 4, 14-15, 16-17). */
+        private static long[] stat(Path file) throws IOException {
+            String stat = Files.readString(file);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                    Long.parseLong(f[13]) + Long.parseLong(f[14])};
+        }
+    }
+
+    static String cores(long ticksBefore, long ticksAfter, double seconds) {
+        return ticksBefore >= 0 && ticksAfter >= 0
+                ? String.format(Locale.ROOT, "%.2f", (ticksAfter - ticksBefore) / 100.0 / seconds) : "n/a";
     }
 
     static final Pattern METRIC = Pattern.compile("^(tocsin_ingest_batch_size_(?:count|sum|max))\\{[^}]*}\\s+(\\S+)$",

@@ -10,6 +10,9 @@
 #   BENCH_MAX_SECONDS, BENCH_MAX_EVENTS  override the load bounds
 #   BENCH_JAR                            benchmark another server jar (e.g. a candidate fix)
 #   BENCH_KEEP=1                         keep the data dir and server log
+#   BENCH_DB=postgres                    run the server on a throw-away PostgreSQL on the same machine (the test suite's
+#                                        embedded server, bench/EmbeddedPostgresServer.java) instead of H2; its CPU is
+#                                        reported beside the server's. BENCH_PG_FSYNC=off: see that file.
 #   BENCH_STORE_COPY_AT=SECONDS          copy the live H2 file that many seconds into the load, and once the server has
 #                                        stopped print what its newest commits wrote, by table and index
 #                                        (bench/StoreWrites.java; docs/performance.md, "What a commit writes")
@@ -44,6 +47,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tocsin-bench.XXXXXX")
 SERVER_PID=""
 LOADER_PID=""
 COPY_PID=""
+PG_PID=""
+DB_PID_ARGS=()
 
 cleanup() {
     local rc=$?
@@ -59,6 +64,16 @@ cleanup() {
         done
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$PG_PID" ]]; then
+        # Closing its standard input stops the launcher, which stops PostgreSQL; then force.
+        exec 3>&- 2>/dev/null || true
+        for _ in $(seq 1 40); do
+            kill -0 "$PG_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill "$PG_PID" 2>/dev/null || true
+        wait "$PG_PID" 2>/dev/null || true
     fi
     if [[ -n "$COPY_PID" ]]; then
         wait "$COPY_PID" 2>/dev/null || true
@@ -84,10 +99,37 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
     || echo $((20000 + RANDOM % 20000)))
 ADMIN_KEY="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
+DB_ENV=()
+if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
+    PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    ./mvnw -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" \
+        >/dev/null 2>&1 || ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$WORK/test-classpath" >/dev/null
+    echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT (fsync ${BENCH_PG_FSYNC:-on})"
+    mkfifo "$WORK/pg-stdin"
+    java -cp "$(cat "$WORK/test-classpath")" "$ROOT/bench/EmbeddedPostgresServer.java" "$WORK/pg" "$PG_PORT" \
+        <"$WORK/pg-stdin" >"$WORK/postgres.log" 2>&1 &
+    PG_PID=$!
+    exec 3>"$WORK/pg-stdin"
+    for i in $(seq 1 120); do
+        READY=$(grep -m1 '^ready ' "$WORK/postgres.log" || true)
+        [[ -n "$READY" ]] && break
+        if ! kill -0 "$PG_PID" 2>/dev/null || [[ $i -eq 120 ]]; then
+            echo "!! PostgreSQL did not start; last lines of its log:" >&2
+            tail -n 30 "$WORK/postgres.log" >&2
+            exit 1
+        fi
+        sleep 0.5
+    done
+    read -r _ PG_URL POSTMASTER_PID <<<"$READY"
+    DB_ENV=(TOCSIN_DB_URL="${PG_URL%%\?*}" TOCSIN_DB_USER=postgres TOCSIN_DB_PASSWORD=)
+    DB_PID_ARGS=(--database-pid "$POSTMASTER_PID")
+fi
+
 echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $SERVER_JAVA_OPTS)"
 # server.address keeps the benchmark server off every interface but loopback.
 # shellcheck disable=SC2086
-TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$CONFIG" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \
+env "${DB_ENV[@]}" TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$CONFIG" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \
     java $SERVER_JAVA_OPTS -Dserver.address=127.0.0.1 -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -114,7 +156,7 @@ echo "== healthy after ~$((i / 2)) s"
 # shellcheck disable=SC2086
 java $LOADER_JAVA_OPTS "$ROOT/bench/IngestLoad.java" \
     --url "http://127.0.0.1:$PORT" --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" \
-    --max-seconds "$MAX_SECONDS" --max-events "$MAX_EVENTS" "$@" &
+    --max-seconds "$MAX_SECONDS" --max-events "$MAX_EVENTS" "${DB_PID_ARGS[@]}" "$@" &
 LOADER_PID=$!
 if [[ -n "${BENCH_STORE_COPY_AT:-}" ]]; then
     # H2 writes each commit as a new chunk and never changes it, so the newest chunks of this copy are what the
