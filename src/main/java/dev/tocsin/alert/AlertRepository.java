@@ -3,11 +3,16 @@ package dev.tocsin.alert;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tocsin.jdbc.DeferredWrites;
+import dev.tocsin.jdbc.IdsUnderLock;
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -26,9 +31,11 @@ class AlertRepository {
     private static final String SELECT = "SELECT a.*, s.*" + FROM;
 
     private final JdbcClient jdbc;
+    private final DeferredWrites deferred;
 
-    AlertRepository(JdbcClient jdbc) {
+    AlertRepository(JdbcClient jdbc, DeferredWrites deferred) {
         this.jdbc = jdbc;
+        this.deferred = deferred;
     }
 
     /** What the intake needs of a key's open alert: no more than {@code alert_key} and {@code alert_state} hold. */
@@ -52,37 +59,112 @@ class AlertRepository {
                 .filter(a -> !Alert.RESOLVED.equals(a.status()));
     }
 
+    /** A key alerts are deduplicated on: one open alert at most per service and dedup key. */
+    record Key(String serviceId, String dedupKey) {
+    }
+
+    /** Up to this many keys per statement; fewer are padded to a power of two, so that few statement texts exist. */
+    private static final int KEYS_PER_STATEMENT = 64;
+    private static final String[] OPEN_OF_KEYS = new String[Integer.numberOfTrailingZeros(KEYS_PER_STATEMENT) + 1];
+
+    /**
+     * The open alerts of many keys in one statement: {@link #findOpen(String, String)}'s look-up once per key, joined
+     * with {@code UNION ALL}, so that a batch of events costs one round trip to the database here instead of one per
+     * event. Keys without an open alert are absent from the answer.
+     */
+    Map<Key, OpenAlert> findOpen(Collection<Key> keys) {
+        Map<Key, OpenAlert> open = new HashMap<>();
+        List<Key> all = List.copyOf(new LinkedHashSet<>(keys));
+        for (int from = 0; from < all.size(); from += KEYS_PER_STATEMENT) {
+            List<Key> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_STATEMENT));
+            int size = Integer.highestOneBit(chunk.size() * 2 - 1); // the power of two at or above
+            Map<String, Object> params = new HashMap<>();
+            for (int i = 0; i < size; i++) {
+                Key key = chunk.get(Math.min(i, chunk.size() - 1)); // padding repeats the last key
+                params.put("s" + i, key.serviceId());
+                params.put("k" + i, key.dedupKey());
+            }
+            jdbc.sql(openOfKeys(size)).params(params).query((rs, row) -> {
+                if (!Alert.RESOLVED.equals(rs.getString("status"))) {
+                    open.put(new Key(rs.getString("service_id"), rs.getString("dedup_key")),
+                            new OpenAlert(rs.getLong("id"), rs.getObject("incident_id", Long.class),
+                                    rs.getString("status"), rs.getString("severity"), rs.getInt("event_count")));
+                }
+                return null;
+            }).list();
+        }
+        return open;
+    }
+
+    private static String openOfKeys(int size) {
+        int slot = Integer.numberOfTrailingZeros(size);
+        String sql = OPEN_OF_KEYS[slot];
+        if (sql == null) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < size; i++) {
+                b.append(i == 0 ? "" : " UNION ALL ")
+                        .append("(SELECT a.id, a.service_id, a.dedup_key, a.incident_id, s.status, s.severity,")
+                        .append(" s.event_count").append(FROM)
+                        .append(" WHERE a.dedup_key = :k").append(i).append(" AND a.service_id = :s").append(i)
+                        .append(" ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1)");
+            }
+            sql = b.toString();
+            OPEN_OF_KEYS[slot] = sql;
+        }
+        return sql;
+    }
+
     /**
      * Inserts an alert under the next id. {@link #findOpen} takes a key's newest alert for its only possibly open one,
      * so ids must follow the order alerts are inserted in, on every node: the caller holds the timeline lock, which
-     * serialises every writer of alerts, so "highest id + 1" cannot be taken twice (V16). A sequence did not keep that
-     * order on PostgreSQL, where its cache handed each connection a block of ids of its own.
+     * serialises every writer of alerts, so "highest id + 1" cannot be taken twice (V16), and the highest is read once
+     * per transaction ({@link IdsUnderLock}). A sequence did not keep that order on PostgreSQL, where its cache handed
+     * each connection a block of ids of its own.
      */
     long insert(Intake.AlertEvent e, Long incidentId, Instant at) {
-        long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM alert").query(Long.class).single();
-        jdbc.sql("""
+        long id = IdsUnderLock.next("alert",
+                () -> jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM alert").query(Long.class).single());
+        Map<String, Object> alert = new HashMap<>();
+        alert.put("id", id);
+        alert.put("service", e.serviceId());
+        alert.put("key", e.dedupKey());
+        alert.put("intake", e.intake());
+        alert.put("source", e.source());
+        alert.put("component", e.component());
+        alert.put("group", e.group());
+        alert.put("class", e.eventClass());
+        alert.put("details", e.customDetails());
+        alert.put("links", e.links());
+        alert.put("images", e.images());
+        alert.put("incident", incidentId);
+        alert.put("at", SqlTime.param(at));
+        // Sent with the transaction's next statement, together with the alerts inserted meanwhile (DeferredWrites).
+        deferred.write(DeferredWrites.Kind.INSERT_ALERT, """
                 INSERT INTO alert (id, service_id, dedup_key, intake, source, component, event_group, event_class,
                     custom_details, links, images, incident_id, first_seen_at)
                 VALUES (:id, :service, :key, :intake, :source, :component, :group, :class, :details, :links, :images,
-                    :incident, :at)""")
-                .param("id", id).param("service", e.serviceId()).param("key", e.dedupKey()).param("intake", e.intake())
-                .param("source", e.source()).param("component", e.component()).param("group", e.group())
-                .param("class", e.eventClass()).param("details", e.customDetails()).param("links", e.links())
-                .param("images", e.images()).param("incident", incidentId).param("at", SqlTime.param(at))
-                .update();
-        jdbc.sql("""
+                    :incident, :at)""", alert);
+        Map<String, Object> state = new HashMap<>();
+        state.put("id", id);
+        state.put("severity", e.severity());
+        state.put("summary", e.summary());
+        state.put("at", SqlTime.param(at));
+        deferred.write(DeferredWrites.Kind.INSERT_ALERT_STATE, """
                 INSERT INTO alert_state (alert_id, status, severity, summary, event_count, last_seen_at)
-                VALUES (:id, 'triggered', :severity, :summary, 1, :at)""")
-                .param("id", id).param("severity", e.severity()).param("summary", e.summary())
-                .param("at", SqlTime.param(at)).update();
+                VALUES (:id, 'triggered', :severity, :summary, 1, :at)""", state);
         return id;
     }
 
+    /** Sent with the transaction's next statement, together with the repeats recorded meanwhile (DeferredWrites). */
     void recordRepeat(long id, String severity, String summary, Instant at) {
-        jdbc.sql("""
+        Map<String, Object> params = new HashMap<>();
+        params.put("at", SqlTime.param(at));
+        params.put("severity", severity);
+        params.put("summary", summary);
+        params.put("id", id);
+        deferred.write(DeferredWrites.Kind.ALERT_REPEAT, """
                 UPDATE alert_state SET event_count = event_count + 1, last_seen_at = :at, severity = :severity,
-                    summary = :summary WHERE alert_id = :id""")
-                .param("at", SqlTime.param(at)).param("severity", severity).param("summary", summary).param("id", id).update();
+                    summary = :summary WHERE alert_id = :id""", params);
     }
 
     void acknowledge(long id, Instant at) {

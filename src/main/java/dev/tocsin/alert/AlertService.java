@@ -13,6 +13,7 @@ import dev.tocsin.alert.AlertRepository.OpenAlert;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.incident.IncidentService;
+import dev.tocsin.jdbc.DeferredWrites;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -33,10 +34,12 @@ class AlertService {
     private final Router router;
     private final Timeline timeline;
     private final List<Silences> silences;
+    private final DeferredWrites deferred;
     private final Clock clock;
 
     AlertService(AlertRepository alerts, ChangeEventRepository changes, HeartbeatRepository heartbeats,
-                 IncidentService incidents, Router router, Timeline timeline, List<Silences> silences, Clock clock) {
+                 IncidentService incidents, Router router, Timeline timeline, List<Silences> silences,
+                 DeferredWrites deferred, Clock clock) {
         this.alerts = alerts;
         this.changes = changes;
         this.heartbeats = heartbeats;
@@ -44,6 +47,7 @@ class AlertService {
         this.router = router;
         this.timeline = timeline;
         this.silences = List.copyOf(silences);
+        this.deferred = deferred;
         this.clock = clock;
     }
 
@@ -56,38 +60,42 @@ class AlertService {
     @Transactional
     public List<IngestResult> applyAll(List<Intake> batch, Runnable applied) {
         timeline.lock();
+        OpenAlertBook book = OpenAlertBook.of(alerts, batch);
         List<IngestResult> results = new ArrayList<>(batch.size());
         for (Intake intake : batch) {
-            results.add(apply(intake));
+            results.add(apply(intake, book));
         }
+        deferred.flush();
         timeline.flush();
         applied.run();
         return results;
     }
 
-    private IngestResult apply(Intake intake) {
+    private IngestResult apply(Intake intake, OpenAlertBook book) {
         if (intake instanceof Intake.AlertEvent e) {
             return switch (e.action()) {
-                case TRIGGER -> trigger(e);
-                case ACKNOWLEDGE -> acknowledge(e);
-                case RESOLVE -> resolve(e);
+                case TRIGGER -> trigger(e, book);
+                case ACKNOWLEDGE -> acknowledge(e, book);
+                case RESOLVE -> resolve(e, book);
             };
         }
         if (intake instanceof Intake.ChangeEvent c) {
             return recordChange(c);
         }
-        return ping((Intake.HeartbeatPing) intake);
+        return ping((Intake.HeartbeatPing) intake, book);
     }
 
-    private IngestResult trigger(Intake.AlertEvent e) {
+    private IngestResult trigger(Intake.AlertEvent e, OpenAlertBook book) {
         Instant now = clock.instant();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
-        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+        Optional<OpenAlert> open = book.find(e.serviceId(), e.dedupKey());
         Router.Route route = router.route(e);
         if (open.isPresent()) {
             OpenAlert alert = open.get();
             String severity = moreUrgentEventSeverity(alert.severity(), e.severity());
             alerts.recordRepeat(alert.id(), severity, e.summary(), now);
+            book.put(e.serviceId(), e.dedupKey(),
+                    new OpenAlert(alert.id(), alert.incidentId(), alert.status(), severity, alert.eventCount() + 1));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("dedup_key", e.dedupKey());
             data.put("summary", e.summary());
@@ -111,6 +119,7 @@ class AlertService {
         Long incidentId = route.suppressed() ? null
                 : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), actor);
         long alertId = alerts.insert(e, incidentId, now);
+        book.put(e.serviceId(), e.dedupKey(), new OpenAlert(alertId, incidentId, Alert.TRIGGERED, e.severity(), 1));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dedup_key", e.dedupKey());
         data.put("summary", e.summary());
@@ -140,8 +149,8 @@ class AlertService {
         return null;
     }
 
-    private IngestResult acknowledge(Intake.AlertEvent e) {
-        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+    private IngestResult acknowledge(Intake.AlertEvent e, OpenAlertBook book) {
+        Optional<OpenAlert> open = book.find(e.serviceId(), e.dedupKey());
         if (open.isEmpty() || !Alert.TRIGGERED.equals(open.get().status())) {
             Long alertId = open.map(OpenAlert::id).orElse(null);
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, alertId, null);
@@ -149,6 +158,8 @@ class AlertService {
         OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.acknowledge(alert.id(), clock.instant());
+        book.put(e.serviceId(), e.dedupKey(), new OpenAlert(alert.id(), alert.incidentId(), Alert.ACKNOWLEDGED,
+                alert.severity(), alert.eventCount()));
         timeline.append(new NewEvent("alert.acknowledged", actor, alert.incidentId(), alert.id(), e.serviceId(),
                 Map.of("dedup_key", e.dedupKey())));
         if (alert.incidentId() != null) {
@@ -157,14 +168,15 @@ class AlertService {
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.ACKNOWLEDGED, alert.id(), alert.incidentId());
     }
 
-    private IngestResult resolve(Intake.AlertEvent e) {
-        Optional<OpenAlert> open = alerts.findOpen(e.serviceId(), e.dedupKey());
+    private IngestResult resolve(Intake.AlertEvent e, OpenAlertBook book) {
+        Optional<OpenAlert> open = book.find(e.serviceId(), e.dedupKey());
         if (open.isEmpty()) {
             return new IngestResult(e.dedupKey(), IngestResult.Outcome.UNCHANGED, null, null);
         }
         OpenAlert alert = open.get();
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.resolve(alert.id(), clock.instant());
+        book.resolved(e.serviceId(), e.dedupKey());
         timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), e.serviceId(),
                 Map.of("dedup_key", e.dedupKey(), "count", alert.eventCount())));
         if (alert.incidentId() != null && !alerts.incidentHasOpenAlerts(alert.incidentId())) {
@@ -185,7 +197,7 @@ class AlertService {
         return new IngestResult(null, IngestResult.Outcome.RECORDED, null, null);
     }
 
-    private IngestResult ping(Intake.HeartbeatPing p) {
+    private IngestResult ping(Intake.HeartbeatPing p, OpenAlertBook book) {
         Instant now = clock.instant();
         HeartbeatRepository.Heartbeat beat = heartbeats.find(p.serviceId(), p.name()).orElseThrow(
                 () -> new IllegalStateException("heartbeat " + p.serviceId() + "/" + p.name() + " is not declared"));
@@ -196,7 +208,7 @@ class AlertService {
         }
         timeline.append(new NewEvent("heartbeat.recovered", Actor.integration(p.serviceId(), "heartbeat"), null, null,
                 p.serviceId(), Map.of("heartbeat", p.name())));
-        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), beat.severity(), null));
+        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), beat.severity(), null), book);
     }
 
     /** Called by the heartbeat processor, inside its transaction, for each overdue heartbeat it claimed. */
@@ -210,7 +222,8 @@ class AlertService {
                 + Durations.format(Duration.between(since, now).withNanos(0)) + " ago)";
         timeline.append(new NewEvent("heartbeat.missed", Actor.system("heartbeats"), null, null, beat.serviceId(),
                 Map.of("heartbeat", beat.name(), "due_at", beat.dueAt().toString())));
-        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary));
+        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary),
+                OpenAlertBook.lazy(alerts));
     }
 
     private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,

@@ -5,11 +5,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tocsin.jdbc.DeferredWrites;
+import dev.tocsin.jdbc.IdsUnderLock;
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,37 +30,52 @@ class IncidentRepository {
             "SELECT i.*, s.* FROM incident i JOIN incident_state s ON s.incident_id = i.id";
 
     private final JdbcClient jdbc;
+    private final DeferredWrites deferred;
 
-    IncidentRepository(JdbcClient jdbc) {
+    IncidentRepository(JdbcClient jdbc, DeferredWrites deferred) {
         this.jdbc = jdbc;
+        this.deferred = deferred;
     }
 
     /**
      * Inserts an incident under the next number. The caller holds the timeline lock (every use case that opens an
-     * incident takes it first), which serialises openers on all nodes, so "highest number + 1" cannot be taken twice.
+     * incident takes it first), which serialises openers on all nodes, so "highest number + 1" cannot be taken twice;
+     * the highest is read once per transaction ({@link IdsUnderLock}).
      */
     long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
                 String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact) {
-        long id = jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").query(Long.class).single();
-        jdbc.sql("""
+        long id = IdsUnderLock.next("incident",
+                () -> jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM incident").query(Long.class).single());
+        Map<String, Object> incident = new HashMap<>();
+        incident.put("id", id);
+        incident.put("title", title);
+        incident.put("description", description);
+        incident.put("service", serviceId);
+        incident.put("origin", origin);
+        incident.put("at", SqlTime.param(at));
+        // Sent with the transaction's next statement, together with the incidents opened meanwhile (DeferredWrites).
+        deferred.write(DeferredWrites.Kind.INSERT_INCIDENT, """
                 INSERT INTO incident (id, title, description, service_id, origin, opened_at)
-                VALUES (:id, :title, :description, :service, :origin, :at)""")
-                .param("id", id).param("title", title).param("description", description).param("service", serviceId)
-                .param("origin", origin).param("at", SqlTime.param(at))
-                .update();
-        jdbc.sql("""
+                VALUES (:id, :title, :description, :service, :origin, :at)""", incident);
+        Map<String, Object> state = new HashMap<>();
+        state.put("id", id);
+        state.put("severity", severity);
+        state.put("status", status.wire());
+        state.put("at", SqlTime.param(at));
+        state.put("due", SqlTime.param(responseDueAt));
+        state.put("commander", roles.incidentCommander());
+        state.put("techLead", roles.technicalLead());
+        state.put("commsLead", roles.communicationsLead());
+        state.put("users", impact.usersAffected());
+        state.put("services", joinServices(impact.servicesAffected()));
+        state.put("dataLoss", impact.dataLoss());
+        state.put("financial", impact.financialImpact());
+        deferred.write(DeferredWrites.Kind.INSERT_INCIDENT_STATE, """
                 INSERT INTO incident_state (incident_id, severity, status, updated_at, awaiting_response_since,
                     response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
                     data_loss, financial_impact)
                 VALUES (:id, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users, :services,
-                    :dataLoss, :financial)""")
-                .param("id", id).param("severity", severity).param("status", status.wire())
-                .param("at", SqlTime.param(at)).param("due", SqlTime.param(responseDueAt))
-                .param("commander", roles.incidentCommander()).param("techLead", roles.technicalLead())
-                .param("commsLead", roles.communicationsLead())
-                .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
-                .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
-                .update();
+                    :dataLoss, :financial)""", state);
         return id;
     }
 

@@ -1,0 +1,17 @@
+package dev.tocsin.alert;
+
+import dev.tocsin.EmbeddedPostgresSupport;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The intake's batches on a real PostgreSQL server: its look-ups of many keys at once and its ids under the lock. */
+class PostgresIngestPipelineTest extends IngestPipelineTest {
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        String url = EmbeddedPostgresSupport.newDatabase();
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "postgres");
+    }
+}
