@@ -16,8 +16,9 @@ public sealed interface IncidentEvent {
             implements IncidentEvent {
     }
 
-    record StatusChanged(long incidentId, String serviceId, IncidentStatus from, IncidentStatus to, Actor actor)
-            implements IncidentEvent {
+    /** {@code severity} is the incident's when it changed status, so that a listener need not load the incident to know. */
+    record StatusChanged(long incidentId, String serviceId, String severity, IncidentStatus from, IncidentStatus to,
+                         Actor actor) implements IncidentEvent {
     }
 
     record SeverityChanged(long incidentId, String serviceId, String from, String to, Instant openedAt)

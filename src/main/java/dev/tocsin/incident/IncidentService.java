@@ -165,8 +165,8 @@ public class IncidentService {
             timeline.append(new NewEvent("incident.resolved", actor, id, alertId, incident.serviceId(),
                     Map.of("from", incident.status().wire(), "resolution", "all alerts resolved")));
             recordResolved(incident, now);
-            events.publishEvent(new IncidentEvent.StatusChanged(id, incident.serviceId(), incident.status(),
-                    IncidentStatus.RESOLVED, actor));
+            events.publishEvent(new IncidentEvent.StatusChanged(id, incident.serviceId(), incident.severity(),
+                    incident.status(), IncidentStatus.RESOLVED, actor));
         }
     }
 
@@ -330,7 +330,8 @@ public class IncidentService {
             meters.timer("tocsin.incidents.time_to_acknowledge", "severity", incident.severity())
                     .record(java.time.Duration.between(incident.openedAt(), now));
         }
-        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.status(), next, actor));
+        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.severity(),
+                incident.status(), next, actor));
     }
 
     private Incident resolveLoaded(Incident incident, String resolution, Actor actor) {
@@ -343,8 +344,8 @@ public class IncidentService {
         }
         timeline.append(new NewEvent("incident.resolved", actor, incident.id(), null, incident.serviceId(), data));
         recordResolved(incident, now);
-        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.status(),
-                IncidentStatus.RESOLVED, actor));
+        events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.severity(),
+                incident.status(), IncidentStatus.RESOLVED, actor));
         return load(incident.id());
     }
 

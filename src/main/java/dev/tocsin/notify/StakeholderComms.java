@@ -115,12 +115,12 @@ class StakeholderComms implements TimerHandler {
     @EventListener
     void statusChanged(IncidentEvent.StatusChanged e) {
         if (e.to() == IncidentStatus.RESOLVED) {
-            Incident incident = incidents.get(e.incidentId());
-            List<TocsinConfig.Channel> channels = channels(incident.serviceId(), incident.severity(), "resolved");
-            CommsRepository.Comms c = comms.find(incident.id()).orElse(null);
+            List<TocsinConfig.Channel> channels = channels(e.serviceId(), e.severity(), "resolved");
+            CommsRepository.Comms c = comms.find(e.incidentId()).orElse(null);
             if (c == null && channels.isEmpty()) {
-                return;
+                return; // nobody to tell: the incident need not be read (the intake resolves many)
             }
+            Incident incident = incidents.get(e.incidentId());
             c = c != null ? c : comms.findOrCreate(incident.id(), incident.openedAt());
             comms.resolved(incident.id());
             send(incident, "resolved", "resolved:" + incident.id() + ":" + (c.resolutions() + 1), channels, null);
