@@ -18,6 +18,7 @@ import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -45,14 +46,17 @@ class RunningCompaction implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final DatabaseInfo database;
+    private final boolean enabled;
     private final MeterRegistry meters;
     private final Counter rounds;
     private ScheduledExecutorService executor;
     private volatile MVStore store;
 
-    RunningCompaction(DataSource dataSource, DatabaseInfo database, MeterRegistry meters) {
+    RunningCompaction(DataSource dataSource, DatabaseInfo database,
+                      @Value("${tocsin.database.compact-while-running:true}") boolean enabled, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.database = database;
+        this.enabled = enabled;
         this.meters = meters;
         this.rounds = Counter.builder("tocsin.database.compaction.rounds")
                 .description("Rounds that moved live pages out of sparse chunks of the embedded H2 file")
@@ -77,6 +81,10 @@ class RunningCompaction implements SmartLifecycle {
     @Override
     public void start() {
         if (!database.embedded()) {
+            return;
+        }
+        if (!enabled) {
+            log.info("event=compaction.off action=\"the file is compacted only at a graceful stop (docs/deployment.md#disk)\"");
             return;
         }
         try (Connection c = dataSource.getConnection()) {

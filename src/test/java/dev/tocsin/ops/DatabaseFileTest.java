@@ -81,4 +81,22 @@ class DatabaseFileTest {
             node.close();
         }
     }
+
+    @Test
+    void compactingWhileRunningCanBeSwitchedOff() throws Exception {
+        ConfigurableApplicationContext node = TestNodes.start(dataDir, null, "--tocsin.monitors.enabled=false",
+                "--tocsin.delivery.enabled=false", "--tocsin.database.compact-while-running=false");
+        try (Connection c = node.getBean(DataSource.class).getConnection()) {
+            c.createStatement().execute("SET RETENTION_TIME 1000");
+            MVStore store = RunningCompaction.mvStore(c);
+            FragmentedWrites.write(c, 8000);
+            Thread.sleep(3000); // fifteen rounds' time, and three retention times
+            assertThat(store.getFileStore().getChunksFillRate()).as("share of live data in the chunks, %").isLessThan(30);
+            MeterRegistry meters = node.getBean(MeterRegistry.class);
+            assertThat(meters.counter("tocsin.database.compaction.rounds").count()).isZero();
+            assertThat(meters.find("tocsin.database.chunks.live.ratio").gauge()).isNull();
+        } finally {
+            node.close();
+        }
+    }
 }
