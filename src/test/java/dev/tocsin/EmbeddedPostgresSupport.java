@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** One real PostgreSQL server per test JVM (from a Maven artifact), with a fresh database per caller. */
 public final class EmbeddedPostgresSupport {
@@ -21,6 +22,14 @@ public final class EmbeddedPostgresSupport {
     public static synchronized int port() {
         newDatabase();
         return server.getPort();
+    }
+
+    /** Points a test's application at a new, empty database: call it from the test's {@code @DynamicPropertySource}. */
+    public static void useNewDatabase(DynamicPropertyRegistry registry) {
+        String url = newDatabase();
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "postgres");
     }
 
     /** A JDBC URL of a new, empty database. */
