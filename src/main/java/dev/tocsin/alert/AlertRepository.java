@@ -29,6 +29,9 @@ class AlertRepository {
     /** An alert with its state: every read goes through this join. */
     private static final String FROM = " FROM alert a JOIN alert_state s ON s.alert_id = a.id";
     private static final String SELECT = "SELECT a.*, s.*" + FROM;
+    /** Up to this many keys per statement; fewer are padded to a power of two, so that few statement texts exist. */
+    private static final int KEYS_PER_STATEMENT = 64;
+    private static final String[] OPEN_OF_KEYS = new String[Integer.numberOfTrailingZeros(KEYS_PER_STATEMENT) + 1];
 
     private final JdbcClient jdbc;
     private final DeferredWrites deferred;
@@ -42,35 +45,22 @@ class AlertRepository {
     record OpenAlert(long id, Long incidentId, String status, String severity, int eventCount) {
     }
 
-    /**
-     * The open alert of a key, if any. Only the newest alert of a key can be open (a trigger inserts only when the
-     * newest is resolved), so this reads one entry, walking the key's index backwards; callers hold the timeline lock.
-     * Every column it reads from {@code alert} is in that index (V15), so the alert's row, with its payload, is not
-     * read: the look-up reads one leaf of the index and the narrow state row.
-     */
-    Optional<OpenAlert> findOpen(String serviceId, String dedupKey) {
-        return jdbc.sql("SELECT a.id, a.incident_id, s.status, s.severity, s.event_count" + FROM
-                        + " WHERE a.dedup_key = :key AND a.service_id = :service"
-                        + " ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1")
-                .param("service", serviceId).param("key", dedupKey)
-                .query((rs, row) -> new OpenAlert(rs.getLong("id"), rs.getObject("incident_id", Long.class),
-                        rs.getString("status"), rs.getString("severity"), rs.getInt("event_count")))
-                .optional()
-                .filter(a -> !Alert.RESOLVED.equals(a.status()));
-    }
-
     /** A key alerts are deduplicated on: one open alert at most per service and dedup key. */
     record Key(String serviceId, String dedupKey) {
     }
 
-    /** Up to this many keys per statement; fewer are padded to a power of two, so that few statement texts exist. */
-    private static final int KEYS_PER_STATEMENT = 64;
-    private static final String[] OPEN_OF_KEYS = new String[Integer.numberOfTrailingZeros(KEYS_PER_STATEMENT) + 1];
+    Optional<OpenAlert> findOpen(String serviceId, String dedupKey) {
+        Key key = new Key(serviceId, dedupKey);
+        return Optional.ofNullable(findOpen(List.of(key)).get(key));
+    }
 
     /**
-     * The open alerts of many keys in one statement: {@link #findOpen(String, String)}'s look-up once per key, joined
-     * with {@code UNION ALL}, so that a batch of events costs one round trip to the database here instead of one per
-     * event. Keys without an open alert are absent from the answer.
+     * The open alerts of many keys, in one statement per {@link #KEYS_PER_STATEMENT} keys, so that a batch of events
+     * costs one round trip to the database here instead of one per event; keys without an open alert are absent from
+     * the answer. Only the newest alert of a key can be open (a trigger inserts only when the newest is resolved), so
+     * each key's look-up reads one entry, walking the key's index backwards; callers hold the timeline lock. Every column
+     * it reads from {@code alert} is in that index (V15), so the alert's row, with its payload, is not read: a look-up
+     * reads one leaf of the index and the narrow state row. The look-ups are joined with {@code UNION ALL}.
      */
     Map<Key, OpenAlert> findOpen(Collection<Key> keys) {
         Map<Key, OpenAlert> open = new HashMap<>();
