@@ -67,7 +67,7 @@ cleanup() {
     fi
     if [[ -n "$PG_PID" ]]; then
         # Closing its standard input stops the launcher, which stops PostgreSQL; then force.
-        exec 3>&- 2>/dev/null || true
+        exec 3>&-
         for _ in $(seq 1 40); do
             kill -0 "$PG_PID" 2>/dev/null || break
             sleep 0.5
