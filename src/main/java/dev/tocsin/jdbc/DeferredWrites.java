@@ -47,9 +47,20 @@ public final class DeferredWrites {
         }
         Pending pending = (Pending) TransactionSynchronizationManager.getResource(RESOURCE);
         if (pending == null) {
-            pending = new Pending();
-            TransactionSynchronizationManager.bindResource(RESOURCE, pending);
+            Pending bound = new Pending();
+            TransactionSynchronizationManager.bindResource(RESOURCE, bound);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                // A transaction started inside this one (REQUIRES_NEW) must neither send these writes nor add to them.
+                @Override
+                public void suspend() {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
+                }
+
+                @Override
+                public void resume() {
+                    TransactionSynchronizationManager.bindResource(RESOURCE, bound);
+                }
+
                 @Override
                 public void beforeCommit(boolean readOnly) {
                     DeferredWrites.this.flush(); // not TransactionSynchronization.flush(), a no-op of the same name
@@ -60,6 +71,7 @@ public final class DeferredWrites {
                     TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
                 }
             });
+            pending = bound;
         }
         pending.add(kind, sql, new MapSqlParameterSource(params));
     }

@@ -35,6 +35,17 @@ public final class IdsUnderLock {
             Map<String, long[]> bound = new HashMap<>();
             TransactionSynchronizationManager.bindResource(RESOURCE, bound);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                // A transaction started inside this one (REQUIRES_NEW) holds no lock of ours: it reads for itself.
+                @Override
+                public void suspend() {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
+                }
+
+                @Override
+                public void resume() {
+                    TransactionSynchronizationManager.bindResource(RESOURCE, bound);
+                }
+
                 @Override
                 public void afterCompletion(int status) {
                     TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,5 +83,20 @@ class DeferredWritesTest extends ApiTest {
             return new long[] {jdbc.sql("SELECT COUNT(*) FROM deferred_probe WHERE note = 'updated'").query(Long.class).single()};
         });
         assertThat(order[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionStartedInsideNeitherSendsNorSeesTheOuterOnesWrites() {
+        TransactionTemplate inner = new TransactionTemplate(transactions);
+        inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        long seenInside = new TransactionTemplate(transactions).execute(status -> {
+            deferred.write(DeferredWrites.Kind.INSERT_ALERT, INSERT, Map.of("id", 8, "note", "outer"));
+            long seen = inner.execute(s -> jdbc.sql("SELECT COUNT(*) FROM deferred_probe").query(Long.class).single());
+            status.setRollbackOnly();
+            return seen;
+        });
+        assertThat(seenInside).as("rows the inner transaction saw").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM deferred_probe").query(Long.class).single())
+                .as("rows left after the outer transaction rolled back").isZero();
     }
 }
