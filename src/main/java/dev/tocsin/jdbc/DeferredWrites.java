@@ -8,7 +8,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -45,34 +44,7 @@ public final class DeferredWrites {
             jdbc.update(sql, params);
             return;
         }
-        Pending pending = (Pending) TransactionSynchronizationManager.getResource(RESOURCE);
-        if (pending == null) {
-            Pending bound = new Pending();
-            TransactionSynchronizationManager.bindResource(RESOURCE, bound);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                // A transaction started inside this one (REQUIRES_NEW) must neither send these writes nor add to them.
-                @Override
-                public void suspend() {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
-                }
-
-                @Override
-                public void resume() {
-                    TransactionSynchronizationManager.bindResource(RESOURCE, bound);
-                }
-
-                @Override
-                public void beforeCommit(boolean readOnly) {
-                    DeferredWrites.this.flush(); // not TransactionSynchronization.flush(), a no-op of the same name
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
-                }
-            });
-            pending = bound;
-        }
+        Pending pending = TransactionBound.get(RESOURCE, Pending::new, this::flush);
         pending.add(kind, sql, new MapSqlParameterSource(params));
     }
 

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -29,30 +28,7 @@ public final class IdsUnderLock {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             return highest.getAsLong() + 1;
         }
-        @SuppressWarnings("unchecked")
-        Map<String, long[]> last = (Map<String, long[]>) TransactionSynchronizationManager.getResource(RESOURCE);
-        if (last == null) {
-            Map<String, long[]> bound = new HashMap<>();
-            TransactionSynchronizationManager.bindResource(RESOURCE, bound);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                // A transaction started inside this one (REQUIRES_NEW) holds no lock of ours: it reads for itself.
-                @Override
-                public void suspend() {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
-                }
-
-                @Override
-                public void resume() {
-                    TransactionSynchronizationManager.bindResource(RESOURCE, bound);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
-                }
-            });
-            last = bound;
-        }
+        Map<String, long[]> last = TransactionBound.get(RESOURCE, HashMap::new, null);
         long[] id = last.computeIfAbsent(table, t -> new long[] {highest.getAsLong()});
         return ++id[0];
     }
