@@ -16,10 +16,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * repeat; on PostgreSQL each statement on its own is a round trip to the server, made while the batch holds the
  * timeline lock, so they set the pace of the whole intake.
  *
- * <p>The writes wait only as long as nothing could tell: {@link #flush} runs before any other statement of the
- * transaction (the application's {@code JdbcClient} calls it, see {@link JdbcConfiguration}) and before its commit. So a
- * read, another write, or a foreign key check of a later statement always finds them, and a failing write fails its own
- * transaction, at the latest at its commit. They are sent kind by kind, in the order of {@link Kind}, and each kind's
+ * <p>The writes wait only as long as nothing could tell: {@link #flush} runs before any other statement the
+ * transaction makes through the application's {@code JdbcClient} (see {@link JdbcConfiguration}), which every
+ * repository reads and writes these tables with, and before its commit. So a read, another write, or a foreign key
+ * check of a later statement always finds them, and a failing write fails its own transaction, at the latest at its
+ * commit. (The timeline's batch insert and db-scheduler use JDBC directly; neither touches these tables.) They are sent kind by kind, in the order of {@link Kind}, and each kind's
  * in the order added. Outside a transaction a write runs at once.
  */
 public final class DeferredWrites {
@@ -70,10 +71,10 @@ public final class DeferredWrites {
 
     /** The writes waiting, by kind, each kind's in the order added. */
     private static final class Pending {
-        private final EnumMap<Kind, Statement> byOrder = new EnumMap<>(Kind.class);
+        private final EnumMap<Kind, Statement> byKind = new EnumMap<>(Kind.class);
 
         void add(Kind kind, String sql, SqlParameterSource row) {
-            Statement statement = byOrder.computeIfAbsent(kind, k -> new Statement(sql, new ArrayList<>()));
+            Statement statement = byKind.computeIfAbsent(kind, k -> new Statement(sql, new ArrayList<>()));
             if (!statement.sql.equals(sql)) {
                 throw new IllegalArgumentException("the " + kind + " writes waiting differ: " + statement.sql);
             }
@@ -81,12 +82,12 @@ public final class DeferredWrites {
         }
 
         boolean isEmpty() {
-            return byOrder.isEmpty();
+            return byKind.isEmpty();
         }
 
         List<Statement> drain() {
-            List<Statement> statements = List.copyOf(byOrder.values());
-            byOrder.clear();
+            List<Statement> statements = List.copyOf(byKind.values());
+            byKind.clear();
             return statements;
         }
     }

@@ -6,14 +6,14 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The {@code JdbcClient} every repository uses: Spring's, except that each statement first sends the inserts its
+ * The {@code JdbcClient} every repository uses: Spring's, except that each statement first sends the writes its
  * transaction has waiting ({@link DeferredWrites}), so that no statement can miss them.
  */
 @Configuration(proxyBeanMethods = false)
 class JdbcConfiguration {
 
     @Bean
-    DeferredWrites deferredInserts(NamedParameterJdbcTemplate jdbc) {
+    DeferredWrites deferredWrites(NamedParameterJdbcTemplate jdbc) {
         return new DeferredWrites(jdbc);
     }
 

@@ -43,6 +43,7 @@ class RunningCompaction implements SmartLifecycle {
     static final int TARGET_FILL_PERCENT = 90;
 
     private static final Logger log = LoggerFactory.getLogger(RunningCompaction.class);
+    private static final String ONLY_AT_STOP = "the file is compacted only at a graceful stop (docs/deployment.md#disk)";
 
     private final DataSource dataSource;
     private final DatabaseInfo database;
@@ -84,14 +85,13 @@ class RunningCompaction implements SmartLifecycle {
             return;
         }
         if (!enabled) {
-            log.info("event=compaction.off action=\"the file is compacted only at a graceful stop (docs/deployment.md#disk)\"");
+            log.info("event=compaction.off action=\"{}\"", ONLY_AT_STOP);
             return;
         }
         try (Connection c = dataSource.getConnection()) {
             store = mvStore(c);
         } catch (SQLException | RuntimeException e) {
-            log.warn("event=compaction.unavailable error=\"{}\" action=\"the file is compacted only at a graceful stop "
-                    + "(docs/deployment.md#disk)\"", e.toString());
+            log.warn("event=compaction.unavailable error=\"{}\" action=\"{}\"", e.toString(), ONLY_AT_STOP);
             return;
         }
         // Where the file's size goes: chunks against free space, and live pages against dead ones inside the chunks.

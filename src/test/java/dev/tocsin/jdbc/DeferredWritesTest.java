@@ -75,14 +75,14 @@ class DeferredWritesTest extends ApiTest {
 
     @Test
     void waitingWritesAreSentKindByKindInTheirOrder() {
-        long[] order = new TransactionTemplate(transactions).execute(status -> {
+        long updated = new TransactionTemplate(transactions).execute(status -> {
             // Added in the opposite order: the later kind (an update) must still run after the insert it depends on.
             deferred.write(DeferredWrites.Kind.ALERT_REPEAT,
                     "UPDATE deferred_probe SET note = :note WHERE id = :id", Map.of("id", 7, "note", "updated"));
             deferred.write(DeferredWrites.Kind.INSERT_ALERT, INSERT, Map.of("id", 7, "note", "inserted"));
-            return new long[] {jdbc.sql("SELECT COUNT(*) FROM deferred_probe WHERE note = 'updated'").query(Long.class).single()};
+            return jdbc.sql("SELECT COUNT(*) FROM deferred_probe WHERE note = 'updated'").query(Long.class).single();
         });
-        assertThat(order[0]).isEqualTo(1);
+        assertThat(updated).isEqualTo(1);
     }
 
     @Test
