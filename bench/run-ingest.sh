@@ -34,6 +34,15 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:ThreadPriori
 # parallelism matters on <= 2 cores: see the comment at the top of IngestLoad.main.
 LOADER_JAVA_OPTS=${LOADER_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 
+case "${BENCH_DB:-h2}" in
+    h2 | postgres) ;;
+    *) echo "!! BENCH_DB=$BENCH_DB: expected h2 (the default) or postgres" >&2; exit 2 ;;
+esac
+case "${BENCH_PG_FSYNC:-on}" in
+    on | off) ;;
+    *) echo "!! BENCH_PG_FSYNC=$BENCH_PG_FSYNC: expected on (the default) or off" >&2; exit 2 ;;
+esac
+
 if [[ ! -f "$JAR" ]]; then
     if [[ -n "${BENCH_JAR:-}" ]]; then
         echo "!! BENCH_JAR=$BENCH_JAR does not exist" >&2
