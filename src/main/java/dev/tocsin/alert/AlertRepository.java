@@ -60,7 +60,9 @@ class AlertRepository {
      * the answer. Only the newest alert of a key can be open (a trigger inserts only when the newest is resolved), so
      * each key's look-up reads one entry, walking the key's index backwards; callers hold the timeline lock. Every column
      * it reads from {@code alert} is in that index (V15), so the alert's row, with its payload, is not read: a look-up
-     * reads one leaf of the index and the narrow state row. The look-ups are joined with {@code UNION ALL}.
+     * reads one leaf of the index and the narrow state row. The look-ups are joined with {@code UNION ALL}, inside a
+     * derived table: H2 keeps a parsed statement for reuse only when it is a plain {@code SELECT}, and parsing the bare
+     * union anew took twice as long as running it (docs/performance.md, "A statement H2 parsed every time").
      */
     Map<Key, OpenAlert> findOpen(Collection<Key> keys) {
         Map<Key, OpenAlert> open = new HashMap<>();
@@ -90,7 +92,7 @@ class AlertRepository {
         int slot = Integer.numberOfTrailingZeros(size);
         String sql = OPEN_OF_KEYS[slot];
         if (sql == null) {
-            StringBuilder b = new StringBuilder();
+            StringBuilder b = new StringBuilder("SELECT * FROM (");
             for (int i = 0; i < size; i++) {
                 b.append(i == 0 ? "" : " UNION ALL ")
                         .append("(SELECT a.id, a.service_id, a.dedup_key, a.incident_id, s.status, s.severity,")
@@ -98,7 +100,7 @@ class AlertRepository {
                         .append(" WHERE a.dedup_key = :k").append(i).append(" AND a.service_id = :s").append(i)
                         .append(" ORDER BY a.dedup_key DESC, a.service_id DESC, a.id DESC LIMIT 1)");
             }
-            sql = b.toString();
+            sql = b.append(") open_of_key").toString();
             OPEN_OF_KEYS[slot] = sql;
         }
         return sql;
