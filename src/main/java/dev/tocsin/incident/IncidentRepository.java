@@ -87,6 +87,17 @@ class IncidentRepository {
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
+    /** Where an incident stands, from its state row alone: a repeat asks this far more often than it raises. */
+    record Standing(IncidentStatus status, String severity) {
+    }
+
+    Optional<Standing> findStanding(long id) {
+        return jdbc.sql("SELECT status, severity FROM incident_state WHERE incident_id = :id").param("id", id)
+                .query((rs, n) -> new Standing(IncidentStatus.fromWire(rs.getString("status")).orElseThrow(),
+                        rs.getString("severity")))
+                .optional();
+    }
+
     Optional<Incident> find(long id) {
         return jdbc.sql(SELECT + " WHERE i.id = :id").param("id", id).query(IncidentRepository::map).optional();
     }

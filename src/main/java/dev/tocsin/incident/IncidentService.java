@@ -174,9 +174,12 @@ public class IncidentService {
     @Transactional
     public void raiseSeverityFromAlert(long id, String severity, long alertId, Actor actor) {
         timeline.lock();
-        Incident incident = load(id);
-        if (incident.status().isOpen()
-                && config.severities().rank(severity) < config.severities().rank(incident.severity())) {
+        // Most calls raise nothing (the incident is already as urgent), so the wide incident row is read only to raise.
+        IncidentRepository.Standing standing = repository.findStanding(id)
+                .orElseThrow(() -> new NotFoundException("incident " + id + " does not exist"));
+        if (standing.status().isOpen()
+                && config.severities().rank(severity) < config.severities().rank(standing.severity())) {
+            Incident incident = load(id);
             repository.updateSeverity(id, severity, clock.instant(), responseDue(incident, severity));
             timeline.append(new NewEvent("incident.severity_changed", actor, id, alertId, incident.serviceId(),
                     Map.of("from", incident.severity(), "to", severity)));

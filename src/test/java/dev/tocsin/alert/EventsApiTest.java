@@ -131,6 +131,39 @@ class EventsApiTest extends ApiTest {
     }
 
     @Test
+    void aRepeatMoreUrgentThanItsAlertButNotItsIncidentLeavesTheIncident() {
+        String key = unique("disk");
+        enqueue(trigger(CHECKOUT_KEY, key, "Disk 80%", "info"));
+        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        assertThat(api.put("/api/v1/incidents/" + incidentId + "/severity", "{\"severity\":\"P0\"}").status()).isEqualTo(200);
+
+        enqueue(trigger(CHECKOUT_KEY, key, "Disk 90%", "warning"));
+
+        assertThat(alerts(key).get(0).get("severity").asString()).isEqualTo("warning");
+        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+        JsonNode timeline = api.get("/api/v1/incidents/" + incidentId + "/timeline").json();
+        assertThat(timeline.findValuesAsString("kind")).containsExactly("incident.opened", "alert.triggered",
+                "incident.severity_changed", "alert.repeated");
+    }
+
+    @Test
+    void aRepeatAfterItsIncidentIsResolvedByHandChangesNoSeverity() {
+        String key = unique("queue");
+        enqueue(trigger(CHECKOUT_KEY, key, "Queue depth 1k", "info"));
+        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        assertThat(api.post("/api/v1/incidents/" + incidentId + "/resolve", "{\"resolution\":\"drained\"}").status())
+                .isEqualTo(200);
+
+        enqueue(trigger(CHECKOUT_KEY, key, "Queue depth 50k", "critical"));
+
+        assertThat(alerts(key)).as("resolving the incident by hand leaves its alert open").hasSize(1);
+        assertThat(alerts(key).get(0).get("event_count").asInt()).isEqualTo(2);
+        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        assertThat(incident.get("status").asString()).isEqualTo("resolved");
+        assertThat(incident.get("severity").asString()).isEqualTo("P3");
+    }
+
+    @Test
     void routingRulesSetSeveritySuppressAndReroute() {
         String payment = unique("pay");
         enqueue(trigger(CHECKOUT_KEY, payment, "Payment provider timeouts", "warning"));
