@@ -62,7 +62,8 @@ class AlertRepository {
      * it reads from {@code alert} is in that index (V15), so the alert's row, with its payload, is not read: a look-up
      * reads one leaf of the index and the narrow state row. The look-ups are joined with {@code UNION ALL}, inside a
      * derived table: H2 keeps a parsed statement for reuse only when it is a plain {@code SELECT}, and parsing the bare
-     * union anew took twice as long as running it (docs/performance.md, "A statement H2 parsed every time").
+     * union anew took twice as long as running it (docs/performance.md, "A statement H2 parsed every time, and a read
+     * a repeat rarely needs").
      */
     Map<Key, OpenAlert> findOpen(Collection<Key> keys) {
         Map<Key, OpenAlert> open = new HashMap<>();
