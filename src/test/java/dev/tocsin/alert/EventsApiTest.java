@@ -135,7 +135,8 @@ class EventsApiTest extends ApiTest {
         String key = unique("disk");
         enqueue(trigger(CHECKOUT_KEY, key, "Disk 80%", "info"));
         long incidentId = alerts(key).get(0).get("incident_id").asLong();
-        assertThat(api.put("/api/v1/incidents/" + incidentId + "/severity", "{\"severity\":\"P0\"}").status()).isEqualTo(200);
+        assertThat(api.put("/api/v1/incidents/" + incidentId + "/severity", "{\"severity\":\"P0\"}").status())
+                .isEqualTo(200);
 
         enqueue(trigger(CHECKOUT_KEY, key, "Disk 90%", "warning"));
 
