@@ -101,4 +101,14 @@ public abstract class ApiTest {
     protected tools.jackson.databind.JsonNode alerts(String dedupKey) {
         return api.get("/api/v1/alerts?dedup_key=" + dedupKey).json();
     }
+
+    /** The incident that the first alert listed for a dedup key belongs to. */
+    protected long incidentOf(String dedupKey) {
+        return alerts(dedupKey).get(0).get("incident_id").asLong();
+    }
+
+    /** An incident as the API answers it. */
+    protected tools.jackson.databind.JsonNode incident(long id) {
+        return api.get("/api/v1/incidents/" + id).json();
+    }
 }

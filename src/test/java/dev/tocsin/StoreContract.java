@@ -46,7 +46,7 @@ public abstract class StoreContract extends ApiTest {
 
         JsonNode open = api.get("/api/v1/incidents?status=open&service=billing&since=" + since).json().get("incidents");
         assertThat(open.findValues("id").stream().map(JsonNode::asLong).toList()).containsExactly(second);
-        JsonNode resolved = api.get("/api/v1/incidents/" + first).json();
+        JsonNode resolved = incident(first);
         assertThat(resolved.get("resolved_at").asString()).isEqualTo(clock.instant().toString());
     }
 

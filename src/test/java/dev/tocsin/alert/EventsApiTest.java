@@ -69,14 +69,14 @@ class EventsApiTest extends ApiTest {
     void acknowledgeAndResolveFollowTheAlertToItsIncident() {
         String key = unique("api-5xx");
         enqueue(trigger(CHECKOUT_KEY, key, "5xx rate 12%", "error"));
-        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        long incidentId = incidentOf(key);
 
         assertThat(enqueue(action(CHECKOUT_KEY, "acknowledge", key)).status()).isEqualTo(202);
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(incidentId).get("status").asString()).isEqualTo("acknowledged");
         assertThat(alerts(key).get(0).get("status").asString()).isEqualTo("acknowledged");
 
         assertThat(enqueue(action(CHECKOUT_KEY, "resolve", key)).status()).isEqualTo(202);
-        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        JsonNode incident = incident(incidentId);
         assertThat(incident.get("status").asString()).isEqualTo("resolved");
         assertThat(incident.get("resolved_at").isNull()).isFalse();
         assertThat(alerts(key).get(0).get("status").asString()).isEqualTo("resolved");
@@ -112,8 +112,8 @@ class EventsApiTest extends ApiTest {
         for (String[] c : cases) {
             String key = unique("sev-" + c[0]);
             enqueue(trigger(BILLING_KEY, key, "Invoice run slow", c[0]));
-            long incidentId = alerts(key).get(0).get("incident_id").asLong();
-            assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo(c[1]);
+            long incidentId = incidentOf(key);
+            assertThat(incident(incidentId).get("severity").asString()).isEqualTo(c[1]);
         }
     }
 
@@ -121,27 +121,27 @@ class EventsApiTest extends ApiTest {
     void aMoreUrgentRepeatRaisesTheIncidentSeverity() {
         String key = unique("mem");
         enqueue(trigger(CHECKOUT_KEY, key, "Memory 75%", "warning"));
-        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        long incidentId = incidentOf(key);
         enqueue(trigger(CHECKOUT_KEY, key, "Memory 90%", "critical"));
 
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(incident(incidentId).get("severity").asString()).isEqualTo("P0");
         assertThat(alerts(key).get(0).get("severity").asString()).isEqualTo("critical");
         enqueue(trigger(CHECKOUT_KEY, key, "Memory 72%", "warning"));
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(incident(incidentId).get("severity").asString()).isEqualTo("P0");
     }
 
     @Test
     void aRepeatMoreUrgentThanItsAlertButNotItsIncidentLeavesTheIncident() {
         String key = unique("disk");
         enqueue(trigger(CHECKOUT_KEY, key, "Disk 80%", "info"));
-        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        long incidentId = incidentOf(key);
         assertThat(api.put("/api/v1/incidents/" + incidentId + "/severity", "{\"severity\":\"P0\"}").status())
                 .isEqualTo(200);
 
         enqueue(trigger(CHECKOUT_KEY, key, "Disk 90%", "warning"));
 
         assertThat(alerts(key).get(0).get("severity").asString()).isEqualTo("warning");
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(incident(incidentId).get("severity").asString()).isEqualTo("P0");
         JsonNode timeline = api.get("/api/v1/incidents/" + incidentId + "/timeline").json();
         assertThat(timeline.findValuesAsString("kind")).containsExactly("incident.opened", "alert.triggered",
                 "incident.severity_changed", "alert.repeated");
@@ -151,7 +151,7 @@ class EventsApiTest extends ApiTest {
     void aRepeatAfterItsIncidentIsResolvedByHandChangesNoSeverity() {
         String key = unique("queue");
         enqueue(trigger(CHECKOUT_KEY, key, "Queue depth 1k", "info"));
-        long incidentId = alerts(key).get(0).get("incident_id").asLong();
+        long incidentId = incidentOf(key);
         assertThat(api.post("/api/v1/incidents/" + incidentId + "/resolve", "{\"resolution\":\"drained\"}").status())
                 .isEqualTo(200);
 
@@ -159,7 +159,7 @@ class EventsApiTest extends ApiTest {
 
         assertThat(alerts(key)).as("resolving the incident by hand leaves its alert open").hasSize(1);
         assertThat(alerts(key).get(0).get("event_count").asInt()).isEqualTo(2);
-        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        JsonNode incident = incident(incidentId);
         assertThat(incident.get("status").asString()).isEqualTo("resolved");
         assertThat(incident.get("severity").asString()).isEqualTo("P3");
     }
@@ -168,8 +168,8 @@ class EventsApiTest extends ApiTest {
     void routingRulesSetSeveritySuppressAndReroute() {
         String payment = unique("pay");
         enqueue(trigger(CHECKOUT_KEY, payment, "Payment provider timeouts", "warning"));
-        long paymentIncident = alerts(payment).get(0).get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + paymentIncident).json().get("severity").asString()).isEqualTo("P0");
+        long paymentIncident = incidentOf(payment);
+        assertThat(incident(paymentIncident).get("severity").asString()).isEqualTo("P0");
 
         String staging = unique("staging");
         enqueue("""
@@ -185,8 +185,8 @@ class EventsApiTest extends ApiTest {
                 {"routing_key":"%s","event_action":"trigger","dedup_key":"%s",
                  "payload":{"summary":"Shared DB slow","source":"db","severity":"error","component":"shared-db"}}"""
                 .formatted(BILLING_KEY, shared));
-        long rerouted = alerts(shared).get(0).get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + rerouted).json().get("service").asString()).isEqualTo("checkout");
+        long rerouted = incidentOf(shared);
+        assertThat(incident(rerouted).get("service").asString()).isEqualTo("checkout");
     }
 
     @Test

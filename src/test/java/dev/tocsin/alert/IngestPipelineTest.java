@@ -99,8 +99,8 @@ class IngestPipelineTest extends ApiTest {
             long first = found.get(1).get("incident_id").asLong();
             long second = found.get(0).get("incident_id").asLong();
             assertThat(second).as(key).isNotEqualTo(first);
-            assertThat(api.get("/api/v1/incidents/" + first).json().get("status").asString()).as(key).isEqualTo("resolved");
-            assertThat(api.get("/api/v1/incidents/" + second).json().get("status").asString()).as(key).isEqualTo("triggered");
+            assertThat(incident(first).get("status").asString()).as(key).isEqualTo("resolved");
+            assertThat(incident(second).get("status").asString()).as(key).isEqualTo("triggered");
         }
     }
 

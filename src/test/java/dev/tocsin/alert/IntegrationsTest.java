@@ -40,7 +40,7 @@ class IntegrationsTest extends ApiTest {
         assertThat(alert.get("severity").asString()).isEqualTo("warning");
         assertThat(alert.get("custom_details").get("labels").get("job").asString()).isEqualTo("node");
         long incidentId = alert.get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("severity").asString()).isEqualTo("P2");
+        assertThat(incident(incidentId).get("severity").asString()).isEqualTo("P2");
 
         anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
                 alertmanager("firing", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
@@ -49,7 +49,7 @@ class IntegrationsTest extends ApiTest {
         anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
                 alertmanager("resolved", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
         assertThat(alerts(fingerprint).get(0).get("status").asString()).isEqualTo("resolved");
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(incidentId).get("status").asString()).isEqualTo("resolved");
     }
 
     @Test
@@ -175,7 +175,7 @@ class IntegrationsTest extends ApiTest {
         assertThat(missed.get("status").asString()).isEqualTo("triggered");
         assertThat(missed.get("summary").asString()).contains("nightly-backup", "missed");
         long incidentId = missed.get("incident_id").asLong();
-        JsonNode incident = api.get("/api/v1/incidents/" + incidentId).json();
+        JsonNode incident = incident(incidentId);
         assertThat(incident.get("service").asString()).isEqualTo("batch");
         assertThat(incident.get("severity").asString()).as("the heartbeat's configured severity, error").isEqualTo("P1");
 
@@ -184,7 +184,7 @@ class IntegrationsTest extends ApiTest {
 
         assertThat(anonymous.post("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup", null).status()).isEqualTo(200);
         assertThat(alerts("heartbeat:nightly-backup").get(0).get("status").asString()).isEqualTo("resolved");
-        assertThat(api.get("/api/v1/incidents/" + incidentId).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(incidentId).get("status").asString()).isEqualTo("resolved");
         JsonNode beat = api.get("/api/v1/heartbeats").json().get(0);
         assertThat(beat.get("state").asString()).isEqualTo("up");
         assertThat(beat.get("due_at").asString()).isEqualTo(clock.instant().plus(Duration.ofMinutes(65)).toString());

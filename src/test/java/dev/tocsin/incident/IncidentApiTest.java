@@ -32,7 +32,7 @@ class IncidentApiTest extends ApiTest {
         assertThat(r.status()).isEqualTo(201);
         long id = r.json().get("id").asLong();
         assertThat(r.header("Location")).isEqualTo("/api/v1/incidents/" + id);
-        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        JsonNode incident = incident(id);
         assertThat(incident.get("status").asString()).isEqualTo("triggered");
         assertThat(incident.get("origin").asString()).isEqualTo("declared");
         assertThat(incident.get("roles").get("incident_commander").asString()).isEqualTo("ana");
@@ -113,7 +113,7 @@ class IncidentApiTest extends ApiTest {
         assertThat(api.post("/api/v1/incidents/" + id + "/resolve", null).status()).isEqualTo(409);
         assertThat(api.post("/api/v1/incidents/" + id + "/acknowledge", null).status()).isEqualTo(409);
         assertThat(api.post("/api/v1/incidents/" + id + "/status", "{\"status\":\"monitoring\"}").status()).isEqualTo(409);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(id).get("status").asString()).isEqualTo("resolved");
     }
 
     @Test
@@ -143,7 +143,7 @@ class IncidentApiTest extends ApiTest {
     void missingResponseTargetIsReportedAsABreach() {
         long id = declare("Orders stuck", "checkout", "P0");
         clock.advance(Duration.ofMinutes(6));
-        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        JsonNode incident = incident(id);
         assertThat(incident.get("response_target").get("breached").asBoolean()).isTrue();
         assertThat(incident.get("response_target").get("seconds").asLong()).isEqualTo(300);
     }

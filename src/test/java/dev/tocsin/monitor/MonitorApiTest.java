@@ -96,7 +96,7 @@ class MonitorApiTest extends ApiTest {
         assertThat(alert.get("intake").asString()).isEqualTo("monitor");
         assertThat(alert.get("summary").asString()).startsWith(id + ": expected $.status");
         long incident = alert.get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + incident).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(incident(incident).get("severity").asString()).isEqualTo("P0");
 
         sink.answer("/" + id, Answer.status(200, HEALTHY));
         check(id);
@@ -104,7 +104,7 @@ class MonitorApiTest extends ApiTest {
         assertThat(monitorAlerts(id).get(0).get("status").asString()).as("recover_after: 2").isEqualTo("triggered");
         check(id);
         awaitAlerts(id, a -> a.get(0).get("status").asString().equals("resolved"));
-        assertThat(api.get("/api/v1/incidents/" + incident).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(incident).get("status").asString()).isEqualTo("resolved");
 
         JsonNode changes = api.get("/api/v1/monitors/" + id + "/results").json().get("changes");
         assertThat(changes.findValuesAsString("level")).containsExactly("up", "critical", "up");
@@ -129,7 +129,7 @@ class MonitorApiTest extends ApiTest {
         awaitAlerts(id, a -> a.get(0).get("severity").asString().equals("critical"));
         assertThat(monitorAlerts(id)).as("escalated on the same alert").hasSize(1);
         long incident = monitorAlerts(id).get(0).get("incident_id").asLong();
-        assertThat(api.get("/api/v1/incidents/" + incident).json().get("severity").asString()).isEqualTo("P0");
+        assertThat(incident(incident).get("severity").asString()).isEqualTo("P0");
     }
 
     @Test

@@ -49,7 +49,7 @@ class NotificationApiTest extends ApiTest {
         String dedup = unique("n");
         assertThat(enqueue(trigger(routingKey, dedup, summary, severity)).status()).isEqualTo(202);
         await("the incident of " + dedup, () -> alerts(dedup).size() == 1 && !alerts(dedup).get(0).get("incident_id").isNull());
-        return alerts(dedup).get(0).get("incident_id").asLong();
+        return incidentOf(dedup);
     }
 
     private void drain() {
@@ -157,7 +157,7 @@ class NotificationApiTest extends ApiTest {
                 .as("a read-only key must not be able to acknowledge through a link it reads")
                 .doesNotContain(ackToken).contains("/ack/(hidden from read-only keys)");
         assertThat(anonymous.post(ack.substring(ack.indexOf("/ack/")), null).status()).isEqualTo(200);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
         assertThat(timelineEvent(id, "incident.acknowledged").get("actor").asString()).isEqualTo("channel:ops-slack");
     }
 

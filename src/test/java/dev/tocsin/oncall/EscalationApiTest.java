@@ -42,7 +42,7 @@ class EscalationApiTest extends ApiTest {
     private long open(String severity) {
         String dedup = unique("pay");
         assertThat(enqueue(trigger(PAYMENTS_KEY, dedup, "Card payments failing", severity)).status()).isEqualTo(202);
-        return alerts(dedup).get(0).get("incident_id").asLong();
+        return incidentOf(dedup);
     }
 
     private void advance(Duration d) {
@@ -294,13 +294,13 @@ class EscalationApiTest extends ApiTest {
         Http.Response confirm = anonymous.get(path);
         assertThat(confirm.status()).isEqualTo(200);
         assertThat(confirm.body()).contains("<form method=\"post\">").contains("Card payments failing");
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString())
+        assertThat(incident(id).get("status").asString())
                 .as("opening the link (as a mail scanner would) changes nothing").isEqualTo("triggered");
 
         Http.Response acknowledged = anonymous.post(path, null);
         assertThat(acknowledged.status()).isEqualTo(200);
         assertThat(acknowledged.body()).contains("Acknowledged");
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
         assertThat(timeline(id, "incident.acknowledged").get(0).get("actor").asString()).isEqualTo("user:bo");
         assertThat(anonymous.post(path, null).body()).contains("Already acknowledged");
 
@@ -315,7 +315,7 @@ class EscalationApiTest extends ApiTest {
         String url = Http.parse(outbox(id).get(0).get("body").asString()).get("acknowledge_url").asString();
         clock.advance(Duration.ofHours(24));
         assertThat(anonymous.post(url.substring(url.indexOf("/ack/")), null).status()).isEqualTo(410);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("triggered");
+        assertThat(incident(id).get("status").asString()).isEqualTo("triggered");
     }
 
     @Test
@@ -453,16 +453,16 @@ class EscalationApiTest extends ApiTest {
 
         advance(Duration.ofMinutes(59));
         settle();
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
         advance(Duration.ofMinutes(1));
-        await("the snooze to end", () -> "triggered".equals(api.get("/api/v1/incidents/" + id).json().get("status").asString()));
+        await("the snooze to end", () -> "triggered".equals(incident(id).get("status").asString()));
 
         JsonNode ended = timeline(id, "incident.unacknowledged").get(0);
         assertThat(ended.get("actor").asString()).isEqualTo("system:snooze");
         assertThat(ended.get("data").get("message").asString()).isEqualTo("the snooze ended");
         await("level 1 paged again", () -> pages(id).size() == 2);
         assertThat(pages(id).get(1).get("generation").asInt()).as("the policy starts over").isEqualTo(2);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("snoozed_until").isNull()).isTrue();
+        assertThat(incident(id).get("snoozed_until").isNull()).isTrue();
     }
 
     @Test
@@ -483,7 +483,7 @@ class EscalationApiTest extends ApiTest {
         api.post("/api/v1/incidents/" + id + "/resolve", null);
         advance(Duration.ofMinutes(30));
         settle();
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString())
+        assertThat(incident(id).get("status").asString())
                 .as("resolving ended the snooze").isEqualTo("resolved");
     }
 
@@ -491,7 +491,7 @@ class EscalationApiTest extends ApiTest {
     void escalatingWithoutAPolicyOrAnIncidentIsRefused() {
         String dedup = unique("quiet");
         enqueue(trigger(CHECKOUT_KEY, dedup, "disk filling", "error"));
-        long id = alerts(dedup).get(0).get("incident_id").asLong();
+        long id = incidentOf(dedup);
         Http.Response noPolicy = api.post("/api/v1/incidents/" + id + "/escalate", null);
         assertThat(noPolicy.status()).isEqualTo(409);
         assertThat(noPolicy.json().get("detail").asString()).contains("no escalation policy");
@@ -523,7 +523,7 @@ class EscalationApiTest extends ApiTest {
     void aServiceWithoutAPolicyPagesNobody() {
         String dedup = unique("quiet");
         enqueue(trigger(CHECKOUT_KEY, dedup, "disk filling", "error"));
-        long id = alerts(dedup).get(0).get("incident_id").asLong();
+        long id = incidentOf(dedup);
         JsonNode escalation = api.get("/api/v1/incidents/" + id + "/escalation").json();
         assertThat(escalation.get("state").asString()).isEqualTo("none");
         assertThat(outbox(id)).isEmpty();

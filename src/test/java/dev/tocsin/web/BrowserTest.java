@@ -94,7 +94,7 @@ class BrowserTest extends ApiTest {
 
         page.click("button[aria-label='Acknowledge incident " + id + "']");
         page.waitForURL("**/incidents/" + id + "*");
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
 
         page.fill("#message", "A fix is deployed and error rates are falling " + token);
         page.selectOption("#status", "monitoring");

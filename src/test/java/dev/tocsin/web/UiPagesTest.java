@@ -218,7 +218,7 @@ class UiPagesTest extends ApiTest {
                 .doesNotContain("<script>alert(1)");
         assertThat(api.get("/api/v1/incidents/" + id + "/timeline").body()).as("a preview sends and records nothing")
                 .doesNotContain("incident.status_update", "Rolled back");
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("triggered");
+        assertThat(incident(id).get("status").asString()).isEqualTo("triggered");
 
         String resolving = browser.post("/incidents/" + id + "/updates/preview", "message=" + enc("Fixed the cache")
                 + "&status=resolved&fragment=true&_csrf=" + token).body();

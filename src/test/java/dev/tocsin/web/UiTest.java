@@ -92,7 +92,7 @@ class UiTest extends ApiTest {
         assertThat(post("/incidents/" + id + "/acknowledge", "").statusCode()).as("no CSRF token").isEqualTo(403);
         HttpResponse<String> ack = post("/incidents/" + id + "/acknowledge", "_csrf=" + token);
         assertThat(ack.statusCode()).isEqualTo(302);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("acknowledged");
+        assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
         String actor = api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("actor").get(1);
         assertThat(actor).isEqualTo("user:ana");
         assertThat(get("/incidents/" + id).body()).as("timeline entries read as sentences, not JSON")
@@ -147,7 +147,7 @@ class UiTest extends ApiTest {
         assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().toString()).contains("user:ana");
 
         post("/incidents/" + id + "/resolve", "resolution=" + enc("Rebuilt the index") + "&_csrf=" + token);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(id).get("status").asString()).isEqualTo("resolved");
         assertThat(get("/incidents/999999").statusCode()).isEqualTo(404);
     }
 
@@ -165,13 +165,13 @@ class UiTest extends ApiTest {
         assertThat(location).matches(".*/incidents/\\d+");
         long id = Long.parseLong(location.replaceAll(".*/", ""));
         assertThat(get("/incidents/" + id).body()).contains("Incident declared."); // the browser follows the redirect
-        JsonNode incident = api.get("/api/v1/incidents/" + id).json();
+        JsonNode incident = incident(id);
         assertThat(incident.get("title").asString()).isEqualTo(title);
         assertThat(incident.get("severity").asString()).isEqualTo("P1");
 
         post("/incidents/" + id + "/roles", "role=communications_lead&user=bo&_csrf=" + token);
         get("/incidents/" + id);
-        assertThat(api.get("/api/v1/incidents/" + id).json().get("roles").get("communications_lead").asString()).isEqualTo("bo");
+        assertThat(incident(id).get("roles").get("communications_lead").asString()).isEqualTo("bo");
         post("/incidents/" + id + "/roles", "role=chef&user=bo&_csrf=" + token);
         assertThat(get("/incidents/" + id).body()).contains("expected incident_commander, technical_lead or communications_lead");
     }
