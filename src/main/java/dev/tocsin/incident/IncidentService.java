@@ -176,7 +176,7 @@ public class IncidentService {
         timeline.lock();
         // Most calls raise nothing (the incident is already as urgent), so the wide incident row is read only to raise.
         IncidentRepository.Standing standing = repository.findStanding(id)
-                .orElseThrow(() -> new NotFoundException("incident " + id + " does not exist"));
+                .orElseThrow(() -> noSuchIncident(id));
         if (standing.status().isOpen()
                 && config.severities().rank(severity) < config.severities().rank(standing.severity())) {
             Incident incident = load(id);
@@ -363,7 +363,11 @@ public class IncidentService {
     }
 
     private Incident load(long id) {
-        return repository.find(id).orElseThrow(() -> new NotFoundException("incident " + id + " does not exist"));
+        return repository.find(id).orElseThrow(() -> noSuchIncident(id));
+    }
+
+    private static NotFoundException noSuchIncident(long id) {
+        return new NotFoundException("incident " + id + " does not exist");
     }
 
     private void checkUser(List<InvalidInputException.FieldError> errors, String field, String userId) {

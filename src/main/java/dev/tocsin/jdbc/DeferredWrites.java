@@ -20,8 +20,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * transaction makes through the application's {@code JdbcClient} (see {@link JdbcConfiguration}), which every
  * repository reads and writes these tables with, and before its commit. So a read, another write, or a foreign key
  * check of a later statement always finds them, and a failing write fails its own transaction, at the latest at its
- * commit. (The timeline's batch insert and db-scheduler use JDBC directly; neither touches these tables.) They are sent kind by kind, in the order of {@link Kind}, and each kind's
- * in the order added. Outside a transaction a write runs at once.
+ * commit. (The timeline's batch insert and db-scheduler use JDBC directly; neither touches these tables.) They are
+ * sent kind by kind, in the order of {@link Kind}, and each kind's in the order added. Outside a transaction a write
+ * runs at once.
  */
 public final class DeferredWrites {
 

@@ -68,8 +68,7 @@ class EventsApiTest extends ApiTest {
     @Test
     void acknowledgeAndResolveFollowTheAlertToItsIncident() {
         String key = unique("api-5xx");
-        enqueue(trigger(CHECKOUT_KEY, key, "5xx rate 12%", "error"));
-        long incidentId = incidentOf(key);
+        long incidentId = triggerIncident(CHECKOUT_KEY, key, "5xx rate 12%", "error");
 
         assertThat(enqueue(action(CHECKOUT_KEY, "acknowledge", key)).status()).isEqualTo(202);
         assertThat(incident(incidentId).get("status").asString()).isEqualTo("acknowledged");
@@ -111,8 +110,7 @@ class EventsApiTest extends ApiTest {
         String[][] cases = {{"critical", "P0"}, {"error", "P1"}, {"warning", "P2"}, {"info", "P3"}};
         for (String[] c : cases) {
             String key = unique("sev-" + c[0]);
-            enqueue(trigger(BILLING_KEY, key, "Invoice run slow", c[0]));
-            long incidentId = incidentOf(key);
+            long incidentId = triggerIncident(BILLING_KEY, key, "Invoice run slow", c[0]);
             assertThat(incident(incidentId).get("severity").asString()).isEqualTo(c[1]);
         }
     }
@@ -120,8 +118,7 @@ class EventsApiTest extends ApiTest {
     @Test
     void aMoreUrgentRepeatRaisesTheIncidentSeverity() {
         String key = unique("mem");
-        enqueue(trigger(CHECKOUT_KEY, key, "Memory 75%", "warning"));
-        long incidentId = incidentOf(key);
+        long incidentId = triggerIncident(CHECKOUT_KEY, key, "Memory 75%", "warning");
         enqueue(trigger(CHECKOUT_KEY, key, "Memory 90%", "critical"));
 
         assertThat(incident(incidentId).get("severity").asString()).isEqualTo("P0");
@@ -133,8 +130,7 @@ class EventsApiTest extends ApiTest {
     @Test
     void aRepeatMoreUrgentThanItsAlertButNotItsIncidentLeavesTheIncident() {
         String key = unique("disk");
-        enqueue(trigger(CHECKOUT_KEY, key, "Disk 80%", "info"));
-        long incidentId = incidentOf(key);
+        long incidentId = triggerIncident(CHECKOUT_KEY, key, "Disk 80%", "info");
         assertThat(api.put("/api/v1/incidents/" + incidentId + "/severity", "{\"severity\":\"P0\"}").status())
                 .isEqualTo(200);
 
@@ -150,8 +146,7 @@ class EventsApiTest extends ApiTest {
     @Test
     void aRepeatAfterItsIncidentIsResolvedByHandChangesNoSeverity() {
         String key = unique("queue");
-        enqueue(trigger(CHECKOUT_KEY, key, "Queue depth 1k", "info"));
-        long incidentId = incidentOf(key);
+        long incidentId = triggerIncident(CHECKOUT_KEY, key, "Queue depth 1k", "info");
         assertThat(api.post("/api/v1/incidents/" + incidentId + "/resolve", "{\"resolution\":\"drained\"}").status())
                 .isEqualTo(200);
 
@@ -393,5 +388,11 @@ class EventsApiTest extends ApiTest {
                  "payload":{"summary":"big","source":"s","severity":"info","custom_details":{"blob":"%s"}}}"""
                 .formatted(CHECKOUT_KEY, key, details));
         assertThat(r.status()).isEqualTo(202);
+    }
+
+    /** Sends a trigger for a new key and returns the incident it opened. */
+    private long triggerIncident(String routingKey, String key, String summary, String severity) {
+        enqueue(trigger(routingKey, key, summary, severity));
+        return incidentOf(key);
     }
 }
