@@ -9,6 +9,7 @@
 #   SERVER_JAVA_OPTS, LOADER_JAVA_OPTS   override the JVM flags below
 #   BENCH_MAX_SECONDS, BENCH_MAX_EVENTS  override the load bounds
 #   BENCH_JAR                            benchmark another server jar (e.g. a candidate fix)
+#   BENCH_SERVER_JAVA                    the server's java launcher (default: java on the PATH), e.g. a newer JDK's
 #   BENCH_KEEP=1                         keep the data dir and server log
 #   BENCH_DB=postgres                    run the server on a throw-away PostgreSQL on the same machine (the test suite's
 #                                        embedded server, bench/EmbeddedPostgresServer.java) instead of H2; its CPU is
@@ -136,11 +137,12 @@ if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
     DB_PID_ARGS=(--database-pid "$POSTMASTER_PID")
 fi
 
-echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $SERVER_JAVA_OPTS)"
+SERVER_JAVA=${BENCH_SERVER_JAVA:-java}
+echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $("$SERVER_JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS)"
 # server.address keeps the benchmark server off every interface but loopback.
 # shellcheck disable=SC2086
 env "${DB_ENV[@]}" TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$CONFIG" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \
-    java $SERVER_JAVA_OPTS -Dserver.address=127.0.0.1 -jar "$JAR" >"$WORK/server.log" 2>&1 &
+    "$SERVER_JAVA" $SERVER_JAVA_OPTS -Dserver.address=127.0.0.1 -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
 for i in $(seq 1 240); do
