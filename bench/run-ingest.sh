@@ -36,6 +36,11 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:ThreadPriori
 # parallelism matters on <= 2 cores: see the comment at the top of IngestLoad.main.
 LOADER_JAVA_OPTS=${LOADER_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 
+SERVER_JAVA=${BENCH_SERVER_JAVA:-java}
+if ! "$SERVER_JAVA" -version >/dev/null 2>&1; then
+    echo "!! BENCH_SERVER_JAVA=$SERVER_JAVA does not run: expected a java launcher, e.g. /usr/lib/jvm/<jdk>/bin/java" >&2
+    exit 2
+fi
 case "${BENCH_DB:-h2}" in
     h2 | postgres) ;;
     *) echo "!! BENCH_DB=$BENCH_DB: expected h2 (the default) or postgres" >&2; exit 2 ;;
@@ -137,7 +142,6 @@ if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
     DB_PID_ARGS=(--database-pid "$POSTMASTER_PID")
 fi
 
-SERVER_JAVA=${BENCH_SERVER_JAVA:-java}
 echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $("$SERVER_JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS)"
 # server.address keeps the benchmark server off every interface but loopback.
 # shellcheck disable=SC2086
