@@ -37,7 +37,7 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:ThreadPriori
 LOADER_JAVA_OPTS=${LOADER_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 
 SERVER_JAVA=${BENCH_SERVER_JAVA:-java}
-if ! "$SERVER_JAVA" -version >/dev/null 2>&1; then
+if ! SERVER_JAVA_VERSION=$("$SERVER_JAVA" -version 2>&1 | head -1) || [[ "$SERVER_JAVA_VERSION" != *version* ]]; then
     echo "!! BENCH_SERVER_JAVA=$SERVER_JAVA does not run: expected a java launcher, e.g. /usr/lib/jvm/<jdk>/bin/java" >&2
     exit 2
 fi
@@ -142,7 +142,7 @@ if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
     DB_PID_ARGS=(--database-pid "$POSTMASTER_PID")
 fi
 
-echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $("$SERVER_JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS)"
+echo "== starting Tocsin on 127.0.0.1:$PORT (data $WORK/data, $SERVER_JAVA_VERSION, $SERVER_JAVA_OPTS)"
 # server.address keeps the benchmark server off every interface but loopback.
 # shellcheck disable=SC2086
 env "${DB_ENV[@]}" TOCSIN_DATA_DIR="$WORK/data" TOCSIN_CONFIG="$CONFIG" TOCSIN_ADMIN_KEY="$ADMIN_KEY" PORT="$PORT" \

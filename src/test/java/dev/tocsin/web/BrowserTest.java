@@ -231,7 +231,7 @@ class BrowserTest extends ApiTest {
         page.close();
 
         assertThat(answer).isEqualTo("202 " + dedupKey);
-        assertThat(api.get("/api/v1/alerts?dedup_key=" + dedupKey).json().findValuesAsString("summary"))
+        assertThat(alerts(dedupKey).findValuesAsString("summary"))
                 .containsExactly("Sent from a browser page");
     }
 }
