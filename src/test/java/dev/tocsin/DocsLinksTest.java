@@ -1,0 +1,127 @@
+package dev.tocsin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README and docs/ link to each other's sections by GitHub's heading anchors, which change whenever a heading does
+ * (a date added to a title broke two links once). Every relative link must name a file that exists and, for a
+ * Markdown file, a heading it has.
+ */
+class DocsLinksTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    /** {@code [text](target)} and {@code ![alt](target)}; a target has no spaces or closing parenthesis. */
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
+
+    private final Map<Path, Set<String>> anchors = new HashMap<>();
+
+    @Test
+    void everyRelativeLinkInTheDocsResolves() throws IOException {
+        List<Path> docs = new ArrayList<>();
+        docs.add(ROOT.resolve("README.md"));
+        try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {
+            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        List<String> broken = new ArrayList<>();
+        int checked = 0;
+        for (Path doc : docs) {
+            for (String target : relativeLinks(doc)) {
+                checked++;
+                int hash = target.indexOf('#');
+                String file = hash < 0 ? target : target.substring(0, hash);
+                Path linked = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
+                if (!Files.exists(linked)) {
+                    broken.add(ROOT.relativize(doc) + ": " + target + " (no such file)");
+                } else if (hash >= 0 && linked.toString().endsWith(".md")
+                        && !anchorsOf(linked).contains(target.substring(hash + 1))) {
+                    broken.add(ROOT.relativize(doc) + ": " + target + " (no such heading in " + ROOT.relativize(linked) + ")");
+                }
+            }
+        }
+        assertThat(checked).as("relative links found").isGreaterThan(50);
+        assertThat(broken).as("links that lead nowhere").isEmpty();
+    }
+
+    @Test
+    void anchorsAreGithubsSlugs() {
+        assertThat(slug("H2 2.5 and the store header (2026-12-05)")).isEqualTo("h2-25-and-the-store-header-2026-12-05");
+        assertThat(slug("JDK 25 again, and where the writers' CPU goes (later; nothing shipped in `src/`)"))
+                .isEqualTo("jdk-25-again-and-where-the-writers-cpu-goes-later-nothing-shipped-in-src");
+        assertThat(slug("Ingestion (`/v2/enqueue`)")).isEqualTo("ingestion-v2enqueue");
+    }
+
+    /** Links outside fenced code blocks that point into the repository, not to a URL. */
+    private static List<String> relativeLinks(Path doc) {
+        List<String> links = new ArrayList<>();
+        boolean inCode = false;
+        for (String line : lines(doc)) {
+            if (line.stripLeading().startsWith("```")) {
+                inCode = !inCode;
+                continue;
+            }
+            if (inCode) {
+                continue;
+            }
+            Matcher m = LINK.matcher(line);
+            while (m.find()) {
+                String target = m.group(1);
+                if (!target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                    links.add(target);
+                }
+            }
+        }
+        return links;
+    }
+
+    private Set<String> anchorsOf(Path markdown) {
+        return anchors.computeIfAbsent(markdown, p -> {
+            Set<String> found = new HashSet<>();
+            Map<String, Integer> seen = new HashMap<>();
+            boolean inCode = false;
+            for (String line : lines(p)) {
+                if (line.stripLeading().startsWith("```")) {
+                    inCode = !inCode;
+                }
+                Matcher m = HEADING.matcher(line);
+                if (!inCode && m.matches()) {
+                    String slug = slug(m.group(1));
+                    int n = seen.merge(slug, 1, Integer::sum);
+                    // GitHub numbers repeated headings: the second "Results" is #results-1.
+                    found.add(n == 1 ? slug : slug + "-" + (n - 1));
+                }
+            }
+            return found;
+        });
+    }
+
+    /** GitHub's rule: lower case, drop everything but letters, digits, spaces, hyphens and underscores, spaces to hyphens. */
+    static String slug(String heading) {
+        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
