@@ -68,18 +68,10 @@ class DocsLinksTest {
         assertThat(slug("Ingestion (`/v2/enqueue`)")).isEqualTo("ingestion-v2enqueue");
     }
 
-    /** Links outside fenced code blocks that point into the repository, not to a URL. */
+    /** Links in the prose (not in fenced code) that point into the repository, not to a URL. */
     private static List<String> relativeLinks(Path doc) {
         List<String> links = new ArrayList<>();
-        boolean inCode = false;
-        for (String line : lines(doc)) {
-            if (line.stripLeading().startsWith("```")) {
-                inCode = !inCode;
-                continue;
-            }
-            if (inCode) {
-                continue;
-            }
+        for (String line : proseLines(doc)) {
             Matcher m = LINK.matcher(line);
             while (m.find()) {
                 String target = m.group(1);
@@ -95,13 +87,9 @@ class DocsLinksTest {
         return anchors.computeIfAbsent(markdown, p -> {
             Set<String> found = new HashSet<>();
             Map<String, Integer> seen = new HashMap<>();
-            boolean inCode = false;
-            for (String line : lines(p)) {
-                if (line.stripLeading().startsWith("```")) {
-                    inCode = !inCode;
-                }
+            for (String line : proseLines(p)) {
                 Matcher m = HEADING.matcher(line);
-                if (!inCode && m.matches()) {
+                if (m.matches()) {
                     String slug = slug(m.group(1));
                     int n = seen.merge(slug, 1, Integer::sum);
                     // GitHub numbers repeated headings: the second "Results" is #results-1.
@@ -113,15 +101,25 @@ class DocsLinksTest {
     }
 
     /** GitHub's rule: lower case, drop everything but letters, digits, spaces, hyphens and underscores, spaces to hyphens. */
-    static String slug(String heading) {
+    private static String slug(String heading) {
         return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
     }
 
-    private static List<String> lines(Path p) {
+    /** The lines outside fenced code blocks, where a {@code # comment} is no heading and a link is no link. */
+    private static List<String> proseLines(Path p) {
+        List<String> prose = new ArrayList<>();
+        boolean inCode = false;
         try {
-            return Files.readAllLines(p);
+            for (String line : Files.readAllLines(p)) {
+                if (line.stripLeading().startsWith("```")) {
+                    inCode = !inCode;
+                } else if (!inCode) {
+                    prose.add(line);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return prose;
     }
 }
