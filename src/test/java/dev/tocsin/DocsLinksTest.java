@@ -30,6 +30,8 @@ class DocsLinksTest {
     /** {@code [text](target)} and {@code ![alt](target)}; a target has no spaces or closing parenthesis. */
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
+    /** A URL (https:, mailto:, ...) rather than a path in the repository. */
+    private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
     private final Map<Path, Set<String>> anchors = new HashMap<>();
 
@@ -75,7 +77,7 @@ class DocsLinksTest {
             Matcher m = LINK.matcher(line);
             while (m.find()) {
                 String target = m.group(1);
-                if (!target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                if (!URL.matcher(target).find()) {
                     links.add(target);
                 }
             }
