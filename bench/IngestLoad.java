@@ -21,6 +21,8 @@
  *      event queued behind it (a closed loop would just send less meanwhile).
  *   2. A realistic mix: ~60% triggers that open a new alert (mostly new dedup keys, a few keys that were
  *      resolved earlier and now fire again), ~25% repeats of open keys, ~15% resolves of open keys.
+ *      Open alerts then pile up (45% of events open one for good); --max-open N keeps at most N open by sending
+ *      a resolve where a new trigger was due, as a live system's alerts resolve.
  *      The loader keeps its own book of every key, so it knows what the server must hold afterwards.
  *   3. Statistics exclude the first --warmup-seconds (JIT, connection set-up, H2 page cache).
  *   4. Verification: for every event answered 202 the server must hold its timeline entry
@@ -103,6 +105,11 @@ public class IngestLoad {
         int resolvePct = 15;
         /** Share of "new alert" triggers that reuse a key resolved earlier (a trigger after a resolve = new alert). */
         int reopenPct = 10;
+        /**
+         * At most this many alerts open at once, 0 for no bound. At the bound a new trigger is sent as a resolve of an
+         * open alert instead, so that triggers and resolves balance, as they do in a live system.
+         */
+        int maxOpen = 0;
         int requestTimeoutMs = 10_000;
         /** Threads of the java.net.http client used off the hot path (preflight, metrics, verification). */
         int clientThreads = 2;
@@ -160,6 +167,7 @@ public class IngestLoad {
                             o.resolvePct = Integer.parseInt(p[2].trim());
                         }
                         case "--reopen-percent" -> o.reopenPct = Integer.parseInt(value);
+                        case "--max-open" -> o.maxOpen = Integer.parseInt(value.replace("_", ""));
                         case "--request-timeout-ms" -> o.requestTimeoutMs = Integer.parseInt(value);
                         case "--client-threads" -> o.clientThreads = Integer.parseInt(value);
                         case "--no-verify" -> o.verify = false;
@@ -193,6 +201,9 @@ public class IngestLoad {
             if (o.newPct < 0 || o.repeatPct < 0 || o.resolvePct < 0 || o.newPct + o.repeatPct + o.resolvePct != 100) {
                 usage("--mix percentages must be non-negative and add up to 100");
             }
+            if (o.maxOpen < 0) {
+                usage("--max-open must be 0 (no bound) or positive");
+            }
             if (o.newPct == 0) {
                 usage("--mix needs some new triggers: repeats and resolves act on keys that new triggers opened");
             }
@@ -223,6 +234,8 @@ public class IngestLoad {
                       --warmup-seconds S          leading seconds excluded from statistics (default 30)
                       --mix NEW,REPEAT,RESOLVE    action mix in percent (default 60,25,15)
                       --reopen-percent P          share of new-alert triggers reusing a resolved key (default 10)
+                      --max-open N                at most N alerts open at once: at N, a new trigger is sent
+                                                  as a resolve of an open alert instead (default 0: no bound)
                       --request-timeout-ms MS     per-request timeout: socket read timeout of the load
                                                   connections (default 10000)
                       --client-threads N          threads of the java.net.http client used for the health
@@ -311,6 +324,9 @@ public class IngestLoad {
         private final long warmupEndNanos;
         private long planned;
         private long fallbacks;       // repeat/resolve wanted but no idle open key: sent a new trigger instead
+        private long heldOpen;        // trigger wanted but --max-open alerts open: sent a resolve instead
+        /** Alerts open on the server or about to be: a trigger in flight counts, a resolve in flight does not. */
+        private long open;
         final long[] plannedByAction = new long[Action.values().length];
         volatile boolean stopped;
 
@@ -344,6 +360,13 @@ public class IngestLoad {
             } else {
                 action = Action.NEW;
             }
+            if (action == Action.NEW && o.maxOpen > 0 && open >= o.maxOpen) {
+                key = idleOpen.takeRandom(random);
+                if (key != null) {
+                    heldOpen++;
+                    action = Action.RESOLVE;
+                }
+            }
             if (action == Action.NEW && random.nextInt(100) < o.reopenPct) {
                 key = idleResolved.takeRandom(random);
                 if (key != null) {
@@ -357,6 +380,7 @@ public class IngestLoad {
                 byDedupKey.put(key.dedupKey, key);
             }
             plannedByAction[action.ordinal()]++;
+            open += opens(action);
             return new Planned(action, key, now >= warmupEndNanos);
         }
 
@@ -379,12 +403,22 @@ public class IngestLoad {
                 // is taken out of play and out of the loss check (it is counted and reported instead).
                 k.uncertain = true;
                 return;
+            } else {
+                // 429 means "not taken": nothing changed on the server, so the key goes back as it was.
+                open -= opens(p.action());
             }
-            // 429 means "not taken": nothing changed on the server, so the key goes back as it was.
             if (k.alertsCreated == 0) {
                 return; // a brand-new key whose first trigger was throttled: never existed on the server
             }
             (k.open ? idleOpen : idleResolved).add(k);
+        }
+
+        private static int opens(Action action) {
+            return switch (action) {
+                case NEW, REOPEN -> 1;
+                case RESOLVE -> -1;
+                case REPEAT -> 0;
+            };
         }
 
         synchronized int openKeys() {
@@ -568,13 +602,14 @@ public class IngestLoad {
         }
 
         System.out.printf(Locale.ROOT, "IngestLoad: %s, %s, bound %d events / %.0f s (first %.0f s warm-up), "
-                        + "mix new/repeat/resolve %d/%d/%d, %d routing keys, seed %d%n",
+                        + "mix new/repeat/resolve %d/%d/%d, %s, %d routing keys, seed %d%n",
                 o.url, o.rate > 0
                         ? String.format(Locale.ROOT, "open loop at %,.0f events/s, up to %d in flight", o.rate,
                                 o.concurrency)
                         : o.concurrency + " in flight",
-                o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct, o.routingKeys.size(),
-                o.seed);
+                o.maxEvents, o.maxSeconds, o.warmupSeconds, o.newPct, o.repeatPct, o.resolvePct,
+                o.maxOpen > 0 ? String.format(Locale.ROOT, "at most %,d open", o.maxOpen) : "open alerts unbounded",
+                o.routingKeys.size(), o.seed);
 
         long start = System.nanoTime();
         Book book = new Book(o, start);
@@ -658,7 +693,8 @@ public class IngestLoad {
         row("mix sent new/reopen/repeat/resolve", String.format(Locale.ROOT, "%,d / %,d / %,d / %,d",
                 book.plannedByAction[Action.NEW.ordinal()], book.plannedByAction[Action.REOPEN.ordinal()],
                 book.plannedByAction[Action.REPEAT.ordinal()], book.plannedByAction[Action.RESOLVE.ordinal()])
-                + (book.fallbacks > 0 ? String.format(Locale.ROOT, "  (%,d repeat/resolve became new: no idle open key)", book.fallbacks) : ""));
+                + (book.fallbacks > 0 ? String.format(Locale.ROOT, "  (%,d repeat/resolve became new: no idle open key)", book.fallbacks) : "")
+                + (book.heldOpen > 0 ? String.format(Locale.ROOT, "  (%,d new became resolve: %,d alerts open)", book.heldOpen, o.maxOpen) : ""));
         row("open alerts at the end (loader's book)", String.format(Locale.ROOT, "%,d of %,d keys", book.openKeys(),
                 book.byDedupKey.size()));
         row("answers 202 / 429 / other / no answer", String.format(Locale.ROOT, "%,d / %,d / %,d / %,d",
