@@ -144,8 +144,8 @@ final class IncidentCommand {
 
     @Command(name = "note", description = "Add an internal note for responders (never public).")
     int note(@Parameters(index = "0", paramLabel = "ID") long id, @Parameters(index = "1", paramLabel = "TEXT") String text) {
-        root.api().post("/api/v1/incidents/" + id + "/notes", Map.of("text", text));
-        if (!root.printedJson(Map.of("incident", id, "note", "added"))) {
+        JsonNode entry = root.api().post("/api/v1/incidents/" + id + "/notes", Map.of("text", text));
+        if (!root.printedJson(entry)) {
             root.out().println("Note added to incident " + id + ".");
         }
         return 0;

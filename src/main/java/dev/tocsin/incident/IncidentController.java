@@ -149,10 +149,15 @@ class IncidentController {
         return view(incidents.changeSeverity(id, body.severity(), CurrentActor.get()));
     }
 
+    /**
+     * Answers with the note's timeline entry, as PagerDuty answers a new note with the note; Location reads that entry
+     * back from the incident's timeline.
+     */
     @PostMapping("/{id}/notes")
-    ResponseEntity<Void> addNote(@PathVariable long id, @RequestBody NoteRequest body) {
-        incidents.addNote(id, body.text(), CurrentActor.get());
-        return ResponseEntity.noContent().build();
+    ResponseEntity<TimelineEvent> addNote(@PathVariable long id, @RequestBody NoteRequest body) {
+        long seq = incidents.addNote(id, body.text(), CurrentActor.get());
+        return ResponseEntity.created(URI.create("/api/v1/incidents/" + id + "/timeline?after=" + (seq - 1) + "&limit=1"))
+                .body(incidents.timeline(id, seq - 1, 1).get(0));
     }
 
     @PostMapping("/{id}/updates")

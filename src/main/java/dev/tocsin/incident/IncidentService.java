@@ -245,9 +245,9 @@ public class IncidentService {
         return load(id);
     }
 
-    /** An internal note: for responders, never shown on the public status page. */
+    /** An internal note: for responders, never shown on the public status page. Returns its timeline entry's seq. */
     @Transactional
-    public void addNote(long id, String text, Actor actor) {
+    public long addNote(long id, String text, Actor actor) {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         requireText(errors, "text", text, MAX_TEXT);
         if (!errors.isEmpty()) {
@@ -256,7 +256,8 @@ public class IncidentService {
         timeline.lock();
         Incident incident = load(id);
         repository.touch(id, clock.instant());
-        timeline.append(new NewEvent("incident.note_added", actor, id, null, incident.serviceId(), Map.of("text", text)));
+        return timeline.append(new NewEvent("incident.note_added", actor, id, null, incident.serviceId(),
+                Map.of("text", text)));
     }
 
     /** A stakeholder update (seed 003's "Status / Impact / Next update"), optionally moving the status with it. */

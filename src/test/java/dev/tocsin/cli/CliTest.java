@@ -71,6 +71,9 @@ class CliTest extends ApiTest {
                 .containsPattern("status +monitoring");
         Run noted = tocsin("incident", "note", Long.toString(id), "suspect the pool size");
         assertThat(noted.out()).isEqualTo("Note added to incident " + id + ".\n");
+        JsonNode notedJson = tocsin("incident", "note", Long.toString(id), "pool resized to 40", "--json").json();
+        assertThat(notedJson.get("kind").asString()).isEqualTo("incident.note_added");
+        assertThat(notedJson.get("data").get("text").asString()).isEqualTo("pool resized to 40");
         assertThat(tocsin("incident", "list", "--service", "checkout").out())
                 .containsPattern(id + " +P1 +monitoring +checkout .*" + title);
 

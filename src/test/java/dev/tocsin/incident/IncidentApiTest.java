@@ -165,8 +165,15 @@ class IncidentApiTest extends ApiTest {
     @Test
     void notesStatusUpdatesImpactAndSeverityLandOnTheTimeline() {
         long id = declare("Sync delayed", "billing", "P2");
-        assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"<script>alert(1)</script> checked logs\"}").status())
-                .isEqualTo(204);
+        Http.Response note = api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"<script>alert(1)</script> checked logs\"}");
+        assertThat(note.status()).isEqualTo(201);
+        assertThat(note.json().get("kind").asString()).isEqualTo("incident.note_added");
+        assertThat(note.json().get("data").get("text").asString()).isEqualTo("<script>alert(1)</script> checked logs");
+        assertThat(note.json().get("hash").asString()).hasSize(64);
+        JsonNode readBack = api.get(note.header("Location")).json();
+        assertThat(readBack).hasSize(1);
+        assertThat(readBack.get(0).get("seq").asLong()).isEqualTo(note.json().get("seq").asLong());
+        assertThat(readBack.get(0).get("hash").asString()).isEqualTo(note.json().get("hash").asString());
         Http.Response update = api.post("/api/v1/incidents/" + id + "/updates",
                 "{\"message\":\"We are investigating delayed invoices. Next update in 30 min.\",\"status\":\"investigating\"}");
         assertThat(update.json().get("status").asString()).isEqualTo("investigating");
