@@ -1,5 +1,10 @@
 package dev.tocsin;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,6 +56,38 @@ class RobustnessTest extends ApiTest {
                     .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString("<a/>", StandardCharsets.UTF_8))));
         }
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * Tomcat decodes parameters when they are first read and throws there: a stray '%' in a query string answered 500
+     * from any endpoint that reads one, and from the sign-in page, whose template reads {@code param.error}.
+     */
+    @Test
+    void malformedPercentEncodingIsA400NamingTheParameter() throws IOException {
+        for (String path : List.of("/api/v1/incidents?status=%ZZ", "/api/v1/alerts?limit=5&service=%E2%82",
+                "/login?error=%", "/api/v1/incidents?%ZZ=1")) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + Http.ADMIN_KEY
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").contains("application/problem+json")
+                    .containsPattern("query parameter '(status|service|error|%ZZ)' is not valid percent-encoded UTF-8");
+        }
+        String form = "summary=%ZZ&action=trigger";
+        String answer = raw("POST /api/v1/integrations/generic/" + CHECKOUT_KEY + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                + "\r\nConnection: close\r\n\r\n" + form);
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("summary: not valid percent-encoded UTF-8");
+        assertThat(api.get("/api/v1/incidents?status=triggered&service=check%6Fut").status()).isEqualTo(200);
+    }
+
+    /** A request sent as written: java.net.http refuses to send a URI with a malformed escape. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void check(List<String> failures, String method, String path, String body, Http.Response r) {

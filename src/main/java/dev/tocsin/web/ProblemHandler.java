@@ -1,6 +1,8 @@
 package dev.tocsin.web;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.tocsin.problem.BodyLimit;
@@ -9,6 +11,7 @@ import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.problem.ServiceUnavailableException;
 import dev.tocsin.problem.TooManyRequestsException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -33,6 +36,8 @@ import tools.jackson.databind.DatabindException;
 class ProblemHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    /** How Tomcat names the parameter it could not decode: "… Parameter [summary] with value [%ZZ] …". */
+    private static final Pattern TOMCAT_PARAMETER = Pattern.compile("Parameter \\[([^\\]]*)\\]");
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidInputException e) {
@@ -104,6 +109,17 @@ class ProblemHandler {
     ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getParameterName() + ": required");
         p.setProperty("errors", List.of(new InvalidInputException.FieldError(e.getParameterName(), "required")));
+        return respond(p);
+    }
+
+    /** A form body that is not percent-encoded UTF-8 (a query string never gets this far: {@link QueryStringCheck}). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        Matcher named = TOMCAT_PARAMETER.matcher(String.valueOf(e.getMessage()));
+        String field = named.find() ? named.group(1) : "body";
+        String message = "not valid percent-encoded UTF-8";
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", field + ": " + message);
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError(field, message)));
         return respond(p);
     }
 
