@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.timeline.Actor;
@@ -55,9 +56,7 @@ public class IncidentService {
     public Incident declare(Declaration d, Actor actor) {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         requireText(errors, "title", d.title(), 1024);
-        if (d.description() != null && d.description().length() > MAX_TEXT) {
-            errors.add(new InvalidInputException.FieldError("description", "at most " + MAX_TEXT + " characters"));
-        }
+        optionalText(errors, "description", d.description(), MAX_TEXT);
         if (d.serviceId() == null || config.service(d.serviceId()).isEmpty()) {
             errors.add(new InvalidInputException.FieldError("service", d.serviceId() == null ? "required"
                     : "unknown service '" + d.serviceId() + "'"));
@@ -388,22 +387,28 @@ public class IncidentService {
                         "unknown service '" + s + "'"));
             }
         }
-        if (impact.financialImpact() != null && impact.financialImpact().length() > 500) {
-            errors.add(new InvalidInputException.FieldError("impact.financial_impact", "at most 500 characters"));
-        }
+        optionalText(errors, "impact.financial_impact", impact.financialImpact(), 500);
     }
 
     private static void requireText(List<InvalidInputException.FieldError> errors, String field, String value, int max) {
         if (value == null || value.isBlank()) {
             errors.add(new InvalidInputException.FieldError(field, "required"));
-        } else if (value.length() > max) {
-            errors.add(new InvalidInputException.FieldError(field, "at most " + max + " characters"));
+        } else {
+            optionalText(errors, field, value, max);
+        }
+    }
+
+    private static void optionalText(List<InvalidInputException.FieldError> errors, String field, String value, int max) {
+        String problem = FieldErrors.textProblem(value, max);
+        if (problem != null) {
+            errors.add(new InvalidInputException.FieldError(field, problem));
         }
     }
 
     private static void checkOptionalText(String field, String value) {
-        if (value != null && value.length() > MAX_TEXT) {
-            throw new InvalidInputException(field, "at most " + MAX_TEXT + " characters");
+        String problem = FieldErrors.textProblem(value, MAX_TEXT);
+        if (problem != null) {
+            throw new InvalidInputException(field, problem);
         }
     }
 

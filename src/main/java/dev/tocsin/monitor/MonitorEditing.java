@@ -132,8 +132,9 @@ class MonitorEditing {
         if (requireReason && why == null) {
             errors.add("reason", "required: what the maintenance is for");
         }
-        if (why != null && why.length() > 500) {
-            errors.add("reason", "at most 500 characters");
+        String problem = FieldErrors.textProblem(why, 500);
+        if (problem != null) {
+            errors.add("reason", problem);
         }
         errors.throwIfAny();
         timeline.lock();

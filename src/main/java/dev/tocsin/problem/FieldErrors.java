@@ -16,6 +16,20 @@ public final class FieldErrors {
         errors.add(new InvalidInputException.FieldError(field, message));
     }
 
+    /**
+     * What is wrong with free text a person sent, or null: longer than {@code max}, or holding a NUL character, which
+     * PostgreSQL refuses in text (H2 stores it), so that the refusal comes here, as a 400, on either database.
+     */
+    public static String textProblem(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            return "at most " + max + " characters";
+        }
+        return value.indexOf('\u0000') >= 0 ? "contains a NUL character" : null;
+    }
+
     public void throwIfAny() {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
