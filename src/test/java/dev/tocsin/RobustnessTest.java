@@ -91,6 +91,34 @@ class RobustnessTest extends ApiTest {
     }
 
     /**
+     * Times far outside what PostgreSQL's timestamps hold (4713 BC to 294276 AD) failed the statement there, as a 500, and
+     * were stored on H2. They are refused, as 400s, on both.
+     */
+    @Test
+    void aTimeOutsideTheStoredRangeIsA400() {
+        for (String time : List.of("+300000-01-01T00:00:00Z", "-300000-01-01T00:00:00Z")) {
+            Map<String, Http.Response> answers = new TreeMap<>();
+            answers.put("change event", api.post("/v2/change/enqueue", "{\"routing_key\":\"" + CHECKOUT_KEY
+                    + "\",\"payload\":{\"summary\":\"deploy\",\"source\":\"ci\",\"timestamp\":\"" + time + "\"}}"));
+            answers.put("trigger", api.post("/v2/enqueue", "{\"routing_key\":\"" + CHECKOUT_KEY
+                    + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\","
+                    + "\"timestamp\":\"" + time + "\"}}"));
+            answers.put("maintenance window", api.post("/api/v1/maintenance-windows",
+                    "{\"service\":\"checkout\",\"start\":\"2026-03-01T11:00:00Z\",\"end\":\"" + time + "\",\"reason\":\"r\"}"));
+            String encoded = time.replace("+", "%2B");
+            for (String path : List.of("/api/v1/incidents?since=" + encoded, "/api/v1/incidents?until=" + encoded,
+                    "/api/v1/changes?service=checkout&since=" + encoded, "/api/v1/oncall?at=" + encoded,
+                    "/api/v1/escalation-policies?at=" + encoded, "/api/v1/monitors/deep-health/results?since=" + encoded)) {
+                answers.put(path, api.get(path));
+            }
+            assertThat(answers).as(time).allSatisfy((what, r) -> {
+                assertThat(r.status()).as(what + " " + r.body()).isEqualTo(400);
+                assertThat(r.body()).as(what).contains("between years 0001 and 9999");
+            });
+        }
+    }
+
+    /**
      * Tomcat decodes parameters when they are first read and throws there: a stray '%' in a query string answered 500
      * from any endpoint that reads one, and from the sign-in page, whose template reads {@code param.error}.
      */

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tocsin.jdbc.SqlTime;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -74,16 +75,22 @@ final class JsonFields {
         if (text == null) {
             return null;
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            at = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException first) {
             try {
-                return OffsetDateTime.parse(text, OFFSET_NO_COLON).toInstant();
+                at = OffsetDateTime.parse(text, OFFSET_NO_COLON).toInstant();
             } catch (DateTimeParseException e) {
                 errors.add("'" + path + "' must be an ISO 8601 timestamp such as 2015-07-17T08:42:58.315+0000, got '" + text + "'");
                 return null;
             }
         }
+        if (!SqlTime.inRange(at)) {
+            errors.add("'" + path + "' must be " + SqlTime.RANGE + ", got '" + text + "'");
+            return null;
+        }
+        return at;
     }
 
     /** An optional array of objects each with a required string field (links need href, images need src). */

@@ -11,6 +11,7 @@ import dev.tocsin.alert.Silences;
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.MaintenanceSpec;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlTime;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,7 +70,12 @@ class Maintenance implements Silences {
             return null;
         }
         try {
-            return Instant.parse(text);
+            Instant at = Instant.parse(text);
+            if (!SqlTime.inRange(at)) {
+                problems.add(path + ": must be " + SqlTime.RANGE + ", got '" + text + "'");
+                return null;
+            }
+            return at;
         } catch (DateTimeParseException e) {
             problems.add(path + ": expected an instant such as 2026-03-10T22:00:00Z, got '" + text + "'");
             return null;

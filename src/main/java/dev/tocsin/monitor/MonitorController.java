@@ -13,6 +13,7 @@ import java.util.Optional;
 import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.MonitorSpec;
+import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.http.HttpStatus;
@@ -136,6 +137,9 @@ class MonitorController {
         if (since != null) {
             try {
                 from = Instant.parse(since);
+                if (!SqlTime.inRange(from)) {
+                    throw new InvalidInputException("since", "must be " + SqlTime.RANGE + ", got '" + since + "'");
+                }
             } catch (DateTimeParseException e) {
                 try {
                     from = now.minus(Durations.parse(since));

@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.tocsin.alert.AlertIntake;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
@@ -169,7 +170,12 @@ class MonitorEditing {
             return null;
         }
         try {
-            return Instant.parse(text);
+            Instant at = Instant.parse(text);
+            if (!SqlTime.inRange(at)) {
+                errors.add(field, "must be " + SqlTime.RANGE + ", got '" + text + "'");
+                return null;
+            }
+            return at;
         } catch (DateTimeParseException e) {
             errors.add(field, "expected an instant such as 2026-03-10T22:00:00Z, got '" + text + "'");
             return null;

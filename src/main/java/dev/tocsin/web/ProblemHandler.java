@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.problem.BodyLimit;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
@@ -96,7 +97,7 @@ class ProblemHandler {
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         String expected = e.getRequiredType() == null ? "another type" : switch (e.getRequiredType().getSimpleName()) {
             case "long", "Long", "int", "Integer" -> "a whole number";
-            case "Instant" -> "an ISO 8601 instant such as 2026-01-31T12:00:00Z";
+            case "Instant" -> "an ISO 8601 instant such as 2026-01-31T12:00:00Z, " + SqlTime.RANGE;
             default -> e.getRequiredType().getSimpleName();
         };
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getName() + ": expected " + expected
