@@ -7,6 +7,17 @@ import java.util.Map;
 /** One check of one monitor: how it came out, how long the target took, and why, in words. */
 record CheckResult(String monitorId, Instant at, Level level, long latencyMs, Integer status, String reason) {
 
+    /**
+     * A reason quotes what the target answered ("(it is …)", an error it sent), and a target may answer anything. The
+     * reason is stored, and it becomes the summary of the monitor's alert and the title of its incident; PostgreSQL
+     * refuses a NUL character in text, so one from a target would fail every check and every alert of the monitor.
+     */
+    CheckResult {
+        if (reason != null && reason.indexOf('\u0000') >= 0) {
+            reason = reason.replace('\u0000', '\uFFFD');
+        }
+    }
+
     /** As the API shows a check, and as the last checks are written back with a monitor's state. */
     Map<String, Object> toJson() {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -72,6 +72,20 @@ class MonitorApiTest extends ApiTest {
         Await.pause(Duration.ofMillis(millis));
     }
 
+    /** A target may answer anything; a NUL character in what a reason quotes must not fail the check on PostgreSQL. */
+    @Test
+    void aNulCharacterInTheTargetsAnswerIsStoredAsAReplacementCharacter() {
+        String id = httpMonitor(deepHealthConditions());
+        sink.answer("/" + id, Answer.status(200, """
+                {"status":"de\\u0000graded","open_circuits":[],"memory":{"percent":41}}"""));
+        check(id);
+        JsonNode down = check(id);
+        assertThat(down.get("reason").asString()).contains("(it is de\uFFFDgraded)");
+        awaitAlerts(id, a -> a.size() == 1);
+        assertThat(monitorAlerts(id).get(0).get("summary").asString()).contains("de\uFFFDgraded");
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("last_reason").asString()).contains("de\uFFFDgraded");
+    }
+
     @Test
     void seed000sDeepHealthFailsAfterItsRetriesOpensAnIncidentAndResolvesAfterTwoGoodChecks() {
         String id = httpMonitor(deepHealthConditions());
