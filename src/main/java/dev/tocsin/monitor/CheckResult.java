@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tocsin.jdbc.SqlText;
+
 /** One check of one monitor: how it came out, how long the target took, and why, in words. */
 record CheckResult(String monitorId, Instant at, Level level, long latencyMs, Integer status, String reason) {
 
@@ -13,9 +15,7 @@ record CheckResult(String monitorId, Instant at, Level level, long latencyMs, In
      * refuses a NUL character in text, so one from a target would fail every check and every alert of the monitor.
      */
     CheckResult {
-        if (reason != null && reason.indexOf('\u0000') >= 0) {
-            reason = reason.replace('\u0000', '\uFFFD');
-        }
+        reason = SqlText.withoutNul(reason);
     }
 
     /** As the API shows a check, and as the last checks are written back with a monitor's state. */

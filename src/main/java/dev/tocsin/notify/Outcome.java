@@ -2,12 +2,19 @@ package dev.tocsin.notify;
 
 import java.time.Duration;
 
+import dev.tocsin.jdbc.SqlText;
+
 /**
  * How one send went. {@code RETRY}: the destination is down, slow or asked us to wait ({@code retryAfter}, from
  * Retry-After). {@code FAILED}: the destination refused the message itself (a 4xx other than 429), so sending it
  * again cannot help until somebody fixes something.
  */
 record Outcome(Result result, Integer status, String reason, Duration retryAfter) {
+
+    /** A reason quotes what the destination answered, which is stored with the message (SqlText). */
+    Outcome {
+        reason = SqlText.withoutNul(reason);
+    }
 
     enum Result {
         SENT, RETRY, FAILED

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.tocsin.jdbc.SqlText;
+
 /**
  * Collects the invalid fields of one value so that a single refusal names them all. A value only knows its own
  * field names; whoever builds it inside a larger document adds the path with {@link #within}.
@@ -27,7 +29,7 @@ public final class FieldErrors {
         if (value.length() > max) {
             return "at most " + max + " characters";
         }
-        return value.indexOf('\u0000') >= 0 ? "contains a NUL character" : null;
+        return SqlText.hasNul(value) ? "contains a NUL character" : null;
     }
 
     public void throwIfAny() {
