@@ -271,22 +271,25 @@ class NotificationApiTest extends ApiTest {
         assertThat(r.json().get("error").asString()).isEqualTo("no answer within 1500 ms");
     }
 
+    /** Opens an incident whose channel refuses its message with {@code answer}, and delivers: the incident. */
+    private long refused(String answer) {
+        sink.script("/slack/refuses", Answer.status(400, answer));
+        long id = open(REFUSING_KEY, "Refused " + unique("r"), "error");
+        drain();
+        return id;
+    }
+
     /** A receiver may answer anything; a NUL character in its refusal must not fail the delivery on PostgreSQL. */
     @Test
     void aNulCharacterInARefusalIsStoredAsAReplacementCharacter() {
-        sink.script("/slack/refuses", Answer.status(400, "invalid\u0000payload"));
-        long id = open(REFUSING_KEY, "Refused " + unique("r"), "error");
-        drain();
-        JsonNode row = outbox(id).get(0);
+        JsonNode row = outbox(refused("invalid\u0000payload")).get(0);
         assertThat(row.get("status").asString()).isEqualTo("failed");
         assertThat(row.get("last_error").asString()).isEqualTo("HTTP 400: invalid\uFFFDpayload");
     }
 
     @Test
     void aRefusalFailsAtOnceWithItsReasonOnTheTimelineAndCanBeRetriedByHand() {
-        sink.script("/slack/refuses", Answer.status(400, "invalid_payload"));
-        long id = open(REFUSING_KEY, "Refused " + unique("r"), "error");
-        drain();
+        long id = refused("invalid_payload");
         JsonNode row = outbox(id).get(0);
         assertThat(row.get("status").asString()).isEqualTo("failed");
         assertThat(row.get("attempts").asInt()).isEqualTo(1);
