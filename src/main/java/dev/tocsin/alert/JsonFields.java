@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tocsin.jdbc.SqlText;
 import dev.tocsin.jdbc.SqlTime;
 import tools.jackson.databind.JsonNode;
 
@@ -63,7 +64,7 @@ final class JsonFields {
             errors.add("'" + path + "' is " + value.length() + " characters long; the limit is " + max);
             return null;
         }
-        if (value.indexOf('\u0000') >= 0) {
+        if (SqlText.hasNul(value)) {
             errors.add("'" + path + "' contains a NUL character");
             return null;
         }
