@@ -87,8 +87,9 @@ final class JsonFields {
                 return null;
             }
         }
-        if (!SqlTime.inRange(at)) {
-            errors.add("'" + path + "' must be " + SqlTime.RANGE + ", got '" + text + "'");
+        String outOfRange = SqlTime.rangeProblem(at, text);
+        if (outOfRange != null) {
+            errors.add("'" + path + "' " + outOfRange);
             return null;
         }
         return at;

@@ -25,6 +25,11 @@ public final class SqlTime {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
+    /** Why {@code instant}, read from {@code text}, cannot be stored, in the words of a field error; null if it can. */
+    public static String rangeProblem(Instant instant, String text) {
+        return inRange(instant) ? null : "must be " + RANGE + ", got '" + text + "'";
+    }
+
     public static OffsetDateTime param(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }

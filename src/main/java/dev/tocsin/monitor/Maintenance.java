@@ -71,8 +71,9 @@ class Maintenance implements Silences {
         }
         try {
             Instant at = Instant.parse(text);
-            if (!SqlTime.inRange(at)) {
-                problems.add(path + ": must be " + SqlTime.RANGE + ", got '" + text + "'");
+            String outOfRange = SqlTime.rangeProblem(at, text);
+            if (outOfRange != null) {
+                problems.add(path + ": " + outOfRange);
                 return null;
             }
             return at;

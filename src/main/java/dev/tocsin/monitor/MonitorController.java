@@ -137,8 +137,9 @@ class MonitorController {
         if (since != null) {
             try {
                 from = Instant.parse(since);
-                if (!SqlTime.inRange(from)) {
-                    throw new InvalidInputException("since", "must be " + SqlTime.RANGE + ", got '" + since + "'");
+                String outOfRange = SqlTime.rangeProblem(from, since);
+                if (outOfRange != null) {
+                    throw new InvalidInputException("since", outOfRange);
                 }
             } catch (DateTimeParseException e) {
                 try {

@@ -171,8 +171,9 @@ class MonitorEditing {
         }
         try {
             Instant at = Instant.parse(text);
-            if (!SqlTime.inRange(at)) {
-                errors.add(field, "must be " + SqlTime.RANGE + ", got '" + text + "'");
+            String outOfRange = SqlTime.rangeProblem(at, text);
+            if (outOfRange != null) {
+                errors.add(field, outOfRange);
                 return null;
             }
             return at;
