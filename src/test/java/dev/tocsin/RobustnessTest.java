@@ -62,7 +62,8 @@ class RobustnessTest extends ApiTest {
 
     /**
      * PostgreSQL refuses a NUL character in text, so text that reached it unchecked was a 500 there and stored on H2. It is
-     * refused before either sees it, in a JSON body, a query string or a form.
+     * refused before either sees it, in a JSON body, a query string or a form. So is an unpaired surrogate, which
+     * PostgreSQL stored as '?' ({@link #anUnpairedSurrogateIsA400NamingTheField}).
      */
     @Test
     void aNulCharacterInTextIsA400NamingTheField() {
@@ -88,6 +89,18 @@ class RobustnessTest extends ApiTest {
         assertThat(query.body()).contains("query parameter 'service' contains a NUL character");
         assertThat(api.get("/api/v1/incidents/" + incident + "/timeline").json().findValuesAsString("kind"))
                 .containsExactly("incident.declared");
+    }
+
+    /** JSON can escape half of a UTF-16 pair; an emoji, both halves, is text like any other. */
+    @Test
+    void anUnpairedSurrogateIsA400NamingTheField() {
+        Http.Response lone = api.post("/api/v1/incidents", "{\"title\":\"disk \\ud83d full\",\"service\":\"checkout\"}");
+        assertThat(lone.status()).as(lone.body()).isEqualTo(400);
+        assertThat(lone.body()).contains("title").contains("contains an unpaired surrogate (U+D83D at character 6)");
+        Http.Response pair = api.post("/api/v1/incidents", "{\"title\":\"disk \\ud83d\\udd25 full\",\"service\":\"checkout\"}");
+        assertThat(pair.status()).as(pair.body()).isEqualTo(201);
+        assertThat(api.get("/api/v1/incidents/" + pair.json().get("id").asLong()).json().get("title").asString())
+                .isEqualTo("disk \uD83D\uDD25 full");
     }
 
     /**

@@ -187,6 +187,7 @@ class EventsApiEndpoint extends HttpFilter {
                 String group = f.optionalString(payload, "group", "payload.group", MAX_FIELD);
                 String eventClass = f.optionalString(payload, "class", "payload.class", MAX_FIELD);
                 JsonNode details = payload.get("custom_details");
+                String detailsText = f.optionalJson(payload, "custom_details", "payload.custom_details");
                 String links = f.optionalObjectArray(event, "links", "links", "href");
                 String images = f.optionalObjectArray(event, "images", "images", "src");
                 f.optionalString(event, "client", "client", MAX_FIELD);
@@ -194,8 +195,8 @@ class EventsApiEndpoint extends HttpFilter {
                 if (f.ok()) {
                     parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v2",
                             dedupKey != null ? dedupKey : generatedKey(), summary, source, severity, timestamp,
-                            component, group, eventClass, labels(details, component, group, eventClass),
-                            details == null || details.isNull() ? null : details.toString(), links, images);
+                            component, group, eventClass, labels(details, component, group, eventClass), detailsText,
+                            links, images);
                 }
             }
         }
@@ -238,11 +239,10 @@ class EventsApiEndpoint extends HttpFilter {
             String summary = f.requiredString(payload, "summary", "payload.summary", MAX_SUMMARY);
             String source = f.optionalString(payload, "source", "payload.source", MAX_FIELD);
             var timestamp = f.optionalTimestamp(payload, "timestamp", "payload.timestamp");
-            JsonNode details = payload.get("custom_details");
+            String details = f.optionalJson(payload, "custom_details", "payload.custom_details");
             String links = f.optionalObjectArray(event, "links", "links", "href");
             if (f.ok()) {
-                parsed = new Intake.ChangeEvent(null, summary, source, timestamp,
-                        details == null || details.isNull() ? null : details.toString(), links);
+                parsed = new Intake.ChangeEvent(null, summary, source, timestamp, details, links);
             }
         }
         Admission admission = admit(f, routingKey);

@@ -64,8 +64,9 @@ final class JsonFields {
             errors.add("'" + path + "' is " + value.length() + " characters long; the limit is " + max);
             return null;
         }
-        if (SqlText.hasNul(value)) {
-            errors.add("'" + path + "' contains a NUL character");
+        String unstorable = SqlText.problem(value);
+        if (unstorable != null) {
+            errors.add("'" + path + "' " + unstorable);
             return null;
         }
         return value;
@@ -113,7 +114,27 @@ final class JsonFields {
                 errors.add("'" + path + "[" + i + "]." + requiredField + "' is missing or not a string");
             }
         }
-        return node.toString();
+        return jsonText(node, path);
+    }
+
+    /** Any JSON value (custom details), as JSON text, or null when absent or null. */
+    String optionalJson(JsonNode parent, String name, String path) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        return node == null || node.isNull() ? null : jsonText(node, path);
+    }
+
+    /**
+     * A JSON value as the text that is stored. The text escapes NUL characters, but not half of a UTF-16 pair, which
+     * PostgreSQL would store as '?' (SqlText); the character it counts to is one of that text.
+     */
+    private String jsonText(JsonNode node, String path) {
+        String text = node.toString();
+        String unstorable = SqlText.problem(text);
+        if (unstorable != null) {
+            errors.add("'" + path + "' " + unstorable);
+            return null;
+        }
+        return text;
     }
 
     static String kind(JsonNode node) {

@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
+import dev.tocsin.jdbc.SqlText;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -71,6 +73,11 @@ public final class ConfigLoader {
         }
         RawConfig raw;
         try {
+            List<String> unstorable = new ArrayList<>();
+            unstorableText(yaml.readTree(bytes), "", unstorable);
+            if (!unstorable.isEmpty()) {
+                throw new ConfigException(location, unstorable);
+            }
             raw = yaml.readValue(bytes, RawConfig.class);
         } catch (JacksonException e) {
             throw new ConfigException(location, List.of(describe(e)));
@@ -79,6 +86,36 @@ public final class ConfigLoader {
             throw new ConfigException(location, List.of("the file is empty: expected at least 'severities' and 'services'"));
         }
         return new Validation(location, sha256(bytes)).validate(raw);
+    }
+
+    /**
+     * Text a database cannot store alike (a NUL character, half of a UTF-16 pair: YAML can write both as escapes), by its
+     * path. Names and descriptions are synced into the database, where PostgreSQL would refuse the first with an SQL
+     * error at start-up instead of this message (SqlText).
+     */
+    private static void unstorableText(JsonNode node, String path, List<String> problems) {
+        if (node == null) {
+            return;
+        }
+        if (node.isString()) {
+            String problem = SqlText.problem(node.asString());
+            if (problem != null) {
+                problems.add((path.isEmpty() ? "" : path + ": ") + problem);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                unstorableText(node.get(i), path + "[" + i + "]", problems);
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                String problem = SqlText.problem(field.getKey());
+                if (problem != null) {
+                    problems.add(fieldPath + ": the field's name " + problem);
+                }
+                unstorableText(field.getValue(), fieldPath, problems);
+            }
+        }
     }
 
     private static byte[] read(String location) {

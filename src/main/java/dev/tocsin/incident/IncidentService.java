@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlText;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
@@ -101,13 +102,13 @@ public class IncidentService {
     public long openFromAlert(String serviceId, String title, String severity, String dedupKey, Actor actor) {
         timeline.lock();
         Instant now = clock.instant();
-        long id = repository.insert(truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
+        long id = repository.insert(SqlText.truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
                 "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN);
         timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, Map.of(
-                "title", truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
+                "title", SqlText.truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
                 "origin", "alert", "dedup_key", dedupKey)));
         meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
-        events.publishEvent(new IncidentEvent.Opened(id, serviceId, severity, truncate(title, 1024), now));
+        events.publishEvent(new IncidentEvent.Opened(id, serviceId, severity, SqlText.truncate(title, 1024), now));
         return id;
     }
 
@@ -410,10 +411,6 @@ public class IncidentService {
         if (problem != null) {
             throw new InvalidInputException(field, problem);
         }
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
     }
 
     /** When an incident awaiting a response since {@code since}, with this severity, must be acknowledged ({@link ResponseTargets}). */

@@ -12,10 +12,11 @@ record CheckResult(String monitorId, Instant at, Level level, long latencyMs, In
     /**
      * A reason quotes what the target answered ("(it is …)", an error it sent), and a target may answer anything. The
      * reason is stored, and it becomes the summary of the monitor's alert and the title of its incident; PostgreSQL
-     * refuses a NUL character in text, so one from a target would fail every check and every alert of the monitor.
+     * refuses a NUL character in text, so one from a target would fail every check and every alert of the monitor
+     * (SqlText).
      */
     CheckResult {
-        reason = SqlText.withoutNul(reason);
+        reason = SqlText.storable(reason);
     }
 
     /** As the API shows a check, and as the last checks are written back with a monitor's state. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tocsin.jdbc.SqlText;
 import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -127,7 +128,7 @@ class MonitorRepository {
                 .param("alert", s.alertLevel() == null ? null : s.alertLevel().wire())
                 .param("bad", s.consecutiveBad()).param("good", s.consecutiveGood())
                 .param("checked", SqlTime.param(s.lastCheckedAt())).param("latency", s.lastLatencyMs())
-                .param("status", s.lastStatus()).param("reason", truncate(s.lastReason()))
+                .param("status", s.lastStatus()).param("reason", SqlText.abbreviate(s.lastReason(), 2000))
                 .param("recent", s.recentChecks())
                 .param("id", s.monitorId()).param("owner", owner).update();
     }
@@ -140,7 +141,7 @@ class MonitorRepository {
                 VALUES (:id, :at, :level, :previous, :latency, :status, :reason)""")
                 .param("id", r.monitorId()).param("at", SqlTime.param(r.at())).param("level", r.level().wire())
                 .param("previous", previous == null ? null : previous.wire()).param("latency", r.latencyMs())
-                .param("status", r.status()).param("reason", truncate(r.reason())).update();
+                .param("status", r.status()).param("reason", SqlText.abbreviate(r.reason(), 2000)).update();
     }
 
     List<Event> events(String monitorId, int limit) {
@@ -287,10 +288,6 @@ class MonitorRepository {
 
     private static Level level(String wire) {
         return wire == null ? null : Level.valueOf(wire.toUpperCase(java.util.Locale.ROOT));
-    }
-
-    private static String truncate(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
     }
 
 }

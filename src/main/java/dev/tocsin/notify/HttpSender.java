@@ -21,6 +21,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlText;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.function.SingletonSupplier;
@@ -173,6 +174,6 @@ class HttpSender {
     }
 
     private static String truncate(String s) {
-        return Payloads.truncate(s.replaceAll("\\s+", " "), REASON_MAX);
+        return SqlText.abbreviate(s.replaceAll("\\s+", " "), REASON_MAX);
     }
 }

@@ -13,7 +13,7 @@ record Outcome(Result result, Integer status, String reason, Duration retryAfter
 
     /** A reason quotes what the destination answered, which is stored with the message (SqlText). */
     Outcome {
-        reason = SqlText.withoutNul(reason);
+        reason = SqlText.storable(reason);
     }
 
     enum Result {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlText;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,7 +78,7 @@ class Payloads {
         for (Item item : items) {
             List<Object> blocks = new ArrayList<>();
             blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text",
-                    truncate("*" + Templates.Format.SLACK.escape(item.words().subject()) + "*\n" + item.words().text(),
+                    SqlText.abbreviate("*" + Templates.Format.SLACK.escape(item.words().subject()) + "*\n" + item.words().text(),
                             SLACK_SECTION_MAX))));
             List<Object> buttons = new ArrayList<>();
             if (item.url("acknowledge_url") != null) {
@@ -102,10 +103,10 @@ class Payloads {
         List<Object> embeds = new ArrayList<>();
         for (Item item : items) {
             Map<String, Object> embed = new LinkedHashMap<>();
-            String title = truncate(Templates.Format.DISCORD.escape(item.words().subject()),
+            String title = SqlText.abbreviate(Templates.Format.DISCORD.escape(item.words().subject()),
                     Math.min(DISCORD_TITLE_MAX, budget / 4));
             embed.put("title", title);
-            embed.put("description", truncate(item.words().text(), Math.min(DISCORD_DESCRIPTION_MAX,
+            embed.put("description", SqlText.abbreviate(item.words().text(), Math.min(DISCORD_DESCRIPTION_MAX,
                     budget - title.length() - 40)));
             if (item.url("incident_url") != null) {
                 embed.put("url", item.url("incident_url"));
@@ -229,12 +230,5 @@ class Payloads {
             case "#2EB67D" -> "good";
             default -> "emphasis";
         };
-    }
-
-    static String truncate(String s, int max) {
-        if (max <= 1) {
-            return "…";
-        }
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

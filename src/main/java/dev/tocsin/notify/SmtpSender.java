@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.jdbc.SqlText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -89,7 +90,7 @@ class SmtpSender {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "no detail" : Payloads.truncate(s.lines().findFirst().orElse(s), 300);
+        return s == null ? "no detail" : SqlText.abbreviate(s.lines().findFirst().orElse(s), 300);
     }
 
     /** A MimeMessage that keeps the Message-ID we give it instead of inventing one when saved. */

@@ -20,6 +20,7 @@ import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.jdbc.SqlText;
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
@@ -232,7 +233,7 @@ class StakeholderComms implements TimerHandler {
             return;
         }
         Instant now = clock.instant();
-        String subject = Payloads.truncate("[" + incident.severity() + "] " + incident.title(), 1024);
+        String subject = SqlText.abbreviate("[" + incident.severity() + "] " + incident.title(), 1024);
         for (TocsinConfig.Channel channel : channels) {
             Map<String, Object> body = facts.of(incident, now);
             body.put("message", message);

@@ -14,6 +14,7 @@ import dev.tocsin.engine.TimerHandler;
 import dev.tocsin.engine.Timers;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
+import dev.tocsin.jdbc.SqlText;
 import dev.tocsin.notify.MessageFacts;
 import dev.tocsin.notify.Outbox;
 import dev.tocsin.timeline.Actor;
@@ -165,10 +166,6 @@ class Paging implements TimerHandler {
         body.put("acknowledge_url", ackLinks.forUser(incident.id(), user.id(), now));
         return outbox.enqueue(new Outbox.NewMessage("page:" + pageId + ":rule:" + ruleIndex, incident.id(), user.id(),
                 method.type().wire(), Outbox.userDestination(user.id(), method.id()), "page",
-                truncate("[" + incident.severity() + "] " + service + ": " + incident.title(), 1024), body));
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+                SqlText.abbreviate("[" + incident.severity() + "] " + service + ": " + incident.title(), 1024), body));
     }
 }

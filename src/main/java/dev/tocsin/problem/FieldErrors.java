@@ -19,8 +19,9 @@ public final class FieldErrors {
     }
 
     /**
-     * What is wrong with free text a person sent, or null: longer than {@code max}, or holding a NUL character, which
-     * PostgreSQL refuses in text (H2 stores it), so that the refusal comes here, as a 400, on either database.
+     * What is wrong with free text a person sent, or null: longer than {@code max}, or holding a NUL character or an
+     * unpaired surrogate, which PostgreSQL refuses or alters (H2 stores both), so that the refusal comes here, as a 400,
+     * on either database (SqlText).
      */
     public static String textProblem(String value, int max) {
         if (value == null) {
@@ -29,7 +30,7 @@ public final class FieldErrors {
         if (value.length() > max) {
             return "at most " + max + " characters";
         }
-        return SqlText.hasNul(value) ? "contains a NUL character" : null;
+        return SqlText.problem(value);
     }
 
     public void throwIfAny() {

@@ -341,7 +341,14 @@ class EventsApiTest extends ApiTest {
                 Arguments.of("links not an array", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"links\":\"http://x\"}", "'links' must be an array"),
                 Arguments.of("link without href", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"links\":[{\"text\":\"t\"}]}", "'links[0].href' is missing"),
                 Arguments.of("image without src", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\",\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\"},\"images\":[{\"href\":\"h\"}]}", "'images[0].src' is missing"),
-                Arguments.of("NUL character in summary", trigger(k, "x", "bad\\u0000byte", "info"), "'payload.summary' contains a NUL character"));
+                Arguments.of("NUL character in summary", trigger(k, "x", "bad\\u0000byte", "info"), "'payload.summary' contains a NUL character"),
+                Arguments.of("unpaired surrogate in dedup key", trigger(k, "x\\ud800", "s", "info"),
+                        "'dedup_key' contains an unpaired surrogate (U+D800 at character 2)"),
+                Arguments.of("surrogates in the wrong order in summary", trigger(k, "x", "\\udc00\\ud800", "info"),
+                        "'payload.summary' contains an unpaired surrogate (U+DC00 at character 1)"),
+                Arguments.of("unpaired surrogate in custom details", "{\"routing_key\":\"" + k + "\",\"event_action\":\"trigger\","
+                        + "\"payload\":{\"summary\":\"s\",\"source\":\"s\",\"severity\":\"info\",\"custom_details\":{\"log\":\"cut \\ud83d\"}}}",
+                        "'payload.custom_details' contains an unpaired surrogate (U+D83D at character 13)"));
     }
 
     @ParameterizedTest(name = "{0}")

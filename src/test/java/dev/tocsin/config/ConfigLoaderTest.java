@@ -99,6 +99,21 @@ class ConfigLoaderTest {
                 .isEqualTo("services[0].integration_kyes: unknown field");
     }
 
+    /** Names are synced into the database; PostgreSQL refuses a NUL character in text with an SQL error at start-up. */
+    @Test
+    void textADatabaseCannotStoreIsNamedWithItsPath() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                services:
+                  - id: web
+                    name: "Web\\0site"
+                    description: "half a pair: \\uD83D"
+                """);
+        assertThat(e.problems()).containsExactly("services[0].name: contains a NUL character",
+                "services[0].description: contains an unpaired surrogate (U+D83D at character 14), half of a UTF-16 pair"
+                        + " and not a character");
+    }
+
     @Test
     void aWrongTypeIsNamedWithItsPath() throws IOException {
         ConfigException e = refused("""
