@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** Keeps the package drawing of STYLE.md true: web/cli → features → timeline, auth, config. */
+/** Keeps the package drawing of STYLE.md true: web/cli → features → timeline, auth, config → text. */
 class ArchitectureTest {
 
     /** main() chooses between the server and a command, and hands a command the system clock. */
@@ -39,6 +39,14 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.tocsin.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tocsin.timeline..", "dev.tocsin.jdbc..",
                         "dev.tocsin.engine..", "dev.tocsin.problem..")
+                .check(CLASSES);
+    }
+
+    /** The rules for text both databases store alike are used by config and every feature, so they sit below both. */
+    @Test
+    void textDependsOnNothingElseOfOurs() {
+        classes().that().resideInAPackage("dev.tocsin.text..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.tocsin.text..", "java..")
                 .check(CLASSES);
     }
 

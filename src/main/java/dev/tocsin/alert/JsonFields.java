@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.jdbc.SqlTime;
 import tools.jackson.databind.JsonNode;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 
 /** One check of one monitor: how it came out, how long the target took, and why, in words. */
 record CheckResult(String monitorId, Instant at, Level level, long latencyMs, Integer status, String reason) {

@@ -21,7 +21,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.function.SingletonSupplier;

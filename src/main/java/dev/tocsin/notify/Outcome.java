@@ -2,7 +2,7 @@ package dev.tocsin.notify;
 
 import java.time.Duration;
 
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 
 /**
  * How one send went. {@code RETRY}: the destination is down, slow or asked us to wait ({@code retryAfter}, from

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;

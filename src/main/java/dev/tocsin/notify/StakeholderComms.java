@@ -20,7 +20,7 @@ import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;

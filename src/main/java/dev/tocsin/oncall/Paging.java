@@ -14,7 +14,7 @@ import dev.tocsin.engine.TimerHandler;
 import dev.tocsin.engine.Timers;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.notify.MessageFacts;
 import dev.tocsin.notify.Outbox;
 import dev.tocsin.timeline.Actor;

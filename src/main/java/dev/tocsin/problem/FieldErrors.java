@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import dev.tocsin.jdbc.SqlText;
+import dev.tocsin.text.SqlText;
 
 /**
  * Collects the invalid fields of one value so that a single refusal names them all. A value only knows its own

@@ -1,4 +1,4 @@
-package dev.tocsin.jdbc;
+package dev.tocsin.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tocsin.jdbc;
+package dev.tocsin.text;
 
 /**
  * Text as both databases store it. PostgreSQL refuses a NUL character in text, where H2 stores it, so text with one
