@@ -152,6 +152,30 @@ class RobustnessTest extends ApiTest {
         assertThat(api.get("/api/v1/incidents?status=triggered&service=check%6Fut").status()).isEqualTo(200);
     }
 
+    /**
+     * Paths refused before Tocsin's code runs, by Tomcat (a NUL, an encoded slash, bad escapes or UTF-8) or by Spring
+     * Security's firewall ({@code ;}, {@code //}, {@code ..}), answer in the API's problem format with the reason,
+     * not an HTML page or Spring Boot's error JSON.
+     */
+    @Test
+    void aPathRefusedBeforeTheApplicationIsAProblemWithItsReason() throws IOException {
+        Map<String, String> reasons = new TreeMap<>(Map.of(
+                "/api/v1/incidents/%00", "a path must be percent-encoded UTF-8, with no NUL character",
+                "/api/v1/incidents/%ZZ", "The hexadecimal encoding is invalid",
+                "/api/v1/inc%2Fidents", "The encoded slash character is not allowed",
+                "/api/v1/incidents/%C0%AF", "a path must be percent-encoded UTF-8",
+                "/dashboard/%00", "a path must be percent-encoded UTF-8",
+                "/api/v1/incidents;x=1", "potentially malicious String \\\";\\\"",
+                "/api/v1/incidents//1", "potentially malicious String \\\"//\\\"",
+                "/api/v1/../../etc/passwd", "the URL was not normalized"));
+        for (Map.Entry<String, String> path : reasons.entrySet()) {
+            String answer = raw("GET " + path.getKey() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + Http.ADMIN_KEY + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(path.getKey()).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                    .contains("\"title\":\"Invalid request\"", path.getValue()).doesNotContain("<html");
+        }
+    }
+
     /** A request sent as written: java.net.http refuses to send a URI with a malformed escape. */
     private String raw(String request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -13,6 +13,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what. Intake endpoints authenticate by the integration key in the URL or body, health is
@@ -68,6 +69,16 @@ class SecurityConfiguration {
                                 "This API key's scope does not allow " + request.getMethod() + " " + request.getRequestURI()
                                         + " (" + requiredScope(request.getMethod(), request.getRequestURI()) + " scope needed).")));
         return http.build();
+    }
+
+    /**
+     * A path Spring Security's firewall refuses (a {@code ;}, {@code //}, {@code ..}, an encoded percent sign) is a 400
+     * in the API's problem format, with the firewall's reason. Its default answered with Spring Boot's error JSON.
+     */
+    @Bean
+    RequestRejectedHandler requestRejected() {
+        return (request, response, rejected) -> ProblemResponses.write(response, 400, "Invalid request",
+                rejected.getMessage());
     }
 
     /** The users of the configuration that have a password hash; nobody else can sign in (no default password). */

@@ -13,10 +13,17 @@ public final class ProblemResponses {
 
     public static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/problem+json");
+        response.setContentType(CONTENT_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status
-                + ",\"detail\":" + quote(detail) + "}");
+        response.getWriter().write(body(status, title, detail));
+    }
+
+    public static final String CONTENT_TYPE = "application/problem+json";
+
+    /** The problem document itself, for a writer that is not a servlet response's (Tomcat's error report). */
+    public static String body(int status, String title, String detail) {
+        return "{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status
+                + ",\"detail\":" + quote(detail) + "}";
     }
 
     static String quote(String s) {
