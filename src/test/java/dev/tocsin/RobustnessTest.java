@@ -160,7 +160,7 @@ class RobustnessTest extends ApiTest {
     @Test
     void aPathRefusedBeforeTheApplicationIsAProblemWithItsReason() throws IOException {
         Map<String, String> reasons = new TreeMap<>(Map.of(
-                "/api/v1/incidents/%00", "a path must be percent-encoded UTF-8, with no NUL character",
+                "/api/v1/incidents/%00", "a path must be percent-encoded UTF-8, with no NUL character and no encoded slash",
                 "/api/v1/incidents/%ZZ", "The hexadecimal encoding is invalid",
                 "/api/v1/inc%2Fidents", "The encoded slash character is not allowed",
                 "/api/v1/incidents/%C0%AF", "a path must be percent-encoded UTF-8",
@@ -174,6 +174,9 @@ class RobustnessTest extends ApiTest {
             assertThat(answer).as(path.getKey()).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
                     .contains("\"title\":\"Invalid request\"", path.getValue()).doesNotContain("<html");
         }
+        String overTheHeaderLimit = raw("GET /api/v1/incidents HTTP/1.1\r\nHost: localhost\r\nX-Padding: "
+                + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+        assertThat(overTheHeaderLimit).startsWith("HTTP/1.1 400").contains("application/problem+json", "within the size limit");
     }
 
     /** A request sent as written: java.net.http refuses to send a URI with a malformed escape. */

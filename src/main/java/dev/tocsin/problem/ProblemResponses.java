@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /** Writes an RFC 9457 problem body from places that run before Spring MVC (servlet and security filters). */
 public final class ProblemResponses {
 
+    public static final String CONTENT_TYPE = "application/problem+json";
+
     private ProblemResponses() {
     }
 
@@ -17,8 +19,6 @@ public final class ProblemResponses {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(body(status, title, detail));
     }
-
-    public static final String CONTENT_TYPE = "application/problem+json";
 
     /** The problem document itself, for a writer that is not a servlet response's (Tomcat's error report). */
     public static String body(int status, String title, String detail) {

@@ -49,15 +49,16 @@ final class ProblemReportValve extends ErrorReportValve {
     }
 
     /**
-     * Tomcat's reason when it gave one ("Invalid URI: [The encoded slash character is not allowed]"). A NUL character
-     * and invalid UTF-8 come with none or a bare "Invalid URI", so the rule for a path is spelt out.
+     * Tomcat's reason when it gave one ("Invalid URI: [The encoded slash character is not allowed]"). A NUL character,
+     * invalid UTF-8 and headers over the limit come with none or a bare "Invalid URI", so the rules are spelt out.
      */
     static String detail(int status, String message, String reason) {
         boolean specific = message != null && !message.isBlank() && !message.equals(reason) && !message.equals("Invalid URI");
         if (specific) {
             return "the web server refused the request: " + message;
         }
-        return status == 400 ? "the web server refused the request line or its headers: a path must be percent-encoded UTF-8, "
-                + "with no NUL character and no encoded slash" : reason;
+        return status == 400 ? "the web server refused the request: a path must be percent-encoded UTF-8, with no NUL "
+                + "character and no encoded slash, and the request line and headers well-formed and within "
+                + "the size limit" : reason;
     }
 }
