@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import dev.tocsin.text.SqlText;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,12 +28,12 @@ public class AlertIntake {
                                                    String source, String severity, Map<String, String> labels,
                                                    String customDetailsJson) {
         return pipeline.submit(new Intake.AlertEvent(Intake.Action.TRIGGER, serviceId, intake, dedupKey,
-                summary.length() > 1024 ? summary.substring(0, 1023) + "…" : summary, source, severity, clock.instant(),
-                null, null, null, labels, customDetailsJson, null, null));
+                SqlText.abbreviate(summary, EventsApiEndpoint.MAX_SUMMARY), source, severity, clock.instant(),
+                null, null, null, labels, customDetailsJson, null, null, null));
     }
 
     public CompletableFuture<IngestResult> resolve(String serviceId, String intake, String dedupKey) {
         return pipeline.submit(new Intake.AlertEvent(Intake.Action.RESOLVE, serviceId, intake, dedupKey, null, null, null,
-                clock.instant(), null, null, null, Map.of(), null, null, null));
+                clock.instant(), null, null, null, Map.of(), null, null, null, null));
     }
 }

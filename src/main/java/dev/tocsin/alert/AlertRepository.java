@@ -174,9 +174,9 @@ class AlertRepository {
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
-    boolean incidentHasOpenAlerts(long incidentId) {
+    long countOpenOfIncident(long incidentId) {
         return jdbc.sql("SELECT COUNT(*)" + FROM + " WHERE a.incident_id = :incident AND s.status <> 'resolved'")
-                .param("incident", incidentId).query(Long.class).single() > 0;
+                .param("incident", incidentId).query(Long.class).single();
     }
 
     Optional<Alert> find(long id) {

@@ -60,7 +60,7 @@ class AlertService {
     @Transactional
     public List<IngestResult> applyAll(List<Intake> batch, Runnable applied) {
         timeline.lock();
-        OpenAlertBook book = OpenAlertBook.of(alerts, batch);
+        OpenAlertBook book = OpenAlertBook.of(alerts, incidents, batch);
         List<IngestResult> results = new ArrayList<>(batch.size());
         for (Intake intake : batch) {
             results.add(apply(intake, book));
@@ -115,11 +115,19 @@ class AlertService {
         if (silenced != null) {
             route = new Router.Route(route.serviceId(), route.severity(), true, route.rule());
         }
-        // The incident is opened first so that the alert row and the alert's timeline entry can name it.
+        // The incident is opened (or the group's found) first so that the alert row and its timeline entry can name it.
+        Long groupIncident = route.suppressed() || e.incidentGroup() == null ? null
+                : book.openIncidentOfGroup(route.serviceId(), e.incidentGroup());
         Long incidentId = route.suppressed() ? null
-                : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), actor);
+                : groupIncident != null ? groupIncident
+                : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(),
+                        e.incidentGroup(), actor);
+        if (groupIncident == null && incidentId != null && e.incidentGroup() != null) {
+            book.groupOpened(route.serviceId(), e.incidentGroup(), incidentId);
+        }
         long alertId = alerts.insert(e, incidentId, now);
         book.put(e.serviceId(), e.dedupKey(), new OpenAlert(alertId, incidentId, Alert.TRIGGERED, e.severity(), 1));
+        book.alertOpened(incidentId);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dedup_key", e.dedupKey());
         data.put("summary", e.summary());
@@ -135,7 +143,14 @@ class AlertService {
         if (silenced != null) {
             data.put("silenced", silenced);
         }
+        if (groupIncident != null) {
+            data.put("joined_group_incident", true);
+        }
         timeline.append(new NewEvent("alert.triggered", actor, incidentId, alertId, e.serviceId(), data));
+        if (groupIncident != null) {
+            // A later alert of the group may be more urgent than the incident so far; it never makes it less so.
+            incidents.raiseSeverityFromAlert(groupIncident, route.severity(), alertId, actor);
+        }
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
     }
 
@@ -179,8 +194,9 @@ class AlertService {
         book.resolved(e.serviceId(), e.dedupKey());
         timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), e.serviceId(),
                 Map.of("dedup_key", e.dedupKey(), "count", alert.eventCount())));
-        if (alert.incidentId() != null && !alerts.incidentHasOpenAlerts(alert.incidentId())) {
+        if (alert.incidentId() != null && book.openAlertsAfterResolving(alert.incidentId()) == 0) {
             incidents.resolveFromAlert(alert.incidentId(), alert.id(), actor);
+            book.incidentResolved(alert.incidentId());
         }
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.RESOLVED, alert.id(), alert.incidentId());
     }
@@ -223,13 +239,13 @@ class AlertService {
         timeline.append(new NewEvent("heartbeat.missed", Actor.system("heartbeats"), null, null, beat.serviceId(),
                 Map.of("heartbeat", beat.name(), "due_at", beat.dueAt().toString())));
         return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary),
-                OpenAlertBook.lazy(alerts));
+                OpenAlertBook.lazy(alerts, incidents));
     }
 
     private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,
                                                     String summary) {
         return new Intake.AlertEvent(action, serviceId, "heartbeat", dedupKey(name), summary, "heartbeat/" + name,
-                severity, null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null);
+                severity, null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null, null);
     }
 
     static String dedupKey(String heartbeatName) {

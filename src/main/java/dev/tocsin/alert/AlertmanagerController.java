@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.text.SqlText;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,10 +25,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Prometheus Alertmanager's webhook receiver (payload version 4). Each alert is deduplicated by its
- * fingerprint, or by its label set when the sender has none; {@code firing} triggers, {@code resolved} resolves.
+ * fingerprint, or by its label set when the sender has none; {@code firing} triggers, {@code resolved} resolves. The
+ * alerts of one notification group ({@code groupKey}) share one incident while it is open, so a storm that
+ * Alertmanager sends as one notification pages once, as it would through PagerDuty's Alertmanager integration.
  */
 @RestController
 class AlertmanagerController {
+
+    /** Alertmanager's group keys name the route's matchers and the grouping labels' values: long, but not this long. */
+    private static final int MAX_GROUP_KEY = 10_000;
 
     private final IntegrationIntake intake;
     private final JsonMapper json;
@@ -73,6 +79,9 @@ class AlertmanagerController {
         }
         JsonNode commonAnnotations = root.get("commonAnnotations");
         JsonFields f = new JsonFields();
+        // The notification group (route and grouping labels): its alerts share one incident while it is open.
+        String groupKey = f.optionalString(root, "groupKey", "groupKey", MAX_GROUP_KEY);
+        groupKey = groupKey == null || groupKey.isBlank() ? null : groupKey;
         List<Intake.AlertEvent> events = new ArrayList<>();
         for (int i = 0; i < alerts.size(); i++) {
             JsonNode a = alerts.get(i);
@@ -99,8 +108,7 @@ class AlertmanagerController {
             }
             String summary = first(annotations.get("summary"), annotations.get("description"), common.get("summary"),
                     labels.get("alertname"), "Alertmanager alert");
-            summary = summary.length() > EventsApiEndpoint.MAX_SUMMARY
-                    ? summary.substring(0, EventsApiEndpoint.MAX_SUMMARY) : summary;
+            summary = SqlText.truncate(summary, EventsApiEndpoint.MAX_SUMMARY);
             String dedupKey = fingerprint != null ? fingerprint : labelKey(labels);
             String links = a.get("generatorURL") != null && a.get("generatorURL").isString()
                     ? json.writeValueAsString(List.of(Map.of("href", a.get("generatorURL").asString(), "text", "Source")))
@@ -111,7 +119,7 @@ class AlertmanagerController {
             events.add(new Intake.AlertEvent(status.equals("firing") ? Intake.Action.TRIGGER : Intake.Action.RESOLVE,
                     serviceId, "alertmanager", dedupKey, summary, first(labels.get("instance"), labels.get("job"),
                     "alertmanager"), severity(labels.get("severity")), startsAt, labels.get("instance"),
-                    labels.get("job"), labels.get("alertname"), labels, json.writeValueAsString(details), links, null));
+                    labels.get("job"), labels.get("alertname"), labels, json.writeValueAsString(details), links, null, groupKey));
         }
         if (!f.ok()) {
             throw new InvalidInputException(f.errors().stream()

@@ -196,7 +196,7 @@ class EventsApiEndpoint extends HttpFilter {
                     parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v2",
                             dedupKey != null ? dedupKey : generatedKey(), summary, source, severity, timestamp,
                             component, group, eventClass, labels(details, component, group, eventClass), detailsText,
-                            links, images);
+                            links, images, null);
                 }
             }
         }
@@ -208,7 +208,7 @@ class EventsApiEndpoint extends HttpFilter {
         Intake.AlertEvent intake = parsed != null
                 ? withService(parsed, serviceId)
                 : new Intake.AlertEvent(action.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
-                serviceId, "events-v2", dedupKey, null, null, null, null, null, null, null, Map.of(), null, null, null);
+                serviceId, "events-v2", dedupKey, null, null, null, null, null, null, null, Map.of(), null, null, null, null);
         accepted.get(action).increment();
         IngestResult result;
         try {
@@ -322,7 +322,7 @@ class EventsApiEndpoint extends HttpFilter {
     private static Intake.AlertEvent withService(Intake.AlertEvent e, String serviceId) {
         return new Intake.AlertEvent(e.action(), serviceId, e.intake(), e.dedupKey(), e.summary(), e.source(),
                 e.severity(), e.timestamp(), e.component(), e.group(), e.eventClass(), e.labels(), e.customDetails(),
-                e.links(), e.images());
+                e.links(), e.images(), null);
     }
 
     /** PagerDuty hands out 32 hex characters when a trigger carries no dedup key. */

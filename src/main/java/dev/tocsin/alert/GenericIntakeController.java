@@ -67,7 +67,7 @@ class GenericIntakeController {
         String key = dedup != null ? dedup : derivedKey(summary, details);
         Intake.AlertEvent event = new Intake.AlertEvent(close ? Intake.Action.RESOLVE : Intake.Action.TRIGGER,
                 service.id(), "generic", key, summary, "generic", "critical", null, null, null, null, Map.of(),
-                details == null ? null : json.writeValueAsString(Map.of("details", details)), null, null);
+                details == null ? null : json.writeValueAsString(Map.of("details", details)), null, null, null);
         intake.submitAll(List.of(event), "generic");
         return ResponseEntity.noContent().build();
     }

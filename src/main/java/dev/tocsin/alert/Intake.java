@@ -8,10 +8,15 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
 
     enum Action { TRIGGER, ACKNOWLEDGE, RESOLVE }
 
-    /** An alert event from any intake (Events API v2, Alertmanager, generic, heartbeats, monitors). */
+    /**
+     * An alert event from any intake (Events API v2, Alertmanager, generic, heartbeats, monitors). {@code incidentGroup}
+     * names the group the sender put the alert in (Alertmanager's group key), whose alerts share one open incident;
+     * null when the alert opens an incident of its own.
+     */
     record AlertEvent(Action action, String serviceId, String intake, String dedupKey, String summary, String source,
                       String severity, Instant timestamp, String component, String group, String eventClass,
-                      Map<String, String> labels, String customDetails, String links, String images) implements Intake {
+                      Map<String, String> labels, String customDetails, String links, String images,
+                      String incidentGroup) implements Intake {
     }
 
     /** A change (a deploy, a config push) recorded on its service. */

@@ -8,8 +8,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tocsin.text.SqlText;
 import dev.tocsin.jdbc.SqlTime;
+import dev.tocsin.text.SqlText;
 import tools.jackson.databind.JsonNode;
 
 /**

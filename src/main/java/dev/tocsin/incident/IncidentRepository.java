@@ -98,6 +98,25 @@ class IncidentRepository {
                 .optional();
     }
 
+    /** The open incident a group of alerts opened in the service, if it is still open. */
+    Optional<Long> findOpenOfGroup(String serviceId, String groupKey) {
+        return jdbc.sql("""
+                SELECT g.incident_id FROM incident_group g JOIN incident_state s ON s.incident_id = g.incident_id
+                WHERE g.service_id = :service AND g.group_key = :group AND s.status <> :resolved""")
+                .param("service", serviceId).param("group", groupKey).param("resolved", IncidentStatus.RESOLVED.wire())
+                .query(Long.class).optional();
+    }
+
+    /** The group's newest incident is now {@code incidentId}; callers hold the timeline lock, so no other node races. */
+    void recordGroup(String serviceId, String groupKey, long incidentId) {
+        int updated = jdbc.sql("UPDATE incident_group SET incident_id = :incident WHERE service_id = :service AND group_key = :group")
+                .param("incident", incidentId).param("service", serviceId).param("group", groupKey).update();
+        if (updated == 0) {
+            jdbc.sql("INSERT INTO incident_group (service_id, group_key, incident_id) VALUES (:service, :group, :incident)")
+                    .param("service", serviceId).param("group", groupKey).param("incident", incidentId).update();
+        }
+    }
+
     Optional<Incident> find(long id) {
         return jdbc.sql(SELECT + " WHERE i.id = :id").param("id", id).query(IncidentRepository::map).optional();
     }

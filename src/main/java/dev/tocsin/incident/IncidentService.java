@@ -1,18 +1,23 @@
 package dev.tocsin.incident;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.tocsin.config.TocsinConfig;
-import dev.tocsin.text.SqlText;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -97,16 +102,28 @@ public class IncidentService {
         return load(id);
     }
 
-    /** Opens an incident for a new alert, inside the alert's transaction; the alert's dedup key is recorded with it. */
+    /**
+     * Opens an incident for a new alert, inside the alert's transaction; the alert's dedup key is recorded with it. An
+     * alert that came in a group ({@code group}, Alertmanager's group key; null for none) opens the group's incident,
+     * which the group's later alerts join while it is open ({@link #openIncidentOfGroup}).
+     */
     @Transactional
-    public long openFromAlert(String serviceId, String title, String severity, String dedupKey, Actor actor) {
+    public long openFromAlert(String serviceId, String title, String severity, String dedupKey, String group, Actor actor) {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(SqlText.truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
                 "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN);
-        timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, Map.of(
-                "title", SqlText.truncate(title, 1024), "severity", severity, "status", IncidentStatus.TRIGGERED.wire(),
-                "origin", "alert", "dedup_key", dedupKey)));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", SqlText.truncate(title, 1024));
+        data.put("severity", severity);
+        data.put("status", IncidentStatus.TRIGGERED.wire());
+        data.put("origin", "alert");
+        data.put("dedup_key", dedupKey);
+        if (group != null) {
+            repository.recordGroup(serviceId, groupKey(group), id);
+            data.put("alert_group", SqlText.abbreviate(group, 1024));
+        }
+        timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, data));
         meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
         events.publishEvent(new IncidentEvent.Opened(id, serviceId, severity, SqlText.truncate(title, 1024), now));
         return id;
@@ -167,6 +184,21 @@ public class IncidentService {
             recordResolved(incident, now);
             events.publishEvent(new IncidentEvent.StatusChanged(id, incident.serviceId(), incident.severity(),
                     incident.status(), IncidentStatus.RESOLVED, actor));
+        }
+    }
+
+    /** The open incident that the first alert of {@code group} in the service opened, if it is still open. */
+    @Transactional(readOnly = true)
+    public Optional<Long> openIncidentOfGroup(String serviceId, String group) {
+        return repository.findOpenOfGroup(serviceId, groupKey(group));
+    }
+
+    /** A group key of any length as a fixed-size key: Alertmanager's name the route and every grouping label. */
+    private static String groupKey(String group) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(group.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

@@ -107,12 +107,12 @@ class IngestPipelineTest extends ApiTest {
     /** An alert on checkout that opens an incident. */
     private static Intake.AlertEvent paging(Intake.Action action, String key) {
         return new Intake.AlertEvent(action, "checkout", "events-v2", key, "one batch", "test", "warning",
-                null, null, null, null, Map.of(), null, null, null);
+                null, null, null, null, Map.of(), null, null, null, null);
     }
 
     /** An alert on checkout that the test configuration's routing suppresses: no incident, nothing paged. */
     private static Intake.AlertEvent staging(Intake.Action action, String key) {
         return new Intake.AlertEvent(action, "checkout", "events-v2", key, "retried in order", "test", "warning",
-                null, null, null, null, Map.of("env", "staging"), null, null, null);
+                null, null, null, null, Map.of("env", "staging"), null, null, null, null);
     }
 }

@@ -17,13 +17,13 @@ class IntegrationsTest extends ApiTest {
     private static String alertmanager(String status, String fingerprint, String alertname, String severity, String summary) {
         String fp = fingerprint == null ? "" : "\"fingerprint\":\"" + fingerprint + "\",";
         return """
-                {"version":"4","groupKey":"{}:{alertname=\\"%s\\"}","status":"%s","receiver":"tocsin",
+                {"version":"4","groupKey":"{}:{alertname=\\"%s\\", fingerprint=\\"%s\\"}","status":"%s","receiver":"tocsin",
                  "groupLabels":{"alertname":"%s"},"commonLabels":{"alertname":"%s"},"commonAnnotations":{},
                  "externalURL":"http://alertmanager:9093","truncatedAlerts":0,
                  "alerts":[{"status":"%s","labels":{"alertname":"%s","instance":"web-1:9100","job":"node","severity":"%s"},
                    "annotations":{"summary":"%s"},"startsAt":"2026-03-01T09:59:00Z","endsAt":"0001-01-01T00:00:00Z",
                    "generatorURL":"http://prometheus:9090/graph?g0.expr=up",%s"x":1}]}"""
-                .formatted(alertname, status, alertname, alertname, status, alertname, severity, summary, fp)
+                .formatted(alertname, fingerprint, status, alertname, alertname, status, alertname, severity, summary, fp)
                 .replace(",\"x\":1", "");
     }
 
@@ -50,6 +50,124 @@ class IntegrationsTest extends ApiTest {
                 alertmanager("resolved", fingerprint, "HighErrorRate", "warning", "Error rate above 10% for 5m"));
         assertThat(alerts(fingerprint).get(0).get("status").asString()).isEqualTo("resolved");
         assertThat(incident(incidentId).get("status").asString()).isEqualTo("resolved");
+    }
+
+    /** One Alertmanager notification: its group key, and alerts made by {@link #groupAlert}. */
+    private Http.Response notification(String groupKey, String... alerts) {
+        String group = groupKey == null ? "" : "\"groupKey\":\"" + groupKey.replace("\"", "\\\"") + "\",";
+        return anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                "{\"version\":\"4\"," + group + "\"status\":\"firing\",\"alerts\":[" + String.join(",", alerts) + "]}");
+    }
+
+    private static String groupAlert(String status, String fingerprint, String severity) {
+        return """
+                {"status":"%s","labels":{"alertname":"NodeDown","instance":"%s","severity":"%s"},
+                 "annotations":{"summary":"Node %s is down"},"fingerprint":"%s"}""".formatted(status, fingerprint, severity,
+                fingerprint, fingerprint);
+    }
+
+    private long incidentOfAlert(String fingerprint) {
+        return alerts(fingerprint).get(0).get("incident_id").asLong();
+    }
+
+    /**
+     * Alertmanager sends a storm as one notification per group: its alerts share one incident (one page), which takes
+     * the most urgent severity among them and resolves with the last of them. Once it is resolved, the group's next
+     * alert opens a new one.
+     */
+    @Test
+    void theAlertsOfOneAlertmanagerGroupShareOneIncidentWhileItIsOpen() {
+        String group = "{}/{team=\"web\"}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}";
+        String a = unique("a");
+        String b = unique("b");
+        String c = unique("c");
+        assertThat(notification(group, groupAlert("firing", a, "warning"), groupAlert("firing", b, "warning")).status())
+                .isEqualTo(202);
+        long incident = incidentOfAlert(a);
+        assertThat(incidentOfAlert(b)).isEqualTo(incident);
+        assertThat(incident(incident).get("severity").asString()).isEqualTo("P2");
+        assertThat(incident(incident).get("title").asString()).isEqualTo("Node " + a + " is down");
+
+        notification(group, groupAlert("firing", a, "warning"), groupAlert("firing", b, "warning"),
+                groupAlert("firing", c, "critical"));
+        assertThat(incidentOfAlert(c)).as("a new alert of the group joins its open incident").isEqualTo(incident);
+        assertThat(alerts(a).get(0).get("event_count").asInt()).isEqualTo(2);
+        assertThat(incident(incident).get("severity").asString()).as("raised by the critical alert").isEqualTo("P0");
+        JsonNode timeline = api.get("/api/v1/incidents/" + incident + "/timeline?limit=100").json();
+        List<String> kinds = new ArrayList<>();
+        timeline.forEach(e -> kinds.add(e.get("kind").asString()));
+        assertThat(kinds).containsOnlyOnce("incident.opened").contains("incident.severity_changed");
+        assertThat(kinds.stream().filter("alert.triggered"::equals).count()).isEqualTo(3);
+        timeline.forEach(e -> {
+            if (e.get("kind").asString().equals("incident.opened")) {
+                assertThat(e.get("data").get("alert_group").asString()).isEqualTo(group);
+            }
+        });
+
+        notification(group, groupAlert("resolved", a, "warning"), groupAlert("resolved", b, "warning"),
+                groupAlert("firing", c, "critical"));
+        assertThat(incident(incident).get("status").asString()).as("c still fires").isEqualTo("triggered");
+        notification(group, groupAlert("resolved", c, "critical"));
+        assertThat(incident(incident).get("status").asString()).isEqualTo("resolved");
+
+        String d = unique("d");
+        notification(group, groupAlert("firing", d, "warning"));
+        assertThat(incidentOfAlert(d)).as("the group's incident is resolved: a new one opens").isNotEqualTo(incident);
+    }
+
+    @Test
+    void anotherGroupOrNoGroupKeyOpensIncidentsOfTheirOwn() {
+        String a = unique("a");
+        String b = unique("b");
+        notification("{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}", groupAlert("firing", a, "warning"));
+        notification("{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}", groupAlert("firing", b, "warning"));
+        assertThat(incidentOfAlert(a)).isNotEqualTo(incidentOfAlert(b));
+
+        String c = unique("c");
+        String d = unique("d");
+        notification(null, groupAlert("firing", c, "warning"), groupAlert("firing", d, "warning"));
+        assertThat(incidentOfAlert(c)).as("no group key: an incident per alert").isNotEqualTo(incidentOfAlert(d));
+    }
+
+    /** Within one notification too: the group's incident resolves with its last alert, and the next alert opens another. */
+    @Test
+    void aGroupsIncidentResolvedWithinOneNotificationIsNotJoinedAfterwards() {
+        String group = "{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}";
+        String a = unique("a");
+        String b = unique("b");
+        notification(group, groupAlert("firing", a, "warning"), groupAlert("resolved", a, "warning"),
+                groupAlert("firing", b, "warning"));
+        assertThat(incident(incidentOfAlert(a)).get("status").asString()).isEqualTo("resolved");
+        assertThat(incidentOfAlert(b)).isNotEqualTo(incidentOfAlert(a));
+        assertThat(incident(incidentOfAlert(b)).get("status").asString()).isEqualTo("triggered");
+
+        // Alerts joining and resolving in turn: the incident stays open until the last of them resolves.
+        String c = unique("c");
+        String d = unique("d");
+        notification(group, groupAlert("firing", c, "warning"), groupAlert("resolved", b, "warning"),
+                groupAlert("firing", d, "warning"), groupAlert("resolved", c, "warning"));
+        long incident = incidentOfAlert(b);
+        assertThat(List.of(incidentOfAlert(c), incidentOfAlert(d))).containsOnly(incident);
+        assertThat(incident(incident).get("status").asString()).as("d still fires").isEqualTo("triggered");
+        notification(group, groupAlert("resolved", d, "warning"));
+        assertThat(incident(incident).get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void aGroupsIncidentResolvedByHandIsNotJoinedAfterwards() {
+        String group = "{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}";
+        String a = unique("a");
+        notification(group, groupAlert("firing", a, "warning"));
+        long first = incidentOfAlert(a);
+        assertThat(api.post("/api/v1/incidents/" + first + "/resolve", "{\"resolution\":\"rebooted\"}").status())
+                .isEqualTo(200);
+        String b = unique("b");
+        notification(group, groupAlert("firing", b, "warning"));
+        assertThat(incidentOfAlert(b)).isNotEqualTo(first);
+        Http.Response wrongType = anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                "{\"version\":\"4\",\"groupKey\":7,\"alerts\":[" + groupAlert("firing", unique("f"), "warning") + "]}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().get("errors").get(0).get("field").asString()).isEqualTo("groupKey");
     }
 
     @Test
