@@ -174,6 +174,11 @@ class AlertRepository {
                 .param("at", SqlTime.param(at)).param("id", id).update();
     }
 
+    long countOfIncident(long incidentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE incident_id = :incident").param("incident", incidentId)
+                .query(Long.class).single();
+    }
+
     long countOpenOfIncident(long incidentId) {
         return jdbc.sql("SELECT COUNT(*)" + FROM + " WHERE a.incident_id = :incident AND s.status <> 'resolved'")
                 .param("incident", incidentId).query(Long.class).single();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tocsin.alert.IncidentAlerts;
 import dev.tocsin.alert.RecentChanges;
 import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
@@ -50,6 +51,8 @@ class UiController {
     }
 
     /** What the page says after each form's action succeeded. */
+    /** An Alertmanager group's incident may hold thousands of alerts; the page lists the newest, the API has them all. */
+    private static final int ALERTS_SHOWN = 50;
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
             "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.",
@@ -59,6 +62,7 @@ class UiController {
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
     private final RecentChanges changes;
+    private final IncidentAlerts incidentAlerts;
     private final MessagePreviews previews;
     private final Escalations escalations;
     private final Snoozes snoozes;
@@ -66,8 +70,10 @@ class UiController {
     private final Clock clock;
 
     UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
-                 MessagePreviews previews, Escalations escalations, Snoozes snoozes, TocsinConfig config, Clock clock) {
+                 IncidentAlerts incidentAlerts, MessagePreviews previews, Escalations escalations, Snoozes snoozes,
+                 TocsinConfig config, Clock clock) {
         this.incidents = incidents;
+        this.incidentAlerts = incidentAlerts;
         this.snoozes = snoozes;
         this.escalations = escalations;
         this.onCall = onCall;
@@ -190,6 +196,7 @@ class UiController {
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
         model.addAttribute("users", config.users());
         model.addAttribute("roles", List.of(IncidentRole.values()));
+        model.addAttribute("alerts", incidentAlerts.of(id, ALERTS_SHOWN));
         // The changes in the hour before it opened: the usual suspects.
         model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
                 .filter(c -> !c.occurredAt().isAfter(i.openedAt().plus(Duration.ofMinutes(5)))).toList());

@@ -57,6 +57,32 @@ class UiPagesTest extends ApiTest {
         }
     }
 
+    /** An incident shared by an Alertmanager group lists its alerts: the newest 50, how many in all, how many open. */
+    @Test
+    void anIncidentPageListsItsAlerts() throws Exception {
+        String zone = unique("z");
+        StringBuilder alerts = new StringBuilder();
+        for (int i = 0; i < 52; i++) {
+            alerts.append(i == 0 ? "" : ",").append("""
+                    {"status":"%s","labels":{"alertname":"NodeDown","instance":"<i>node-%d</i>","zone":"%s"},
+                     "annotations":{"summary":"<i>node-%d</i> down"},"fingerprint":"%s-%d"}"""
+                    .formatted(i == 1 ? "resolved" : "firing", i, zone, i, zone, i));
+        }
+        // node-1 fires in the first notification and resolves in the second.
+        String group = "{}:{zone=\\\"" + zone + "\\\"}";
+        String firing = alerts.toString().replaceFirst("\"resolved\"", "\"firing\"");
+        for (String body : List.of(firing, alerts.toString())) {
+            assertThat(anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                    "{\"version\":\"4\",\"groupKey\":\"" + group + "\",\"alerts\":[" + body + "]}").status())
+                    .isEqualTo(202);
+        }
+        long id = incidentOf(zone + "-0");
+        String page = browser.get("/incidents/" + id).body();
+        assertThat(page).contains("51 open of 52", "&lt;i&gt;node-51&lt;/i&gt; down", zone + "-51", "The newest",
+                "GET /api/v1/alerts?incident=" + id).doesNotContain("<i>node-");
+        assertThat(page.split("<tr>", -1).length - 2).as("rows shown, besides the header").isEqualTo(50);
+    }
+
     @Test
     void theServicesListShowsEveryServiceItsMonitorsOpenIncidentsAndWhoIsOnCall() throws Exception {
         String title = "Ledger stuck " + unique("s");
