@@ -322,7 +322,7 @@ class EventsApiEndpoint extends HttpFilter {
     private static Intake.AlertEvent withService(Intake.AlertEvent e, String serviceId) {
         return new Intake.AlertEvent(e.action(), serviceId, e.intake(), e.dedupKey(), e.summary(), e.source(),
                 e.severity(), e.timestamp(), e.component(), e.group(), e.eventClass(), e.labels(), e.customDetails(),
-                e.links(), e.images(), null);
+                e.links(), e.images(), e.incidentGroup());
     }
 
     /** PagerDuty hands out 32 hex characters when a trigger carries no dedup key. */
