@@ -1,7 +1,10 @@
 package dev.tocsin.statuspage;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +16,9 @@ import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -22,6 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The public status page, its feeds and its JSON: public updates only, escaped, cached, rebuilt on change. */
 class StatusPageTest extends ApiTest {
+
+    /**
+     * An application and database of its own. The page shows every service's incidents and its feeds the newest 50
+     * entries; on the database the other API tests share, incidents they opened at later times of the test clock
+     * (which some of them set back) crowded this test's entries out of the feeds.
+     */
+    @DynamicPropertySource
+    static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
+        Path dir = Files.createTempDirectory("tocsin-status-page-test");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
+        registry.add("tocsin.data-dir", dir::toString);
+    }
 
     @Autowired
     StatusPage page;
@@ -95,7 +113,7 @@ class StatusPageTest extends ApiTest {
         }
         assertThat(checkout.get("status").asString()).isEqualTo("major_outage");
 
-        // Other tests leave incidents behind in the shared database: look at this incident's entries, not the count.
+        // The other tests of this class leave incidents behind: look at this incident's entries, not the count.
         Document rss = xml(anonymous.get("/status/feed.rss").body());
         assertThat(rss.getDocumentElement().getTextContent()).doesNotContain("SECRET");
         List<Element> items = entriesOf(rss, "item", token);
