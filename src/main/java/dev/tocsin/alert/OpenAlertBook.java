@@ -73,8 +73,8 @@ final class OpenAlertBook {
 
     /** An alert of the incident was resolved, in the database too: how many of the incident's alerts are still open. */
     long openAlertsAfterResolving(long incidentId) {
-        Long known = openAlertsOfIncident.get(incidentId);
-        long open = known == null ? alerts.countOpenOfIncident(incidentId) : known - 1;
+        Long counted = openAlertsOfIncident.get(incidentId);
+        long open = counted == null ? alerts.countOpenOfIncident(incidentId) : counted - 1;
         openAlertsOfIncident.put(incidentId, open);
         return open;
     }
