@@ -3,11 +3,14 @@ package dev.tocsin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.tocsin.alert.IncidentAlerts;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL): same migrations, same SQL, same results.
  */
 public abstract class StoreContract extends ApiTest {
+
+    @Autowired
+    IncidentAlerts incidentAlerts;
 
     @Test
     void dedupFoldsRepeatsAndAResolveFreesTheKey() {
@@ -31,6 +37,28 @@ public abstract class StoreContract extends ApiTest {
         assertThat(found.get(1).get("event_count").asInt()).isEqualTo(2);
         assertThat(found.get(1).get("status").asString()).isEqualTo("resolved");
         assertThat(found.get(0).get("status").asString()).isEqualTo("triggered");
+    }
+
+    /** The dashboard's counts, one grouped statement over the open incidents' alerts. */
+    @Test
+    void alertsAreCountedPerIncident() {
+        String group = "{}:{zone=\\\"" + unique("z") + "\\\"}";
+        String a = unique("a");
+        String b = unique("b");
+        anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY, """
+                {"version":"4","groupKey":"%s","alerts":[{"status":"firing","labels":{"n":"1"},"fingerprint":"%s"},
+                 {"status":"firing","labels":{"n":"2"},"fingerprint":"%s"}]}""".formatted(group, a, b));
+        anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY, """
+                {"version":"4","groupKey":"%s","alerts":[{"status":"resolved","labels":{"n":"1"},"fingerprint":"%s"}]}"""
+                .formatted(group, a));
+        long grouped = incidentOf(a);
+        long declared = api.post("/api/v1/incidents", "{\"title\":\"by hand\",\"service\":\"billing\"}").json()
+                .get("id").asLong();
+
+        Map<Long, IncidentAlerts.Count> counts = incidentAlerts.countsOf(List.of(grouped, declared));
+        assertThat(counts).containsOnlyKeys(grouped);
+        assertThat(counts.get(grouped)).isEqualTo(new IncidentAlerts.Count(2, 1));
+        assertThat(incidentAlerts.countsOf(List.of())).isEmpty();
     }
 
     @Test

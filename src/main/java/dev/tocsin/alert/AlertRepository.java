@@ -14,6 +14,7 @@ import java.util.Optional;
 import dev.tocsin.jdbc.DeferredWrites;
 import dev.tocsin.jdbc.IdsUnderLock;
 import dev.tocsin.jdbc.SqlTime;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -172,6 +173,20 @@ class AlertRepository {
                 UPDATE alert_state SET status = 'resolved', resolved_at = :at, last_seen_at = :at
                 WHERE alert_id = :id""")
                 .param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    /** Per incident of {@code incidentIds} that has alerts: how many, and how many of them are open. */
+    Map<Long, IncidentAlerts.Count> countByIncident(Collection<Long> incidentIds) {
+        Map<Long, IncidentAlerts.Count> counts = new HashMap<>();
+        if (incidentIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.sql("SELECT a.incident_id, COUNT(*) AS alerts, SUM(CASE WHEN s.status <> 'resolved' THEN 1 ELSE 0 END) AS open"
+                        + FROM + " WHERE a.incident_id IN (:incidents) GROUP BY a.incident_id")
+                .param("incidents", incidentIds)
+                .query((RowCallbackHandler) rs -> counts.put(rs.getLong("incident_id"),
+                        new IncidentAlerts.Count(rs.getLong("alerts"), rs.getLong("open"))));
+        return counts;
     }
 
     long countOfIncident(long incidentId) {

@@ -1,7 +1,9 @@
 package dev.tocsin.alert;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,10 +23,20 @@ public class IncidentAlerts {
     public record Listing(List<Row> newest, long open, long total) {
     }
 
+    /** How many alerts an incident has, and how many of them are open. */
+    public record Count(long alerts, long open) {
+    }
+
     private final AlertRepository alerts;
 
     IncidentAlerts(AlertRepository alerts) {
         this.alerts = alerts;
+    }
+
+    /** The counts of those incidents that have alerts, in one statement (the dashboard lists every open incident). */
+    @Transactional(readOnly = true)
+    public Map<Long, Count> countsOf(Collection<Long> incidentIds) {
+        return alerts.countByIncident(incidentIds);
     }
 
     @Transactional(readOnly = true)

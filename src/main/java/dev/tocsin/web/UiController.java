@@ -46,13 +46,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class UiController {
 
     /** One row of the dashboard's incident list. */
+    /** {@code alerts}: how many alerts the incident has, and how many are open; null when none opened it. */
     record IncidentRow(long id, String title, String severity, int rank, String serviceId, String service, String status,
-                       String age, boolean acknowledged) {
+                       String age, boolean acknowledged, IncidentAlerts.Count alerts) {
     }
 
-    /** What the page says after each form's action succeeded. */
     /** An Alertmanager group's incident may hold thousands of alerts; the page lists the newest, the API has them all. */
     private static final int ALERTS_SHOWN = 50;
+    /** What the page says after each form's action succeeded. */
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
             "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.",
@@ -96,9 +97,10 @@ class UiController {
                 EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, null, 500)));
         open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
                 .thenComparing(Incident::openedAt));
+        Map<Long, IncidentAlerts.Count> alertCounts = incidentAlerts.countsOf(open.stream().map(Incident::id).toList());
         model.addAttribute("incidents", open.stream().map(i -> new IncidentRow(i.id(), i.title(), i.severity(),
                 config.severities().rank(i.severity()), i.serviceId(), serviceName(i.serviceId()), i.status().wire(),
-                age(i.openedAt(), now), i.status().isAcknowledged()))
+                age(i.openedAt(), now), i.status().isAcknowledged(), alertCounts.get(i.id())))
                 .toList());
         model.addAttribute("onCall", onCall.at(now));
         Map<String, MonitorStatus.ServiceLevel> failing = new LinkedHashMap<>();

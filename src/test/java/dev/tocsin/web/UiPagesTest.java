@@ -57,7 +57,10 @@ class UiPagesTest extends ApiTest {
         }
     }
 
-    /** An incident shared by an Alertmanager group lists its alerts: the newest 50, how many in all, how many open. */
+    /**
+     * An incident shared by an Alertmanager group lists its alerts: the newest 50, how many in all, how many open; the
+     * dashboard counts them.
+     */
     @Test
     void anIncidentPageListsItsAlerts() throws Exception {
         String zone = unique("z");
@@ -81,6 +84,7 @@ class UiPagesTest extends ApiTest {
         assertThat(page).contains("51 open of 52", "&lt;i&gt;node-51&lt;/i&gt; down", zone + "-51", "The newest",
                 "GET /api/v1/alerts?incident=" + id).doesNotContain("<i>node-");
         assertThat(page.split("<tr>", -1).length - 2).as("rows shown, besides the header").isEqualTo(50);
+        assertThat(browser.get("/dashboard").body()).contains("· 52 alerts, 51 open");
     }
 
     @Test
