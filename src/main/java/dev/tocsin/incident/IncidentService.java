@@ -193,7 +193,10 @@ public class IncidentService {
         return repository.findOpenOfGroup(serviceId, groupKey(group));
     }
 
-    /** A group key of any length as a fixed-size key: Alertmanager's name the route and every grouping label. */
+    /**
+     * A group key of any length as 64 hex characters: Alertmanager's keys spell out the route's matchers and each
+     * grouping label.
+     */
     private static String groupKey(String group) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(group.getBytes(StandardCharsets.UTF_8)));
