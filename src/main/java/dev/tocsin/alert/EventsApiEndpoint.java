@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * PagerDuty Events API v2, wire-compatible: existing senders only change the URL. Alert events at
@@ -190,8 +191,11 @@ class EventsApiEndpoint extends HttpFilter {
                 String detailsText = f.optionalJson(payload, "custom_details", "payload.custom_details");
                 String links = f.optionalObjectArray(event, "links", "links", "href");
                 String images = f.optionalObjectArray(event, "images", "images", "src");
-                f.optionalString(event, "client", "client", MAX_FIELD);
-                f.optionalString(event, "client_url", "client_url", MAX_FIELD);
+                String client = f.optionalString(event, "client", "client", MAX_FIELD);
+                String clientUrl = f.optionalString(event, "client_url", "client_url", MAX_FIELD);
+                if (f.ok() && clientUrl != null) {
+                    links = withClientLink(links, client, clientUrl);
+                }
                 if (f.ok()) {
                     parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v2",
                             dedupKey != null ? dedupKey : generatedKey(), summary, source, severity, timestamp,
@@ -323,6 +327,19 @@ class EventsApiEndpoint extends HttpFilter {
         return new Intake.AlertEvent(e.action(), serviceId, e.intake(), e.dedupKey(), e.summary(), e.source(),
                 e.severity(), e.timestamp(), e.component(), e.group(), e.eventClass(), e.labels(), e.customDetails(),
                 e.links(), e.images(), e.incidentGroup());
+    }
+
+    /**
+     * The sender's links with the monitoring client's first, as PagerDuty shows it: "View in Grafana", linking to
+     * {@code client_url}. {@code links} is JSON text already checked to be an array of objects.
+     */
+    private String withClientLink(String links, String client, String clientUrl) {
+        ArrayNode all = json.createArrayNode();
+        all.addObject().put("href", clientUrl).put("text", client == null ? "View in the monitoring client" : "View in " + client);
+        if (links != null) {
+            all.addAll((ArrayNode) json.readTree(links));
+        }
+        return json.writeValueAsString(all);
     }
 
     /** PagerDuty hands out 32 hex characters when a trigger carries no dedup key. */

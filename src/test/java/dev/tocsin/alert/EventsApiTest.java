@@ -200,8 +200,18 @@ class EventsApiTest extends ApiTest {
         assertThat(alert.get("group").asString()).isEqualTo("edge");
         assertThat(alert.get("event_class").asString()).isEqualTo("latency");
         assertThat(alert.get("custom_details").get("p99_ms").asInt()).isEqualTo(2300);
-        assertThat(alert.get("links").get(0).get("href").asString()).isEqualTo("https://runbooks.local/latency");
+        assertThat(alert.get("links").get(0).get("href").asString()).as("client_url, first").isEqualTo("https://grafana.local");
+        assertThat(alert.get("links").get(0).get("text").asString()).isEqualTo("View in Grafana");
+        assertThat(alert.get("links").get(1).get("href").asString()).isEqualTo("https://runbooks.local/latency");
+        assertThat(alert.get("links")).hasSize(2);
         assertThat(alert.get("images").get(0).get("src").asString()).isEqualTo("https://graphs.local/p99.png");
+
+        String bare = unique("client");
+        enqueue("""
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s","client_url":"https://nagios.local/host/web-1",
+                 "payload":{"summary":"Host down","source":"web-1","severity":"critical"}}""".formatted(CHECKOUT_KEY, bare));
+        assertThat(alerts(bare).get(0).get("links").toString())
+                .isEqualTo("[{\"href\":\"https://nagios.local/host/web-1\",\"text\":\"View in the monitoring client\"}]");
     }
 
     @Test
