@@ -68,8 +68,9 @@ class UiPagesTest extends ApiTest {
         for (int i = 0; i < 52; i++) {
             alerts.append(i == 0 ? "" : ",").append("""
                     {"status":"%s","labels":{"alertname":"NodeDown","instance":"<i>node-%d</i>","zone":"%s"},
-                     "annotations":{"summary":"<i>node-%d</i> down"},"fingerprint":"%s-%d"}"""
-                    .formatted(i == 1 ? "resolved" : "firing", i, zone, i, zone, i));
+                     "annotations":{"summary":"<i>node-%d</i> down"},"fingerprint":"%s-%d","generatorURL":"%s"}"""
+                    .formatted(i == 1 ? "resolved" : "firing", i, zone, i, zone, i,
+                            i == 51 ? "javascript:alert(1)" : "http://prometheus:9090/graph?node=" + i));
         }
         // node-1 fires in the first notification and resolves in the second.
         String group = "{}:{zone=\\\"" + zone + "\\\"}";
@@ -82,7 +83,8 @@ class UiPagesTest extends ApiTest {
         long id = incidentOf(zone + "-0");
         String page = browser.get("/incidents/" + id).body();
         assertThat(page).contains("51 open of 52", "&lt;i&gt;node-51&lt;/i&gt; down", zone + "-51", "The newest",
-                "GET /api/v1/alerts?incident=" + id).doesNotContain("<i>node-");
+                "GET /api/v1/alerts?incident=" + id, "href=\"http://prometheus:9090/graph?node=50\"")
+                .doesNotContain("<i>node-", "javascript:");
         assertThat(page.split("<tr>", -1).length - 2).as("rows shown, besides the header").isEqualTo(50);
         assertThat(browser.get("/dashboard").body()).contains("· 52 alerts, 51 open");
     }
