@@ -181,17 +181,13 @@ class AlertRepository {
         if (incidentIds.isEmpty()) {
             return counts;
         }
-        jdbc.sql("SELECT a.incident_id, COUNT(*) AS alerts, SUM(CASE WHEN s.status <> 'resolved' THEN 1 ELSE 0 END) AS open"
+        jdbc.sql("SELECT a.incident_id, COUNT(*) AS alerts,"
+                        + " SUM(CASE WHEN s.status <> 'resolved' THEN 1 ELSE 0 END) AS open"
                         + FROM + " WHERE a.incident_id IN (:incidents) GROUP BY a.incident_id")
                 .param("incidents", incidentIds)
                 .query((RowCallbackHandler) rs -> counts.put(rs.getLong("incident_id"),
                         new IncidentAlerts.Count(rs.getLong("alerts"), rs.getLong("open"))));
         return counts;
-    }
-
-    long countOfIncident(long incidentId) {
-        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE incident_id = :incident").param("incident", incidentId)
-                .query(Long.class).single();
     }
 
     long countOpenOfIncident(long incidentId) {

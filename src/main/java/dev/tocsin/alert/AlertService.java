@@ -115,16 +115,11 @@ class AlertService {
         if (silenced != null) {
             route = new Router.Route(route.serviceId(), route.severity(), true, route.rule());
         }
-        // The incident is opened (or the group's found) first so that the alert row and its timeline entry can name it.
+        // The incident is opened (or the group's joined) first so that the alert row and its timeline entry can name it.
         Long groupIncident = route.suppressed() || e.incidentGroup() == null ? null
                 : book.openIncidentOfGroup(route.serviceId(), e.incidentGroup());
         Long incidentId = route.suppressed() ? null
-                : groupIncident != null ? groupIncident
-                : incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(),
-                        e.incidentGroup(), actor);
-        if (groupIncident == null && incidentId != null && e.incidentGroup() != null) {
-            book.groupOpened(route.serviceId(), e.incidentGroup(), incidentId);
-        }
+                : groupIncident != null ? groupIncident : openIncident(e, route, actor, book);
         long alertId = alerts.insert(e, incidentId, now);
         book.put(e.serviceId(), e.dedupKey(), new OpenAlert(alertId, incidentId, Alert.TRIGGERED, e.severity(), 1));
         book.alertOpened(incidentId);
@@ -152,6 +147,16 @@ class AlertService {
             incidents.raiseSeverityFromAlert(groupIncident, route.severity(), alertId, actor);
         }
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
+    }
+
+    /** Opens the new alert's incident; an alert that came in a group opens the group's, which its later alerts join. */
+    private long openIncident(Intake.AlertEvent e, Router.Route route, Actor actor, OpenAlertBook book) {
+        long id = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(),
+                e.incidentGroup(), actor);
+        if (e.incidentGroup() != null) {
+            book.groupOpened(route.serviceId(), e.incidentGroup(), id);
+        }
+        return id;
     }
 
     private String silenced(String serviceId, Instant at) {

@@ -1,10 +1,6 @@
 package dev.tocsin.alert;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +8,7 @@ import java.util.TreeMap;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -168,12 +165,7 @@ class AlertmanagerController {
     private static String labelKey(Map<String, String> labels) {
         StringBuilder canonical = new StringBuilder();
         labels.forEach((k, v) -> canonical.append(k).append('\u0001').append(v).append('\u0002'));
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return "labels:" + HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "labels:" + Sha256.hex(canonical.toString()).substring(0, 32);
     }
 
     private static String first(String... candidates) {

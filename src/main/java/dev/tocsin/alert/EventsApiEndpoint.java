@@ -335,7 +335,8 @@ class EventsApiEndpoint extends HttpFilter {
      */
     private String withClientLink(String links, String client, String clientUrl) {
         ArrayNode all = json.createArrayNode();
-        all.addObject().put("href", clientUrl).put("text", client == null ? "View in the monitoring client" : "View in " + client);
+        all.addObject().put("href", clientUrl)
+                .put("text", client == null ? "View in the monitoring client" : "View in " + client);
         if (links != null) {
             all.addAll((ArrayNode) json.readTree(links));
         }

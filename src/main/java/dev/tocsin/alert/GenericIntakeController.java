@@ -1,16 +1,13 @@
 package dev.tocsin.alert;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.text.Sha256;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -112,12 +109,6 @@ class GenericIntakeController {
 
     /** Without a dedup key, the same summary and details are the same alert (as in GoAlert). */
     private static String derivedKey(String summary, String details) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
-                    (summary + "\u0000" + (details == null ? "" : details)).getBytes(StandardCharsets.UTF_8));
-            return "generic:" + HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "generic:" + Sha256.hex(summary + "\u0000" + (details == null ? "" : details)).substring(0, 32);
     }
 }

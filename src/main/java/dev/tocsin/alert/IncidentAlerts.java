@@ -27,7 +27,7 @@ public class IncidentAlerts {
     }
 
     /** The newest alerts, and how many the incident has in all and how many of them are open. */
-    public record Listing(List<Row> newest, long open, long total) {
+    public record Listing(List<Row> newest, Count count) {
     }
 
     /** How many alerts an incident has, and how many of them are open. */
@@ -54,8 +54,8 @@ public class IncidentAlerts {
                 .map(a -> new Row(a.dedupKey(), a.status(), a.severity(), a.summary(), a.eventCount(), a.lastSeenAt(),
                         firstWebLink(a.links())))
                 .toList();
-        long total = newest.size() < limit ? newest.size() : alerts.countOfIncident(incidentId);
-        return new Listing(newest, alerts.countOpenOfIncident(incidentId), total);
+        Count count = alerts.countByIncident(List.of(incidentId)).getOrDefault(incidentId, new Count(0, 0));
+        return new Listing(newest, count);
     }
 
     /**

@@ -98,6 +98,6 @@ final class OpenAlertBook {
 
     /** The incident was resolved with its last alert: a later alert of its group opens a new one. */
     void incidentResolved(long incidentId) {
-        groups.replaceAll((group, incident) -> incident.isPresent() && incident.get() == incidentId ? Optional.empty() : incident);
+        groups.replaceAll((group, incident) -> incident.equals(Optional.of(incidentId)) ? Optional.empty() : incident);
     }
 }

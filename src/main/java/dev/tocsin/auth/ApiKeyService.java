@@ -1,14 +1,10 @@
 package dev.tocsin.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +12,7 @@ import java.util.Optional;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.text.Sha256;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -55,7 +52,7 @@ public class ApiKeyService {
             fixedKeys.put(k.sha256(), new ApiKeyPrincipal(k.name(), Scope.fromWire(k.scope()).orElseThrow(), k.user()));
         }
         if (bootstrapAdminKey != null && !bootstrapAdminKey.isBlank()) {
-            fixedKeys.put(sha256(bootstrapAdminKey), new ApiKeyPrincipal("bootstrap-admin", Scope.ADMIN, null));
+            fixedKeys.put(Sha256.hex(bootstrapAdminKey), new ApiKeyPrincipal("bootstrap-admin", Scope.ADMIN, null));
         }
     }
 
@@ -63,7 +60,7 @@ public class ApiKeyService {
         if (secret == null || secret.isBlank() || secret.length() > 200) {
             return Optional.empty();
         }
-        String hash = sha256(secret);
+        String hash = Sha256.hex(secret);
         ApiKeyPrincipal fixed = fixedKeys.get(hash);
         if (fixed != null) {
             return Optional.of(fixed);
@@ -86,7 +83,7 @@ public class ApiKeyService {
         String prefix = secret.substring(0, 12);
         timeline.lock();
         Instant now = clock.instant();
-        long id = repository.insert(name, prefix, sha256(secret), s, userId, now);
+        long id = repository.insert(name, prefix, Sha256.hex(secret), s, userId, now);
         timeline.append(new NewEvent("api_key.created", actor, null, null, null,
                 Map.of("id", id, "name", name, "prefix", prefix, "scope", s.wire())));
         return new CreatedKey(new KeyInfo(id, name, prefix, s.wire(), userId, now, null), secret);
@@ -112,13 +109,5 @@ public class ApiKeyService {
 
     private static KeyInfo info(ApiKeyRepository.StoredKey k) {
         return new KeyInfo(k.id(), k.name(), k.prefix(), k.scope().wire(), k.userId(), k.createdAt(), k.revokedAt());
-    }
-
-    static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,13 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
+import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
@@ -85,7 +83,7 @@ public final class ConfigLoader {
         if (raw == null) {
             throw new ConfigException(location, List.of("the file is empty: expected at least 'severities' and 'services'"));
         }
-        return new Validation(location, sha256(bytes)).validate(raw);
+        return new Validation(location, Sha256.hex(bytes)).validate(raw);
     }
 
     /**
@@ -151,14 +149,6 @@ public final class ConfigLoader {
         }
         // No line number: the YAML parser reports where it stopped, often the line after the bad field.
         return (path.isEmpty() ? "" : path + ": ") + message;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** One validation pass over one file; collects problems rather than stopping at the first. */

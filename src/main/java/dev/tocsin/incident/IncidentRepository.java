@@ -107,12 +107,14 @@ class IncidentRepository {
                 .query(Long.class).optional();
     }
 
-    /** The group's newest incident is now {@code incidentId}; callers hold the timeline lock, so no other node races. */
+    /** The group's newest incident is now {@code incidentId}; callers hold the timeline lock, so no node races them. */
     void recordGroup(String serviceId, String groupKey, long incidentId) {
-        int updated = jdbc.sql("UPDATE incident_group SET incident_id = :incident WHERE service_id = :service AND group_key = :group")
+        int updated = jdbc.sql("""
+                UPDATE incident_group SET incident_id = :incident WHERE service_id = :service AND group_key = :group""")
                 .param("incident", incidentId).param("service", serviceId).param("group", groupKey).update();
         if (updated == 0) {
-            jdbc.sql("INSERT INTO incident_group (service_id, group_key, incident_id) VALUES (:service, :group, :incident)")
+            jdbc.sql("""
+                    INSERT INTO incident_group (service_id, group_key, incident_id) VALUES (:service, :group, :incident)""")
                     .param("service", serviceId).param("group", groupKey).param("incident", incidentId).update();
         }
     }

@@ -1,12 +1,8 @@
 package dev.tocsin.incident;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +13,7 @@ import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
@@ -198,11 +195,7 @@ public class IncidentService {
      * grouping label.
      */
     private static String groupKey(String group) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(group.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(group);
     }
 
     /** A repeat of an alert at a more urgent severity raises the incident's severity; it is never lowered automatically. */

@@ -52,7 +52,7 @@ final class ProblemReportValve extends ErrorReportValve {
      * Tomcat's reason when it gave one ("Invalid URI: [The encoded slash character is not allowed]"). A NUL character,
      * invalid UTF-8 and headers over the limit come with none or a bare "Invalid URI", so the rules are spelt out.
      */
-    static String detail(int status, String message, String reason) {
+    private static String detail(int status, String message, String reason) {
         boolean specific = message != null && !message.isBlank() && !message.equals(reason) && !message.equals("Invalid URI");
         if (specific) {
             return "the web server refused the request: " + message;
