@@ -42,7 +42,7 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
-    /** The rules for text both databases store alike are used by config and every feature, so they sit below both. */
+    /** Text helpers (what both databases store alike, SHA-256 keys) serve config and every feature, so sit below both. */
     @Test
     void textDependsOnNothingElseOfOurs() {
         classes().that().resideInAPackage("dev.tocsin.text..")
