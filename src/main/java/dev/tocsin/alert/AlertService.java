@@ -117,7 +117,7 @@ class AlertService {
         }
         // The incident is opened (or the group's joined) first so that the alert row and its timeline entry can name it.
         Long groupIncident = route.suppressed() || e.incidentGroup() == null ? null
-                : book.openIncidentOfGroup(route.serviceId(), e.incidentGroup());
+                : book.openIncidentOfGroup(route.serviceId(), e.incidentGroup().key());
         Long incidentId = route.suppressed() ? null
                 : groupIncident != null ? groupIncident : openIncident(e, route, actor, book);
         long alertId = alerts.insert(e, incidentId, now);
@@ -149,13 +149,18 @@ class AlertService {
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.CREATED, alertId, incidentId);
     }
 
-    /** Opens the new alert's incident; an alert that came in a group opens the group's, which its later alerts join. */
+    /**
+     * Opens the new alert's incident; an alert that came in a group opens the group's, which its later alerts join,
+     * titled by what the group has in common when the sender said.
+     */
     private long openIncident(Intake.AlertEvent e, Router.Route route, Actor actor, OpenAlertBook book) {
-        long id = incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(),
-                e.incidentGroup(), actor);
-        if (e.incidentGroup() != null) {
-            book.groupOpened(route.serviceId(), e.incidentGroup(), id);
+        Intake.IncidentGroup group = e.incidentGroup();
+        if (group == null) {
+            return incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), null, actor);
         }
+        String title = group.title() != null ? group.title() : e.summary();
+        long id = incidents.openFromAlert(route.serviceId(), title, route.severity(), e.dedupKey(), group.key(), actor);
+        book.groupOpened(route.serviceId(), group.key(), id);
         return id;
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
@@ -74,11 +75,14 @@ class AlertmanagerController {
         if (alerts == null || !alerts.isArray()) {
             throw new InvalidInputException("alerts", "required: an array of alerts");
         }
-        JsonNode commonAnnotations = root.get("commonAnnotations");
         JsonFields f = new JsonFields();
+        Map<String, String> common = stringMap(root.get("commonAnnotations"), "commonAnnotations", f);
+        Map<String, String> groupLabels = stringMap(root.get("groupLabels"), "groupLabels", f);
+        Map<String, String> commonLabels = stringMap(root.get("commonLabels"), "commonLabels", f);
         // The notification group (route and grouping labels): its alerts share one incident while it is open.
         String groupKey = f.optionalString(root, "groupKey", "groupKey", MAX_GROUP_KEY);
-        groupKey = groupKey == null || groupKey.isBlank() ? null : groupKey;
+        Intake.IncidentGroup group = groupKey == null || groupKey.isBlank() ? null
+                : new Intake.IncidentGroup(groupKey, groupTitle(common, groupLabels, commonLabels));
         List<Intake.AlertEvent> events = new ArrayList<>();
         for (int i = 0; i < alerts.size(); i++) {
             JsonNode a = alerts.get(i);
@@ -93,7 +97,6 @@ class AlertmanagerController {
             }
             Map<String, String> labels = stringMap(a.get("labels"), path + ".labels", f);
             Map<String, String> annotations = stringMap(a.get("annotations"), path + ".annotations", f);
-            Map<String, String> common = stringMap(commonAnnotations, "commonAnnotations", f);
             String fingerprint = f.optionalString(a, "fingerprint", path + ".fingerprint", 255);
             var startsAt = f.optionalTimestamp(a, "startsAt", path + ".startsAt");
             f.optionalString(a, "generatorURL", path + ".generatorURL", 2048);
@@ -116,13 +119,34 @@ class AlertmanagerController {
             events.add(new Intake.AlertEvent(status.equals("firing") ? Intake.Action.TRIGGER : Intake.Action.RESOLVE,
                     serviceId, "alertmanager", dedupKey, summary, first(labels.get("instance"), labels.get("job"),
                     "alertmanager"), severity(labels.get("severity")), startsAt, labels.get("instance"),
-                    labels.get("job"), labels.get("alertname"), labels, json.writeValueAsString(details), links, null, groupKey));
+                    labels.get("job"), labels.get("alertname"), labels, json.writeValueAsString(details), links, null, group));
         }
         if (!f.ok()) {
             throw new InvalidInputException(f.errors().stream()
                     .map(e -> new InvalidInputException.FieldError(fieldOf(e), e)).toList());
         }
         return events;
+    }
+
+    /**
+     * What a group's alerts have in common, the title of the incident they share: the summary all of them carry, or else
+     * Alertmanager's own notification subject without its status and count (which change as the group does): the
+     * grouping labels' values, then those of the other labels common to every alert in brackets, e.g. {@code
+     * InstanceDown (node production)}. Null when the notification says neither: the first alert's summary is used.
+     */
+    static String groupTitle(Map<String, String> commonAnnotations, Map<String, String> groupLabels,
+                             Map<String, String> commonLabels) {
+        String summary = commonAnnotations.get("summary");
+        if (summary != null && !summary.isBlank()) {
+            return SqlText.truncate(summary, EventsApiEndpoint.MAX_SUMMARY);
+        }
+        String grouping = String.join(" ", groupLabels.values());
+        String rest = commonLabels.entrySet().stream()
+                .filter(label -> !groupLabels.containsKey(label.getKey()))
+                .map(Map.Entry::getValue)
+                .collect(Collectors.joining(" "));
+        String title = grouping.isBlank() ? rest : rest.isBlank() ? grouping : grouping + " (" + rest + ")";
+        return title.isBlank() ? null : SqlText.truncate(title.strip(), EventsApiEndpoint.MAX_SUMMARY);
     }
 
     /** Alertmanager's conventional severity labels onto PagerDuty's four; an unlabelled alert pages as critical. */

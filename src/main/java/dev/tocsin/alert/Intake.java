@@ -10,13 +10,21 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
 
     /**
      * An alert event from any intake (Events API v2, Alertmanager, generic, heartbeats, monitors). {@code incidentGroup}
-     * names the group the sender put the alert in (Alertmanager's group key), whose alerts share one open incident;
-     * null when the alert opens an incident of its own.
+     * is the group the sender put the alert in, whose alerts share one open incident; null when the alert opens an
+     * incident of its own.
      */
     record AlertEvent(Action action, String serviceId, String intake, String dedupKey, String summary, String source,
                       String severity, Instant timestamp, String component, String group, String eventClass,
                       Map<String, String> labels, String customDetails, String links, String images,
-                      String incidentGroup) implements Intake {
+                      IncidentGroup incidentGroup) implements Intake {
+    }
+
+    /**
+     * A group of alerts that share one incident while it is open (Alertmanager's notification group): {@code key} names
+     * it, {@code title} is what the group has in common, the title of the incident it opens (null: the first alert's
+     * summary).
+     */
+    record IncidentGroup(String key, String title) {
     }
 
     /** A change (a deploy, a config push) recorded on its service. */

@@ -54,9 +54,14 @@ class IntegrationsTest extends ApiTest {
 
     /** One Alertmanager notification: its group key, and alerts made by {@link #groupAlert}. */
     private Http.Response notification(String groupKey, String... alerts) {
+        return notificationWith(groupKey, "", alerts);
+    }
+
+    /** The same with more of the notification's fields, {@code fields} a JSON object's members and a trailing comma. */
+    private Http.Response notificationWith(String groupKey, String fields, String... alerts) {
         String group = groupKey == null ? "" : "\"groupKey\":\"" + groupKey.replace("\"", "\\\"") + "\",";
-        return anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
-                "{\"version\":\"4\"," + group + "\"status\":\"firing\",\"alerts\":[" + String.join(",", alerts) + "]}");
+        return anonymous.post("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY, "{\"version\":\"4\"," + group + fields
+                + "\"status\":\"firing\",\"alerts\":[" + String.join(",", alerts) + "]}");
     }
 
     private static String groupAlert(String status, String fingerprint, String severity) {
@@ -113,6 +118,37 @@ class IntegrationsTest extends ApiTest {
         String d = unique("d");
         notification(group, groupAlert("firing", d, "warning"));
         assertThat(incidentOfAlert(d)).as("the group's incident is resolved: a new one opens").isNotEqualTo(incident);
+    }
+
+    /**
+     * A group's incident is titled by what its alerts have in common, as Alertmanager's own notification subject is
+     * (without the status and count, which change): the summary they all carry, or else the grouping labels' values and,
+     * in brackets, those of the other common labels, by label name.
+     */
+    @Test
+    void aGroupsIncidentIsTitledByWhatItsAlertsHaveInCommon() {
+        String zone = unique("z");
+        String a = unique("a");
+        notificationWith("{}:{alertname=\"NodeDown\", zone=\"" + zone + "\"}",
+                "\"groupLabels\":{\"zone\":\"" + zone + "\",\"alertname\":\"NodeDown\"},"
+                        + "\"commonLabels\":{\"alertname\":\"NodeDown\",\"zone\":\"" + zone + "\",\"team\":\"web\","
+                        + "\"severity\":\"warning\"},\"commonAnnotations\":{},",
+                groupAlert("firing", a, "warning"), groupAlert("firing", unique("b"), "warning"));
+        assertThat(incident(incidentOfAlert(a)).get("title").asString()).isEqualTo("NodeDown " + zone + " (warning web)");
+        assertThat(alerts(a).get(0).get("summary").asString()).as("each alert keeps its own")
+                .isEqualTo("Node " + a + " is down");
+
+        String c = unique("c");
+        notificationWith("{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}",
+                "\"groupLabels\":{\"alertname\":\"NodeDown\"},\"commonLabels\":{\"alertname\":\"NodeDown\"},"
+                        + "\"commonAnnotations\":{\"summary\":\"Several nodes of zone b are down\"},",
+                groupAlert("firing", c, "warning"), groupAlert("firing", unique("d"), "warning"));
+        assertThat(incident(incidentOfAlert(c)).get("title").asString()).isEqualTo("Several nodes of zone b are down");
+
+        Http.Response wrongType = notificationWith("{}:{alertname=\"NodeDown\"}", "\"groupLabels\":{\"zone\":3},",
+                groupAlert("firing", unique("e"), "warning"));
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().get("errors").get(0).get("field").asString()).isEqualTo("groupLabels.zone");
     }
 
     @Test
