@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,6 +59,88 @@ class RobustnessTest extends ApiTest {
                     .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString("<a/>", StandardCharsets.UTF_8))));
         }
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * Valid bodies for every write endpoint, each varied a hundred ways by {@link JsonMutants} (fixed seeds, so a failure
+     * replays): none may answer 5xx, every refusal says why, and the ledger still verifies afterwards.
+     */
+    @Test
+    void variationsOfValidBodiesAreAnsweredWithoutAServerError() {
+        String links = "\"links\":[{\"href\":\"https://example.com/graph\",\"text\":\"Graph\"}]";
+        Map<String, String> seeds = new LinkedHashMap<>();
+        seeds.put("POST /v2/enqueue", """
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"fuzz-1","client":"Prometheus",
+                 "client_url":"https://prom.example.com","payload":{"summary":"Disk full on db-1","source":"db-1",
+                 "severity":"critical","timestamp":"2026-03-01T09:59:00Z","component":"postgres","group":"db",
+                 "class":"disk","custom_details":{"free":"1%%","mounts":["/","/var"],"n":3}},%s,
+                 "images":[{"src":"https://example.com/i.png","href":"https://example.com","alt":"chart"}]}"""
+                .formatted(CHECKOUT_KEY, links));
+        seeds.put("POST /v2/enqueue ", "{\"routing_key\":\"" + CHECKOUT_KEY + "\",\"event_action\":\"resolve\",\"dedup_key\":\"fuzz-1\"}");
+        seeds.put("POST /v2/change/enqueue", """
+                {"routing_key":"%s","payload":{"summary":"Deploy 1.2.3","source":"ci","timestamp":"2026-03-01T09:00:00Z",
+                 "custom_details":{"sha":"abc"}},%s}""".formatted(CHECKOUT_KEY, links));
+        seeds.put("POST /api/v1/integrations/alertmanager/" + CHECKOUT_KEY, """
+                {"version":"4","groupKey":"{}:{alertname=\\"NodeDown\\"}","status":"firing","receiver":"tocsin",
+                 "groupLabels":{"alertname":"NodeDown"},"commonLabels":{"alertname":"NodeDown"},"commonAnnotations":{},
+                 "externalURL":"http://127.0.0.1:9093","truncatedAlerts":0,"alerts":[
+                 {"status":"firing","labels":{"alertname":"NodeDown","instance":"web-1","severity":"warning"},
+                  "annotations":{"summary":"web-1 is down"},"startsAt":"2026-03-01T09:59:00Z","endsAt":"0001-01-01T00:00:00Z",
+                  "generatorURL":"http://127.0.0.1:9090/graph","fingerprint":"fuzz-a"},
+                 {"status":"resolved","labels":{"alertname":"NodeDown","instance":"web-2"},"annotations":{},
+                  "startsAt":"2026-03-01T09:50:00Z","endsAt":"2026-03-01T09:58:00Z","fingerprint":"fuzz-b"}]}""");
+        seeds.put("POST /api/v1/integrations/generic/" + CHECKOUT_KEY,
+                "{\"summary\":\"Backup failed\",\"details\":\"exit 2\",\"dedup\":\"backup\",\"action\":\"trigger\"}");
+        seeds.put("POST /api/v1/incidents", """
+                {"title":"Checkout down","service":"checkout","severity":"P1","description":"502s",
+                 "impact":{"users_affected":10,"services_affected":["checkout"],"data_loss":false,"financial_impact":"$1k"},
+                 "roles":{"incident_commander":"ana","technical_lead":"bo"}}""");
+        seeds.put("POST /api/v1/incidents/{id}/status", "{\"status\":\"investigating\",\"message\":\"looking\"}");
+        seeds.put("POST /api/v1/incidents/{id}/snooze", "{\"duration\":\"30m\"}");
+        seeds.put("PUT /api/v1/incidents/{id}/roles/technical_lead", "{\"user\":\"ana\"}");
+        seeds.put("PUT /api/v1/incidents/{id}/impact", """
+                {"users_affected":5,"services_affected":["checkout"],"data_loss":true,"financial_impact":"unknown"}""");
+        seeds.put("PUT /api/v1/incidents/{id}/severity", "{\"severity\":\"P2\"}");
+        seeds.put("POST /api/v1/incidents/{id}/notes", "{\"text\":\"checked the logs\"}");
+        seeds.put("POST /api/v1/incidents/{id}/updates", "{\"message\":\"We are investigating\",\"status\":\"identified\"}");
+        seeds.put("POST /api/v1/incidents/{id}/resolve", "{\"resolution\":\"rolled back\"}");
+        seeds.put("POST /api/v1/api-keys", "{\"name\":\"fuzz\",\"scope\":\"read\",\"user\":\"ana\"}");
+        seeds.put("PUT /api/v1/schedules/fuzz", """
+                {"time_zone":"Europe/Berlin","layers":[{"name":"everyone","rotation":{"kind":"daily","users":["ana","bo"],
+                 "start":"2026-01-01T09:00"}}],"overrides":[{"user":"bo","start":"2026-03-02T00:00:00Z",
+                 "end":"2026-03-03T00:00:00Z"}]}""");
+        seeds.put("PUT /api/v1/monitors/fuzz", """
+                {"service":"monitored","type":"http","url":"http://127.0.0.1:9/health","interval":"30s","timeout":"1500ms",
+                 "retries":1,"recover_after":2,"response_time":{"warning":"800ms","critical":"1200ms"},
+                 "conditions":[{"expect":"$.status == \\"healthy\\""},{"when":"$.memory.percent > 85","level":"critical","for":"5m"}]}""");
+        seeds.put("POST /api/v1/maintenance-windows", """
+                {"service":"checkout","start":"2026-03-01T11:00:00Z","end":"2026-03-01T12:00:00Z","reason":"upgrade"}""");
+
+        List<String> failures = new ArrayList<>();
+        long seed = 0;
+        long incident = 0;
+        for (Map.Entry<String, String> entry : seeds.entrySet()) {
+            String method = entry.getKey().strip().substring(0, entry.getKey().indexOf(' '));
+            String template = entry.getKey().strip().substring(method.length() + 1);
+            assertThat(Http.parse(entry.getValue())).as(entry.getKey()).isNotNull();
+            JsonMutants mutants = new JsonMutants(++seed);
+            for (int i = 0; i < 100; i++) {
+                if (i % 25 == 0) {
+                    incident = api.post("/api/v1/incidents", "{\"title\":\"fuzzed\",\"service\":\"checkout\"}")
+                            .json().get("id").asLong();
+                }
+                String path = template.replace("{id}", Long.toString(incident));
+                String body = mutants.of(entry.getValue());
+                Http.Response r = method.equals("PUT") ? api.put(path, body) : api.post(path, body);
+                check(failures, method, path, "seed " + seed + " #" + i + ": " + body, r);
+                if (r.status() >= 400 && r.body().isBlank()) {
+                    failures.add(method + " " + path + " seed " + seed + " #" + i + " → " + r.status() + " without a reason");
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        Http.Response verify = api.get("/api/v1/audit/verify");
+        assertThat(verify.json().get("ok").asBoolean()).as(verify.body()).isTrue();
     }
 
     /**
