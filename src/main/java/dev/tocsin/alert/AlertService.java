@@ -116,10 +116,10 @@ class AlertService {
             route = new Router.Route(route.serviceId(), route.severity(), true, route.rule());
         }
         // The incident is opened (or the group's joined) first so that the alert row and its timeline entry can name it.
-        Long groupIncident = route.suppressed() || e.incidentGroup() == null ? null
-                : book.openIncidentOfGroup(route.serviceId(), e.incidentGroup().key());
+        Intake.IncidentGroup group = route.suppressed() ? null : router.group(route, e);
+        Long groupIncident = group == null ? null : book.openIncidentOfGroup(route.serviceId(), group);
         Long incidentId = route.suppressed() ? null
-                : groupIncident != null ? groupIncident : openIncident(e, route, actor, book);
+                : groupIncident != null ? groupIncident : openIncident(e, group, route, actor, book);
         long alertId = alerts.insert(e, incidentId, now);
         book.put(e.serviceId(), e.dedupKey(), new OpenAlert(alertId, incidentId, Alert.TRIGGERED, e.severity(), 1));
         book.alertOpened(incidentId);
@@ -153,8 +153,8 @@ class AlertService {
      * Opens the new alert's incident; an alert that came in a group opens the group's, which its later alerts join,
      * titled by what the group has in common when the sender said.
      */
-    private long openIncident(Intake.AlertEvent e, Router.Route route, Actor actor, OpenAlertBook book) {
-        Intake.IncidentGroup group = e.incidentGroup();
+    private long openIncident(Intake.AlertEvent e, Intake.IncidentGroup group, Router.Route route, Actor actor,
+                              OpenAlertBook book) {
         if (group == null) {
             return incidents.openFromAlert(route.serviceId(), e.summary(), route.severity(), e.dedupKey(), null, actor);
         }

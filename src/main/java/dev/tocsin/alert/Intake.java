@@ -1,5 +1,6 @@
 package dev.tocsin.alert;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -20,11 +21,16 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
     }
 
     /**
-     * A group of alerts that share one incident while it is open (Alertmanager's notification group): {@code key} names
-     * it, {@code title} is what the group has in common, the title of the incident it opens (null: the first alert's
-     * summary).
+     * A group of alerts that share one incident while it is open (Alertmanager's notification group, or the service's
+     * alert grouping): {@code key} names it, {@code title} is what the group has in common, the title of the incident it
+     * opens (null: the first alert's summary), and {@code window}, when not null, how long after that incident opened
+     * the group's alerts still join it.
      */
-    record IncidentGroup(String key, String title) {
+    record IncidentGroup(String key, String title, Duration window) {
+
+        IncidentGroup(String key, String title) {
+            this(key, title, null);
+        }
     }
 
     /** A change (a deploy, a config push) recorded on its service. */

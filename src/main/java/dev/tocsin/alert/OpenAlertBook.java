@@ -86,10 +86,13 @@ final class OpenAlertBook {
         }
     }
 
-    /** The incident the group's first alert opened, while it is open; null when the group has none. */
-    Long openIncidentOfGroup(String serviceId, String group) {
-        return groups.computeIfAbsent(new Group(serviceId, group), k -> incidents.openIncidentOfGroup(serviceId, group))
-                .orElse(null);
+    /**
+     * The incident the group's first alert opened, while it is open (and within the group's window, if it has one); null
+     * when the group has none.
+     */
+    Long openIncidentOfGroup(String serviceId, Intake.IncidentGroup group) {
+        return groups.computeIfAbsent(new Group(serviceId, group.key()),
+                k -> incidents.openIncidentOfGroup(serviceId, group.key(), group.window())).orElse(null);
     }
 
     void groupOpened(String serviceId, String group, long incidentId) {

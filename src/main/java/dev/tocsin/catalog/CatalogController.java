@@ -14,7 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
 class CatalogController {
 
     record ServiceView(String id, String name, String description, String team, int integrationKeys,
-                       List<String> heartbeats, String escalationPolicy) {
+                       List<String> heartbeats, String escalationPolicy, AlertGroupingView alertGrouping) {
+    }
+
+    /** {@code window}: null when the group's alerts join its incident until it is resolved. */
+    record AlertGroupingView(List<String> fields, String window) {
     }
 
     record ContactMethodView(String id, String type, String address) {
@@ -72,7 +76,9 @@ class CatalogController {
 
     private static ServiceView view(TocsinConfig.Service s) {
         return new ServiceView(s.id(), s.name(), s.description(), s.team(), s.integrationKeys().size(),
-                s.heartbeats().stream().map(TocsinConfig.Heartbeat::name).toList(), s.escalationPolicy());
+                s.heartbeats().stream().map(TocsinConfig.Heartbeat::name).toList(), s.escalationPolicy(),
+                s.alertGrouping() == null ? null : new AlertGroupingView(s.alertGrouping().fields(),
+                        s.alertGrouping().window() == null ? null : Durations.format(s.alertGrouping().window())));
     }
 
     private static UserView view(TocsinConfig.User u) {

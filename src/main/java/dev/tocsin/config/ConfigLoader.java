@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -588,9 +589,37 @@ public final class ConfigLoader {
                 }
                 out.add(new TocsinConfig.Service(s.id(), s.name() == null ? s.id() : s.name(),
                         s.description() == null ? "" : s.description(), s.team(), List.copyOf(keys), List.copyOf(heartbeats),
-                        s.escalationPolicy()));
+                        s.escalationPolicy(), alertGrouping(path + ".alert_grouping", s.alertGrouping())));
             }
             return List.copyOf(out);
+        }
+
+        private TocsinConfig.AlertGrouping alertGrouping(String path, RawConfig.RawAlertGrouping raw) {
+            if (raw == null) {
+                return null;
+            }
+            List<String> fields = raw.fields() == null ? List.of() : raw.fields();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < fields.size(); i++) {
+                String field = fields.get(i);
+                String fieldPath = path + ".fields[" + i + "]";
+                boolean label = field != null && field.startsWith("labels.") && field.length() > "labels.".length();
+                if (field == null || !(label || TocsinConfig.AlertGrouping.ALERT_FIELDS.contains(field))) {
+                    problem(fieldPath, "expected one of " + new TreeSet<>(TocsinConfig.AlertGrouping.ALERT_FIELDS)
+                            + " or labels.NAME, got " + quoted(field));
+                } else if (!seen.add(field)) {
+                    problem(fieldPath, "duplicate field '" + field + "'");
+                }
+            }
+            Duration window = null;
+            if (raw.window() != null) {
+                window = duration(path + ".window", raw.window(), true);
+                if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+                    problem(path + ".window", "expected between 1m and 24h (or no window: until the incident is resolved), got '"
+                            + raw.window() + "'");
+                }
+            }
+            return new TocsinConfig.AlertGrouping(List.copyOf(fields), window);
         }
 
         private List<TocsinConfig.RoutingRule> rules(RawConfig.RawRouting routing, SeverityScale scale, Set<String> serviceIds) {

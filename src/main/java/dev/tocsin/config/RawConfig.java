@@ -31,7 +31,11 @@ record RawConfig(
     }
 
     record RawService(String id, String name, String description, String team,
-                      List<String> integrationKeys, List<RawHeartbeat> heartbeats, String escalationPolicy) {
+                      List<String> integrationKeys, List<RawHeartbeat> heartbeats, String escalationPolicy,
+                      RawAlertGrouping alertGrouping) {
+    }
+
+    record RawAlertGrouping(List<String> fields, String window) {
     }
 
     record RawHeartbeat(String name, String interval, String grace, String severity) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The validated configuration: everything declared as code, immutable once loaded. */
@@ -25,9 +26,25 @@ public record TocsinConfig(
         List<MaintenanceSpec> maintenanceWindows,
         StatusPage statusPage) {
 
-    /** {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody. */
+    /**
+     * {@code escalationPolicy}: the policy paged when an incident opens on this service, or null for nobody;
+     * {@code alertGrouping}: how the service's new alerts join an open incident instead of opening their own, or null
+     * for never.
+     */
     public record Service(String id, String name, String description, String team,
-                          List<String> integrationKeys, List<Heartbeat> heartbeats, String escalationPolicy) {
+                          List<String> integrationKeys, List<Heartbeat> heartbeats, String escalationPolicy,
+                          AlertGrouping alertGrouping) {
+    }
+
+    /**
+     * PagerDuty's content-based and time-based alert grouping: a new alert joins the open incident of the service's
+     * earlier alert whose {@code fields} had the same values (every alert of the service when there are none), while
+     * that incident is open and, with a {@code window}, for that long after it opened. {@code fields} name the alert's
+     * {@code source}, {@code component}, {@code group}, {@code class}, {@code severity} or {@code summary}, or one of its
+     * labels as {@code labels.NAME}.
+     */
+    public record AlertGrouping(List<String> fields, Duration window) {
+        public static final Set<String> ALERT_FIELDS = Set.of("source", "component", "group", "class", "severity", "summary");
     }
 
     /** A missed heartbeat raises an alert at {@code severity}, an event severity (critical … info). */
@@ -227,8 +244,8 @@ public record TocsinConfig(
      * Which channels hear which messages about which incidents. Empty {@code services} or {@code severities} match
      * all; {@code messages} are message kinds (opened, update, resolved). Every matching route applies.
      */
-    public record NotificationRoute(String name, java.util.Set<String> services, java.util.Set<String> severities,
-                                    java.util.Set<String> messages, List<String> channels) {
+    public record NotificationRoute(String name, Set<String> services, Set<String> severities,
+                                    Set<String> messages, List<String> channels) {
 
         /** The kinds of message a route can carry to channels. */
         public static final List<String> MESSAGES = List.of("opened", "update", "resolved");

@@ -1,6 +1,7 @@
 package dev.tocsin.incident;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +102,8 @@ public class IncidentService {
 
     /**
      * Opens an incident for a new alert, inside the alert's transaction; the alert's dedup key is recorded with it. An
-     * alert that came in a group ({@code group}, Alertmanager's group key; null for none) opens the group's incident,
+     * alert that came in a group ({@code group}: Alertmanager's group key, or the service's alert grouping; null for none)
+     * opens the group's incident,
      * which the group's later alerts join while it is open ({@link #openIncidentOfGroup}).
      */
     @Transactional
@@ -184,10 +186,13 @@ public class IncidentService {
         }
     }
 
-    /** The open incident that the first alert of {@code group} in the service opened, if it is still open. */
+    /**
+     * The open incident that the first alert of {@code group} in the service opened, if it is still open and, with a
+     * {@code window}, opened no longer than that ago.
+     */
     @Transactional(readOnly = true)
-    public Optional<Long> openIncidentOfGroup(String serviceId, String group) {
-        return repository.findOpenOfGroup(serviceId, groupKey(group));
+    public Optional<Long> openIncidentOfGroup(String serviceId, String group, Duration window) {
+        return repository.findOpenOfGroup(serviceId, groupKey(group), window == null ? null : clock.instant().minus(window));
     }
 
     /**

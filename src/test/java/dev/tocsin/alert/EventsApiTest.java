@@ -159,6 +159,75 @@ class EventsApiTest extends ApiTest {
         assertThat(incident.get("severity").asString()).isEqualTo("P3");
     }
 
+    private static final String GROUPED_KEY = "test-grouped-key-0000001";
+    private static final String STORM_KEY = "test-storm-key-00000001";
+
+    private static String componentTrigger(String routingKey, String dedupKey, String component, String region) {
+        return """
+                {"routing_key":"%s","event_action":"trigger","dedup_key":"%s","payload":{"summary":"%s in %s is failing",
+                 "source":"%s","severity":"error","component":"%s","custom_details":{"region":"%s"}}}"""
+                .formatted(routingKey, dedupKey, component, region, dedupKey, component, region);
+    }
+
+    /**
+     * PagerDuty's content-based alert grouping: on a service grouped by component and region within 30 minutes, a new
+     * alert with the same values joins the open incident of the first; other values, or the window passed, open another.
+     */
+    @Test
+    void aServiceGroupedByContentJoinsAlertsWithTheSameValuesToOneIncident() {
+        String region = unique("eu");
+        String a = unique("a");
+        String b = unique("b");
+        enqueue(componentTrigger(GROUPED_KEY, a, "db", region));
+        enqueue(componentTrigger(GROUPED_KEY, b, "db", region));
+        long first = incidentOf(a);
+        assertThat(incidentOf(b)).as("same component and region").isEqualTo(first);
+        assertThat(incident(first).get("title").asString()).isEqualTo("db in " + region + " is failing");
+        String otherComponent = unique("c");
+        String otherRegion = unique("d");
+        enqueue(componentTrigger(GROUPED_KEY, otherComponent, "web", region));
+        enqueue(componentTrigger(GROUPED_KEY, otherRegion, "db", unique("us")));
+        assertThat(List.of(incidentOf(otherComponent), incidentOf(otherRegion))).doesNotContain(first).doesNotHaveDuplicates();
+        JsonNode timeline = api.get("/api/v1/incidents/" + first + "/timeline").json();
+        assertThat(timeline.get(0).get("kind").asString()).isEqualTo("incident.opened");
+        assertThat(timeline.get(0).get("data").get("alert_group").asString())
+                .isEqualTo("alert_grouping component=\"db\" labels.region=\"" + region + "\"");
+        assertThat(timeline.findValues("joined_group_incident")).hasSize(1);
+
+        clock.advance(java.time.Duration.ofMinutes(31));
+        String late = unique("e");
+        String later = unique("f");
+        enqueue(componentTrigger(GROUPED_KEY, late, "db", region));
+        enqueue(componentTrigger(GROUPED_KEY, later, "db", region));
+        assertThat(incidentOf(late)).as("opened more than 30 minutes after the first").isNotEqualTo(first);
+        assertThat(incidentOf(later)).as("and the group goes on in the new one").isEqualTo(incidentOf(late));
+        assertThat(incident(first).get("status").asString()).as("the first stays open").isEqualTo("triggered");
+
+        enqueue(action(GROUPED_KEY, "resolve", a));
+        assertThat(incident(first).get("status").asString()).as("b still fires").isEqualTo("triggered");
+        enqueue(action(GROUPED_KEY, "resolve", b));
+        assertThat(incident(first).get("status").asString()).isEqualTo("resolved");
+    }
+
+    /** Time-based grouping without a window: every new alert of the service joins its open incident until it is resolved. */
+    @Test
+    void aServiceGroupedByTimeJoinsEveryAlertUntilTheIncidentIsResolved() {
+        String a = unique("a");
+        String b = unique("b");
+        enqueue(componentTrigger(STORM_KEY, a, "db", "eu"));
+        clock.advance(java.time.Duration.ofHours(3));
+        enqueue(componentTrigger(STORM_KEY, b, "web", "us"));
+        long incident = incidentOf(a);
+        assertThat(incidentOf(b)).isEqualTo(incident);
+        assertThat(api.post("/api/v1/incidents/" + incident + "/resolve", "{}").status()).isEqualTo(200);
+
+        String c = unique("c");
+        enqueue(componentTrigger(STORM_KEY, c, "db", "eu"));
+        assertThat(incidentOf(c)).as("resolved by hand: the next alert opens a new one").isNotEqualTo(incident);
+        assertThat(api.get("/api/v1/services/storm").json().get("alert_grouping").get("fields")).isEmpty();
+        assertThat(api.get("/api/v1/services/grouped").json().get("alert_grouping").get("window").asString()).isEqualTo("30m");
+    }
+
     @Test
     void routingRulesSetSeveritySuppressAndReroute() {
         String payment = unique("pay");

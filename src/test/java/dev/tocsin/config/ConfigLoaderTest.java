@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.tocsin.TocsinApplication;
@@ -121,6 +122,41 @@ class ConfigLoaderTest {
                 limits: {events_per_second: lots}
                 """);
         assertThat(e.problems()).singleElement().asString().contains("limits.events_per_second");
+    }
+
+    @Test
+    void alertGroupingNamesAlertFieldsOrLabelsAndAWindowOfAMinuteToADay() throws IOException {
+        Path file = write("""
+                severities: [{id: P0, response_target: 5m}]
+                services:
+                  - {id: web, alert_grouping: {fields: [component, labels.region], window: 30m}}
+                  - {id: api, alert_grouping: {}}
+                  - {id: db}
+                """);
+        TocsinConfig config = loader.load(file.toString());
+        assertThat(config.service("web").orElseThrow().alertGrouping())
+                .isEqualTo(new TocsinConfig.AlertGrouping(List.of("component", "labels.region"), Duration.ofMinutes(30)));
+        assertThat(config.service("api").orElseThrow().alertGrouping())
+                .as("every alert of the service, until the incident is resolved")
+                .isEqualTo(new TocsinConfig.AlertGrouping(List.of(), null));
+        assertThat(config.service("db").orElseThrow().alertGrouping()).isNull();
+
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                services:
+                  - {id: web, alert_grouping: {fields: [component, host, labels., component], window: 25h}}
+                  - {id: api, alert_grouping: {window: 30s}}
+                """);
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "services[0].alert_grouping.fields[1]: expected one of [class, component, group, severity, source, summary]"
+                        + " or labels.NAME, got 'host'",
+                "services[0].alert_grouping.fields[2]: expected one of [class, component, group, severity, source, summary]"
+                        + " or labels.NAME, got 'labels.'",
+                "services[0].alert_grouping.fields[3]: duplicate field 'component'",
+                "services[0].alert_grouping.window: expected between 1m and 24h (or no window: until the incident is"
+                        + " resolved), got '25h'",
+                "services[1].alert_grouping.window: expected between 1m and 24h (or no window: until the incident is"
+                        + " resolved), got '30s'");
     }
 
     @Test

@@ -124,6 +124,10 @@ class UiPagesTest extends ApiTest {
         String payments = browser.get("/ui/services/payments").body();
         assertThat(payments).contains("Payments on-call", "on-call engineer", "team lead", "Ana", "engineering manager",
                 "Carla", "then after 15m");
+        assertThat(payments).doesNotContain("Alert grouping");
+        assertThat(browser.get("/ui/services/grouped").body()).contains("Alert grouping: a new alert joins the open incident of",
+                "earlier alerts with the same component, labels.region", "for 30m after it opened.");
+        assertThat(browser.get("/ui/services/storm").body()).contains("the service", "until it is resolved.");
     }
 
     @Test
