@@ -39,6 +39,26 @@ public abstract class StoreContract extends ApiTest {
         assertThat(found.get(0).get("status").asString()).isEqualTo("triggered");
     }
 
+    /** A service's alert grouping with a window: the group's incident is joined only while it is that young. */
+    @Test
+    void aGroupsIncidentIsJoinedOnlyWithinItsWindow() {
+        String region = unique("r");
+        String body = """
+                {"routing_key":"test-grouped-key-0000001","event_action":"trigger","dedup_key":"%s",
+                 "payload":{"summary":"db down","source":"db-1","severity":"error","component":"db",
+                 "custom_details":{"region":"%s"}}}""";
+        String a = unique("a");
+        String b = unique("b");
+        String c = unique("c");
+        enqueue(body.formatted(a, region));
+        clock.advance(Duration.ofMinutes(29));
+        enqueue(body.formatted(b, region));
+        clock.advance(Duration.ofMinutes(2));
+        enqueue(body.formatted(c, region));
+        assertThat(incidentOf(b)).as("29 minutes after it opened").isEqualTo(incidentOf(a));
+        assertThat(incidentOf(c)).as("31 minutes after: the window of 30 has passed").isNotEqualTo(incidentOf(a));
+    }
+
     /** The dashboard's counts, one grouped statement over the open incidents' alerts. */
     @Test
     void alertsAreCountedPerIncident() {
