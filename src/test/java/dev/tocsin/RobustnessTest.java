@@ -36,7 +36,7 @@ class RobustnessTest extends ApiTest {
     @Test
     void noBodyProducesAServerError() {
         long incident = api.post("/api/v1/incidents", "{\"title\":\"robustness\",\"service\":\"checkout\"}").json().get("id").asLong();
-        List<String> paths = List.of("/v2/enqueue", "/v2/change/enqueue",
+        List<String> paths = List.of("/v2/enqueue", "/v2/change/enqueue", "/generic/2010-04-15/create_event.json",
                 "/api/v1/integrations/alertmanager/" + CHECKOUT_KEY, "/api/v1/integrations/generic/" + CHECKOUT_KEY,
                 "/api/v1/incidents", "/api/v1/incidents/" + incident + "/status", "/api/v1/incidents/" + incident + "/notes",
                 "/api/v1/incidents/" + incident + "/updates", "/api/v1/incidents/" + incident + "/resolve",
@@ -78,6 +78,12 @@ class RobustnessTest extends ApiTest {
                  "images":[{"src":"https://example.com/i.png","href":"https://example.com","alt":"chart"}]}"""
                 .formatted(CHECKOUT_KEY, links));
         seeds.put("POST /v2/enqueue ", "{\"routing_key\":\"" + CHECKOUT_KEY + "\",\"event_action\":\"resolve\",\"dedup_key\":\"fuzz-1\"}");
+        seeds.put("POST /generic/2010-04-15/create_event.json", """
+                {"service_key":"%s","incident_key":"srv01/HTTP","event_type":"trigger","description":"HTTP down on srv01",
+                 "client":"Nagios","client_url":"https://nagios.example.com","details":{"ping time":"1500ms","load avg":0.75},
+                 "contexts":[{"type":"link","href":"https://example.com","text":"Graph"},
+                             {"type":"image","src":"https://example.com/c.png","href":"https://example.com","alt":"chart"}]}"""
+                .formatted(CHECKOUT_KEY));
         seeds.put("POST /v2/change/enqueue", """
                 {"routing_key":"%s","payload":{"summary":"Deploy 1.2.3","source":"ci","timestamp":"2026-03-01T09:00:00Z",
                  "custom_details":{"sha":"abc"}},%s}""".formatted(CHECKOUT_KEY, links));

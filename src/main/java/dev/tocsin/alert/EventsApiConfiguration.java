@@ -30,7 +30,8 @@ class EventsApiConfiguration {
         EventsApiEndpoint endpoint = new EventsApiEndpoint(SingletonSupplier.of(pipeline::getObject), catalog,
                 rateLimits, json, config, meters);
         FilterRegistrationBean<EventsApiEndpoint> registration = new FilterRegistrationBean<>(endpoint);
-        registration.addUrlPatterns(EventsApiEndpoint.ENQUEUE, EventsApiEndpoint.CHANGE_ENQUEUE);
+        registration.addUrlPatterns(EventsApiEndpoint.ENQUEUE, EventsApiEndpoint.CHANGE_ENQUEUE,
+                EventsApiEndpoint.V1_CREATE_EVENT);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

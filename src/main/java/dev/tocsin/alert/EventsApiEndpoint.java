@@ -33,7 +33,9 @@ import tools.jackson.databind.node.ArrayNode;
 
 /**
  * PagerDuty Events API v2, wire-compatible: existing senders only change the URL. Alert events at
- * {@code /v2/enqueue}, change events at {@code /v2/change/enqueue}; answers and errors in PagerDuty's shape.
+ * {@code /v2/enqueue}, change events at {@code /v2/change/enqueue}; answers and errors in PagerDuty's shape. The
+ * legacy v1 API ({@code /generic/2010-04-15/create_event.json}), which older tools and Alertmanager's
+ * {@code service_key} configurations still send, is served beside it.
  *
  * <p>A servlet filter ahead of Spring Security and Spring MVC serves these two paths, not a controller. They are the
  * hottest requests Tocsin takes, and they need neither: the routing key in the body is the credential, and there is
@@ -46,6 +48,7 @@ class EventsApiEndpoint extends HttpFilter {
 
     static final String ENQUEUE = "/v2/enqueue";
     static final String CHANGE_ENQUEUE = "/v2/change/enqueue";
+    static final String V1_CREATE_EVENT = "/generic/2010-04-15/create_event.json";
     static final int MAX_SUMMARY = 1024;
     static final int MAX_DEDUP_KEY = 255;
 
@@ -71,6 +74,7 @@ class EventsApiEndpoint extends HttpFilter {
     private final Counter invalid;
     private final Counter throttled;
     private final Map<String, Counter> accepted = new HashMap<>();
+    private final Map<String, Counter> acceptedV1 = new HashMap<>();
     private final Map<Integer, Timer> requestTimers = new HashMap<>();
 
     EventsApiEndpoint(Supplier<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
@@ -86,7 +90,10 @@ class EventsApiEndpoint extends HttpFilter {
         for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
             accepted.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action));
         }
-        for (int status : new int[] {202, 204, 400, 405, 413, 429, 500}) {
+        for (String action : ACTIONS) {
+            acceptedV1.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v1", "action", action));
+        }
+        for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
             requestTimers.put(status, Timer.builder("tocsin.ingest.request")
                     .description("Events API requests, from the first byte read to the answer")
                     .tag("intake", "events-v2").tag("status", Integer.toString(status)).register(meters));
@@ -99,6 +106,7 @@ class EventsApiEndpoint extends HttpFilter {
         long start = System.nanoTime();
         String path = request.getServletPath();
         boolean change = CHANGE_ENQUEUE.equals(path);
+        boolean v1 = V1_CREATE_EVENT.equals(path);
         String method = request.getMethod();
         if ("OPTIONS".equals(method)) {
             preflight(request, response);
@@ -112,7 +120,7 @@ class EventsApiEndpoint extends HttpFilter {
         if (!"POST".equals(method)) {
             response.setHeader("Allow", ALLOW);
             answer = new Answer(405, Map.of("status", "invalid request",
-                    "message", "Send events with POST " + (change ? CHANGE_ENQUEUE : ENQUEUE) + "."), false);
+                    "message", "Send events with POST " + path + "."), false);
         } else {
             // The raw body whatever the Content-Type: senders that forget application/json (curl's default is a
             // form type) must not have their JSON re-encoded as form fields.
@@ -124,7 +132,7 @@ class EventsApiEndpoint extends HttpFilter {
                 record(413, start);
                 return;
             }
-            answer = change ? enqueueChange(body) : enqueue(body);
+            answer = change ? enqueueChange(body) : v1 ? createEventV1(body) : enqueue(body);
         }
         write(response, answer);
         record(answer.status(), start);
@@ -227,6 +235,116 @@ class EventsApiEndpoint extends HttpFilter {
         return new Answer(202, out, false);
     }
 
+    /**
+     * Events API v1: {@code service_key}, {@code event_type}, {@code incident_key} (the dedup key), {@code description}
+     * (the summary, required to trigger), {@code details}, {@code client}, {@code client_url} and {@code contexts} (links
+     * and images). v1 has no severity: a trigger is critical, which routing rules may change. Answers 200 with the
+     * incident key, 400 in v2's shape, and 403 when over the rate, which v1 senders retry.
+     */
+    private Answer createEventV1(byte[] body) {
+        JsonFields f = new JsonFields();
+        JsonNode event = parse(body, f);
+        if (event == null) {
+            return invalid(f);
+        }
+        String serviceKey = f.requiredString(event, "service_key", "service_key", 64);
+        String type = f.requiredString(event, "event_type", "event_type", 32);
+        if (type != null && !ACTIONS.contains(type)) {
+            f.error("'event_type' must be one of trigger, acknowledge, resolve; got '" + type + "'");
+        }
+        String incidentKey = f.optionalString(event, "incident_key", "incident_key", MAX_DEDUP_KEY);
+        boolean trigger = "trigger".equals(type);
+        if (!trigger && type != null && incidentKey == null && f.ok()) {
+            f.error("'incident_key' is required to " + type + " an incident");
+        }
+        Intake.AlertEvent parsed = null;
+        if (trigger) {
+            String description = f.requiredString(event, "description", "description", MAX_SUMMARY);
+            JsonNode details = event.get("details");
+            String detailsText = f.optionalJson(event, "details", "details");
+            String client = f.optionalString(event, "client", "client", MAX_FIELD);
+            String clientUrl = f.optionalString(event, "client_url", "client_url", MAX_FIELD);
+            ArrayNode links = json.createArrayNode();
+            ArrayNode images = json.createArrayNode();
+            contexts(event.get("contexts"), links, images, f);
+            if (f.ok()) {
+                String linkText = links.isEmpty() ? null : json.writeValueAsString(links);
+                if (clientUrl != null) {
+                    linkText = withClientLink(linkText, client, clientUrl);
+                }
+                parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v1",
+                        incidentKey != null ? incidentKey : generatedKey(), description,
+                        client != null ? client : "events-v1", "critical", null, null, null, null,
+                        labels(details, null, null, null), detailsText, linkText,
+                        images.isEmpty() ? null : json.writeValueAsString(images), null);
+            }
+        }
+        Admission admission = admit(f, serviceKey, "service_key");
+        if (admission.refusal() != null) {
+            Answer refusal = admission.refusal();
+            return refusal.status() == 429 ? new Answer(403, refusal.body(), true) : refusal;
+        }
+        Intake.AlertEvent intake = parsed != null
+                ? withService(parsed, admission.serviceId())
+                : new Intake.AlertEvent(type.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
+                admission.serviceId(), "events-v1", incidentKey, null, null, null, null, null, null, null, Map.of(), null,
+                null, null, null);
+        acceptedV1.get(type).increment();
+        IngestResult result;
+        try {
+            result = pipeline.get().submitAndWait(List.of(intake)).get(0);
+        } catch (RuntimeException e) {
+            Answer failed = failure(e);
+            return failed.status() == 429 ? new Answer(403, failed.body(), true) : failed;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "success");
+        out.put("message", "Event processed");
+        out.put("incident_key", result.dedupKey());
+        return new Answer(200, out, false);
+    }
+
+    /** v1's contexts: {@code {"type":"link","href","text"}} and {@code {"type":"image","src","href","alt"}}. */
+    private static void contexts(JsonNode contexts, ArrayNode links, ArrayNode images, JsonFields f) {
+        if (contexts == null || contexts.isNull()) {
+            return;
+        }
+        if (!contexts.isArray()) {
+            f.error("'contexts' must be an array of objects, got " + JsonFields.kind(contexts));
+            return;
+        }
+        for (int i = 0; i < contexts.size(); i++) {
+            JsonNode c = contexts.get(i);
+            String path = "contexts[" + i + "]";
+            if (!c.isObject()) {
+                f.error("'" + path + "' must be an object, got " + JsonFields.kind(c));
+                continue;
+            }
+            String type = f.requiredString(c, "type", path + ".type", 16);
+            if ("link".equals(type)) {
+                String href = f.requiredString(c, "href", path + ".href", MAX_FIELD);
+                String text = f.optionalString(c, "text", path + ".text", MAX_FIELD);
+                var link = links.addObject().put("href", href);
+                if (text != null) {
+                    link.put("text", text);
+                }
+            } else if ("image".equals(type)) {
+                String src = f.requiredString(c, "src", path + ".src", MAX_FIELD);
+                String href = f.optionalString(c, "href", path + ".href", MAX_FIELD);
+                String alt = f.optionalString(c, "alt", path + ".alt", MAX_FIELD);
+                var image = images.addObject().put("src", src);
+                if (href != null) {
+                    image.put("href", href);
+                }
+                if (alt != null) {
+                    image.put("alt", alt);
+                }
+            } else if (type != null) {
+                f.error("'" + path + ".type' must be link or image, got '" + type + "'");
+            }
+        }
+    }
+
     private Answer enqueueChange(byte[] body) {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
@@ -269,12 +387,16 @@ class EventsApiEndpoint extends HttpFilter {
     }
 
     private Admission admit(JsonFields f, String routingKey) {
+        return admit(f, routingKey, "routing_key");
+    }
+
+    private Admission admit(JsonFields f, String routingKey, String field) {
         if (!f.ok()) {
             return new Admission(null, invalid(f));
         }
         Optional<TocsinConfig.Service> service = catalog.serviceForIntegrationKey(routingKey);
         if (service.isEmpty()) {
-            f.error("'routing_key' is not an integration key of any service");
+            f.error("'" + field + "' is not an integration key of any service");
             return new Admission(null, invalid(f));
         }
         if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {

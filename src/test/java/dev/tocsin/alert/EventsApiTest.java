@@ -159,6 +159,68 @@ class EventsApiTest extends ApiTest {
         assertThat(incident.get("severity").asString()).isEqualTo("P3");
     }
 
+    private static final String V1 = "/generic/2010-04-15/create_event.json";
+
+    /** PagerDuty's legacy v1 API, as its reference shows it: the answer names the incident key, 200 not 202. */
+    @Test
+    void eventsApiV1TriggersAcknowledgesAndResolves() {
+        String key = unique("srv01/HTTP");
+        Http.Response r = anonymous.post(V1, """
+                {"service_key":"%s","incident_key":"%s","event_type":"trigger",
+                 "description":"FAILURE for production/HTTP on machine srv01.acme.com","client":"Nagios",
+                 "client_url":"https://nagios.example.com/srv01","details":{"ping time":"1500ms","load avg":0.75},
+                 "contexts":[{"type":"link","href":"https://example.com/graph","text":"Graph"},
+                             {"type":"image","src":"https://example.com/chart.png","href":"https://example.com"}]}"""
+                .formatted(CHECKOUT_KEY, key));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("status").asString()).isEqualTo("success");
+        assertThat(r.json().get("message").asString()).isEqualTo("Event processed");
+        assertThat(r.json().get("incident_key").asString()).isEqualTo(key);
+        JsonNode alert = alerts(key).get(0);
+        assertThat(alert.get("intake").asString()).isEqualTo("events-v1");
+        assertThat(alert.get("summary").asString()).isEqualTo("FAILURE for production/HTTP on machine srv01.acme.com");
+        assertThat(alert.get("source").asString()).isEqualTo("Nagios");
+        assertThat(alert.get("severity").asString()).as("v1 has no severity: a page").isEqualTo("critical");
+        assertThat(alert.get("custom_details").get("ping time").asString()).isEqualTo("1500ms");
+        assertThat(alert.get("links").findValuesAsString("href"))
+                .containsExactly("https://nagios.example.com/srv01", "https://example.com/graph");
+        assertThat(alert.get("links").get(0).get("text").asString()).isEqualTo("View in Nagios");
+        assertThat(alert.get("images").get(0).get("src").asString()).isEqualTo("https://example.com/chart.png");
+        long incident = incidentOf(key);
+        assertThat(incident(incident).get("severity").asString()).isEqualTo("P0");
+
+        String ack = "{\"service_key\":\"" + CHECKOUT_KEY + "\",\"event_type\":\"acknowledge\",\"incident_key\":\"" + key + "\"}";
+        assertThat(anonymous.post(V1, ack).status()).isEqualTo(200);
+        assertThat(incident(incident).get("status").asString()).isEqualTo("acknowledged");
+        assertThat(anonymous.post(V1, ack.replace("acknowledge", "resolve")).status()).isEqualTo(200);
+        assertThat(incident(incident).get("status").asString()).isEqualTo("resolved");
+
+        Http.Response generated = anonymous.post(V1, "{\"service_key\":\"" + CHECKOUT_KEY
+                + "\",\"event_type\":\"trigger\",\"description\":\"no key\"}");
+        assertThat(generated.json().get("incident_key").asString()).matches("[0-9a-f]{32}");
+        assertThat(anonymous.get(V1).status()).isEqualTo(405);
+    }
+
+    @Test
+    void eventsApiV1RefusalsNameTheField() {
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"event_type\":\"trigger\",\"description\":\"d\"}", "'service_key' is missing");
+        cases.put("{\"service_key\":\"" + CHECKOUT_KEY + "\",\"event_type\":\"explode\"}", "'event_type' must be one of");
+        cases.put("{\"service_key\":\"" + CHECKOUT_KEY + "\",\"event_type\":\"resolve\"}",
+                "'incident_key' is required to resolve an incident");
+        cases.put("{\"service_key\":\"" + CHECKOUT_KEY + "\",\"event_type\":\"trigger\"}", "'description' is missing");
+        cases.put("{\"service_key\":\"" + CHECKOUT_KEY + "\",\"event_type\":\"trigger\",\"description\":\"d\","
+                + "\"contexts\":[{\"type\":\"video\"},{\"type\":\"link\"}]}", "'contexts[0].type' must be link or image");
+        cases.put("{\"service_key\":\"unknown-key-0000000000\",\"event_type\":\"trigger\",\"description\":\"d\"}",
+                "'service_key' is not an integration key of any service");
+        cases.forEach((body, error) -> {
+            Http.Response r = anonymous.post(V1, body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.json().get("status").asString()).isEqualTo("invalid event");
+            assertThat(r.json().get("errors").toString()).as(body).contains(error);
+        });
+    }
+
     private static final String GROUPED_KEY = "test-grouped-key-0000001";
     private static final String STORM_KEY = "test-storm-key-00000001";
 

@@ -65,4 +65,22 @@ class RateLimitTest {
         assertThat(last.header("Retry-After")).isEqualTo("1");
         assertThat(last.json().get("status").asString()).isEqualTo("throttle event");
     }
+
+    /** Events API v1 senders retry on 403, which is what PagerDuty's v1 answered when rate-limited. */
+    @Test
+    void anEventsApiV1SenderOverTheLimitGets403WithRetryAfter() {
+        Http anonymous = new Http(port, null);
+        Http.Response last = null;
+        for (int i = 0; i < 20; i++) {
+            last = anonymous.post("/generic/2010-04-15/create_event.json", """
+                    {"service_key":"ratelimit-key-00000001","event_type":"trigger","incident_key":"v1-%d",
+                     "description":"s"}""".formatted(i));
+            if (last.status() != 200) {
+                break;
+            }
+        }
+        assertThat(last.status()).as(last.body()).isEqualTo(403);
+        assertThat(last.header("Retry-After")).isEqualTo("1");
+        assertThat(last.json().get("status").asString()).isEqualTo("throttle event");
+    }
 }
