@@ -167,19 +167,11 @@ class EventsApiEndpoint extends HttpFilter {
         if (event == null) {
             return invalid(f);
         }
-        String routingKey = f.requiredString(event, "routing_key", "routing_key", 64);
-        String action = f.requiredString(event, "event_action", "event_action", 32);
-        if (action != null && !ACTIONS.contains(action)) {
-            f.error("'event_action' must be one of trigger, acknowledge, resolve; got '" + action + "'");
-        }
-        String dedupKey = f.optionalString(event, "dedup_key", "dedup_key", MAX_DEDUP_KEY);
-        boolean trigger = "trigger".equals(action);
-        if (!trigger && action != null && dedupKey == null && f.ok()) {
-            f.error("'dedup_key' is required to " + action + " an alert");
-        }
+        Envelope envelope = envelope(event, f, "routing_key", "event_action", "dedup_key", "an alert");
+        String dedupKey = envelope.dedupKey();
         JsonNode payload = event.get("payload");
         Intake.AlertEvent parsed = null;
-        if (trigger) {
+        if (envelope.trigger()) {
             if (payload == null || payload.isNull()) {
                 f.error("'payload' is missing: a trigger needs payload.summary, payload.source and payload.severity");
             } else if (!payload.isObject()) {
@@ -212,19 +204,14 @@ class EventsApiEndpoint extends HttpFilter {
                 }
             }
         }
-        Admission admission = admit(f, routingKey);
+        Admission admission = admit(f, envelope.integrationKey(), "routing_key");
         if (admission.refusal() != null) {
             return admission.refusal();
         }
-        String serviceId = admission.serviceId();
-        Intake.AlertEvent intake = parsed != null
-                ? withService(parsed, serviceId)
-                : new Intake.AlertEvent(action.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
-                serviceId, "events-v2", dedupKey, null, null, null, null, null, null, null, Map.of(), null, null, null, null);
-        accepted.get(action).increment();
+        accepted.get(envelope.action()).increment();
         IngestResult result;
         try {
-            result = pipeline.get().submitAndWait(List.of(intake)).get(0);
+            result = submit(envelope, parsed, admission.serviceId(), "events-v2");
         } catch (RuntimeException e) {
             return failure(e);
         }
@@ -247,18 +234,10 @@ class EventsApiEndpoint extends HttpFilter {
         if (event == null) {
             return invalid(f);
         }
-        String serviceKey = f.requiredString(event, "service_key", "service_key", 64);
-        String type = f.requiredString(event, "event_type", "event_type", 32);
-        if (type != null && !ACTIONS.contains(type)) {
-            f.error("'event_type' must be one of trigger, acknowledge, resolve; got '" + type + "'");
-        }
-        String incidentKey = f.optionalString(event, "incident_key", "incident_key", MAX_DEDUP_KEY);
-        boolean trigger = "trigger".equals(type);
-        if (!trigger && type != null && incidentKey == null && f.ok()) {
-            f.error("'incident_key' is required to " + type + " an incident");
-        }
+        Envelope envelope = envelope(event, f, "service_key", "event_type", "incident_key", "an incident");
+        String incidentKey = envelope.dedupKey();
         Intake.AlertEvent parsed = null;
-        if (trigger) {
+        if (envelope.trigger()) {
             String description = f.requiredString(event, "description", "description", MAX_SUMMARY);
             JsonNode details = event.get("details");
             String detailsText = f.optionalJson(event, "details", "details");
@@ -279,29 +258,57 @@ class EventsApiEndpoint extends HttpFilter {
                         images.isEmpty() ? null : json.writeValueAsString(images), null);
             }
         }
-        Admission admission = admit(f, serviceKey, "service_key");
+        Admission admission = admit(f, envelope.integrationKey(), "service_key");
         if (admission.refusal() != null) {
-            Answer refusal = admission.refusal();
-            return refusal.status() == 429 ? new Answer(403, refusal.body(), true) : refusal;
+            return v1Throttle(admission.refusal());
         }
-        Intake.AlertEvent intake = parsed != null
-                ? withService(parsed, admission.serviceId())
-                : new Intake.AlertEvent(type.equals("acknowledge") ? Intake.Action.ACKNOWLEDGE : Intake.Action.RESOLVE,
-                admission.serviceId(), "events-v1", incidentKey, null, null, null, null, null, null, null, Map.of(), null,
-                null, null, null);
-        acceptedV1.get(type).increment();
+        acceptedV1.get(envelope.action()).increment();
         IngestResult result;
         try {
-            result = pipeline.get().submitAndWait(List.of(intake)).get(0);
+            result = submit(envelope, parsed, admission.serviceId(), "events-v1");
         } catch (RuntimeException e) {
-            Answer failed = failure(e);
-            return failed.status() == 429 ? new Answer(403, failed.body(), true) : failed;
+            return v1Throttle(failure(e));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
         out.put("message", "Event processed");
         out.put("incident_key", result.dedupKey());
         return new Answer(200, out, false);
+    }
+
+    /** v1 senders retry on 403, which is what PagerDuty's v1 answered when over the rate; v2 has 429 for it. */
+    private static Answer v1Throttle(Answer answer) {
+        return answer.status() == 429 ? new Answer(403, answer.body(), true) : answer;
+    }
+
+    /** What every alert event names, in v2's words or v1's: whose it is, what to do, and to which alert. */
+    private record Envelope(String integrationKey, String action, String dedupKey) {
+        boolean trigger() {
+            return "trigger".equals(action);
+        }
+    }
+
+    private static Envelope envelope(JsonNode event, JsonFields f, String keyField, String actionField, String dedupField,
+                                     String what) {
+        String integrationKey = f.requiredString(event, keyField, keyField, 64);
+        String action = f.requiredString(event, actionField, actionField, 32);
+        if (action != null && !ACTIONS.contains(action)) {
+            f.error("'" + actionField + "' must be one of trigger, acknowledge, resolve; got '" + action + "'");
+        }
+        String dedupKey = f.optionalString(event, dedupField, dedupField, MAX_DEDUP_KEY);
+        if (!"trigger".equals(action) && action != null && dedupKey == null && f.ok()) {
+            f.error("'" + dedupField + "' is required to " + action + " " + what);
+        }
+        return new Envelope(integrationKey, action, dedupKey);
+    }
+
+    /** Commits an admitted event, the trigger as parsed or an acknowledge or resolve of the envelope's key. */
+    private IngestResult submit(Envelope envelope, Intake.AlertEvent trigger, String serviceId, String intake) {
+        Intake.AlertEvent event = trigger != null ? withService(trigger, serviceId)
+                : new Intake.AlertEvent(envelope.action().equals("acknowledge") ? Intake.Action.ACKNOWLEDGE
+                : Intake.Action.RESOLVE, serviceId, intake, envelope.dedupKey(), null, null, null, null, null, null, null,
+                Map.of(), null, null, null, null);
+        return pipeline.get().submitAndWait(List.of(event)).get(0);
     }
 
     /** v1's contexts: {@code {"type":"link","href","text"}} and {@code {"type":"image","src","href","alt"}}. */
@@ -367,7 +374,7 @@ class EventsApiEndpoint extends HttpFilter {
                 parsed = new Intake.ChangeEvent(null, summary, source, timestamp, details, links);
             }
         }
-        Admission admission = admit(f, routingKey);
+        Admission admission = admit(f, routingKey, "routing_key");
         if (admission.refusal() != null) {
             return admission.refusal();
         }
@@ -384,10 +391,6 @@ class EventsApiEndpoint extends HttpFilter {
 
     /** Where a parsed event goes: its service, or the answer refusing it (invalid, unknown routing key, over the rate). */
     private record Admission(String serviceId, Answer refusal) {
-    }
-
-    private Admission admit(JsonFields f, String routingKey) {
-        return admit(f, routingKey, "routing_key");
     }
 
     private Admission admit(JsonFields f, String routingKey, String field) {
