@@ -50,6 +50,8 @@ class EventsApiEndpoint extends HttpFilter {
     static final String CHANGE_ENQUEUE = "/v2/change/enqueue";
     static final String V1_CREATE_EVENT = "/generic/2010-04-15/create_event.json";
     static final int MAX_SUMMARY = 1024;
+    private static final String V2 = "events-v2";
+    private static final String V1 = "events-v1";
     static final int MAX_DEDUP_KEY = 255;
 
     private static final Logger log = LoggerFactory.getLogger(EventsApiEndpoint.class);
@@ -71,11 +73,11 @@ class EventsApiEndpoint extends HttpFilter {
     private final JsonMapper json;
     private final int eventsPerSecond;
     private final BodyLimit bodyLimit;
-    private final Counter invalid;
-    private final Counter throttled;
+    /** Refused events per intake and reason, as "events-v2/invalid". */
+    private final Map<String, Counter> rejected = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
     private final Map<String, Counter> acceptedV1 = new HashMap<>();
-    private final Map<Integer, Timer> requestTimers = new HashMap<>();
+    private final Map<String, Timer> requestTimers = new HashMap<>();
 
     EventsApiEndpoint(Supplier<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
                       TocsinConfig config, MeterRegistry meters) {
@@ -85,18 +87,23 @@ class EventsApiEndpoint extends HttpFilter {
         this.json = json;
         this.eventsPerSecond = config.limits().eventsPerSecond();
         this.bodyLimit = new BodyLimit(config.limits().maxBodyBytes());
-        this.invalid = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "invalid");
-        this.throttled = meters.counter("tocsin.ingest.rejected", "intake", "events-v2", "reason", "throttled");
+        for (String intake : List.of(V2, V1)) {
+            for (String reason : List.of("invalid", "throttled")) {
+                rejected.put(intake + "/" + reason, meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", reason));
+            }
+        }
         for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
-            accepted.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v2", "action", action));
+            accepted.put(action, meters.counter("tocsin.ingest.events", "intake", V2, "action", action));
         }
         for (String action : ACTIONS) {
-            acceptedV1.put(action, meters.counter("tocsin.ingest.events", "intake", "events-v1", "action", action));
+            acceptedV1.put(action, meters.counter("tocsin.ingest.events", "intake", V1, "action", action));
         }
-        for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
-            requestTimers.put(status, Timer.builder("tocsin.ingest.request")
-                    .description("Events API requests, from the first byte read to the answer")
-                    .tag("intake", "events-v2").tag("status", Integer.toString(status)).register(meters));
+        for (String intake : List.of(V2, V1)) {
+            for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
+                requestTimers.put(intake + "/" + status, Timer.builder("tocsin.ingest.request")
+                        .description("Events API requests, from the first byte read to the answer")
+                        .tag("intake", intake).tag("status", Integer.toString(status)).register(meters));
+            }
         }
     }
 
@@ -107,10 +114,11 @@ class EventsApiEndpoint extends HttpFilter {
         String path = request.getServletPath();
         boolean change = CHANGE_ENQUEUE.equals(path);
         boolean v1 = V1_CREATE_EVENT.equals(path);
+        String intake = v1 ? V1 : V2;
         String method = request.getMethod();
         if ("OPTIONS".equals(method)) {
             preflight(request, response);
-            record(204, start);
+            record(intake, 204, start);
             return;
         }
         if (request.getHeader("Origin") != null) {
@@ -129,13 +137,13 @@ class EventsApiEndpoint extends HttpFilter {
                 body = bodyLimit.readAll(request);
             } catch (BodyLimit.TooLargeException e) {
                 BodyLimit.refuse(response, e);
-                record(413, start);
+                record(intake, 413, start);
                 return;
             }
             answer = change ? enqueueChange(body) : v1 ? createEventV1(body) : enqueue(body);
         }
         write(response, answer);
-        record(answer.status(), start);
+        record(intake, answer.status(), start);
     }
 
     /**
@@ -154,8 +162,8 @@ class EventsApiEndpoint extends HttpFilter {
         response.setHeader("Access-Control-Max-Age", "86400");
     }
 
-    private void record(int status, long start) {
-        Timer timer = requestTimers.get(status);
+    private void record(String intake, int status, long start) {
+        Timer timer = requestTimers.get(intake + "/" + status);
         if (timer != null) {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -165,7 +173,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f);
+            return invalid(f, V2);
         }
         Envelope envelope = envelope(event, f, "routing_key", "event_action", "dedup_key", "an alert");
         String dedupKey = envelope.dedupKey();
@@ -197,23 +205,23 @@ class EventsApiEndpoint extends HttpFilter {
                     links = withClientLink(links, client, clientUrl);
                 }
                 if (f.ok()) {
-                    parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v2",
+                    parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, V2,
                             dedupKey != null ? dedupKey : generatedKey(), summary, source, severity, timestamp,
                             component, group, eventClass, labels(details, component, group, eventClass), detailsText,
                             links, images, null);
                 }
             }
         }
-        Admission admission = admit(f, envelope.integrationKey(), "routing_key");
+        Admission admission = admit(f, envelope.integrationKey(), "routing_key", V2);
         if (admission.refusal() != null) {
             return admission.refusal();
         }
         accepted.get(envelope.action()).increment();
         IngestResult result;
         try {
-            result = submit(envelope, parsed, admission.serviceId(), "events-v2");
+            result = submit(envelope, parsed, admission.serviceId(), V2);
         } catch (RuntimeException e) {
-            return failure(e);
+            return failure(e, V2);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
@@ -232,7 +240,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f);
+            return invalid(f, V1);
         }
         Envelope envelope = envelope(event, f, "service_key", "event_type", "incident_key", "an incident");
         String incidentKey = envelope.dedupKey();
@@ -251,23 +259,23 @@ class EventsApiEndpoint extends HttpFilter {
                 if (clientUrl != null) {
                     linkText = withClientLink(linkText, client, clientUrl);
                 }
-                parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, "events-v1",
+                parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, V1,
                         incidentKey != null ? incidentKey : generatedKey(), description,
                         client != null ? client : "events-v1", "critical", null, null, null, null,
                         labels(details, null, null, null), detailsText, linkText,
                         images.isEmpty() ? null : json.writeValueAsString(images), null);
             }
         }
-        Admission admission = admit(f, envelope.integrationKey(), "service_key");
+        Admission admission = admit(f, envelope.integrationKey(), "service_key", V1);
         if (admission.refusal() != null) {
             return v1Throttle(admission.refusal());
         }
         acceptedV1.get(envelope.action()).increment();
         IngestResult result;
         try {
-            result = submit(envelope, parsed, admission.serviceId(), "events-v1");
+            result = submit(envelope, parsed, admission.serviceId(), V1);
         } catch (RuntimeException e) {
-            return v1Throttle(failure(e));
+            return v1Throttle(failure(e, V1));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
@@ -356,7 +364,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f);
+            return invalid(f, V2);
         }
         String routingKey = f.requiredString(event, "routing_key", "routing_key", 64);
         JsonNode payload = event.get("payload");
@@ -374,7 +382,7 @@ class EventsApiEndpoint extends HttpFilter {
                 parsed = new Intake.ChangeEvent(null, summary, source, timestamp, details, links);
             }
         }
-        Admission admission = admit(f, routingKey, "routing_key");
+        Admission admission = admit(f, routingKey, "routing_key", V2);
         if (admission.refusal() != null) {
             return admission.refusal();
         }
@@ -384,7 +392,7 @@ class EventsApiEndpoint extends HttpFilter {
         try {
             pipeline.get().submitAndWait(List.of(change));
         } catch (RuntimeException e) {
-            return failure(e);
+            return failure(e, V2);
         }
         return new Answer(202, Map.of("status", "success", "message", "Change event processed"), false);
     }
@@ -393,17 +401,17 @@ class EventsApiEndpoint extends HttpFilter {
     private record Admission(String serviceId, Answer refusal) {
     }
 
-    private Admission admit(JsonFields f, String routingKey, String field) {
+    private Admission admit(JsonFields f, String routingKey, String field, String intake) {
         if (!f.ok()) {
-            return new Admission(null, invalid(f));
+            return new Admission(null, invalid(f, intake));
         }
         Optional<TocsinConfig.Service> service = catalog.serviceForIntegrationKey(routingKey);
         if (service.isEmpty()) {
             f.error("'" + field + "' is not an integration key of any service");
-            return new Admission(null, invalid(f));
+            return new Admission(null, invalid(f, intake));
         }
         if (!rateLimits.tryAcquire("integration:" + routingKey, eventsPerSecond)) {
-            return new Admission(null, throttled());
+            return new Admission(null, throttled(intake));
         }
         return new Admission(service.get().id(), null);
     }
@@ -474,8 +482,8 @@ class EventsApiEndpoint extends HttpFilter {
         return HexFormat.of().toHexDigits(u.getMostSignificantBits()) + HexFormat.of().toHexDigits(u.getLeastSignificantBits());
     }
 
-    private Answer invalid(JsonFields f) {
-        invalid.increment();
+    private Answer invalid(JsonFields f, String intake) {
+        rejected.get(intake + "/invalid").increment();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "invalid event");
         out.put("message", "Event object is invalid");
@@ -483,15 +491,15 @@ class EventsApiEndpoint extends HttpFilter {
         return new Answer(400, out, false);
     }
 
-    private Answer throttled() {
-        throttled.increment();
+    private Answer throttled(String intake) {
+        rejected.get(intake + "/throttled").increment();
         return new Answer(429, Map.of("status", "throttle event",
                 "message", "Requests for this service are arriving too quickly. Please retry later."), true);
     }
 
-    private Answer failure(RuntimeException error) {
+    private Answer failure(RuntimeException error, String intake) {
         if (error instanceof IngestPipeline.OverloadedException) {
-            return throttled();
+            return throttled(intake);
         }
         log.error("event=ingest.failed action=\"the sender will retry; check the database\"", error);
         return new Answer(500, Map.of("status", "error", "message", "The event could not be stored; retry."), false);

@@ -199,6 +199,11 @@ class EventsApiTest extends ApiTest {
                 + "\",\"event_type\":\"trigger\",\"description\":\"no key\"}");
         assertThat(generated.json().get("incident_key").asString()).matches("[0-9a-f]{32}");
         assertThat(anonymous.get(V1).status()).isEqualTo(405);
+        assertThat(anonymous.post(V1, "{}").status()).isEqualTo(400);
+        String metrics = anonymous.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("tocsin_ingest_request_seconds_count\\{.*intake=\"events-v1\".*status=\"200\".*} [1-9]")
+                .containsPattern("tocsin_ingest_events_total\\{.*action=\"resolve\".*intake=\"events-v1\".*} [1-9]")
+                .containsPattern("tocsin_ingest_rejected_total\\{.*intake=\"events-v1\".*reason=\"invalid\".*} [1-9]");
     }
 
     @Test
