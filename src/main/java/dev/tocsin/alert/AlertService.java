@@ -19,6 +19,7 @@ import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Applies intake events: deduplication, routing, opening and closing incidents. A batch is one transaction,
@@ -35,11 +36,12 @@ class AlertService {
     private final Timeline timeline;
     private final List<Silences> silences;
     private final DeferredWrites deferred;
+    private final JsonMapper json;
     private final Clock clock;
 
     AlertService(AlertRepository alerts, ChangeEventRepository changes, HeartbeatRepository heartbeats,
                  IncidentService incidents, Router router, Timeline timeline, List<Silences> silences,
-                 DeferredWrites deferred, Clock clock) {
+                 DeferredWrites deferred, JsonMapper json, Clock clock) {
         this.alerts = alerts;
         this.changes = changes;
         this.heartbeats = heartbeats;
@@ -48,6 +50,7 @@ class AlertService {
         this.timeline = timeline;
         this.silences = List.copyOf(silences);
         this.deferred = deferred;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -227,6 +230,9 @@ class AlertService {
         Instant now = clock.instant();
         HeartbeatRepository.Heartbeat beat = heartbeats.find(p.serviceId(), p.name()).orElseThrow(
                 () -> new IllegalStateException("heartbeat " + p.serviceId() + "/" + p.name() + " is not declared"));
+        if (p.failed()) {
+            return heartbeatFailed(beat, p.log(), book);
+        }
         heartbeats.recordPing(p.serviceId(), p.name(), now,
                 now.plusSeconds(beat.intervalSeconds() + beat.graceSeconds()));
         if (!"down".equals(beat.state())) {
@@ -252,10 +258,33 @@ class AlertService {
                 OpenAlertBook.lazy(alerts, incidents));
     }
 
+    /**
+     * The job reported that it failed: the heartbeat is down at once, without waiting for its grace, under the same
+     * alert a missed ping raises (so a miss and a failure are one alert), and its next successful ping resolves it.
+     */
+    private IngestResult heartbeatFailed(HeartbeatRepository.Heartbeat beat, String log, OpenAlertBook book) {
+        heartbeats.markDown(beat.serviceId(), beat.name());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("heartbeat", beat.name());
+        if (log != null) {
+            data.put("log", log);
+        }
+        timeline.append(new NewEvent("heartbeat.failed", Actor.integration(beat.serviceId(), "heartbeat"), null, null,
+                beat.serviceId(), data));
+        Intake.AlertEvent failure = heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(),
+                "Heartbeat '" + beat.name() + "' reported a failure", log == null ? null : json.writeValueAsString(Map.of("log", log)));
+        return trigger(failure, book);
+    }
+
     private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,
                                                     String summary) {
+        return heartbeatEvent(action, serviceId, name, severity, summary, null);
+    }
+
+    private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,
+                                                    String summary, String customDetails) {
         return new Intake.AlertEvent(action, serviceId, "heartbeat", dedupKey(name), summary, "heartbeat/" + name,
-                severity, null, null, null, "heartbeat", Map.of("heartbeat", name), null, null, null, null);
+                severity, null, null, null, "heartbeat", Map.of("heartbeat", name), customDetails, null, null, null);
     }
 
     static String dedupKey(String heartbeatName) {

@@ -38,6 +38,14 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
                        String links) implements Intake {
     }
 
-    record HeartbeatPing(String serviceId, String name) implements Intake {
+    /**
+     * A cron job's ping: it ran, and succeeded unless {@code failed}, when {@code log} may say how (the tail of its
+     * output, already cut and made storable; null for none).
+     */
+    record HeartbeatPing(String serviceId, String name, boolean failed, String log) implements Intake {
+
+        HeartbeatPing(String serviceId, String name) {
+            this(serviceId, name, false, null);
+        }
     }
 }

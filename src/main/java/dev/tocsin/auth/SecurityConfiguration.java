@@ -2,6 +2,7 @@ package dev.tocsin.auth;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ProblemResponses;
+import dev.tocsin.text.SqlText;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -78,7 +79,7 @@ class SecurityConfiguration {
     @Bean
     RequestRejectedHandler requestRejected() {
         return (request, response, rejected) -> ProblemResponses.write(response, 400, "Invalid request",
-                rejected.getMessage());
+                SqlText.abbreviate(String.valueOf(rejected.getMessage()), 300));
     }
 
     /** The users of the configuration that have a password hash; nobody else can sign in (no default password). */

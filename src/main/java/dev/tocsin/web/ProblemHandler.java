@@ -12,6 +12,7 @@ import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.problem.ServiceUnavailableException;
 import dev.tocsin.problem.TooManyRequestsException;
+import dev.tocsin.text.SqlText;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -121,6 +123,18 @@ class ProblemHandler {
         String message = "not valid percent-encoded UTF-8";
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", field + ": " + message);
         p.setProperty("errors", List.of(new InvalidInputException.FieldError(field, message)));
+        return respond(p);
+    }
+
+    /**
+     * Spring Security's firewall checks a form field when the field is first read, which is in a controller: a NUL, a
+     * line break or another control character in a field's name or value is refused there, as it is in a path.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e) {
+        String message = SqlText.abbreviate(String.valueOf(e.getMessage()), 300);
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", message);
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError("body", message)));
         return respond(p);
     }
 

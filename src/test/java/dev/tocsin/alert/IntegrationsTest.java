@@ -1,5 +1,6 @@
 package dev.tocsin.alert;
 
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,6 +343,52 @@ class IntegrationsTest extends ApiTest {
         JsonNode beat = api.get("/api/v1/heartbeats").json().get(0);
         assertThat(beat.get("state").asString()).isEqualTo("up");
         assertThat(beat.get("due_at").asString()).isEqualTo(clock.instant().plus(Duration.ofMinutes(65)).toString());
+    }
+
+    /** As healthchecks.io's: {@code /fail} or a non-zero exit status raises the alert now, with the job's log. */
+    @Test
+    void aJobThatReportsAFailureTriggersAtOnceAndItsNextSuccessResolvesIt() {
+        String url = "/api/v1/heartbeat/" + BATCH_KEY + "/weekly-report";
+        assertThat(anonymous.get(url).status()).isEqualTo(200);
+        Http.Response failed = anonymous.send(anonymous.request(url + "/fail").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("copied 1,204 files\nERROR: disk full 🔥\n")));
+        assertThat(failed.status()).as(failed.body()).isEqualTo(200);
+        JsonNode alert = alerts("heartbeat:weekly-report").get(0);
+        assertThat(alert.get("status").asString()).isEqualTo("triggered");
+        assertThat(alert.get("summary").asString()).isEqualTo("Heartbeat 'weekly-report' reported a failure");
+        assertThat(alert.get("custom_details").get("log").asString()).isEqualTo("copied 1,204 files\nERROR: disk full 🔥");
+        assertThat(incident(alert.get("incident_id").asLong()).get("severity").asString()).isEqualTo("P2");
+        assertThat(state("weekly-report")).isEqualTo("down");
+
+        assertThat(anonymous.get(url + "/0").status()).as("exit status 0: success").isEqualTo(200);
+        assertThat(alerts("heartbeat:weekly-report").get(0).get("status").asString()).isEqualTo("resolved");
+        assertThat(state("weekly-report")).isEqualTo("up");
+
+        // curl -fsS --data-binary @job.log "$URL/$?": a form content type, a long log kept by its end.
+        Http.Response exit2 = anonymous.postForm(url + "/2", "x".repeat(20_000) + "\u0000Traceback: the end");
+        assertThat(exit2.status()).as(exit2.body()).isEqualTo(200);
+        JsonNode second = alerts("heartbeat:weekly-report").get(0);
+        assertThat(second.get("id").asLong()).isNotEqualTo(alert.get("id").asLong());
+        String log = second.get("custom_details").get("log").asString();
+        assertThat(log).hasSize(HeartbeatController.MAX_LOG).startsWith("…x").endsWith("\uFFFDTraceback: the end");
+        assertThat(anonymous.post(url, null).status()).isEqualTo(200);
+        assertThat(alerts("heartbeat:weekly-report").get(0).get("status").asString()).isEqualTo("resolved");
+
+        for (String outcome : List.of("256", "maybe", "-1")) {
+            Http.Response bad = anonymous.get(url + "/" + outcome);
+            assertThat(bad.status()).as(outcome).isEqualTo(400);
+            assertThat(bad.body()).contains("outcome", "expected 'fail' or an exit status from 0 to 255");
+        }
+        assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/no-such-job/fail").status()).isEqualTo(404);
+    }
+
+    private String state(String heartbeat) {
+        for (JsonNode beat : api.get("/api/v1/heartbeats").json()) {
+            if (beat.get("name").asString().equals(heartbeat)) {
+                return beat.get("state").asString();
+            }
+        }
+        throw new AssertionError("no heartbeat " + heartbeat);
     }
 
     @Test
