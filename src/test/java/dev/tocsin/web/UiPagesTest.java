@@ -119,7 +119,8 @@ class UiPagesTest extends ApiTest {
         assertThat(after.substring(after.indexOf("Recently resolved"))).contains("href=\"/incidents/" + id + "\"");
 
         String batch = browser.get("/ui/services/batch").body();
-        assertThat(batch).contains("nightly-backup", "/api/v1/heartbeat/••••••••0001/nightly-backup", "Yearly power test")
+        assertThat(batch).contains("nightly-backup", "/api/v1/heartbeat/••••••••0001/nightly-backup", "Yearly power test",
+                        "<code>/fail</code>")
                 .doesNotContain(BATCH_KEY);
         String payments = browser.get("/ui/services/payments").body();
         assertThat(payments).contains("Payments on-call", "on-call engineer", "team lead", "Ana", "engineering manager",
