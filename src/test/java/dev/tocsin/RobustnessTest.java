@@ -230,7 +230,7 @@ class RobustnessTest extends ApiTest {
      */
     @Test
     void aFormFieldTheFirewallRefusesIsA400WithItsReason() {
-        for (String path : List.of("/api/v1/incidents", "/api/v1/integrations/alertmanager/" + CHECKOUT_KEY)) {
+        for (String path : List.of("/api/v1/incidents", "/api/v1/maintenance-windows")) {
             for (String form : List.of("a%00b=1", "x".repeat(5_000) + "%00=1", "{\"title\":\"t\"}&a%0Db=2")) {
                 Http.Response r = api.postForm(path, form);
                 assertThat(r.status()).as(path + " " + form.substring(0, Math.min(40, form.length()))).isEqualTo(400);

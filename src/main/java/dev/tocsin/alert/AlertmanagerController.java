@@ -1,5 +1,6 @@
 package dev.tocsin.alert;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +12,11 @@ import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -42,10 +43,12 @@ class AlertmanagerController {
     }
 
     @PostMapping("/api/v1/integrations/alertmanager/{integrationKey}")
-    ResponseEntity<Map<String, Object>> receive(@PathVariable String integrationKey,
-                                                @RequestBody(required = false) byte[] body) {
+    ResponseEntity<Map<String, Object>> receive(@PathVariable String integrationKey, HttpServletRequest request)
+            throws IOException {
         TocsinConfig.Service service = intake.admit(integrationKey, "alertmanager");
-        List<Intake.AlertEvent> events = parse(body, service.id());
+        // The body as sent, whatever its Content-Type: curl -d @alerts.json says it is a form, and Spring would hand a
+        // form over decoded and re-encoded, no longer the JSON that was sent.
+        List<Intake.AlertEvent> events = parse(request.getInputStream().readAllBytes(), service.id());
         List<IngestResult> results = intake.submitAll(events, "alertmanager");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");

@@ -248,6 +248,16 @@ class IntegrationsTest extends ApiTest {
         assertThat(alerts(key).get(0).get("event_count").asInt()).isEqualTo(2);
     }
 
+    /** curl -d @alerts.json sends JSON with a form's Content-Type; it is read as the JSON it is. */
+    @Test
+    void alertmanagerJsonSentWithAFormContentTypeStillWorks() {
+        String fingerprint = unique("fp");
+        Http.Response r = anonymous.postForm("/api/v1/integrations/alertmanager/" + CHECKOUT_KEY,
+                alertmanager("firing", fingerprint, "DiskFull", "warning", "Disk 95% full & rising + fast"));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(alerts(fingerprint).get(0).get("summary").asString()).isEqualTo("Disk 95% full & rising + fast");
+    }
+
     @Test
     void alertmanagerPayloadErrorsNameTheField() {
         String base = "/api/v1/integrations/alertmanager/" + CHECKOUT_KEY;
