@@ -77,7 +77,8 @@ class EventsApiEndpoint extends HttpFilter {
     private final Map<String, Counter> rejected = new HashMap<>();
     private final Map<String, Counter> accepted = new HashMap<>();
     private final Map<String, Counter> acceptedV1 = new HashMap<>();
-    private final Map<String, Timer> requestTimers = new HashMap<>();
+    /** Per intake, per status: the request timers, looked up without building a key on each request. */
+    private final Map<String, Map<Integer, Timer>> requestTimers = new HashMap<>();
 
     EventsApiEndpoint(Supplier<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
                       TocsinConfig config, MeterRegistry meters) {
@@ -99,8 +100,9 @@ class EventsApiEndpoint extends HttpFilter {
             acceptedV1.put(action, meters.counter("tocsin.ingest.events", "intake", V1, "action", action));
         }
         for (String intake : List.of(V2, V1)) {
+            Map<Integer, Timer> timers = requestTimers.computeIfAbsent(intake, i -> new HashMap<>());
             for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
-                requestTimers.put(intake + "/" + status, Timer.builder("tocsin.ingest.request")
+                timers.put(status, Timer.builder("tocsin.ingest.request")
                         .description("Events API requests, from the first byte read to the answer")
                         .tag("intake", intake).tag("status", Integer.toString(status)).register(meters));
             }
@@ -163,7 +165,7 @@ class EventsApiEndpoint extends HttpFilter {
     }
 
     private void record(String intake, int status, long start) {
-        Timer timer = requestTimers.get(intake + "/" + status);
+        Timer timer = requestTimers.get(intake).get(status);
         if (timer != null) {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
