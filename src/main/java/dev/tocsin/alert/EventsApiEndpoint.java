@@ -263,7 +263,7 @@ class EventsApiEndpoint extends HttpFilter {
                 }
                 parsed = new Intake.AlertEvent(Intake.Action.TRIGGER, null, V1,
                         incidentKey != null ? incidentKey : generatedKey(), description,
-                        client != null ? client : "events-v1", "critical", null, null, null, null,
+                        client != null ? client : V1, "critical", null, null, null, null,
                         labels(details, null, null, null), detailsText, linkText,
                         images.isEmpty() ? null : json.writeValueAsString(images), null);
             }
