@@ -37,13 +37,14 @@ class HeartbeatController {
     @RequestMapping(path = "/api/v1/heartbeat/{integrationKey}/{name}",
             method = {RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST})
     ResponseEntity<String> ping(@PathVariable String integrationKey, @PathVariable String name) {
-        return submit(integrationKey, name, false, null);
+        return submit(declared(integrationKey, name), name, false, null);
     }
 
     @RequestMapping(path = "/api/v1/heartbeat/{integrationKey}/{name}/{outcome}",
             method = {RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST})
     ResponseEntity<String> report(@PathVariable String integrationKey, @PathVariable String name,
                                   @PathVariable String outcome, HttpServletRequest request) throws IOException {
+        TocsinConfig.Service service = declared(integrationKey, name);
         boolean failed;
         if (outcome.equals("fail")) {
             failed = true;
@@ -56,14 +57,19 @@ class HeartbeatController {
         // The body as sent, whatever its Content-Type: curl --data-binary @job.log says it is a form, and Spring would
         // hand a form over decoded and re-encoded (a '%' in the log refused, a '+' turned into a space).
         byte[] body = failed && "POST".equals(request.getMethod()) ? request.getInputStream().readAllBytes() : null;
-        return submit(integrationKey, name, failed, failed ? log(body) : null);
+        return submit(service, name, failed, failed ? log(body) : null);
     }
 
-    private ResponseEntity<String> submit(String integrationKey, String name, boolean failed, String log) {
+    /** The key's service, which must declare the heartbeat: 404 otherwise, before anything else is said of the request. */
+    private TocsinConfig.Service declared(String integrationKey, String name) {
         TocsinConfig.Service service = intake.admit(integrationKey, "heartbeat");
         if (service.heartbeats().stream().noneMatch(h -> h.name().equals(name))) {
             throw new NotFoundException("service '" + service.id() + "' declares no heartbeat named '" + name + "'");
         }
+        return service;
+    }
+
+    private ResponseEntity<String> submit(TocsinConfig.Service service, String name, boolean failed, String log) {
         intake.submitAll(List.of(new Intake.HeartbeatPing(service.id(), name, failed, log)), "heartbeat");
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK\n");
     }

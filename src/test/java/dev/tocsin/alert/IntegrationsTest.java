@@ -390,6 +390,8 @@ class IntegrationsTest extends ApiTest {
             assertThat(bad.body()).contains("outcome", "expected 'fail' or an exit status from 0 to 255");
         }
         assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/no-such-job/fail").status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/no-such-job/maybe").status())
+                .as("an unknown heartbeat is that first").isEqualTo(404);
     }
 
     private String state(String heartbeat) {
