@@ -240,7 +240,7 @@ class AlertService {
         }
         timeline.append(new NewEvent("heartbeat.recovered", Actor.integration(p.serviceId(), "heartbeat"), null, null,
                 p.serviceId(), Map.of("heartbeat", p.name())));
-        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), beat.severity(), null), book);
+        return resolve(heartbeatEvent(Intake.Action.RESOLVE, p.serviceId(), p.name(), beat.severity(), null, null), book);
     }
 
     /** Called by the heartbeat processor, inside its transaction, for each overdue heartbeat it claimed. */
@@ -254,7 +254,7 @@ class AlertService {
                 + Durations.format(Duration.between(since, now).withNanos(0)) + " ago)";
         timeline.append(new NewEvent("heartbeat.missed", Actor.system("heartbeats"), null, null, beat.serviceId(),
                 Map.of("heartbeat", beat.name(), "due_at", beat.dueAt().toString())));
-        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary),
+        return trigger(heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(), summary, null),
                 OpenAlertBook.lazy(alerts, incidents));
     }
 
@@ -274,11 +274,6 @@ class AlertService {
         Intake.AlertEvent failure = heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(),
                 "Heartbeat '" + beat.name() + "' reported a failure", log == null ? null : json.writeValueAsString(Map.of("log", log)));
         return trigger(failure, book);
-    }
-
-    private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,
-                                                    String summary) {
-        return heartbeatEvent(action, serviceId, name, severity, summary, null);
     }
 
     private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,

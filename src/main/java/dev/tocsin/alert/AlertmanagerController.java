@@ -85,7 +85,7 @@ class AlertmanagerController {
         // The notification group (route and grouping labels): its alerts share one incident while it is open.
         String groupKey = f.optionalString(root, "groupKey", "groupKey", MAX_GROUP_KEY);
         Intake.IncidentGroup group = groupKey == null || groupKey.isBlank() ? null
-                : new Intake.IncidentGroup(groupKey, groupTitle(common, groupLabels, commonLabels));
+                : new Intake.IncidentGroup(groupKey, groupTitle(common, groupLabels, commonLabels), null);
         List<Intake.AlertEvent> events = new ArrayList<>();
         for (int i = 0; i < alerts.size(); i++) {
             JsonNode a = alerts.get(i);

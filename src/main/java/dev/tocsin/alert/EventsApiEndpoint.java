@@ -73,12 +73,27 @@ class EventsApiEndpoint extends HttpFilter {
     private final JsonMapper json;
     private final int eventsPerSecond;
     private final BodyLimit bodyLimit;
-    /** Refused events per intake and reason, as "events-v2/invalid". */
-    private final Map<String, Counter> rejected = new HashMap<>();
-    private final Map<String, Counter> accepted = new HashMap<>();
-    private final Map<String, Counter> acceptedV1 = new HashMap<>();
-    /** Per intake, per status: the request timers, looked up without building a key on each request. */
-    private final Map<String, Map<Integer, Timer>> requestTimers = new HashMap<>();
+    private final IntakeMeters v2;
+    private final IntakeMeters v1;
+
+    /** One API's counters and request timers, under its intake's name. */
+    private record IntakeMeters(Map<String, Counter> accepted, Counter invalid, Counter throttled, Map<Integer, Timer> requests) {
+
+        static IntakeMeters of(String intake, List<String> actions, MeterRegistry meters) {
+            Map<String, Counter> accepted = new HashMap<>();
+            for (String action : actions) {
+                accepted.put(action, meters.counter("tocsin.ingest.events", "intake", intake, "action", action));
+            }
+            Map<Integer, Timer> requests = new HashMap<>();
+            for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
+                requests.put(status, Timer.builder("tocsin.ingest.request")
+                        .description("Events API requests, from the first byte read to the answer")
+                        .tag("intake", intake).tag("status", Integer.toString(status)).register(meters));
+            }
+            return new IntakeMeters(accepted, meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "invalid"),
+                    meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "throttled"), requests);
+        }
+    }
 
     EventsApiEndpoint(Supplier<IngestPipeline> pipeline, Catalog catalog, RateLimits rateLimits, JsonMapper json,
                       TocsinConfig config, MeterRegistry meters) {
@@ -88,25 +103,8 @@ class EventsApiEndpoint extends HttpFilter {
         this.json = json;
         this.eventsPerSecond = config.limits().eventsPerSecond();
         this.bodyLimit = new BodyLimit(config.limits().maxBodyBytes());
-        for (String intake : List.of(V2, V1)) {
-            for (String reason : List.of("invalid", "throttled")) {
-                rejected.put(intake + "/" + reason, meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", reason));
-            }
-        }
-        for (String action : List.of("trigger", "acknowledge", "resolve", "change")) {
-            accepted.put(action, meters.counter("tocsin.ingest.events", "intake", V2, "action", action));
-        }
-        for (String action : ACTIONS) {
-            acceptedV1.put(action, meters.counter("tocsin.ingest.events", "intake", V1, "action", action));
-        }
-        for (String intake : List.of(V2, V1)) {
-            Map<Integer, Timer> timers = requestTimers.computeIfAbsent(intake, i -> new HashMap<>());
-            for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
-                timers.put(status, Timer.builder("tocsin.ingest.request")
-                        .description("Events API requests, from the first byte read to the answer")
-                        .tag("intake", intake).tag("status", Integer.toString(status)).register(meters));
-            }
-        }
+        this.v2 = IntakeMeters.of(V2, List.of("trigger", "acknowledge", "resolve", "change"), meters);
+        this.v1 = IntakeMeters.of(V1, List.of("trigger", "acknowledge", "resolve"), meters);
     }
 
     @Override
@@ -115,8 +113,8 @@ class EventsApiEndpoint extends HttpFilter {
         long start = System.nanoTime();
         String path = request.getServletPath();
         boolean change = CHANGE_ENQUEUE.equals(path);
-        boolean v1 = V1_CREATE_EVENT.equals(path);
-        String intake = v1 ? V1 : V2;
+        boolean legacy = V1_CREATE_EVENT.equals(path);
+        IntakeMeters intake = legacy ? v1 : v2;
         String method = request.getMethod();
         if ("OPTIONS".equals(method)) {
             preflight(request, response);
@@ -142,7 +140,7 @@ class EventsApiEndpoint extends HttpFilter {
                 record(intake, 413, start);
                 return;
             }
-            answer = change ? enqueueChange(body) : v1 ? createEventV1(body) : enqueue(body);
+            answer = change ? enqueueChange(body) : legacy ? createEventV1(body) : enqueue(body);
         }
         write(response, answer);
         record(intake, answer.status(), start);
@@ -164,8 +162,8 @@ class EventsApiEndpoint extends HttpFilter {
         response.setHeader("Access-Control-Max-Age", "86400");
     }
 
-    private void record(String intake, int status, long start) {
-        Timer timer = requestTimers.get(intake).get(status);
+    private static void record(IntakeMeters intake, int status, long start) {
+        Timer timer = intake.requests().get(status);
         if (timer != null) {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -175,7 +173,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f, V2);
+            return invalid(f, v2);
         }
         Envelope envelope = envelope(event, f, "routing_key", "event_action", "dedup_key", "an alert");
         String dedupKey = envelope.dedupKey();
@@ -214,16 +212,16 @@ class EventsApiEndpoint extends HttpFilter {
                 }
             }
         }
-        Admission admission = admit(f, envelope.integrationKey(), "routing_key", V2);
+        Admission admission = admit(f, envelope.integrationKey(), "routing_key", v2);
         if (admission.refusal() != null) {
             return admission.refusal();
         }
-        accepted.get(envelope.action()).increment();
+        v2.accepted().get(envelope.action()).increment();
         IngestResult result;
         try {
             result = submit(envelope, parsed, admission.serviceId(), V2);
         } catch (RuntimeException e) {
-            return failure(e, V2);
+            return failure(e, v2);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
@@ -242,7 +240,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f, V1);
+            return invalid(f, v1);
         }
         Envelope envelope = envelope(event, f, "service_key", "event_type", "incident_key", "an incident");
         String incidentKey = envelope.dedupKey();
@@ -268,16 +266,16 @@ class EventsApiEndpoint extends HttpFilter {
                         images.isEmpty() ? null : json.writeValueAsString(images), null);
             }
         }
-        Admission admission = admit(f, envelope.integrationKey(), "service_key", V1);
+        Admission admission = admit(f, envelope.integrationKey(), "service_key", v1);
         if (admission.refusal() != null) {
             return v1Throttle(admission.refusal());
         }
-        acceptedV1.get(envelope.action()).increment();
+        v1.accepted().get(envelope.action()).increment();
         IngestResult result;
         try {
             result = submit(envelope, parsed, admission.serviceId(), V1);
         } catch (RuntimeException e) {
-            return v1Throttle(failure(e, V1));
+            return v1Throttle(failure(e, v1));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
@@ -366,7 +364,7 @@ class EventsApiEndpoint extends HttpFilter {
         JsonFields f = new JsonFields();
         JsonNode event = parse(body, f);
         if (event == null) {
-            return invalid(f, V2);
+            return invalid(f, v2);
         }
         String routingKey = f.requiredString(event, "routing_key", "routing_key", 64);
         JsonNode payload = event.get("payload");
@@ -384,17 +382,17 @@ class EventsApiEndpoint extends HttpFilter {
                 parsed = new Intake.ChangeEvent(null, summary, source, timestamp, details, links);
             }
         }
-        Admission admission = admit(f, routingKey, "routing_key", V2);
+        Admission admission = admit(f, routingKey, "routing_key", v2);
         if (admission.refusal() != null) {
             return admission.refusal();
         }
-        accepted.get("change").increment();
+        v2.accepted().get("change").increment();
         Intake.ChangeEvent change = new Intake.ChangeEvent(admission.serviceId(), parsed.summary(), parsed.source(),
                 parsed.occurredAt(), parsed.customDetails(), parsed.links());
         try {
             pipeline.get().submitAndWait(List.of(change));
         } catch (RuntimeException e) {
-            return failure(e, V2);
+            return failure(e, v2);
         }
         return new Answer(202, Map.of("status", "success", "message", "Change event processed"), false);
     }
@@ -403,7 +401,7 @@ class EventsApiEndpoint extends HttpFilter {
     private record Admission(String serviceId, Answer refusal) {
     }
 
-    private Admission admit(JsonFields f, String routingKey, String field, String intake) {
+    private Admission admit(JsonFields f, String routingKey, String field, IntakeMeters intake) {
         if (!f.ok()) {
             return new Admission(null, invalid(f, intake));
         }
@@ -484,8 +482,8 @@ class EventsApiEndpoint extends HttpFilter {
         return HexFormat.of().toHexDigits(u.getMostSignificantBits()) + HexFormat.of().toHexDigits(u.getLeastSignificantBits());
     }
 
-    private Answer invalid(JsonFields f, String intake) {
-        rejected.get(intake + "/invalid").increment();
+    private static Answer invalid(JsonFields f, IntakeMeters intake) {
+        intake.invalid().increment();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "invalid event");
         out.put("message", "Event object is invalid");
@@ -493,13 +491,13 @@ class EventsApiEndpoint extends HttpFilter {
         return new Answer(400, out, false);
     }
 
-    private Answer throttled(String intake) {
-        rejected.get(intake + "/throttled").increment();
+    private static Answer throttled(IntakeMeters intake) {
+        intake.throttled().increment();
         return new Answer(429, Map.of("status", "throttle event",
                 "message", "Requests for this service are arriving too quickly. Please retry later."), true);
     }
 
-    private Answer failure(RuntimeException error, String intake) {
+    private static Answer failure(RuntimeException error, IntakeMeters intake) {
         if (error instanceof IngestPipeline.OverloadedException) {
             return throttled(intake);
         }

@@ -45,19 +45,24 @@ class HeartbeatController {
     ResponseEntity<String> report(@PathVariable String integrationKey, @PathVariable String name,
                                   @PathVariable String outcome, HttpServletRequest request) throws IOException {
         TocsinConfig.Service service = declared(integrationKey, name);
-        boolean failed;
-        if (outcome.equals("fail")) {
-            failed = true;
-        } else if (outcome.matches("\\d{1,3}") && Integer.parseInt(outcome) <= 255) {
-            failed = Integer.parseInt(outcome) != 0;
-        } else {
-            throw new InvalidInputException("outcome", "expected 'fail' or an exit status from 0 to 255 after the "
-                    + "heartbeat's name, got '" + outcome + "'");
-        }
+        boolean failed = failed(outcome);
         // The body as sent, whatever its Content-Type: curl --data-binary @job.log says it is a form, and Spring would
         // hand a form over decoded and re-encoded (a '%' in the log refused, a '+' turned into a space).
         byte[] body = failed && "POST".equals(request.getMethod()) ? request.getInputStream().readAllBytes() : null;
         return submit(service, name, failed, failed ? log(body) : null);
+    }
+
+    /** {@code fail}, or an exit status: 0 succeeded, 1 to 255 failed. */
+    private static boolean failed(String outcome) {
+        if (outcome.equals("fail")) {
+            return true;
+        }
+        int status = outcome.matches("\\d{1,3}") ? Integer.parseInt(outcome) : -1;
+        if (status < 0 || status > 255) {
+            throw new InvalidInputException("outcome", "expected 'fail' or an exit status from 0 to 255 after the "
+                    + "heartbeat's name, got '" + outcome + "'");
+        }
+        return status != 0;
     }
 
     /** The key's service, which must declare the heartbeat: 404 otherwise, before anything else is said of the request. */

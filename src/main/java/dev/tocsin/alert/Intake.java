@@ -27,10 +27,6 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
      * the group's alerts still join it.
      */
     record IncidentGroup(String key, String title, Duration window) {
-
-        IncidentGroup(String key, String title) {
-            this(key, title, null);
-        }
     }
 
     /** A change (a deploy, a config push) recorded on its service. */
@@ -43,9 +39,5 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
      * output, already cut and made storable; null for none).
      */
     record HeartbeatPing(String serviceId, String name, boolean failed, String log) implements Intake {
-
-        HeartbeatPing(String serviceId, String name) {
-            this(serviceId, name, false, null);
-        }
     }
 }

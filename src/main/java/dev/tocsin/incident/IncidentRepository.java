@@ -101,20 +101,16 @@ class IncidentRepository {
     /** The open incident a group of alerts opened in the service, if it is still open. */
     /** The group's newest incident while it is open, and only if it opened at {@code openedSince} or later (null: ever). */
     Optional<Long> findOpenOfGroup(String serviceId, String groupKey, Instant openedSince) {
-        if (openedSince == null) {
-            return jdbc.sql("""
-                    SELECT g.incident_id FROM incident_group g JOIN incident_state s ON s.incident_id = g.incident_id
-                    WHERE g.service_id = :service AND g.group_key = :group AND s.status <> :resolved""")
-                    .param("service", serviceId).param("group", groupKey).param("resolved", IncidentStatus.RESOLVED.wire())
-                    .query(Long.class).optional();
-        }
-        return jdbc.sql("""
+        String sql = """
                 SELECT g.incident_id FROM incident_group g JOIN incident_state s ON s.incident_id = g.incident_id
-                    JOIN incident i ON i.id = g.incident_id
-                WHERE g.service_id = :service AND g.group_key = :group AND s.status <> :resolved AND i.opened_at >= :since""")
+                WHERE g.service_id = :service AND g.group_key = :group AND s.status <> :resolved""";
+        if (openedSince == null) {
+            return jdbc.sql(sql).param("service", serviceId).param("group", groupKey)
+                    .param("resolved", IncidentStatus.RESOLVED.wire()).query(Long.class).optional();
+        }
+        return jdbc.sql(sql + " AND EXISTS (SELECT 1 FROM incident i WHERE i.id = g.incident_id AND i.opened_at >= :since)")
                 .param("service", serviceId).param("group", groupKey).param("resolved", IncidentStatus.RESOLVED.wire())
-                .param("since", SqlTime.param(openedSince))
-                .query(Long.class).optional();
+                .param("since", SqlTime.param(openedSince)).query(Long.class).optional();
     }
 
     /** The group's newest incident is now {@code incidentId}; callers hold the timeline lock, so no node races them. */
