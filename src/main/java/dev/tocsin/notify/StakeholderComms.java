@@ -176,7 +176,11 @@ class StakeholderComms implements TimerHandler {
                 return;
             }
             remind(incident, c, interval);
-            Instant next = SqlTime.truncate(c.nextUpdateDueAt().plus(interval));
+            // Reminders missed while no node ran (or the clock jumped) are not sent one after another: the lead
+            // hears once, and the next reminder is one interval from now.
+            Instant next = c.nextUpdateDueAt().plus(interval);
+            Instant now = clock.instant();
+            next = SqlTime.truncate(next.isAfter(now) ? next : now.plus(interval));
             comms.reminded(incidentId, next);
             timers.set(NAME, incidentId + ":" + next.toEpochMilli(), next);
         });

@@ -466,6 +466,25 @@ class NotificationApiTest extends ApiTest {
         assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count()).as("resolved").isEqualTo(2);
     }
 
+    @Test
+    void remindersMissedWhileNoNodeRanAreSentOnceNotOneByOne() throws Exception {
+        long id = open(STOREFRONT_KEY, "Long gap " + unique("gap"), "warning"); // P2: an update every 20 minutes
+        api.put("/api/v1/incidents/" + id + "/roles/communications_lead", "{\"user\":\"bo\"}");
+        advance(Duration.ofHours(3)); // nine reminders came due meanwhile
+        await("the reminder", () -> timelineKinds(id).contains("incident.update_due"));
+        Thread.sleep(500); // a catch-up would fire its next one at once
+        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count()).isEqualTo(1);
+        assertThat(outbox(id).findValues("purpose").stream().filter(p -> p.asString().equals("reminder")).count())
+                .as("one message to bo's one immediate contact method").isEqualTo(1);
+
+        advance(Duration.ofMinutes(19));
+        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count())
+                .as("the next is one interval after the late one").isEqualTo(1);
+        advance(Duration.ofMinutes(1));
+        await("the next reminder", () -> timelineKinds(id).stream().filter("incident.update_due"::equals).count() == 2);
+        api.post("/api/v1/incidents/" + id + "/resolve", "{}");
+    }
+
     private void advance(Duration d) {
         clock.advance(d);
         timers.checkNow();
