@@ -46,7 +46,7 @@ public final class DeferredWrites {
             jdbc.update(sql, params);
             return;
         }
-        Pending pending = TransactionBound.get(RESOURCE, Pending::new, this::flush);
+        Pending pending = TransactionBound.get(RESOURCE, Pending::new, bound -> flush());
         pending.add(kind, sql, new MapSqlParameterSource(params));
     }
 

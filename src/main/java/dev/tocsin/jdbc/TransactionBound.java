@@ -1,5 +1,6 @@
 package dev.tocsin.jdbc;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -10,14 +11,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * inside this one runs (REQUIRES_NEW; Spring suspends only the resources it binds itself), and dropped when the
  * transaction ends. The caller checks that a transaction is active.
  */
-final class TransactionBound {
+public final class TransactionBound {
 
     private TransactionBound() {
     }
 
-    /** The value bound under {@code key}, made by {@code create} if there is none; {@code beforeCommit} may be null. */
+    /**
+     * The value bound under {@code key}, made by {@code create} if there is none; {@code beforeCommit}, which may be
+     * null, is given it just before the transaction commits.
+     */
     @SuppressWarnings("unchecked")
-    static <T> T get(Object key, Supplier<T> create, Runnable beforeCommit) {
+    public static <T> T get(Object key, Supplier<T> create, Consumer<? super T> beforeCommit) {
         T value = (T) TransactionSynchronizationManager.getResource(key);
         if (value != null) {
             return value;
@@ -38,7 +42,7 @@ final class TransactionBound {
             @Override
             public void beforeCommit(boolean readOnly) {
                 if (beforeCommit != null) {
-                    beforeCommit.run();
+                    beforeCommit.accept(bound);
                 }
             }
 

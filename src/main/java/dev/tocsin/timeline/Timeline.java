@@ -6,11 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tocsin.jdbc.SqlTime;
+import dev.tocsin.jdbc.TransactionBound;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -124,26 +123,12 @@ public class Timeline {
         return new ChainVerification(false, count, hash, new ChainVerification.Broken(seq, reason));
     }
 
+    /** This transaction's cursor, taken with the head's row lock on first use and written just before it commits. */
     private Cursor cursor() {
-        Cursor cursor = (Cursor) TransactionSynchronizationManager.getResource(CURSOR_KEY);
-        if (cursor != null) {
-            return cursor;
-        }
-        TimelineRepository.Head head = repository.lockHead();
-        Cursor fresh = new Cursor(head.seq(), head.hash());
-        TransactionSynchronizationManager.bindResource(CURSOR_KEY, fresh);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void beforeCommit(boolean readOnly) {
-                write(fresh);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(CURSOR_KEY);
-            }
-        });
-        return fresh;
+        return TransactionBound.get(CURSOR_KEY, () -> {
+            TimelineRepository.Head head = repository.lockHead();
+            return new Cursor(head.seq(), head.hash());
+        }, this::write);
     }
 
     private void write(Cursor cursor) {
