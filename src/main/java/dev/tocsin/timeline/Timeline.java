@@ -116,6 +116,14 @@ public class Timeline {
             return broken(count, prevHash, count + 1, "the chain ends at entry " + count + " but the head says "
                     + head.seq() + ": entries were removed from the end");
         }
+        // An entry past the head is either a writer's that committed after the head was read (its head moved with
+        // it) or one whose head update was lost, which every later append would collide with.
+        List<TimelineRepository.StoredRow> beyond = repository.rows(head.seq(), 1);
+        if (!beyond.isEmpty() && repository.head().seq() < beyond.get(0).seq()) {
+            long seq = beyond.get(0).seq();
+            return broken(count, prevHash, seq, "entry " + seq + " is stored but the head says " + head.seq()
+                    + ": the head lost a write, and the next entry appended will collide with it");
+        }
         return new ChainVerification(true, count, prevHash, null);
     }
 

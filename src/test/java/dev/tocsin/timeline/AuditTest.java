@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The timeline is a hash chain: verification passes untouched and names the first entry that was altered. */
+/** The timeline is a hash chain: verification passes untouched and names the first entry that was altered or lost. */
 class AuditTest extends ApiTest {
 
     @Autowired
@@ -54,6 +54,31 @@ class AuditTest extends ApiTest {
             assertThat(r.json().get("first_broken").get("reason").asString()).contains("altered");
         } finally {
             jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", original).param("s", seq).update();
+        }
+        assertThat(api.get("/api/v1/audit/verify").json().get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anEntryPastTheHeadIsNamed() {
+        enqueue(trigger(CHECKOUT_KEY, unique("past"), "Past the head", "info"));
+        // The head as it would be had the last append's head update been lost.
+        record Head(long seq, String hash) {
+        }
+        Head head = jdbc.sql("SELECT seq, hash FROM timeline_head WHERE id = 1").query(Head.class).single();
+        String prev = jdbc.sql("SELECT prev_hash FROM timeline_event WHERE seq = :s").param("s", head.seq())
+                .query(String.class).single();
+        try {
+            jdbc.sql("UPDATE timeline_head SET seq = :s, hash = :h WHERE id = 1")
+                    .param("s", head.seq() - 1).param("h", prev).update();
+
+            JsonNode r = api.get("/api/v1/audit/verify").json();
+            assertThat(r.get("ok").asBoolean()).isFalse();
+            assertThat(r.get("entries").asLong()).isEqualTo(head.seq() - 1);
+            assertThat(r.get("first_broken").get("seq").asLong()).isEqualTo(head.seq());
+            assertThat(r.get("first_broken").get("reason").asString()).contains("the head lost a write");
+        } finally {
+            jdbc.sql("UPDATE timeline_head SET seq = :s, hash = :h WHERE id = 1")
+                    .param("s", head.seq()).param("h", head.hash()).update();
         }
         assertThat(api.get("/api/v1/audit/verify").json().get("ok").asBoolean()).isTrue();
     }
