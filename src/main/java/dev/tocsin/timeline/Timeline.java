@@ -1,15 +1,26 @@
 package dev.tocsin.timeline;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.jdbc.TransactionBound;
+import jakarta.annotation.PostConstruct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,20 +29,60 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A writing use case calls {@link #lock()} first: it takes the row lock on the chain head, which
  * serialises writers across nodes and, taken first, rules out lock-order deadlocks. Appended events are
  * buffered and written in one batch just before the transaction commits, together with the new head.
+ *
+ * <p>Within a node, writers also queue on an in-process lock, held until the transaction has completed. H2 (2.3 to
+ * 2.5) loses an update when a transaction takes a row lock while the previous holder's commit is still under way and
+ * then rolls back: the rollback can restore the row as it was before that commit. On the head, every later append then
+ * collided with an entry already stored (docs/deployment.md, "H2 and rolled-back locks"). With the in-process lock,
+ * nobody touches the head until its last holder has finished; {@link #repairHead} mends a file that H2 left so.
  */
 @Service
 public class Timeline {
 
+    private static final Logger log = LoggerFactory.getLogger(Timeline.class);
     private static final Object CURSOR_KEY = new Object();
+    /** As long as the database's own lock timeout (LOCK_TIMEOUT in the H2 URL). */
+    private static final Duration IN_PROCESS_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Fair, as the database's lock queue: a request acknowledging an incident is not overtaken by intake batches. */
+    private final ReentrantLock inProcess = new ReentrantLock(true);
 
     private final TimelineRepository repository;
     private final JsonMapper json;
     private final Clock clock;
+    private final TransactionTemplate startup;
 
-    Timeline(TimelineRepository repository, JsonMapper json, Clock clock) {
+    Timeline(TimelineRepository repository, JsonMapper json, Clock clock, TransactionTemplate startup) {
         this.repository = repository;
         this.json = json;
         this.clock = clock;
+        this.startup = startup;
+    }
+
+    /**
+     * Moves the head over entries stored past it that chain from it, as a head left behind by H2 (see the class
+     * comment) has them; every append would collide with them otherwise. Runs at start, before anything appends, and
+     * notes what it did on the timeline. An entry that does not chain is left for verification to name.
+     */
+    @PostConstruct
+    void repairHead() {
+        startup.executeWithoutResult(status -> {
+            Cursor cursor = cursor();
+            long headWas = cursor.seq;
+            for (TimelineRepository.StoredRow r : repository.rows(cursor.seq, 10_000)) {
+                if (r.seq() != cursor.seq + 1 || !r.prevHash().equals(cursor.hash) || !r.hashHolds()) {
+                    break;
+                }
+                cursor.seq = r.seq();
+                cursor.hash = r.hash();
+            }
+            if (cursor.seq > headWas) {
+                log.warn("event=timeline.head_repaired head_was={} head_now={} action=\"none: the entries past the head "
+                        + "chained from it; see docs/deployment.md#h2-and-rolled-back-locks\"", headWas, cursor.seq);
+                append(new NewEvent("timeline.head_repaired", Actor.system("timeline"), null, null, null,
+                        Map.of("head_was", headWas, "head_now", cursor.seq)));
+            }
+        });
     }
 
     /** Takes the chain head for the current transaction; cheap to call again. */
@@ -102,9 +153,7 @@ public class Timeline {
                 if (!r.prevHash().equals(prevHash)) {
                     return broken(count, prevHash, r.seq(), "prev_hash does not match the hash of entry " + (r.seq() - 1));
                 }
-                String expected = ChainHash.of(r.seq(), r.occurredAt(), r.kind(), r.actor(), r.incidentId(),
-                        r.alertId(), r.serviceId(), r.data(), r.prevHash());
-                if (!expected.equals(r.hash())) {
+                if (!r.hashHolds()) {
                     return broken(count, prevHash, r.seq(), "content does not match its hash: the entry was altered");
                 }
                 prevHash = r.hash();
@@ -131,12 +180,30 @@ public class Timeline {
         return new ChainVerification(false, count, hash, new ChainVerification.Broken(seq, reason));
     }
 
-    /** This transaction's cursor, taken with the head's row lock on first use and written just before it commits. */
+    /** This transaction's cursor, taken with the head's locks on first use and written just before it commits. */
     private Cursor cursor() {
-        return TransactionBound.get(CURSOR_KEY, () -> {
-            TimelineRepository.Head head = repository.lockHead();
-            return new Cursor(head.seq(), head.hash());
-        }, this::write);
+        return TransactionBound.get(CURSOR_KEY, this::takeHead, this::write);
+    }
+
+    private Cursor takeHead() {
+        try {
+            if (!inProcess.tryLock(IN_PROCESS_LOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CannotAcquireLockException("another transaction held the timeline for over "
+                        + IN_PROCESS_LOCK_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CannotAcquireLockException("interrupted while waiting for the timeline", e);
+        }
+        // Released once the transaction has committed or rolled back, also when taking the row lock fails.
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                inProcess.unlock();
+            }
+        });
+        TimelineRepository.Head head = repository.lockHead();
+        return new Cursor(head.seq(), head.hash());
     }
 
     private void write(Cursor cursor) {

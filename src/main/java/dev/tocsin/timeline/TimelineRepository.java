@@ -20,6 +20,11 @@ class TimelineRepository {
     /** A row exactly as stored, data still as its JSON text: the hash covers that text. */
     record StoredRow(long seq, java.time.Instant occurredAt, String kind, String actor, Long incidentId,
                      Long alertId, String serviceId, String data, String prevHash, String hash) {
+
+        /** Whether the stored hash is the one this content and predecessor give: false once a field was altered. */
+        boolean hashHolds() {
+            return ChainHash.of(seq, occurredAt, kind, actor, incidentId, alertId, serviceId, data, prevHash).equals(hash);
+        }
     }
 
     private final JdbcClient jdbc;

@@ -15,6 +15,9 @@ class AuditTest extends ApiTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    Timeline timeline;
+
     @Test
     void anUntouchedChainVerifies() {
         enqueue(trigger(CHECKOUT_KEY, unique("audit"), "Audit me", "info"));
@@ -81,6 +84,51 @@ class AuditTest extends ApiTest {
                     .param("s", head.seq()).param("h", head.hash()).update();
         }
         assertThat(api.get("/api/v1/audit/verify").json().get("ok").asBoolean()).isTrue();
+    }
+
+    /** What H2 2.4 could leave (Timeline's class comment): the head one commit behind entries that chain from it. */
+    @Test
+    void aHeadLeftBehindIsMovedOverTheEntriesThatChainFromIt() {
+        enqueue(trigger(CHECKOUT_KEY, unique("behind"), "Head left behind", "info"));
+        long seq = jdbc.sql("SELECT seq FROM timeline_head WHERE id = 1").query(Long.class).single();
+        String prev = jdbc.sql("SELECT prev_hash FROM timeline_event WHERE seq = :s").param("s", seq)
+                .query(String.class).single();
+        jdbc.sql("UPDATE timeline_head SET seq = :s, hash = :h WHERE id = 1").param("s", seq - 1).param("h", prev).update();
+        assertThat(api.get("/api/v1/audit/verify").json().get("ok").asBoolean()).isFalse();
+
+        timeline.repairHead();
+
+        JsonNode verify = api.get("/api/v1/audit/verify").json();
+        assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+        assertThat(verify.get("entries").asLong()).isEqualTo(seq + 1);
+        JsonNode repaired = api.get("/api/v1/audit/events?after=" + seq + "&limit=1").json().get(0);
+        assertThat(repaired.get("kind").asString()).isEqualTo("timeline.head_repaired");
+        assertThat(repaired.get("data").get("head_was").asLong()).isEqualTo(seq - 1);
+        assertThat(repaired.get("data").get("head_now").asLong()).isEqualTo(seq);
+        assertThat(enqueue(trigger(CHECKOUT_KEY, unique("after"), "Appends again", "info")).status()).isEqualTo(202);
+    }
+
+    @Test
+    void anAlteredEntryPastTheHeadIsNotChainedOnto() {
+        enqueue(trigger(CHECKOUT_KEY, unique("altered-past"), "Altered past the head", "info"));
+        long seq = jdbc.sql("SELECT seq FROM timeline_head WHERE id = 1").query(Long.class).single();
+        String prev = jdbc.sql("SELECT prev_hash FROM timeline_event WHERE seq = :s").param("s", seq)
+                .query(String.class).single();
+        String hash = jdbc.sql("SELECT hash FROM timeline_event WHERE seq = :s").param("s", seq).query(String.class).single();
+        String data = jdbc.sql("SELECT data FROM timeline_event WHERE seq = :s").param("s", seq).query(String.class).single();
+        try {
+            jdbc.sql("UPDATE timeline_head SET seq = :s, hash = :h WHERE id = 1").param("s", seq - 1).param("h", prev).update();
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", data.replace("Altered", "Edited"))
+                    .param("s", seq).update();
+
+            timeline.repairHead();
+
+            assertThat(jdbc.sql("SELECT seq FROM timeline_head WHERE id = 1").query(Long.class).single()).isEqualTo(seq - 1);
+            assertThat(api.get("/api/v1/audit/verify").json().get("first_broken").get("seq").asLong()).isEqualTo(seq);
+        } finally {
+            jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", data).param("s", seq).update();
+            jdbc.sql("UPDATE timeline_head SET seq = :s, hash = :h WHERE id = 1").param("s", seq).param("h", hash).update();
+        }
     }
 
     @Test
