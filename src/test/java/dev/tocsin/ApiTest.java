@@ -31,7 +31,9 @@ import org.springframework.util.FileSystemUtils;
         "tocsin.delivery.enabled=false",
         "tocsin.delivery.timeout=1500ms",
         // Likewise monitors: tests take the leases (MonitorEngine.housekeeping) and check on demand.
-        "tocsin.monitors.enabled=false"})
+        "tocsin.monitors.enabled=false",
+        // IncidentApiTest holds the timeline this long to see the 503; no other test waits for it near as long.
+        "tocsin.timeline.lock-timeout=3s"})
 @Import(ApiTest.Clocks.class)
 public abstract class ApiTest {
 

@@ -14,6 +14,7 @@ import dev.tocsin.jdbc.TransactionBound;
 import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -41,9 +42,6 @@ public class Timeline {
 
     private static final Logger log = LoggerFactory.getLogger(Timeline.class);
     private static final Object CURSOR_KEY = new Object();
-    /** As long as the database's own lock timeout (LOCK_TIMEOUT in the H2 URL). */
-    private static final Duration IN_PROCESS_LOCK_TIMEOUT = Duration.ofSeconds(10);
-
     /** Fair, as the database's lock queue: a request acknowledging an incident is not overtaken by intake batches. */
     private final ReentrantLock inProcess = new ReentrantLock(true);
 
@@ -51,12 +49,16 @@ public class Timeline {
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate startup;
+    /** How long a writer waits in the process; by default as long as H2's own lock timeout (LOCK_TIMEOUT in its URL). */
+    private final Duration lockTimeout;
 
-    Timeline(TimelineRepository repository, JsonMapper json, Clock clock, TransactionTemplate startup) {
+    Timeline(TimelineRepository repository, JsonMapper json, Clock clock, TransactionTemplate startup,
+             @Value("${tocsin.timeline.lock-timeout:10s}") Duration lockTimeout) {
         this.repository = repository;
         this.json = json;
         this.clock = clock;
         this.startup = startup;
+        this.lockTimeout = lockTimeout;
     }
 
     /**
@@ -187,9 +189,9 @@ public class Timeline {
 
     private Cursor takeHead() {
         try {
-            if (!inProcess.tryLock(IN_PROCESS_LOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new CannotAcquireLockException("another transaction held the timeline for over "
-                        + IN_PROCESS_LOCK_TIMEOUT.toSeconds() + " s");
+            if (!inProcess.tryLock(lockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CannotAcquireLockException("other writers held the timeline for over "
+                        + lockTimeout.toMillis() + " ms");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

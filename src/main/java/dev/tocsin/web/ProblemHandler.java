@@ -16,6 +16,9 @@ import dev.tocsin.text.SqlText;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -71,6 +74,17 @@ class ProblemHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", Long.toString(e.retryAfterSeconds()))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage()));
+    }
+
+    /** A lock or statement that waited too long: the database is busy or stalled, not the request wrong. */
+    @ExceptionHandler({PessimisticLockingFailureException.class, QueryTimeoutException.class})
+    ResponseEntity<ProblemDetail> busy(DataAccessException e) {
+        log.warn("event=request.database_busy error=\"{}\" action=\"answered 503; if it persists, check the database\"",
+                e.getMostSpecificCause().toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                        "The database was too busy to take the change in time; nothing was changed. Retry."));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

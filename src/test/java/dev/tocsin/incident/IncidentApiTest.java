@@ -2,18 +2,29 @@ package dev.tocsin.incident;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
+import dev.tocsin.timeline.Timeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The incident REST API: declare, lifecycle, roles, impact, notes, updates, listing and the timeline. */
 class IncidentApiTest extends ApiTest {
+
+    @Autowired
+    Timeline timeline;
+
+    @Autowired
+    TransactionTemplate tx;
 
     private long declare(String title, String service, String severity) {
         Http.Response r = api.post("/api/v1/incidents", """
@@ -227,6 +238,36 @@ class IncidentApiTest extends ApiTest {
                 .isEqualTo("since");
         assertThat(api.get("/api/v1/incidents?limit=0").status()).isEqualTo(400);
         assertThat(api.get("/api/v1/incidents?limit=abc").status()).isEqualTo(400);
+    }
+
+    /** ApiTest sets the timeline's lock timeout to 3 s; the default is 10 s, as H2's own. */
+    @Test
+    void aChangeThatWaitsTooLongForTheTimelineIsA503AndChangesNothing() throws Exception {
+        long id = declare("Busy database", "billing", "P3");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> tx.executeWithoutResult(status -> {
+            timeline.lock();
+            held.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        holder.start();
+        try {
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            Http.Response r = api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+            assertThat(r.status()).as(r.body()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isEqualTo("1");
+            assertThat(r.json().get("detail").asString()).contains("nothing was changed");
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("status").asString()).isEqualTo("triggered");
+        assertThat(api.post("/api/v1/incidents/" + id + "/acknowledge", null).status()).isEqualTo(200);
     }
 
     @Test
