@@ -198,12 +198,17 @@ public class Timeline {
             throw new CannotAcquireLockException("interrupted while waiting for the timeline", e);
         }
         // Released once the transaction has committed or rolled back, also when taking the row lock fails.
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                inProcess.unlock();
-            }
-        });
+        try {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    inProcess.unlock();
+                }
+            });
+        } catch (RuntimeException noSynchronization) {
+            inProcess.unlock(); // held by nobody's transaction, it would stop every writer of the node
+            throw noSynchronization;
+        }
         TimelineRepository.Head head = repository.lockHead();
         return new Cursor(head.seq(), head.hash());
     }
