@@ -456,14 +456,14 @@ class NotificationApiTest extends ApiTest {
         api.post("/api/v1/incidents/" + id + "/updates", "{\"message\":\"Working on it\"}");
         advance(Duration.ofMinutes(10));
         advance(Duration.ofMinutes(9));
-        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count())
+        assertThat(reminders(id))
                 .as("an update was posted 19 minutes ago").isEqualTo(1);
         advance(Duration.ofMinutes(1));
-        await("the second reminder", () -> timelineKinds(id).stream().filter("incident.update_due"::equals).count() == 2);
+        await("the second reminder", () -> reminders(id) == 2);
 
         api.post("/api/v1/incidents/" + id + "/resolve", "{}");
         advance(Duration.ofMinutes(40));
-        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count()).as("resolved").isEqualTo(2);
+        assertThat(reminders(id)).as("resolved").isEqualTo(2);
     }
 
     @Test
@@ -473,16 +473,21 @@ class NotificationApiTest extends ApiTest {
         advance(Duration.ofHours(3)); // nine reminders came due meanwhile
         await("the reminder", () -> timelineKinds(id).contains("incident.update_due"));
         Thread.sleep(500); // a catch-up would fire its next one at once
-        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count()).isEqualTo(1);
+        assertThat(reminders(id)).isEqualTo(1);
         assertThat(outbox(id).findValues("purpose").stream().filter(p -> p.asString().equals("reminder")).count())
                 .as("one message to bo's one immediate contact method").isEqualTo(1);
 
         advance(Duration.ofMinutes(19));
-        assertThat(timelineKinds(id).stream().filter("incident.update_due"::equals).count())
+        assertThat(reminders(id))
                 .as("the next is one interval after the late one").isEqualTo(1);
         advance(Duration.ofMinutes(1));
-        await("the next reminder", () -> timelineKinds(id).stream().filter("incident.update_due"::equals).count() == 2);
+        await("the next reminder", () -> reminders(id) == 2);
         api.post("/api/v1/incidents/" + id + "/resolve", "{}");
+    }
+
+    /** The incident.update_due entries on the incident's timeline. */
+    private long reminders(long incident) {
+        return timelineKinds(incident).stream().filter("incident.update_due"::equals).count();
     }
 
     private void advance(Duration d) {
