@@ -48,16 +48,23 @@ class AlertmanagerController {
         TocsinConfig.Service service = intake.admit(integrationKey, "alertmanager");
         // The body as sent, whatever its Content-Type: curl -d @alerts.json says it is a form, and Spring would hand a
         // form over decoded and re-encoded, no longer the JSON that was sent.
-        List<Intake.AlertEvent> events = parse(request.getInputStream().readAllBytes(), service.id());
-        List<IngestResult> results = intake.submitAll(events, "alertmanager");
+        Notification notification = parse(request.getInputStream().readAllBytes(), service.id());
+        List<IngestResult> results = intake.submitAll(notification.events(), "alertmanager");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "success");
         out.put("alerts", results.size());
         out.put("dedup_keys", results.stream().map(IngestResult::dedupKey).toList());
+        if (notification.truncatedAlerts() > 0) {
+            out.put("truncated_alerts", notification.truncatedAlerts());
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
     }
 
-    private List<Intake.AlertEvent> parse(byte[] body, String serviceId) {
+    /** A notification's alerts as events, and how many more Alertmanager left out of it (its receiver's max_alerts). */
+    private record Notification(List<Intake.AlertEvent> events, long truncatedAlerts) {
+    }
+
+    private Notification parse(byte[] body, String serviceId) {
         if (body == null || body.length == 0) {
             throw new InvalidInputException("body", "empty: expected Alertmanager's webhook JSON (version 4)");
         }
@@ -79,6 +86,7 @@ class AlertmanagerController {
             throw new InvalidInputException("alerts", "required: an array of alerts");
         }
         JsonFields f = new JsonFields();
+        long truncatedAlerts = truncatedAlerts(root.get("truncatedAlerts"), f);
         Map<String, String> common = stringMap(root.get("commonAnnotations"), "commonAnnotations", f);
         Map<String, String> groupLabels = stringMap(root.get("groupLabels"), "groupLabels", f);
         Map<String, String> commonLabels = stringMap(root.get("commonLabels"), "commonLabels", f);
@@ -119,6 +127,9 @@ class AlertmanagerController {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("labels", labels);
             details.put("annotations", annotations);
+            if (truncatedAlerts > 0) {
+                details.put("truncated_alerts", truncatedAlerts);
+            }
             events.add(new Intake.AlertEvent(status.equals("firing") ? Intake.Action.TRIGGER : Intake.Action.RESOLVE,
                     serviceId, "alertmanager", dedupKey, summary, first(labels.get("instance"), labels.get("job"),
                     "alertmanager"), severity(labels.get("severity")), startsAt, labels.get("instance"),
@@ -128,7 +139,18 @@ class AlertmanagerController {
             throw new InvalidInputException(f.errors().stream()
                     .map(e -> new InvalidInputException.FieldError(fieldOf(e), e)).toList());
         }
-        return events;
+        return new Notification(events, truncatedAlerts);
+    }
+
+    private static long truncatedAlerts(JsonNode node, JsonFields f) {
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+            f.error("'truncatedAlerts' must be a whole number of at least 0, got " + SqlText.abbreviate(node.toString(), 40));
+            return 0;
+        }
+        return node.asLong();
     }
 
     /**

@@ -207,6 +207,29 @@ class IntegrationsTest extends ApiTest {
         assertThat(wrongType.json().get("errors").get(0).get("field").asString()).isEqualTo("groupKey");
     }
 
+    /** A receiver with max_alerts sends that many alerts and counts the rest: each alert sent says how many were not. */
+    @Test
+    void alertsAlertmanagerLeftOutAreCountedOnTheAlertsItSent() {
+        String group = "{}:{alertname=\"NodeDown\", zone=\"" + unique("z") + "\"}";
+        String a = unique("a");
+        Http.Response r = notificationWith(group, "\"truncatedAlerts\":37,", groupAlert("firing", a, "warning"));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().get("truncated_alerts").asLong()).isEqualTo(37);
+        assertThat(alerts(a).get(0).get("custom_details").get("truncated_alerts").asLong()).isEqualTo(37);
+
+        String b = unique("b");
+        Http.Response none = notificationWith(group, "\"truncatedAlerts\":0,", groupAlert("firing", b, "warning"));
+        assertThat(none.json().has("truncated_alerts")).isFalse();
+        assertThat(alerts(b).get(0).get("custom_details").has("truncated_alerts")).isFalse();
+
+        for (String bad : List.of("-1", "1.5", "\"many\"", "99999999999999999999")) {
+            Http.Response refused = notificationWith(group, "\"truncatedAlerts\":" + bad + ",",
+                    groupAlert("firing", unique("c"), "warning"));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("truncatedAlerts");
+        }
+    }
+
     @Test
     void alertsInOneWebhookAreAppliedInTheOrderTheyCame() {
         // Each fingerprint fires and then resolves within the one payload. The intake's writers take turns; if a
