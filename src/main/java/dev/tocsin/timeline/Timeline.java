@@ -15,6 +15,7 @@ import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -31,11 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * serialises writers across nodes and, taken first, rules out lock-order deadlocks. Appended events are
  * buffered and written in one batch just before the transaction commits, together with the new head.
  *
- * <p>Within a node, writers also queue on an in-process lock, held until the transaction has completed. H2 (2.3 to
- * 2.5) loses an update when a transaction takes a row lock while the previous holder's commit is still under way and
- * then rolls back: the rollback can restore the row as it was before that commit. On the head, every later append then
- * collided with an entry already stored (docs/deployment.md, "H2 and rolled-back locks"). With the in-process lock,
- * nobody touches the head until its last holder has finished; {@link #repairHead} mends a file that H2 left so.
+ * <p>Within a node, writers also queue on an in-process lock, held until the database has committed or rolled back
+ * the transaction. H2 (2.3 to 2.5) loses an update when a transaction takes a row lock while the previous holder's
+ * commit is still under way and then rolls back: the rollback can restore the row as it was before that commit. On
+ * the head, every later append then collided with an entry already stored (docs/deployment.md, "H2 and rolled-back
+ * locks"). With the in-process lock, nobody touches the head until its last holder has finished; {@link #repairHead}
+ * mends a file that H2 left so.
  */
 @Service
 public class Timeline {
@@ -197,14 +199,8 @@ public class Timeline {
             Thread.currentThread().interrupt();
             throw new CannotAcquireLockException("interrupted while waiting for the timeline", e);
         }
-        // Released once the transaction has committed or rolled back, also when taking the row lock fails.
         try {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    inProcess.unlock();
-                }
-            });
+            TransactionSynchronizationManager.registerSynchronization(new InProcessRelease());
         } catch (RuntimeException noSynchronization) {
             inProcess.unlock(); // held by nobody's transaction, it would stop every writer of the node
             throw noSynchronization;
@@ -217,6 +213,37 @@ public class Timeline {
         if (!cursor.pending.isEmpty()) {
             repository.insertAll(cursor.pending, new TimelineRepository.Head(cursor.seq, cursor.hash));
             cursor.pending.clear();
+        }
+    }
+
+    /**
+     * Lets the in-process lock go once the database has committed or rolled back the transaction, also when taking the
+     * row lock failed. First among the after-commit work, which runs without the lock: a change's live updates to
+     * browsers, however slow a browser reads them, do not hold up the node's other writers.
+     */
+    private final class InProcessRelease implements TransactionSynchronization {
+        private boolean released;
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        @Override
+        public void afterCommit() {
+            release();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            release();
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                inProcess.unlock();
+            }
         }
     }
 

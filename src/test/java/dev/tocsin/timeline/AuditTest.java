@@ -1,10 +1,16 @@
 package dev.tocsin.timeline;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +23,9 @@ class AuditTest extends ApiTest {
 
     @Autowired
     Timeline timeline;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void anUntouchedChainVerifies() {
@@ -113,6 +122,39 @@ class AuditTest extends ApiTest {
         } finally {
             jdbc.sql("UPDATE timeline_event SET data = :d WHERE seq = :s").param("d", data).param("s", head.seq()).update();
             setHead(head);
+        }
+    }
+
+    /** The work after a commit (live updates to browsers, waking delivery) runs once the next writer may go. */
+    @Test
+    void theNextWriterNeedNotWaitForTheWorkAfterACommit() throws Exception {
+        CountDownLatch afterCommitRunning = new CountDownLatch(1);
+        CountDownLatch nextWriterDone = new CountDownLatch(1);
+        Thread first = new Thread(() -> tx.executeWithoutResult(status -> {
+            timeline.lock();
+            timeline.append(new NewEvent("test.first", Actor.system("audit-test"), null, null, null, null));
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    afterCommitRunning.countDown();
+                    try {
+                        nextWriterDone.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        }));
+        first.start();
+        try {
+            assertThat(afterCommitRunning.await(30, TimeUnit.SECONDS)).isTrue();
+            // Within tocsin.timeline.lock-timeout (3 s in the API tests), or a CannotAcquireLockException.
+            Long seq = tx.execute(status -> timeline.append(
+                    new NewEvent("test.next", Actor.system("audit-test"), null, null, null, null)));
+            assertThat(seq).isPositive();
+        } finally {
+            nextWriterDone.countDown();
+            first.join();
         }
     }
 
