@@ -57,7 +57,7 @@ class IngestPipeline implements SmartLifecycle {
     /**
      * Measured on H2 2.5.252: 2 writers +7–18% events/s over 1, a third nothing (only two batches overlap). On 2.4.240,
      * which we run, +2.5% and +4.5% in two pairs of runs, for ~0.3 more cores (docs/performance.md, "Two writers"); the
-     * timeline's in-process lock, which ends the overlap of one commit with the next batch, measured within noise.
+     * timeline's in-process lock has since ended the overlap of one commit with the next batch (about -6% in all).
      */
     private static final int WRITERS = 2;
 
