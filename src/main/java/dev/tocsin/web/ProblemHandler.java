@@ -84,7 +84,7 @@ class ProblemHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1")
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-                        "The database was too busy to take the change in time; nothing was changed. Retry."));
+                        "The database did not answer in time (a lock or a statement timed out); nothing was changed. Retry."));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
