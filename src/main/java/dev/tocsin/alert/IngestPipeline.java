@@ -25,13 +25,12 @@ import org.springframework.stereotype.Component;
  * and commits it in a single transaction, then completes every waiting request. A 202 therefore always means
  * "committed", and under load one commit carries hundreds of events.
  *
- * <p>There are two writers, taking turns. Batches serialise on the timeline lock anyway; H2 releases a transaction's
- * row locks before it writes the transaction's pages to the file, so one writer used to apply the next batch while
- * the other's commit was written (docs/performance.md, "Two writers"). Since the timeline's in-process lock (held
- * until a commit has completed, for an H2 lost update: Timeline), the next writer only drains its batch and begins its
- * transaction meanwhile, and the first completes its waiting requests while the next applies. The turn is held from
- * draining a batch until all its events are applied and only the commit is left, and through the retries if one of
- * them failed, so events are applied in the order they arrived.
+ * <p>The writers take turns; there is one. Two were faster while H2 let the next batch be applied during the previous
+ * commit (H2 releases a transaction's row locks before it writes its pages). The timeline's in-process lock, held
+ * until a commit has completed (for an H2 lost update: Timeline), ended that, and then a second writer only drained
+ * the queue early, into smaller batches (docs/performance.md, "One writer again"). The turn is held from draining a
+ * batch until all its events are applied and only the commit is left, and through the retries if one of them
+ * failed, so with more than one writer events are still applied in the order they arrived.
  */
 @Component
 class IngestPipeline implements SmartLifecycle {
@@ -55,11 +54,10 @@ class IngestPipeline implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int MAX_BATCH = 500;
     /**
-     * Measured on H2 2.5.252: 2 writers +7–18% events/s over 1, a third nothing (only two batches overlap). On 2.4.240,
-     * which we run, +2.5% and +4.5% in two pairs of runs, for ~0.3 more cores (docs/performance.md, "Two writers"); the
-     * timeline's in-process lock has since ended the overlap of one commit with the next batch (about -6% in all).
+     * Under the timeline's in-process lock, 1 writer measured +49% to +63% events/s over 2 in three alternating pairs.
+     * Before it, 2 writers gained +7–18% on H2 2.5.252 and +2.5–4.5% on 2.4.240 (docs/performance.md, "Two writers").
      */
-    private static final int WRITERS = 2;
+    private static final int WRITERS = 1;
 
     private static final Runnable NOTHING = () -> { };
 

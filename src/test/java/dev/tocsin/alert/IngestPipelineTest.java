@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The intake commits events in batches, with two writers taking turns. When one event of a batch cannot be applied,
+ * The intake commits events in batches, its writers taking turns. When one event of a batch cannot be applied,
  * the batch is rolled back and its events are applied one by one: the bad one fails alone, and no event that arrived
  * after them may be applied before its neighbours.
  */
