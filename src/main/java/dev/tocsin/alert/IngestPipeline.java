@@ -54,7 +54,7 @@ class IngestPipeline implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int MAX_BATCH = 500;
     /**
-     * Under the timeline's in-process lock, 1 writer measured +49% to +63% events/s over 2 in three alternating pairs.
+     * Under the timeline's in-process lock, 1 writer measured more events/s than 2 in six alternating pairs of seven.
      * Before it, 2 writers gained +7–18% on H2 2.5.252 and +2.5–4.5% on 2.4.240 (docs/performance.md, "Two writers").
      */
     private static final int WRITERS = 1;
