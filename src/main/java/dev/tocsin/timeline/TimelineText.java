@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A timeline entry in a line for people (the UI, the command line): its words when it has some, a change as
- * "from → to", a role as "role: user", else its plain fields as "name: value", never raw JSON.
+ * "from → to", a role as "role: user", else its plain fields as "name: value" (a list of plain values joined by
+ * commas), never raw JSON.
  */
 public final class TimelineText {
 
@@ -32,8 +33,12 @@ public final class TimelineText {
         }
         List<String> parts = new ArrayList<>();
         for (var field : data.properties()) {
-            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
-                parts.add(field.getKey().replace('_', ' ') + ": " + field.getValue().asString());
+            JsonNode value = field.getValue();
+            if (value.isValueNode() && !value.isNull()) {
+                parts.add(field.getKey().replace('_', ' ') + ": " + value.asString());
+            } else if (value.isArray() && !value.isEmpty() && value.valueStream().allMatch(JsonNode::isValueNode)) {
+                parts.add(field.getKey().replace('_', ' ') + ": "
+                        + String.join(", ", value.valueStream().map(JsonNode::asString).toList()));
             }
         }
         return String.join(" · ", parts);

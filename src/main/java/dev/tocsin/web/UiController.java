@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.tocsin.alert.IncidentAlerts;
@@ -57,7 +58,7 @@ class UiController {
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
             "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.",
-            "snooze", "Snoozed.");
+            "snooze", "Snoozed.", "severity", "Severity changed.", "impact", "Impact updated.");
 
     private final IncidentService incidents;
     private final WhoIsOnCall onCall;
@@ -198,6 +199,9 @@ class UiController {
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
         model.addAttribute("users", config.users());
         model.addAttribute("roles", List.of(IncidentRole.values()));
+        model.addAttribute("severities", config.severities().levels());
+        model.addAttribute("services", config.services());
+        model.addAttribute("impact", impactText(i.impact()));
         model.addAttribute("alerts", incidentAlerts.of(id, ALERTS_SHOWN));
         // The changes in the hour before it opened: the usual suspects.
         model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
@@ -236,6 +240,32 @@ class UiController {
                             "expected incident_commander, technical_lead or communications_lead"));
             incidents.assignRole(id, r, user.isBlank() ? null : user, CurrentActor.get());
         });
+    }
+
+    @PostMapping("/incidents/{id}/severity")
+    String severity(@PathVariable long id, @RequestParam(defaultValue = "") String severity, RedirectAttributes flash) {
+        return act(id, flash, "severity", () -> incidents.changeSeverity(id, severity.isBlank() ? null : severity,
+                CurrentActor.get()));
+    }
+
+    /**
+     * Replaces the impact assessment, as {@code PUT /api/v1/incidents/{id}/impact} does: an empty field is "not known".
+     * A refusal comes back with what was typed, so nothing has to be typed again.
+     */
+    @PostMapping("/incidents/{id}/impact")
+    String impact(@PathVariable long id, @RequestParam(name = "users_affected", defaultValue = "") String users,
+                  @RequestParam(name = "services_affected", required = false) List<String> services,
+                  @RequestParam(name = "data_loss", defaultValue = "") String dataLoss,
+                  @RequestParam(name = "financial_impact", defaultValue = "") String financial,
+                  RedirectAttributes flash) {
+        List<String> affected = services == null ? List.of() : services;
+        String page = act(id, flash, "impact", () -> incidents.updateImpact(id,
+                impactOf(users, affected, dataLoss, financial), CurrentActor.get()));
+        if (flash.getFlashAttributes().containsKey("errors")) {
+            flash.addFlashAttribute("impactDraft", Map.of("users_affected", users, "services_affected", affected,
+                    "data_loss", dataLoss, "financial_impact", financial));
+        }
+        return page;
     }
 
     @PostMapping("/incidents/{id}/acknowledge")
@@ -285,12 +315,57 @@ class UiController {
         return "redirect:/incidents/" + id;
     }
 
+    /** The impact form's fields as the service takes them; a field that is not what it should be is named. */
+    private static Incident.Impact impactOf(String users, List<String> services, String dataLoss, String financial) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        Long usersAffected = null;
+        if (!users.isBlank()) {
+            try {
+                usersAffected = Long.parseLong(users.strip());
+            } catch (NumberFormatException e) {
+                errors.add(new InvalidInputException.FieldError("impact.users_affected",
+                        "must be a whole number of zero or more, got '" + users.strip() + "'"));
+            }
+        }
+        Boolean lost = switch (dataLoss) {
+            case "" -> null;
+            case "yes" -> true;
+            case "no" -> false;
+            default -> {
+                errors.add(new InvalidInputException.FieldError("impact.data_loss", "expected yes, no or empty (not known)"));
+                yield null;
+            }
+        };
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new Incident.Impact(usersAffected, services, lost, financial.isBlank() ? null : financial.strip());
+    }
+
+    /** The impact in a line: what is known, or that nobody has assessed it yet. */
+    private String impactText(Incident.Impact impact) {
+        List<String> parts = new ArrayList<>();
+        if (impact.usersAffected() != null) {
+            parts.add(String.format(Locale.ROOT, "%,d users affected", impact.usersAffected()));
+        }
+        if (!impact.servicesAffected().isEmpty()) {
+            parts.add("services " + String.join(", ", impact.servicesAffected().stream().map(this::serviceName).toList()));
+        }
+        if (impact.dataLoss() != null) {
+            parts.add(impact.dataLoss() ? "data lost" : "no data lost");
+        }
+        if (impact.financialImpact() != null) {
+            parts.add("financial: " + impact.financialImpact());
+        }
+        return parts.isEmpty() ? "not assessed yet" : String.join(" · ", parts);
+    }
+
     private static IncidentStatus status(String wire) {
         if (wire == null || wire.isBlank()) {
             return null;
         }
         try {
-            return IncidentStatus.valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+            return IncidentStatus.valueOf(wire.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("status", "expected investigating, identified, monitoring or resolved");
         }

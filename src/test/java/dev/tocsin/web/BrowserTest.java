@@ -96,6 +96,14 @@ class BrowserTest extends ApiTest {
         page.waitForURL("**/incidents/" + id + "*");
         assertThat(incident(id).get("status").asString()).isEqualTo("acknowledged");
 
+        page.click("summary:has-text('Severity and impact')");
+        page.fill("#users_affected", "1200");
+        page.check("input[name=services_affected][value=billing]");
+        page.selectOption("#data_loss", "no");
+        page.click("text=Save impact");
+        page.waitForSelector("text=Impact updated.", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        assertThat(page.textContent("#impact-line")).contains("1,200 users affected · services Billing · no data lost");
+
         page.fill("#message", "A fix is deployed and error rates are falling " + token);
         page.selectOption("#status", "monitoring");
         // The preview comes into the page (no navigation), the title still text, and nothing is sent yet.

@@ -177,6 +177,53 @@ class UiTest extends ApiTest {
     }
 
     @Test
+    void theSeverityAndTheImpactAreChangedFromTheIncidentPage() throws Exception {
+        long id = api.post("/api/v1/incidents", "{\"title\":\"Checkout slow\",\"service\":\"checkout\",\"severity\":\"P2\"}")
+                .json().get("id").asLong();
+        signIn("ana", "test-password-ana");
+        String page = get("/incidents/" + id).body();
+        assertThat(page).contains("Impact: <span>not assessed yet</span>", "Severity and impact");
+        String token = csrf(page);
+
+        post("/incidents/" + id + "/severity", "severity=P1&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("Severity changed.");
+        assertThat(incident(id).get("severity").asString()).isEqualTo("P1");
+        post("/incidents/" + id + "/severity", "severity=P1&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("already has severity P1");
+        post("/incidents/" + id + "/severity", "severity=P9&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("unknown severity &#39;P9&#39;");
+
+        // Every bad field is named, what was typed comes back, and nothing is stored.
+        post("/incidents/" + id + "/impact", "users_affected=many&data_loss=perhaps&services_affected=checkout"
+                + "&services_affected=nowhere&financial_impact=&_csrf=" + token);
+        String refused = get("/incidents/" + id).body();
+        assertThat(refused).contains("must be a whole number of zero or more, got &#39;many&#39;",
+                "expected yes, no or empty (not known)", "value=\"many\"");
+        assertThat(incident(id).get("impact").get("users_affected").isNull()).isTrue();
+        post("/incidents/" + id + "/impact", "users_affected=12&services_affected=nowhere&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("unknown service &#39;nowhere&#39;");
+        assertThat(incident(id).get("impact").get("users_affected").isNull()).isTrue();
+
+        post("/incidents/" + id + "/impact", "users_affected=1200&services_affected=checkout&services_affected=billing"
+                + "&data_loss=no&financial_impact=" + enc("~$5k an hour") + "&_csrf=" + token);
+        String updated = get("/incidents/" + id).body();
+        assertThat(updated).contains("Impact updated.",
+                "1,200 users affected · services Checkout, Billing · no data lost · financial: ~$5k an hour");
+        JsonNode impact = incident(id).get("impact");
+        assertThat(impact.get("users_affected").asLong()).isEqualTo(1200);
+        assertThat(impact.get("services_affected").toString()).isEqualTo("[\"checkout\",\"billing\"]");
+        assertThat(impact.get("data_loss").asBoolean()).isFalse();
+        assertThat(impact.get("financial_impact").asString()).isEqualTo("~$5k an hour");
+        String timeline = api.get("/api/v1/incidents/" + id + "/timeline").json().toString();
+        assertThat(timeline).contains("incident.severity_changed", "incident.impact_updated", "user:ana");
+        assertThat(updated).contains("services affected: checkout, billing");
+
+        // Emptied fields mean "not known" again.
+        post("/incidents/" + id + "/impact", "users_affected=&data_loss=&financial_impact=&_csrf=" + token);
+        assertThat(get("/incidents/" + id).body()).contains("Impact: <span>not assessed yet</span>");
+    }
+
+    @Test
     void theDashboardAndTheIncidentShowTheDeploysBeforeIt() throws Exception {
         String deploy = "Deploy v" + unique("v");
         assertThat(anonymous.post("/v2/change/enqueue", """
