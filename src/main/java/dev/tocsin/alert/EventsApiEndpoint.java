@@ -82,7 +82,7 @@ class EventsApiEndpoint extends HttpFilter {
         static IntakeMeters of(String intake, List<String> actions, MeterRegistry meters) {
             Map<String, Counter> accepted = new HashMap<>();
             for (String action : actions) {
-                accepted.put(action, meters.counter("tocsin.ingest.events", "intake", intake, "action", action));
+                accepted.put(action, IngestCounters.accepted(meters, intake, action));
             }
             Map<Integer, Timer> requests = new HashMap<>();
             for (int status : new int[] {200, 202, 204, 400, 403, 405, 413, 429, 500}) {
@@ -90,8 +90,8 @@ class EventsApiEndpoint extends HttpFilter {
                         .description("Events API requests, from the first byte read to the answer")
                         .tag("intake", intake).tag("status", Integer.toString(status)).register(meters));
             }
-            return new IntakeMeters(accepted, meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "invalid"),
-                    meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "throttled"), requests);
+            return new IntakeMeters(accepted, IngestCounters.rejected(meters, intake, "invalid"),
+                    IngestCounters.rejected(meters, intake, "throttled"), requests);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.tocsin.config.TocsinConfig;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -80,7 +81,8 @@ class IngestPipeline implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.batchSize = DistributionSummary.builder("tocsin.ingest.batch.size")
                 .description("Events committed per transaction").register(meters);
-        meters.gauge("tocsin.ingest.queue.depth", queue, BlockingQueue::size);
+        Gauge.builder("tocsin.ingest.queue.depth", queue, BlockingQueue::size)
+                .description("Events waiting for their group commit").register(meters);
     }
 
     /**

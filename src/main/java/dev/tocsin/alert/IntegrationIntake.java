@@ -37,7 +37,7 @@ class IntegrationIntake {
         TocsinConfig.Service service = catalog.serviceForIntegrationKey(integrationKey)
                 .orElseThrow(() -> new NotFoundException("no service has the integration key in this URL"));
         if (!rateLimits.tryAcquire("integration:" + integrationKey, eventsPerSecond)) {
-            meters.counter("tocsin.ingest.rejected", "intake", intake, "reason", "throttled").increment();
+            IngestCounters.rejected(meters, intake, "throttled").increment();
             throw new TooManyRequestsException("this integration key is limited to " + eventsPerSecond
                     + " events per second", RateLimits.retryAfterSeconds());
         }
@@ -46,7 +46,7 @@ class IntegrationIntake {
 
     /** Commits the events and returns once all are durable; 429 when the intake queue is full. */
     List<IngestResult> submitAll(List<? extends Intake> events, String intake) {
-        meters.counter("tocsin.ingest.events", "intake", intake, "action", "any").increment(events.size());
+        IngestCounters.accepted(meters, intake, "any").increment(events.size());
         try {
             return pipeline.submitAndWait(events);
         } catch (IngestPipeline.OverloadedException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ public class Engine implements SmartLifecycle {
             try {
                 p.runCycle();
             } catch (RuntimeException e) {
-                meters.counter("tocsin.engine.failures", "processor", p.name()).increment();
+                Counter.builder("tocsin.engine.failures").description("Background processor cycles that failed")
+                        .tag("processor", p.name()).register(meters).increment();
                 log.error("event=engine.processor_failed processor={} action=\"will retry next tick; check the database\"",
                         p.name(), e);
             }

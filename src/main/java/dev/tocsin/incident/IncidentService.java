@@ -20,7 +20,9 @@ import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
 import dev.tocsin.timeline.TimelineEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -95,7 +97,7 @@ public class IncidentService {
                         Map.of("role", role.wire(), "user", roles.get(role))));
             }
         }
-        meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "declared").increment();
+        countOpened(severity, "declared");
         events.publishEvent(new IncidentEvent.Opened(id, d.serviceId(), severity, d.title().strip(), now));
         return load(id);
     }
@@ -123,7 +125,7 @@ public class IncidentService {
             data.put("alert_group", SqlText.abbreviate(group, 1024));
         }
         timeline.append(new NewEvent("incident.opened", actor, id, null, serviceId, data));
-        meters.counter("tocsin.incidents.opened", "severity", severity, "origin", "alert").increment();
+        countOpened(severity, "alert");
         events.publishEvent(new IncidentEvent.Opened(id, serviceId, severity, SqlText.truncate(title, 1024), now));
         return id;
     }
@@ -364,7 +366,9 @@ public class IncidentService {
         }
         timeline.append(new NewEvent(kind, actor, incident.id(), alertId, incident.serviceId(), data));
         if (incident.acknowledgedAt() == null && ackedAt != null) {
-            meters.timer("tocsin.incidents.time_to_acknowledge", "severity", incident.severity())
+            Timer.builder("tocsin.incidents.time_to_acknowledge")
+                    .description("Time from an incident opening to its first acknowledgement")
+                    .tag("severity", incident.severity()).register(meters)
                     .record(java.time.Duration.between(incident.openedAt(), now));
         }
         events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.severity(),
@@ -387,8 +391,14 @@ public class IncidentService {
     }
 
     private void recordResolved(Incident incident, Instant now) {
-        meters.timer("tocsin.incidents.time_to_resolve", "severity", incident.severity())
+        Timer.builder("tocsin.incidents.time_to_resolve").description("Time from an incident opening to its resolution")
+                .tag("severity", incident.severity()).register(meters)
                 .record(java.time.Duration.between(incident.openedAt(), now));
+    }
+
+    private void countOpened(String severity, String origin) {
+        Counter.builder("tocsin.incidents.opened").description("Incidents opened, from an alert or declared by hand")
+                .tag("severity", severity).tag("origin", origin).register(meters).increment();
     }
 
     /** Resolving or moving past "triggered" counts as acknowledgement if nobody had acknowledged yet. */

@@ -12,6 +12,7 @@ import dev.tocsin.engine.Processor;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -106,6 +107,8 @@ class ResponseTargets implements Processor {
         data.put("unacknowledged_for_seconds", Duration.between(incident.awaitingResponseSince(), now).toSeconds());
         timeline.append(new NewEvent("incident.response_target_breached", Actor.system("response-target"),
                 incident.id(), null, incident.serviceId(), data));
-        meters.counter("tocsin.incidents.response_target_breaches", "severity", incident.severity()).increment();
+        Counter.builder("tocsin.incidents.response_target_breaches")
+                .description("Incidents not acknowledged within their severity's response target")
+                .tag("severity", incident.severity()).register(meters).increment();
     }
 }

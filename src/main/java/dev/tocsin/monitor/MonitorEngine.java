@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import dev.tocsin.alert.AlertIntake;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -359,7 +360,8 @@ public class MonitorEngine implements SmartLifecycle {
             }
             rt.dirty = true;
         }
-        meters.counter("tocsin.monitors.checks", "level", result.level().wire()).increment();
+        Counter.builder("tocsin.monitors.checks").description("Monitor checks run, by the level they found")
+                .tag("level", result.level().wire()).register(meters).increment();
         if (result.level() != previous) {
             tx.executeWithoutResult(s -> repository.insertEvent(result, previous));
             events.publishEvent(new MonitorLevelChanged(m.id(), m.serviceId(), result.level().wire()));

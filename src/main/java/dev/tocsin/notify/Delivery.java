@@ -22,7 +22,9 @@ import dev.tocsin.timeline.Timeline;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -335,10 +337,13 @@ public class Delivery implements SmartLifecycle {
             switch (outcome.result()) {
                 case SENT -> {
                     repository.markSent(ids, now, outcome.status(), batchSize);
-                    meters.counter("tocsin.notifications.sent", "channel", channel).increment(rows.size());
+                    Counter.builder("tocsin.notifications.sent").description("Messages delivered, by channel type")
+                            .tag("channel", channel).register(meters).increment(rows.size());
+                    Timer delivery = Timer.builder("tocsin.notifications.delivery")
+                            .description("Time from a message being enqueued to its delivery")
+                            .tag("channel", channel).register(meters);
                     for (OutboxMessage row : rows) {
-                        meters.timer("tocsin.notifications.delivery", "channel", channel)
-                                .record(Duration.between(row.createdAt(), now));
+                        delivery.record(Duration.between(row.createdAt(), now));
                     }
                 }
                 case RETRY -> {
@@ -349,7 +354,9 @@ public class Delivery implements SmartLifecycle {
                         Duration wait = outcome.retryAfter() != null
                                 ? clamp(outcome.retryAfter()) : backoff(attempts);
                         repository.retryLater(ids, now.plus(wait), outcome.reason(), outcome.status());
-                        meters.counter("tocsin.notifications.retried", "channel", channel).increment(rows.size());
+                        Counter.builder("tocsin.notifications.retried")
+                                .description("Failed delivery attempts that will be retried")
+                                .tag("channel", channel).register(meters).increment(rows.size());
                     }
                 }
                 case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);
@@ -364,7 +371,8 @@ public class Delivery implements SmartLifecycle {
 
     private void fail(List<OutboxMessage> rows, List<Long> ids, String reason, Integer status, String channel) {
         repository.markFailed(ids, reason, status);
-        meters.counter("tocsin.notifications.failed", "channel", channel).increment(rows.size());
+        Counter.builder("tocsin.notifications.failed").description("Messages given up on or refused by their receiver")
+                .tag("channel", channel).register(meters).increment(rows.size());
         boolean locked = false;
         for (OutboxMessage row : rows) {
             if (row.incidentId() == null) {

@@ -24,7 +24,9 @@ import dev.tocsin.problem.ConflictException;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -243,7 +245,8 @@ public class Escalations implements TimerHandler {
                 return;
             }
             Instant now = clock.instant();
-            meters.timer("tocsin.escalation.lateness").record(Duration.between(dueAt, now).isNegative()
+            Timer.builder("tocsin.escalation.lateness").description("How late escalation steps ran after they were due")
+                    .register(meters).record(Duration.between(dueAt, now).isNegative()
                     ? Duration.ZERO : Duration.between(dueAt, now));
             Incident incident = incidents.get(incidentId);
             if (e.nextLevel() == null) {
@@ -253,7 +256,9 @@ public class Escalations implements TimerHandler {
                 data.put("levels", policy.get().levels().size());
                 data.put("repeats", e.loopsDone());
                 timeline.append(new NewEvent("escalation.exhausted", ACTOR, incidentId, null, incident.serviceId(), data));
-                meters.counter("tocsin.escalation.exhausted").increment();
+                Counter.builder("tocsin.escalation.exhausted")
+                        .description("Escalations that paged every level, repeats included, without an acknowledgement")
+                        .register(meters).increment();
                 return;
             }
             TocsinConfig.EscalationLevel waited = policy.get().levels().get(e.lastLevel());
@@ -366,7 +371,8 @@ public class Escalations implements TimerHandler {
             data.put("already_paged", alreadyPaged);
         }
         timeline.append(new NewEvent("incident.paged", ACTOR, e.incidentId(), null, incident.serviceId(), data));
-        meters.counter("tocsin.escalation.pages", "level", Integer.toString(level + 1))
+        Counter.builder("tocsin.escalation.pages").description("People paged, by escalation level")
+                .tag("level", Integer.toString(level + 1)).register(meters)
                 .increment(users.size() - alreadyPaged.size());
         return users.size();
     }

@@ -1,5 +1,12 @@
 package dev.tocsin.ops;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import dev.tocsin.ApiTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -8,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Our own health, in the JSON shape of seed 000, and our metrics. */
 class HealthTest extends ApiTest {
+
+    private static final Pattern HELP = Pattern.compile("# HELP (\\S+) ?(.*)");
 
     @Test
     void basicHealthIsHealthy() {
@@ -38,6 +47,30 @@ class HealthTest extends ApiTest {
         assertThat(metrics).contains("tocsin_ingest_events_total", "tocsin_ingest_request_seconds",
                 "tocsin_ingest_commit_latency_seconds", "tocsin_ingest_batch_size", "tocsin_ingest_queue_depth",
                 "tocsin_incidents_opened_total", "http_server_requests_seconds", "tocsin_database_file_size_bytes ");
+    }
+
+    /** Prometheus shows a meter's description as its HELP line; an empty one leaves whoever reads a dashboard guessing. */
+    @Test
+    void everyTocsinMeterHasAHelpTextAndIsDocumented() throws Exception {
+        enqueue(trigger(CHECKOUT_KEY, unique("help"), "Help texts", "critical"));
+        long id = api.post("/api/v1/incidents", "{\"title\":\"Help texts\",\"service\":\"checkout\"}").json()
+                .get("id").asLong();
+        api.post("/api/v1/incidents/" + id + "/acknowledge", "");
+        api.post("/api/v1/incidents/" + id + "/resolve", "{}");
+        String documented = Files.readString(Path.of("docs/api.md"));
+        List<String> families = new ArrayList<>();
+        for (String line : anonymous.get("/actuator/prometheus").body().split("\n")) {
+            Matcher help = HELP.matcher(line);
+            if (help.matches() && help.group(1).startsWith("tocsin_")) {
+                String family = help.group(1);
+                families.add(family);
+                assertThat(help.group(2)).as("the HELP text of " + family).isNotBlank();
+                assertThat(documented).as(family + " in docs/api.md").contains("`" + family.replaceAll("_max$", ""));
+            }
+        }
+        assertThat(families).contains("tocsin_ingest_events_total", "tocsin_incidents_opened_total",
+                "tocsin_incidents_time_to_acknowledge_seconds", "tocsin_incidents_time_to_resolve_seconds",
+                "tocsin_ingest_queue_depth");
     }
 
     @Test
