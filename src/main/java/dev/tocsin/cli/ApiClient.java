@@ -58,6 +58,10 @@ final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    JsonNode delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     /**
      * Downloads {@code path} into {@code target}, or, when it is null, into the current folder under the name Tocsin
      * gives; returns the file. Nothing is written when Tocsin refuses.

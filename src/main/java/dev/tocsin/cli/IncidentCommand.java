@@ -171,14 +171,60 @@ final class IncidentCommand {
     int assign(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "ROLE") String role,
                @Parameters(index = "2", paramLabel = "USER") String user) {
-        String wire = switch (role) {
+        return print(root.api().put("/api/v1/incidents/" + id + "/roles/" + role(role), Map.of("user", user)));
+    }
+
+    @Command(name = "unassign", description = "Take a role from whoever has it: commander, tech-lead or comms-lead.")
+    int unassign(@Parameters(index = "0", paramLabel = "ID") long id,
+                 @Parameters(index = "1", paramLabel = "ROLE") String role) {
+        return print(root.api().delete("/api/v1/incidents/" + id + "/roles/" + role(role)));
+    }
+
+    /**
+     * Records what is known of the impact. Only the options given change; the others keep what the incident has
+     * (read just before, so two people changing different fields at once may overwrite each other's).
+     */
+    @Command(name = "impact", description = "Record the impact: users and services affected, data loss, financial impact.")
+    int impact(@Parameters(paramLabel = "ID") long id,
+               @Option(names = "--users", paramLabel = "N", description = "users affected; '' for not known") String users,
+               @Option(names = "--services", paramLabel = "ID,...", description = "services affected (replaces the list; '' for none)") String services,
+               @Option(names = "--data-loss", paramLabel = "yes|no|unknown") String dataLoss,
+               @Option(names = "--financial", paramLabel = "TEXT", description = "e.g. '~$5k an hour'; '' for not known") String financial) {
+        if (users == null && services == null && dataLoss == null && financial == null) {
+            throw new CliFailure(CliFailure.USAGE, "say what changed: --users, --services, --data-loss or --financial");
+        }
+        JsonNode current = root.api().get("/api/v1/incidents/" + id).get("impact");
+        Map<String, Object> impact = new LinkedHashMap<>();
+        impact.put("users_affected", users == null ? current.get("users_affected") : users.isBlank() ? null : count(users));
+        impact.put("services_affected", services == null ? current.get("services_affected")
+                : services.isBlank() ? List.of() : List.of(services.split("\\s*,\\s*")));
+        impact.put("data_loss", dataLoss == null ? current.get("data_loss") : switch (dataLoss) {
+            case "yes" -> true;
+            case "no" -> false;
+            case "unknown", "" -> null;
+            default -> throw new CliFailure(CliFailure.USAGE, "--data-loss '" + dataLoss + "': expected yes, no or unknown");
+        });
+        impact.put("financial_impact", financial == null ? current.get("financial_impact")
+                : financial.isBlank() ? null : financial);
+        return print(root.api().put("/api/v1/incidents/" + id + "/impact", impact));
+    }
+
+    private static long count(String users) {
+        try {
+            return Long.parseLong(users.strip());
+        } catch (NumberFormatException e) {
+            throw new CliFailure(CliFailure.USAGE, "--users '" + users + "' is not a whole number");
+        }
+    }
+
+    private static String role(String role) {
+        return switch (role) {
             case "commander", "incident_commander" -> "incident_commander";
             case "tech-lead", "technical_lead" -> "technical_lead";
             case "comms-lead", "communications_lead" -> "communications_lead";
             default -> throw new CliFailure(CliFailure.USAGE,
                     "ROLE '" + role + "' is not a role: expected commander, tech-lead or comms-lead");
         };
-        return print(root.api().put("/api/v1/incidents/" + id + "/roles/" + wire, Map.of("user", user)));
     }
 
     @Command(name = "timeline", description = "Everything that happened to an incident, oldest first.")
@@ -225,6 +271,21 @@ final class IncidentCommand {
                 out.printf("  %-12s %s%n", role.getKey().replace('_', ' ').replace("incident ", ""), role.getValue().asString());
             }
         });
+        JsonNode impact = i.get("impact");
+        if (impact != null && impact.hasNonNull("users_affected")) {
+            out.printf("  %-12s %s%n", "users", impact.get("users_affected").asString());
+        }
+        if (impact != null && !impact.path("services_affected").isEmpty()) {
+            List<String> affected = new ArrayList<>();
+            impact.get("services_affected").forEach(s -> affected.add(s.asString()));
+            out.printf("  %-12s %s%n", "affected", String.join(", ", affected));
+        }
+        if (impact != null && impact.hasNonNull("data_loss")) {
+            out.printf("  %-12s %s%n", "data loss", impact.get("data_loss").asBoolean() ? "yes" : "no");
+        }
+        if (impact != null && impact.hasNonNull("financial_impact")) {
+            out.printf("  %-12s %s%n", "financial", impact.get("financial_impact").asString());
+        }
         if (i.hasNonNull("resolution")) {
             out.printf("  %-12s %s%n", "resolution", i.get("resolution").asString());
         }

@@ -103,6 +103,44 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void recordTheImpactFieldByFieldAndTakeARoleBack() {
+        long id = api.post("/api/v1/incidents", "{\"title\":\"" + unique("Impact") + "\",\"service\":\"checkout\"}")
+                .json().get("id").asLong();
+        String incident = Long.toString(id);
+        Run first = tocsin("incident", "impact", incident, "--users", "1200", "--services", "checkout, billing");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).containsPattern("users +1200").containsPattern("affected +checkout, billing");
+        // Options not given keep what the incident has.
+        Run second = tocsin("incident", "impact", incident, "--data-loss", "no", "--financial", "~$5k an hour");
+        assertThat(second.out()).containsPattern("users +1200").containsPattern("affected +checkout, billing")
+                .containsPattern("data loss +no").containsPattern("financial +~\\$5k an hour");
+        assertThat(tocsin("incident", "impact", incident, "--users", "").out()).doesNotContainPattern("users +")
+                .containsPattern("affected +checkout, billing");
+
+        Run nothing = tocsin("incident", "impact", incident);
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("say what changed");
+        Run notANumber = tocsin("incident", "impact", incident, "--users", "many");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--users 'many' is not a whole number");
+        Run badLoss = tocsin("incident", "impact", incident, "--data-loss", "perhaps");
+        assertThat(badLoss.exit()).isEqualTo(2);
+        assertThat(badLoss.err()).contains("expected yes, no or unknown");
+        Run unknown = tocsin("incident", "impact", incident, "--services", "nowhere");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown service 'nowhere'");
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("impact").get("services_affected").toString())
+                .as("nothing stored by a refusal").isEqualTo("[\"checkout\",\"billing\"]");
+
+        assertThat(tocsin("incident", "assign", incident, "commander", "ana").out()).containsPattern("commander +ana");
+        Run unassigned = tocsin("incident", "unassign", incident, "commander");
+        assertThat(unassigned.exit()).as(unassigned.err()).isZero();
+        assertThat(unassigned.out()).doesNotContain("commander");
+        assertThat(tocsin("incident", "timeline", incident).out()).containsPattern("incident.role_cleared .*incident commander: nobody")
+                .containsPattern("incident.impact_updated .*services affected: checkout, billing");
+    }
+
+    @Test
     void escalateToTheNextLevelNow() {
         Run declared = tocsin("incident", "declare", "--title", "Card payments failing", "--service", "payments",
                 "--severity", "P1", "--json");
