@@ -7,12 +7,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.monitor.MonitorLevelChanged;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -25,10 +28,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class LiveUpdates {
 
     private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    private volatile boolean closing;
 
     @GetMapping(value = "/ui/events", produces = "text/event-stream")
     @ResponseBody
     SseEmitter events() throws IOException {
+        if (closing) {
+            throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "this node is stopping");
+        }
         SseEmitter emitter = new SseEmitter(0L);
         emitters.add(emitter);
         emitter.onCompletion(() -> emitters.remove(emitter));
@@ -36,6 +43,20 @@ class LiveUpdates {
         emitter.onError(e -> emitters.remove(emitter));
         emitter.send(SseEmitter.event().name("hello").data("{}"));
         return emitter;
+    }
+
+    /**
+     * A stopping node ends its streams before anything else stops. Tomcat's graceful shutdown waits for every request
+     * in progress, and a stream never ends by itself: one open page held a node's stop for the whole shutdown phase
+     * (20 s). Browsers reconnect on their own, to another node or to this one once it is back.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void endStreams() {
+        closing = true;
+        for (SseEmitter emitter : emitters) {
+            emitter.complete();
+        }
+        emitters.clear();
     }
 
     /** After the commit, never before: a page that refetches must find the change. */
