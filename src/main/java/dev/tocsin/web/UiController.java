@@ -111,7 +111,6 @@ class UiController {
             }
         });
         model.addAttribute("failingMonitors", failing);
-        model.addAttribute("user", CurrentActor.get().value());
         model.addAttribute("services", config.services());
         model.addAttribute("severities", config.severities().levels());
         // Seed 000's first question, "what changed?": the last day's deploys, per service.
