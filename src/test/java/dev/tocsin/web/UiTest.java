@@ -135,6 +135,7 @@ class UiTest extends ApiTest {
         HttpResponse<String> page = get("/incidents/" + id);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("#" + id + " Slow search", "incident.declared", "response target");
+        assertThat(page.body()).containsPattern("<time class=\"muted\" datetime=\"[^\"]+\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC</time>");
         String token = csrf(page.body());
 
         assertThat(post("/incidents/" + id + "/notes", "text=&_csrf=" + token).statusCode()).isEqualTo(302);
@@ -265,6 +266,9 @@ class UiTest extends ApiTest {
         signIn("ana", "test-password-ana");
         String schedules = get("/ui/schedules").body();
         assertThat(schedules).contains("On call, the next two weeks", "primary", "Europe/Berlin", "Payments on-call");
+        // People by name, times as the other pages write them (not 2026-03-01T10:00:00Z).
+        assertThat(schedules).containsPattern("<strong>(Ana|Bo)</strong>").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC → ")
+                .doesNotContainPattern("\\d\\d:\\d\\d:\\d\\dZ");
         String monitors = get("/ui/monitors").body();
         assertThat(monitors).contains("deep-health", "closed-port", "unset-monitor", "unconfigured", "Maintenance windows");
     }
