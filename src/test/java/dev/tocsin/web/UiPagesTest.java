@@ -146,7 +146,7 @@ class UiPagesTest extends ApiTest {
     @Test
     void escalationPoliciesShowTheirLevelsTargetsWhomASchedulePagesNowAndTheirServices() throws Exception {
         String page = browser.get("/ui/escalation-policies").body();
-        assertThat(page).contains("id=\"policy-payments\"", "Payments on-call", "runs again from level 1 1 more time",
+        assertThat(page).contains("id=\"policy-payments\"", "Payments on-call", "after the last level, runs again from level 1 once more",
                 "on-call engineer", "schedule <a href=\"/ui/schedules\">primary</a>", "user <span>Ana</span>",
                 "team lead", "engineering manager", "user <span>Carla</span>",
                 "next level after 15m without acknowledgement", "next level after 30m without acknowledgement",

@@ -271,6 +271,8 @@ class UiTest extends ApiTest {
                 .doesNotContainPattern("\\d\\d:\\d\\d:\\d\\dZ");
         String monitors = get("/ui/monitors").body();
         assertThat(monitors).contains("deep-health", "closed-port", "unset-monitor", "unconfigured", "Maintenance windows");
+        // Services by name, linked; the maintenance window's service by name too.
+        assertThat(monitors).contains("<a href=\"/ui/services/monitored\">Monitored API</a>", "<strong>Batch jobs</strong>");
     }
 
     @Test
