@@ -6,7 +6,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** Who is signed in, named in the navigation of every signed-in page (the timeline names them {@code user:ID}). */
-@ControllerAdvice(assignableTypes = {UiController.class, ServicePages.class, MonitorPages.class, MaintenancePages.class})
+@ControllerAdvice(assignableTypes = {UiController.class, IncidentListPage.class, ServicePages.class, MonitorPages.class,
+        MaintenancePages.class})
 class SignedInUser {
 
     private static final String PREFIX = "user:";

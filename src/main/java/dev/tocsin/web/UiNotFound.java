@@ -9,7 +9,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.servlet.ModelAndView;
 
 /** A page that does not exist answers the browser with a page (404), not the API's problem JSON. */
-@ControllerAdvice(assignableTypes = {UiController.class, ServicePages.class, MonitorPages.class, MaintenancePages.class})
+@ControllerAdvice(assignableTypes = {UiController.class, IncidentListPage.class, ServicePages.class, MonitorPages.class,
+        MaintenancePages.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class UiNotFound {
 

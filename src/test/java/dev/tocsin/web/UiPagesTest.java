@@ -30,7 +30,7 @@ class UiPagesTest extends ApiTest {
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")
             .withZone(ZoneOffset.UTC);
-    private static final List<String> PAGES = List.of("/ui/services", "/ui/services/checkout",
+    private static final List<String> PAGES = List.of("/ui/incidents", "/ui/services", "/ui/services/checkout",
             "/ui/escalation-policies", "/ui/monitors/deep-health", "/ui/maintenance");
 
     @Autowired
@@ -131,6 +131,47 @@ class UiPagesTest extends ApiTest {
         assertThat(browser.get("/ui/services/grouped").body()).contains("Alert grouping: a new alert joins the open incident of",
                 "earlier alerts with the same component, labels.region", "for 30m after it opened.");
         assertThat(browser.get("/ui/services/storm").body()).contains("the service", "until it is resolved.");
+    }
+
+    @Test
+    void theIncidentListFiltersByStatusServiceAndSeverityAndPagesBackwards() throws Exception {
+        String token = unique("list");
+        long open = declare("Open one " + token, "billing", "P1");
+        long resolved = declare("Resolved one " + token, "billing", "P3");
+        api.post("/api/v1/incidents/" + resolved + "/resolve", "{}");
+        String all = browser.get("/ui/incidents?service=billing").body();
+        assertThat(all).contains("#" + open + " Open one " + token, "#" + resolved + " Resolved one " + token,
+                "resolved within a minute", "open just now", "href=\"/ui/services/billing\">Billing</a>");
+        assertThat(all.indexOf("#" + resolved + " ")).as("newest first").isLessThan(all.indexOf("#" + open + " "));
+        String onlyResolved = browser.get("/ui/incidents?status=resolved&service=billing").body();
+        assertThat(onlyResolved).contains("Resolved one " + token).doesNotContain("Open one " + token);
+        String onlyP1 = browser.get("/ui/incidents?severity=P1&service=billing").body();
+        assertThat(onlyP1).contains("Open one " + token).doesNotContain("Resolved one " + token);
+
+        String refused = browser.get("/ui/incidents?status=closed&service=nowhere&severity=P9").body();
+        assertThat(refused).contains("expected open, resolved or all, got &#39;closed&#39;",
+                "no service has the id &#39;nowhere&#39;", "got &#39;P9&#39;").doesNotContain("<tbody>");
+        HttpResponse<String> badPage = browser.get("/ui/incidents?before=yesterday");
+        assertThat(badPage.statusCode()).isEqualTo(200);
+        assertThat(badPage.body()).contains("before: an incident number, got &#39;yesterday&#39;");
+
+        // Fifty to a page: the oldest of 51 new ones is on the next page, which the link opens.
+        long oldest = declare("Paged 0 " + token, "storefront", "P3");
+        for (int i = 1; i <= IncidentListPage.PAGE; i++) {
+            declare("Paged " + i + " " + token, "storefront", "P3");
+        }
+        String first = browser.get("/ui/incidents?service=storefront").body();
+        assertThat(first).contains("Paged 50 " + token, "Paged 1 " + token).doesNotContain("Paged 0 " + token);
+        java.util.regex.Matcher older = java.util.regex.Pattern.compile("href=\"(/ui/incidents\\?[^\"]*before=\\d+)\">Older")
+                .matcher(first);
+        assertThat(older.find()).as("a link to older incidents").isTrue();
+        String second = browser.get(older.group(1).replace("&amp;", "&")).body();
+        assertThat(second).contains("#" + oldest + " Paged 0 " + token).doesNotContain("Paged 1 " + token);
+    }
+
+    private long declare(String title, String service, String severity) {
+        return api.post("/api/v1/incidents", "{\"title\":\"" + title + "\",\"service\":\"" + service
+                + "\",\"severity\":\"" + severity + "\"}").json().get("id").asLong();
     }
 
     @Test
