@@ -28,6 +28,7 @@ import dev.tocsin.oncall.Escalations;
 import dev.tocsin.oncall.WhoIsOnCall;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.TimelineEvent;
 import dev.tocsin.timeline.TimelineText;
 import org.springframework.stereotype.Controller;
@@ -222,17 +223,23 @@ class UiController {
     /** Declares an incident by hand; a refusal goes back to the dashboard with the reason next to its field. */
     @PostMapping("/incidents")
     String declare(@RequestParam(defaultValue = "") String title, @RequestParam(defaultValue = "") String service,
-                   @RequestParam(required = false) String severity, RedirectAttributes flash) {
+                   @RequestParam(required = false) String severity, @RequestParam(defaultValue = "") String description,
+                   @RequestParam(defaultValue = "false") boolean command, RedirectAttributes flash) {
         try {
-            Incident i = incidents.declare(new IncidentService.Declaration(title, null, service,
-                    severity == null || severity.isBlank() ? null : severity, null, null), CurrentActor.get());
+            Actor actor = CurrentActor.get();
+            // The person declaring may take command at once; the timeline then says who leads from the first entry.
+            Incident.Roles roles = command && actor.value().startsWith("user:")
+                    ? new Incident.Roles(actor.value().substring("user:".length()), null, null) : null;
+            Incident i = incidents.declare(new IncidentService.Declaration(title, description.isBlank() ? null : description,
+                    service, severity == null || severity.isBlank() ? null : severity, null, roles), actor);
             flash.addFlashAttribute("done", DONE.get("declare"));
             return "redirect:/incidents/" + i.id();
         } catch (InvalidInputException e) {
             Map<String, String> errors = new LinkedHashMap<>();
             e.errors().forEach(f -> errors.put(f.field(), f.message()));
             flash.addFlashAttribute("errors", Map.of("declare", errors));
-            flash.addFlashAttribute("declared", Map.of("title", title, "service", service));
+            flash.addFlashAttribute("declared", Map.of("title", title, "service", service, "severity",
+                    severity == null ? "" : severity, "description", description, "command", Boolean.toString(command)));
             return "redirect:/dashboard";
         }
     }

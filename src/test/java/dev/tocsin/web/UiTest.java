@@ -160,8 +160,14 @@ class UiTest extends ApiTest {
         assertThat(refused.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard");
         assertThat(get("/dashboard").body()).contains("class=\"error\"", "required");
 
+        // A refusal keeps what was typed, the severity and the description included.
+        post("/incidents", "title=&service=billing&severity=P2&description=" + enc("Card <i>declines</i>") + "&_csrf=" + token);
+        String kept = get("/dashboard").body();
+        assertThat(kept).contains("<option value=\"P2\" selected=\"selected\">", "Card &lt;i&gt;declines&lt;/i&gt;</textarea>");
+
         String title = "Declared in the UI " + unique("d");
-        HttpResponse<String> declared = post("/incidents", "title=" + enc(title) + "&service=billing&severity=P1&_csrf=" + token);
+        HttpResponse<String> declared = post("/incidents", "title=" + enc(title) + "&service=billing&severity=P1"
+                + "&description=" + enc("Card payments\nfail for <b>some</b> users") + "&command=true&_csrf=" + token);
         String location = declared.headers().firstValue("Location").orElseThrow();
         assertThat(location).matches(".*/incidents/\\d+");
         long id = Long.parseLong(location.replaceAll(".*/", ""));
@@ -169,6 +175,10 @@ class UiTest extends ApiTest {
         JsonNode incident = incident(id);
         assertThat(incident.get("title").asString()).isEqualTo(title);
         assertThat(incident.get("severity").asString()).isEqualTo("P1");
+        assertThat(incident.get("description").asString()).isEqualTo("Card payments\nfail for <b>some</b> users");
+        assertThat(incident.get("roles").get("incident_commander").asString()).as("the declaring person took command")
+                .isEqualTo("ana");
+        assertThat(get("/incidents/" + id).body()).contains("<p class=\"description\">Card payments\nfail for &lt;b&gt;some&lt;/b&gt; users</p>");
 
         post("/incidents/" + id + "/roles", "role=communications_lead&user=bo&_csrf=" + token);
         get("/incidents/" + id);
