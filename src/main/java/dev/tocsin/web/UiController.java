@@ -131,9 +131,6 @@ class UiController {
     String schedules(Model model) {
         Instant now = clock.instant();
         model.addAttribute("schedules", onCall.schedules(now, now.plus(Duration.ofDays(14))));
-        Map<String, String> names = new LinkedHashMap<>();
-        config.users().forEach(u -> names.put(u.id(), u.name() == null || u.name().isBlank() ? u.id() : u.name()));
-        model.addAttribute("names", names);
         model.addAttribute("policies", onCall.at(now));
         return "schedules";
     }

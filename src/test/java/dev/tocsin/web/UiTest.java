@@ -276,6 +276,8 @@ class UiTest extends ApiTest {
         signIn("ana", "test-password-ana");
         String schedules = get("/ui/schedules").body();
         assertThat(schedules).contains("On call, the next two weeks", "primary", "Europe/Berlin", "Payments on-call");
+        assertThat(get("/dashboard").body()).as("who is on call, by name")
+                .containsPattern("<span>on-call engineer</span>:\\s*<span>(Ana|Bo)</span>");
         // People by name, times as the other pages write them (not 2026-03-01T10:00:00Z).
         assertThat(schedules).containsPattern("<strong>(Ana|Bo)</strong>").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC → ")
                 .doesNotContainPattern("\\d\\d:\\d\\d:\\d\\dZ");
