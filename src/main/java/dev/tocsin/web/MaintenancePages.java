@@ -92,9 +92,6 @@ class MaintenancePages {
         model.addAttribute("past", all.stream().filter(w -> "past".equals(w.state()))
                 .sorted((a, b) -> b.endsAt().compareTo(a.endsAt())).toList());
         model.addAttribute("services", config.services());
-        Map<String, String> names = new LinkedHashMap<>();
-        config.services().forEach(s -> names.put(s.id(), s.name()));
-        model.addAttribute("serviceNames", names);
         return "maintenance";
     }
 

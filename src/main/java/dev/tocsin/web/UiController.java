@@ -139,9 +139,6 @@ class UiController {
     String monitorsPage(Model model) {
         model.addAttribute("monitors", monitors.monitors());
         model.addAttribute("maintenance", monitors.maintenance());
-        Map<String, String> serviceNames = new LinkedHashMap<>();
-        config.services().forEach(s -> serviceNames.put(s.id(), s.name()));
-        model.addAttribute("serviceNames", serviceNames);
         return "monitors";
     }
 

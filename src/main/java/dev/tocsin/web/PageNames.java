@@ -9,18 +9,18 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
- * Who is signed in, named in the navigation of every signed-in page (the timeline names them {@code user:ID}), and
- * everyone's name by id, for the pages that say who is on call.
+ * The names every signed-in page may show: who is signed in (in the navigation; the timeline names them
+ * {@code user:ID}), every user's and every service's name by id, so pages say "Ana" and "Batch jobs", not ids.
  */
 @ControllerAdvice(assignableTypes = {UiController.class, IncidentListPage.class, ServicePages.class, MonitorPages.class,
         MaintenancePages.class})
-class SignedInUser {
+class PageNames {
 
     private static final String PREFIX = "user:";
 
     private final TocsinConfig config;
 
-    SignedInUser(TocsinConfig config) {
+    PageNames(TocsinConfig config) {
         this.config = config;
     }
 
@@ -29,6 +29,14 @@ class SignedInUser {
     Map<String, String> names() {
         Map<String, String> names = new LinkedHashMap<>();
         config.users().forEach(u -> names.put(u.id(), u.name() == null || u.name().isBlank() ? u.id() : u.name()));
+        return names;
+    }
+
+    /** Every service's name by id. */
+    @ModelAttribute("serviceNames")
+    Map<String, String> serviceNames() {
+        Map<String, String> names = new LinkedHashMap<>();
+        config.services().forEach(s -> names.put(s.id(), s.name()));
         return names;
     }
 
