@@ -184,25 +184,31 @@ final class IncidentCommand {
      * Records what is known of the impact. Only the options given change; the others keep what the incident has
      * (read just before, so two people changing different fields at once may overwrite each other's).
      */
-    @Command(name = "impact", description = "Record the impact: users and services affected, data loss, financial impact.")
+    @Command(name = "impact",
+            description = "Record the impact: users and services affected, data loss, financial impact.")
     int impact(@Parameters(paramLabel = "ID") long id,
-               @Option(names = "--users", paramLabel = "N", description = "users affected; '' for not known") String users,
-               @Option(names = "--services", paramLabel = "ID,...", description = "services affected (replaces the list; '' for none)") String services,
+               @Option(names = "--users", paramLabel = "N",
+                       description = "users affected; '' for not known") String users,
+               @Option(names = "--services", paramLabel = "ID,...",
+                       description = "services affected (replaces the list; '' for none)") String services,
                @Option(names = "--data-loss", paramLabel = "yes|no|unknown") String dataLoss,
-               @Option(names = "--financial", paramLabel = "TEXT", description = "e.g. '~$5k an hour'; '' for not known") String financial) {
+               @Option(names = "--financial", paramLabel = "TEXT",
+                       description = "e.g. '~$5k an hour'; '' for not known") String financial) {
         if (users == null && services == null && dataLoss == null && financial == null) {
             throw new CliFailure(CliFailure.USAGE, "say what changed: --users, --services, --data-loss or --financial");
         }
         JsonNode current = root.api().get("/api/v1/incidents/" + id).get("impact");
         Map<String, Object> impact = new LinkedHashMap<>();
-        impact.put("users_affected", users == null ? current.get("users_affected") : users.isBlank() ? null : count(users));
+        impact.put("users_affected", users == null ? current.get("users_affected")
+                : users.isBlank() ? null : count(users));
         impact.put("services_affected", services == null ? current.get("services_affected")
                 : services.isBlank() ? List.of() : List.of(services.split("\\s*,\\s*")));
         impact.put("data_loss", dataLoss == null ? current.get("data_loss") : switch (dataLoss) {
             case "yes" -> true;
             case "no" -> false;
             case "unknown", "" -> null;
-            default -> throw new CliFailure(CliFailure.USAGE, "--data-loss '" + dataLoss + "': expected yes, no or unknown");
+            default -> throw new CliFailure(CliFailure.USAGE,
+                    "--data-loss '" + dataLoss + "': expected yes, no or unknown");
         });
         impact.put("financial_impact", financial == null ? current.get("financial_impact")
                 : financial.isBlank() ? null : financial);

@@ -224,8 +224,9 @@ class UiController {
             // The person declaring may take command at once; the timeline then says who leads from the first entry.
             Incident.Roles roles = command && actor.value().startsWith("user:")
                     ? new Incident.Roles(actor.value().substring("user:".length()), null, null) : null;
-            Incident i = incidents.declare(new IncidentService.Declaration(title, description.isBlank() ? null : description,
-                    service, severity == null || severity.isBlank() ? null : severity, null, roles), actor);
+            Incident i = incidents.declare(new IncidentService.Declaration(title,
+                    description.isBlank() ? null : description, service,
+                    severity == null || severity.isBlank() ? null : severity, null, roles), actor);
             flash.addFlashAttribute("done", DONE.get("declare"));
             return "redirect:/incidents/" + i.id();
         } catch (InvalidInputException e) {
@@ -338,7 +339,8 @@ class UiController {
             case "yes" -> true;
             case "no" -> false;
             default -> {
-                errors.add(new InvalidInputException.FieldError("impact.data_loss", "expected yes, no or empty (not known)"));
+                errors.add(new InvalidInputException.FieldError("impact.data_loss",
+                        "expected yes, no or empty (not known)"));
                 yield null;
             }
         };
@@ -355,7 +357,8 @@ class UiController {
             parts.add(String.format(Locale.ROOT, "%,d users affected", impact.usersAffected()));
         }
         if (!impact.servicesAffected().isEmpty()) {
-            parts.add("services " + String.join(", ", impact.servicesAffected().stream().map(this::serviceName).toList()));
+            parts.add("services " + String.join(", ",
+                    impact.servicesAffected().stream().map(this::serviceName).toList()));
         }
         if (impact.dataLoss() != null) {
             parts.add(impact.dataLoss() ? "data lost" : "no data lost");
