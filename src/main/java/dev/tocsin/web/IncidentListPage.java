@@ -34,8 +34,8 @@ class IncidentListPage {
             "all", Set.of());
 
     /** One row: {@code took} is how long it has been open, or how long it took to resolve. */
-    record Row(long id, String title, String severity, int rank, String serviceId, String service, String status,
-               Instant openedAt, String took) {
+    record Row(long id, String title, String severity, int rank, String serviceId, String status, Instant openedAt,
+               String took) {
     }
 
     private final IncidentService incidents;
@@ -88,8 +88,7 @@ class IncidentListPage {
         String took = i.resolvedAt() == null ? "open " + UiController.age(i.openedAt(), now)
                 : resolvedAfter(Duration.between(i.openedAt(), i.resolvedAt()));
         return new Row(i.id(), i.title(), i.severity(), config.severities().rank(i.severity()), i.serviceId(),
-                config.service(i.serviceId()).map(TocsinConfig.Service::name).orElse(i.serviceId()), i.status().wire(),
-                i.openedAt(), took);
+                i.status().wire(), i.openedAt(), took);
     }
 
     /** To the minute: seconds say nothing about an incident. */

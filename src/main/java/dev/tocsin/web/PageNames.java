@@ -1,5 +1,6 @@
 package dev.tocsin.web;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,26 +19,29 @@ class PageNames {
 
     private static final String PREFIX = "user:";
 
-    private final TocsinConfig config;
+    /** The configuration is read once, at start, so the names are worked out once too. */
+    private final Map<String, String> userNames;
+    private final Map<String, String> serviceNames;
 
     PageNames(TocsinConfig config) {
-        this.config = config;
+        Map<String, String> users = new LinkedHashMap<>();
+        config.users().forEach(u -> users.put(u.id(), u.name() == null || u.name().isBlank() ? u.id() : u.name()));
+        this.userNames = Collections.unmodifiableMap(users);
+        Map<String, String> services = new LinkedHashMap<>();
+        config.services().forEach(svc -> services.put(svc.id(), svc.name()));
+        this.serviceNames = Collections.unmodifiableMap(services);
     }
 
     /** Every user's name by id (the id where the configuration gives no name). */
     @ModelAttribute("names")
     Map<String, String> names() {
-        Map<String, String> names = new LinkedHashMap<>();
-        config.users().forEach(u -> names.put(u.id(), u.name() == null || u.name().isBlank() ? u.id() : u.name()));
-        return names;
+        return userNames;
     }
 
     /** Every service's name by id. */
     @ModelAttribute("serviceNames")
     Map<String, String> serviceNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        config.services().forEach(s -> names.put(s.id(), s.name()));
-        return names;
+        return serviceNames;
     }
 
     /** The person's name, or null on the sign-in page. */
@@ -48,6 +52,6 @@ class PageNames {
             return null;
         }
         String id = actor.substring(PREFIX.length());
-        return names().getOrDefault(id, id);
+        return userNames.getOrDefault(id, id);
     }
 }
