@@ -58,6 +58,12 @@ final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    /** A JSON merge patch (RFC 7396): the fields given change, null clears one, the others are left alone. */
+    JsonNode patch(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

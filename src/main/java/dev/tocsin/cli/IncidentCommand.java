@@ -181,8 +181,8 @@ final class IncidentCommand {
     }
 
     /**
-     * Records what is known of the impact. Only the options given change; the others keep what the incident has
-     * (read just before, so two people changing different fields at once may overwrite each other's).
+     * Records what is known of the impact. Only the options given change; Tocsin keeps the others as the incident has
+     * them when the change lands, so two people recording different fields at once both keep theirs.
      */
     @Command(name = "impact",
             description = "Record the impact: users and services affected, data loss, financial impact.")
@@ -197,22 +197,26 @@ final class IncidentCommand {
         if (users == null && services == null && dataLoss == null && financial == null) {
             throw new CliFailure(CliFailure.USAGE, "say what changed: --users, --services, --data-loss or --financial");
         }
-        JsonNode current = root.api().get("/api/v1/incidents/" + id).get("impact");
-        Map<String, Object> impact = new LinkedHashMap<>();
-        impact.put("users_affected", users == null ? current.get("users_affected")
-                : users.isBlank() ? null : count(users));
-        impact.put("services_affected", services == null ? current.get("services_affected")
-                : services.isBlank() ? List.of() : List.of(services.split("\\s*,\\s*")));
-        impact.put("data_loss", dataLoss == null ? current.get("data_loss") : switch (dataLoss) {
-            case "yes" -> true;
-            case "no" -> false;
-            case "unknown", "" -> null;
-            default -> throw new CliFailure(CliFailure.USAGE,
-                    "--data-loss '" + dataLoss + "': expected yes, no or unknown");
-        });
-        impact.put("financial_impact", financial == null ? current.get("financial_impact")
-                : financial.isBlank() ? null : financial);
-        return print(root.api().put("/api/v1/incidents/" + id + "/impact", impact));
+        Map<String, Object> change = new LinkedHashMap<>();
+        if (users != null) {
+            change.put("users_affected", users.isBlank() ? null : count(users));
+        }
+        if (services != null) {
+            change.put("services_affected", services.isBlank() ? List.of() : List.of(services.split("\\s*,\\s*")));
+        }
+        if (dataLoss != null) {
+            change.put("data_loss", switch (dataLoss) {
+                case "yes" -> true;
+                case "no" -> false;
+                case "unknown", "" -> null;
+                default -> throw new CliFailure(CliFailure.USAGE,
+                        "--data-loss '" + dataLoss + "': expected yes, no or unknown");
+            });
+        }
+        if (financial != null) {
+            change.put("financial_impact", financial.isBlank() ? null : financial);
+        }
+        return print(root.api().patch("/api/v1/incidents/" + id + "/impact", change));
     }
 
     private static long count(String users) {

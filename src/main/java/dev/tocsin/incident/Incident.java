@@ -1,7 +1,13 @@
 package dev.tocsin.incident;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * An incident as stored: what is wrong, how bad, who is on it, and where it stands. {@code awaitingResponseSince} is
@@ -32,6 +38,30 @@ public record Incident(long id, String title, String description, String service
 
         public Impact {
             servicesAffected = servicesAffected == null ? List.of() : List.copyOf(servicesAffected);
+        }
+
+        /** The impact's fields by their names on the wire. */
+        public enum Field {
+            USERS_AFFECTED, SERVICES_AFFECTED, DATA_LOSS, FINANCIAL_IMPACT;
+
+            public static final Set<Field> ALL = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
+
+            public String wire() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+
+            public static Optional<Field> fromWire(String wire) {
+                return Arrays.stream(values()).filter(f -> f.wire().equals(wire)).findFirst();
+            }
+        }
+
+        /** This impact with {@code fields} taken from {@code given} and the others kept. */
+        public Impact with(Impact given, Set<Field> fields) {
+            return new Impact(
+                    fields.contains(Field.USERS_AFFECTED) ? given.usersAffected : usersAffected,
+                    fields.contains(Field.SERVICES_AFFECTED) ? given.servicesAffected : servicesAffected,
+                    fields.contains(Field.DATA_LOSS) ? given.dataLoss : dataLoss,
+                    fields.contains(Field.FINANCIAL_IMPACT) ? given.financialImpact : financialImpact);
         }
     }
 }

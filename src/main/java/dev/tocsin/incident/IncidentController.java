@@ -12,11 +12,13 @@ import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.timeline.TimelineEvent;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -24,6 +26,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The incident REST API: HTTP in, use case out, nothing else. */
 @RestController
@@ -71,12 +76,14 @@ class IncidentController {
     private final IncidentService incidents;
     private final Snoozes snoozes;
     private final SeverityScale severities;
+    private final JsonMapper json;
     private final Clock clock;
 
-    IncidentController(IncidentService incidents, Snoozes snoozes, TocsinConfig config, Clock clock) {
+    IncidentController(IncidentService incidents, Snoozes snoozes, TocsinConfig config, JsonMapper json, Clock clock) {
         this.incidents = incidents;
         this.snoozes = snoozes;
         this.severities = config.severities();
+        this.json = json;
         this.clock = clock;
     }
 
@@ -142,6 +149,31 @@ class IncidentController {
     @PutMapping("/{id}/impact")
     IncidentView updateImpact(@PathVariable long id, @RequestBody Incident.Impact body) {
         return view(incidents.updateImpact(id, body, CurrentActor.get()));
+    }
+
+    /**
+     * A JSON merge patch (RFC 7396) of the impact: the fields named change (null makes one not known again), the
+     * others keep what the incident has at that moment. What the CLI sends, so that two people recording different
+     * fields do not overwrite each other's.
+     */
+    @PatchMapping(path = "/{id}/impact", consumes = {"application/merge-patch+json", "application/json"})
+    IncidentView patchImpact(@PathVariable long id, @RequestBody JsonNode body) {
+        if (!body.isObject() || body.isEmpty()) {
+            throw new InvalidInputException("body", "a JSON object with one or more of "
+                    + Incident.Impact.Field.ALL.stream().map(Incident.Impact.Field::wire).toList());
+        }
+        Set<Incident.Impact.Field> fields = EnumSet.noneOf(Incident.Impact.Field.class);
+        for (String name : body.propertyNames()) {
+            fields.add(Incident.Impact.Field.fromWire(name).orElseThrow(() -> new InvalidInputException(name,
+                    "unknown field")));
+        }
+        Incident.Impact given;
+        try {
+            given = json.treeToValue(body, Incident.Impact.class);
+        } catch (DatabindException e) {
+            throw new InvalidInputException(List.of(FieldErrors.of(e)));
+        }
+        return view(incidents.changeImpact(id, given, fields, CurrentActor.get()));
     }
 
     @PutMapping("/{id}/severity")

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ConflictException;
@@ -263,13 +264,23 @@ public class IncidentService {
 
     @Transactional
     public Incident updateImpact(long id, Incident.Impact impact, Actor actor) {
+        return changeImpact(id, impact, Incident.Impact.Field.ALL, actor);
+    }
+
+    /**
+     * Sets the impact's {@code fields} to their values in {@code given} and keeps the others. The incident is read
+     * under the timeline's lock, so two people changing different fields at the same moment both keep theirs.
+     */
+    @Transactional
+    public Incident changeImpact(long id, Incident.Impact given, Set<Incident.Impact.Field> fields, Actor actor) {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
-        checkImpact(errors, impact);
+        checkImpact(errors, given);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
         timeline.lock();
         Incident incident = load(id);
+        Incident.Impact impact = incident.impact().with(given, fields);
         repository.updateImpact(id, impact, clock.instant());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("users_affected", impact.usersAffected());

@@ -3,8 +3,10 @@ package dev.tocsin.problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.tocsin.text.SqlText;
+import tools.jackson.databind.DatabindException;
 
 /**
  * Collects the invalid fields of one value so that a single refusal names them all. A value only knows its own
@@ -31,6 +33,36 @@ public final class FieldErrors {
             return "at most " + max + " characters";
         }
         return SqlText.problem(value);
+    }
+
+    /**
+     * The field a JSON body could not be bound to, named by its path ({@code impact.users_affected},
+     * {@code services_affected[1]}), and what was wrong with it in a reader's words rather than Jackson's.
+     */
+    public static InvalidInputException.FieldError of(DatabindException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining()).replaceFirst("^\\.", "");
+        return new InvalidInputException.FieldError(field.isEmpty() ? "body" : field, bindingProblem(e.getOriginalMessage()));
+    }
+
+    private static String bindingProblem(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        if (message.startsWith("Unrecognized property")) {
+            return "unknown field";
+        }
+        if (message.contains("Cannot deserialize value of type")) {
+            String type = message.replaceAll(".*value of type `([^`]*)`.*", "$1");
+            return "wrong type, expected " + switch (type.replaceAll(".*\\.", "")) {
+                case "String" -> "a string";
+                case "Long", "long", "Integer", "int" -> "a whole number";
+                case "Boolean", "boolean" -> "true or false";
+                default -> type.startsWith("java.util.List") ? "a list" : "an object";
+            };
+        }
+        return message.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\s*at \\[Source.*", "");
     }
 
     public void throwIfAny() {

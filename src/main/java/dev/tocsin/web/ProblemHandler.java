@@ -3,11 +3,11 @@ package dev.tocsin.web;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.problem.BodyLimit;
 import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.problem.ServiceUnavailableException;
@@ -94,12 +94,9 @@ class ProblemHandler {
         }
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
-            String field = d.getPath().stream()
-                    .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
-            ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request",
-                    field + ": " + simplify(d.getOriginalMessage()));
-            p.setProperty("errors", List.of(new InvalidInputException.FieldError(field, simplify(d.getOriginalMessage()))));
+            InvalidInputException.FieldError error = FieldErrors.of(d);
+            ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", error.field() + ": " + error.message());
+            p.setProperty("errors", List.of(error));
             return respond(p);
         }
         String detail = cause instanceof JacksonException j ? "the body is not valid JSON: " + j.getOriginalMessage()
@@ -176,25 +173,6 @@ class ProblemHandler {
         log.error("event=request.failed action=\"report this with the log line above\"", e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The request could not be completed; the error was logged."));
-    }
-
-    private static String simplify(String message) {
-        if (message == null) {
-            return "invalid value";
-        }
-        if (message.startsWith("Unrecognized property")) {
-            return "unknown field";
-        }
-        if (message.contains("Cannot deserialize value of type")) {
-            String type = message.replaceAll(".*value of type `([^`]*)`.*", "$1");
-            return "wrong type, expected " + switch (type.replaceAll(".*\\.", "")) {
-                case "String" -> "a string";
-                case "Long", "long", "Integer", "int" -> "a whole number";
-                case "Boolean", "boolean" -> "true or false";
-                default -> type.startsWith("java.util.List") ? "a list" : "an object";
-            };
-        }
-        return message.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\s*at \\[Source.*", "");
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -1,5 +1,6 @@
 package dev.tocsin.incident;
 
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -198,6 +199,92 @@ class IncidentApiTest extends ApiTest {
         assertThat(timeline.findValuesAsString("kind")).contains("incident.note_added", "incident.status_changed",
                 "incident.status_update", "incident.impact_updated", "incident.severity_changed");
         assertThat(timeline.toString()).contains("<script>alert(1)</script> checked logs");
+    }
+
+    private Http.Response patchImpact(Http as, long id, String json) {
+        return as.send(as.request("/api/v1/incidents/" + id + "/impact")
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
+    void aPatchOfTheImpactChangesTheFieldsItNamesAndKeepsTheOthers() {
+        long id = declare("Impact, field by field", "checkout", "P2");
+        Http.Response users = patchImpact(api, id, "{\"users_affected\":1200,\"services_affected\":[\"checkout\"]}");
+        assertThat(users.status()).as(users.body()).isEqualTo(200);
+        Http.Response loss = patchImpact(api.as(Http.WRITE_KEY), id, "{\"data_loss\":false,\"financial_impact\":\"~$5k/h\"}");
+        assertThat(loss.status()).as(loss.body()).isEqualTo(200);
+        assertThat(loss.json().get("impact").toString()).isEqualTo("""
+                {"users_affected":1200,"services_affected":["checkout"],"data_loss":false,"financial_impact":"~$5k/h"}""");
+
+        // null makes a field not known again; an empty list of services is none
+        JsonNode cleared = patchImpact(api, id, "{\"users_affected\":null,\"services_affected\":[]}").json();
+        assertThat(cleared.get("impact").toString()).isEqualTo("""
+                {"users_affected":null,"services_affected":[],"data_loss":false,"financial_impact":"~$5k/h"}""");
+        JsonNode entries = api.get("/api/v1/incidents/" + id + "/timeline").json();
+        assertThat(entries.findValuesAsString("kind").stream().filter("incident.impact_updated"::equals)).hasSize(3);
+    }
+
+    @Test
+    void patchesOfDifferentImpactFieldsAtTheSameMomentKeepEachOthersChanges() throws Exception {
+        long id = declare("Two responders recording the impact", "checkout", "P1");
+        int rounds = 25;
+        CountDownLatch start = new CountDownLatch(1);
+        Thread financial = new Thread(() -> {
+            await(start);
+            for (int i = 1; i <= rounds; i++) {
+                assertThat(patchImpact(api, id, "{\"financial_impact\":\"round " + i + "\"}").status()).isEqualTo(200);
+            }
+        });
+        financial.start();
+        start.countDown();
+        for (int i = 1; i <= rounds; i++) {
+            assertThat(patchImpact(api, id, "{\"users_affected\":" + i + "}").status()).isEqualTo(200);
+        }
+        financial.join(TimeUnit.SECONDS.toMillis(60));
+        JsonNode impact = api.get("/api/v1/incidents/" + id).json().get("impact");
+        assertThat(impact.get("users_affected").asLong()).isEqualTo(rounds);
+        assertThat(impact.get("financial_impact").asString()).isEqualTo("round " + rounds);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not an object      | [1,2]                               | body",
+            "empty object       | {}                                  | body",
+            "unknown field      | {\"users\":5}                       | users",
+            "users as text      | {\"users_affected\":\"many\"}         | users_affected",
+            "negative users     | {\"users_affected\":-1}              | impact.users_affected",
+            "unknown service    | {\"services_affected\":[\"nowhere\"]} | impact.services_affected[0]",
+            "data loss as text  | {\"data_loss\":\"maybe\"}              | data_loss",
+            "not JSON           | {\"data_loss\":                      | body",
+    })
+    void badImpactPatchesAreRefusedNamingTheFieldAndChangeNothing(String description, String body, String field) {
+        long id = declare("Impact kept", "billing", "P3");
+        assertThat(patchImpact(api, id, "{\"users_affected\":7}").status()).isEqualTo(200);
+        Http.Response r = patchImpact(api, id, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsString("field")).containsExactly(field);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("impact").get("users_affected").asLong()).isEqualTo(7);
+    }
+
+    @Test
+    void anImpactPatchNeedsTheWriteScopeAndAnIncidentThatExists() {
+        long id = declare("Impact guarded", "billing", "P3");
+        assertThat(patchImpact(api.as(Http.READ_KEY), id, "{\"data_loss\":true}").status()).isEqualTo(403);
+        assertThat(patchImpact(api.as(null), id, "{\"data_loss\":true}").status()).isEqualTo(401);
+        assertThat(patchImpact(api, 999_999, "{\"data_loss\":true}").status()).isEqualTo(404);
+        Http.Response text = api.send(api.request("/api/v1/incidents/" + id + "/impact")
+                .header("Content-Type", "text/plain").method("PATCH", HttpRequest.BodyPublishers.ofString("x")));
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(api.get("/api/v1/incidents/" + id).json().get("impact").get("data_loss").isNull()).isTrue();
     }
 
     @Test
