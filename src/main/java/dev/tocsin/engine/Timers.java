@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
@@ -31,12 +32,15 @@ public class Timers {
 
     /**
      * Removes a pending timer. One that is firing right now, or already gone, is left alone: handlers ignore timers
-     * whose state has moved on, so a late cancel only saves a wasted wake-up.
+     * whose state has moved on, so a late cancel only saves a wasted wake-up. db-scheduler reads the timer, then
+     * deletes it by version; a node picking it in between makes the delete miss (its ExecutionException), which is
+     * the same "firing right now" and must not fail the acknowledgement that cancels it.
      */
     public void cancel(String handler, String instance) {
         try {
             scheduler.cancel(TaskInstanceId.of(task(handler).getName(), instance));
-        } catch (TaskInstanceNotFoundException | TaskInstanceCurrentlyExecutingException alreadyGoneOrFiring) {
+        } catch (TaskInstanceNotFoundException | TaskInstanceCurrentlyExecutingException | ExecutionException
+                alreadyGoneOrFiring) {
             // nothing to do
         }
     }

@@ -1,6 +1,7 @@
 package dev.tocsin.monitor;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -144,8 +145,12 @@ class MonitorController {
             } catch (DateTimeParseException e) {
                 try {
                     from = now.minus(Durations.parse(since));
-                } catch (IllegalArgumentException notADuration) {
+                } catch (IllegalArgumentException | DateTimeException | ArithmeticException notADuration) {
                     throw new InvalidInputException("since", "expected an instant (2026-03-01T00:00:00Z) or a duration (24h, 7d)");
+                }
+                String outOfRange = SqlTime.rangeProblem(from, since);
+                if (outOfRange != null) {
+                    throw new InvalidInputException("since", outOfRange);
                 }
             }
         }

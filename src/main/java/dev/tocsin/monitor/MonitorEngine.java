@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +220,7 @@ public class MonitorEngine implements SmartLifecycle {
         try {
             housekeeper.awaitTermination(5, TimeUnit.SECONDS);
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            flush();
+            write(runtimes.values(), true);
             tx.executeWithoutResult(s -> repository.release(owner));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -251,12 +252,18 @@ public class MonitorEngine implements SmartLifecycle {
             });
             Set<String> mine = new HashSet<>(held);
             Map<String, MonitorRepository.State> stored = new LinkedHashMap<>();
+            List<Runtime> stopped = new ArrayList<>();
             for (Runtime rt : List.copyOf(runtimes.values())) {
                 Monitor current = defined.get(rt.monitor.id());
                 if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())) {
                     stopRunning(rt);
+                    stopped.add(rt);
                 }
             }
+            // What a stopped or replaced runtime knows (a raised alert, its counts, the minute it was counting) is
+            // written before a new runtime starts from the stored state; otherwise an edit right after an alert
+            // would start from "no alert" and never resolve it.
+            write(stopped, true);
             for (String id : mine) {
                 Monitor m = defined.get(id);
                 if (m == null || !m.runnable() || runtimes.containsKey(id)) {
@@ -426,12 +433,20 @@ public class MonitorEngine implements SmartLifecycle {
 
     /** Writes back changed states and finished minutes of the monitors this node runs. */
     void flush() {
+        write(runtimes.values(), false);
+    }
+
+    /**
+     * Writes back the changed states and finished minutes of {@code from}; with {@code closing}, the minute each is
+     * counting too, since those runtimes count no more (a bucket adds up, so a successor may go on counting it).
+     */
+    private void write(Collection<Runtime> from, boolean closing) {
         List<MonitorRepository.State> states = new ArrayList<>();
         Map<String, Map<Instant, Rollup>> minutes = new LinkedHashMap<>();
         Instant currentMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        for (Runtime rt : runtimes.values()) {
+        for (Runtime rt : from) {
             synchronized (rt) {
-                if (rt.minute != null && rt.minute.isBefore(currentMinute) && rt.minuteRollup.checks > 0) {
+                if (rt.minute != null && (closing || rt.minute.isBefore(currentMinute)) && rt.minuteRollup.checks > 0) {
                     rt.closedMinutes.merge(rt.minute, rt.minuteRollup, (a, b) -> {
                         a.add(b);
                         return a;

@@ -42,6 +42,7 @@ final class MonitorParser {
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration MAX_INTERVAL = Duration.ofDays(30);
     private static final Map<String, SSLContext> TRUST_BY_PEM = new ConcurrentHashMap<>();
 
     private final TocsinConfig config;
@@ -102,6 +103,9 @@ final class MonitorParser {
         Duration interval = duration(errors, "interval", s.interval(), DEFAULT_INTERVAL);
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             errors.add("interval", "at least 1s");
+        } else if (interval.compareTo(MAX_INTERVAL) > 0) {
+            errors.add("interval", "at most 30d");
+            interval = MAX_INTERVAL;
         }
         Duration timeout = duration(errors, "timeout", s.timeout(),
                 DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval);

@@ -114,6 +114,33 @@ public class MonitorStatus {
      * absent, and so are services without monitors.
      */
     public Map<String, Map<LocalDate, Double>> dailyUptimeByService(LocalDate from) {
+        Map<String, Map<LocalDate, Double>> out = new LinkedHashMap<>();
+        rollupsByService(from).forEach((service, byDay) -> {
+            Map<LocalDate, Double> uptime = new LinkedHashMap<>();
+            byDay.forEach((day, r) -> {
+                if (r.uptime() != null) {
+                    uptime.put(day, r.uptime());
+                }
+            });
+            out.put(service, uptime);
+        });
+        return out;
+    }
+
+    /** Uptime (0-1) of each service's monitors over all the checks from {@code from} to now: every check weighs alike. */
+    public Map<String, Double> uptimeByService(LocalDate from) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        rollupsByService(from).forEach((service, byDay) -> {
+            Rollup total = new Rollup();
+            byDay.values().forEach(total::add);
+            if (total.uptime() != null) {
+                out.put(service, total.uptime());
+            }
+        });
+        return out;
+    }
+
+    private Map<String, Map<LocalDate, Rollup>> rollupsByService(LocalDate from) {
         Map<String, String> serviceOf = new HashMap<>();
         monitors.all().forEach(m -> serviceOf.put(m.id(), m.serviceId()));
         Map<String, Map<LocalDate, Rollup>> days = new LinkedHashMap<>();
@@ -125,17 +152,7 @@ public class MonitorStatus {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         serviceOf.forEach((id, service) -> engine.unflushed(id).ifPresent(r ->
                 days.computeIfAbsent(service, k -> new LinkedHashMap<>()).computeIfAbsent(today, d -> new Rollup()).add(r)));
-        Map<String, Map<LocalDate, Double>> out = new LinkedHashMap<>();
-        days.forEach((service, byDay) -> {
-            Map<LocalDate, Double> uptime = new LinkedHashMap<>();
-            byDay.forEach((day, r) -> {
-                if (r.uptime() != null) {
-                    uptime.put(day, r.uptime());
-                }
-            });
-            out.put(service, uptime);
-        });
-        return out;
+        return days;
     }
 
     /** Every monitor with its standing, uptime (percent) and 24-hour p95 latency. */
@@ -262,6 +279,15 @@ public class MonitorStatus {
 
     private static Double percent(Double uptime) {
         return uptime == null ? null : Math.floor(uptime * 100_000) / 1000.0;
+    }
+
+    /** Every maintenance window that ended after {@code endedAfter} (past, active and to come), soonest first. */
+    public List<Window> maintenanceSince(Instant endedAfter) {
+        Instant now = clock.instant();
+        return maintenance.since(endedAfter).stream()
+                .map(w -> new Window(w.serviceId(), w.startsAt(), w.endsAt(), w.reason(),
+                        !now.isBefore(w.startsAt()) && now.isBefore(w.endsAt())))
+                .toList();
     }
 
     /** Maintenance windows that have not ended, soonest first. */

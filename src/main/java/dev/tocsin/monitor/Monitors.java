@@ -4,10 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,7 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class Monitors {
 
+    private static final Logger log = LoggerFactory.getLogger(Monitors.class);
+
     private final Map<String, Monitor> declared;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final MonitorParser parser;
     private final MonitorRepository repository;
     private final JsonMapper json;
@@ -36,7 +43,16 @@ class Monitors {
         List<Monitor> all = new ArrayList<>(declared.values());
         repository.definitions().forEach((id, spec) -> {
             if (!declared.containsKey(id)) {
-                all.add(fromStored(spec));
+                try {
+                    all.add(fromStored(spec));
+                } catch (InvalidInputException e) {
+                    // Valid when stored, no longer (its service left the file, say): one such monitor must not stop
+                    // the others, nor the monitor API and the status page that list them all.
+                    if (reported.add(id + "\n" + spec)) {
+                        log.warn("event=monitors.definition_invalid monitor={} errors=\"{}\" action=\"not run until "
+                                + "fixed: PUT /api/v1/monitors/{} with a valid definition, or DELETE it\"", id, e.getMessage(), id);
+                    }
+                }
             }
         });
         return all;

@@ -1,5 +1,6 @@
 package dev.tocsin.monitor;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -22,13 +24,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
@@ -103,20 +109,65 @@ class Probes implements DisposableBean {
         long start = System.nanoTime();
         try {
             HttpClient client = m.trust() == null ? http.obtain() : clientsByTrust.computeIfAbsent(m.trust(), this::client);
-            return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
-                    .orTimeout(m.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .thenApplyAsync(r -> {
-                        try (InputStream in = r.body()) {
-                            byte[] bytes = in.readNBytes(MAX_BODY);
-                            return new Probe(true, millisSince(start), r.statusCode(),
-                                    new String(bytes, StandardCharsets.UTF_8), null, null);
-                        } catch (IOException e) {
-                            return Probe.failed(millisSince(start), "connection closed while reading the body");
-                        }
-                    }, blocking)
-                    .exceptionally(e -> Probe.failed(millisSince(start), reason(unwrap(e), m.timeout())));
+            // The timeout covers the body too: the client's own request timeout ends with the headers, and a
+            // server that then stalls must not hold a check (and its permit) for ever.
+            CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), r -> new BoundedBody(MAX_BODY));
+            return exchange
+                    .thenApply(r -> new Probe(true, millisSince(start), r.statusCode(),
+                            new String(r.body(), StandardCharsets.UTF_8), null, null))
+                    .orTimeout(m.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> {
+                        exchange.cancel(true); // a stalled body's connection is closed, not left open
+                        return Probe.failed(millisSince(start), reason(unwrap(e), m.timeout()));
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Probe.failed(0, reason(e, m.timeout())));
+        }
+    }
+
+    /** Collects at most {@code max} bytes of a body as they arrive, without a thread waiting on it, then stops reading. */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), max - out.size());
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                out.write(chunk, 0, n);
+            }
+            if (out.size() >= max && result.complete(out.toByteArray())) {
+                subscription.cancel();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tocsin.auth.AcknowledgeLinks;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.problem.ConflictException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -53,12 +54,22 @@ class AckLinkController {
         }
         Incident incident = incidents.get(link.get().incidentId());
         if (incident.status() != IncidentStatus.TRIGGERED) {
-            return page(HttpStatus.OK, "Incident #" + incident.id(), describe(incident)
-                    + "<p>Already " + incident.status().wire() + ": nothing changed.</p>");
+            return already(incident);
         }
-        Incident acknowledged = incidents.acknowledge(incident.id(), link.get().actor());
+        Incident acknowledged;
+        try {
+            acknowledged = incidents.acknowledge(incident.id(), link.get().actor());
+        } catch (ConflictException someoneElseFirst) {
+            // Two people paged at once pressed at once: the other was first, which is what this one wanted.
+            return already(incidents.get(incident.id()));
+        }
         return page(HttpStatus.OK, "Acknowledged incident #" + incident.id(), describe(acknowledged)
                 + "<p>Acknowledged. Escalation has stopped.</p>");
+    }
+
+    private static ResponseEntity<String> already(Incident incident) {
+        return page(HttpStatus.OK, "Incident #" + incident.id(), describe(incident)
+                + "<p>Already " + incident.status().wire() + ": nothing changed.</p>");
     }
 
     private static String describe(Incident incident) {

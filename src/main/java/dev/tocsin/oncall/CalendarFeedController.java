@@ -3,6 +3,7 @@ package dev.tocsin.oncall;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,11 @@ class CalendarFeedController {
     /** A week back, so the shift that just ended stays visible, and two months ahead. */
     static final Duration PAST = Duration.ofDays(7);
     static final Duration AHEAD = Duration.ofDays(60);
+    /**
+     * How far beyond the window the shifts are worked out, so that a shift crossing its edge keeps its real start and
+     * end (and its UID, which names the start) rather than being cut wherever the window happens to be this hour.
+     */
+    private static final Duration BEYOND = Duration.ofDays(31);
     private static final MediaType CALENDAR = MediaType.parseMediaType("text/calendar; charset=utf-8");
 
     private final Schedules schedules;
@@ -42,8 +48,8 @@ class CalendarFeedController {
     ResponseEntity<String> schedule(@PathVariable String id) {
         Schedule schedule = schedules.find(id).orElseThrow(() -> new NotFoundException("schedule '" + id + "' does not exist"));
         Instant now = clock.instant();
-        List<ICalendarWriter.Event> events = ScheduleCalculator.shifts(schedule, now.minus(PAST), now.plus(AHEAD)).stream()
-                .map(s -> event(schedule, s, "On call: " + name(s.user()) + " (" + schedule.id() + ")")).toList();
+        List<ICalendarWriter.Event> events = shiftsAround(schedule, now).stream()
+                .map(s -> event(schedule, s, "On call: " + name(s.user()) + " (" + schedule.id() + ")", "")).toList();
         return feed(id, ICalendarWriter.write("On call: " + schedule.id(), events, now));
     }
 
@@ -53,18 +59,36 @@ class CalendarFeedController {
         Instant now = clock.instant();
         List<ICalendarWriter.Event> events = new ArrayList<>();
         for (Schedule schedule : schedules.all()) {
-            ScheduleCalculator.shifts(schedule, now.minus(PAST), now.plus(AHEAD)).stream()
+            shiftsAround(schedule, now).stream()
                     .filter(s -> s.user().equals(id))
-                    .forEach(s -> events.add(event(schedule, s, "On call for " + schedule.id())));
+                    .forEach(s -> events.add(event(schedule, s, "On call for " + schedule.id(), "-personal")));
         }
         events.sort(Comparator.comparing(ICalendarWriter.Event::start));
         return feed(id, ICalendarWriter.write("On call: " + user.name(), events, now));
     }
 
-    /** The UID is the schedule, user and start: a refresh finds the same event again rather than a new one. */
-    private static ICalendarWriter.Event event(Schedule schedule, Shift shift, String summary) {
+    /**
+     * The shifts that overlap the window, whole. Worked out from whole days beyond it, so the few shifts longer than
+     * {@link #BEYOND} that are still cut move their start once a day, not at every refresh.
+     */
+    private static List<Shift> shiftsAround(Schedule schedule, Instant now) {
+        Instant from = now.minus(PAST);
+        Instant to = now.plus(AHEAD);
+        return ScheduleCalculator.shifts(schedule, from.truncatedTo(ChronoUnit.DAYS).minus(BEYOND),
+                        to.truncatedTo(ChronoUnit.DAYS).plus(BEYOND)).stream()
+                .filter(s -> s.end().isAfter(from) && s.start().isBefore(to))
+                .toList();
+    }
+
+    /**
+     * The UID is the schedule, user and start: a refresh finds the same event again rather than a new one. A person's
+     * own feed marks its UIDs apart from the schedule's, since calendar apps subscribed to both mishandle one UID in
+     * two calendars.
+     */
+    private static ICalendarWriter.Event event(Schedule schedule, Shift shift, String summary, String feed) {
         String why = Shift.OVERRIDE.equals(shift.source()) ? "an override" : "layer " + shift.source();
-        return new ICalendarWriter.Event(schedule.id() + "-" + shift.user() + "-" + shift.start().getEpochSecond() + "@tocsin",
+        return new ICalendarWriter.Event(
+                schedule.id() + "-" + shift.user() + "-" + shift.start().getEpochSecond() + feed + "@tocsin",
                 shift.start(), shift.end(), summary, "On call in schedule " + schedule.id() + " by " + why + ".");
     }
 

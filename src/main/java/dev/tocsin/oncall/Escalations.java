@@ -203,15 +203,16 @@ public class Escalations implements TimerHandler {
         tx.executeWithoutResult(status -> {
             timeline.lock();
             Incident incident = incidents.get(incidentId);
-            EscalationRepository.Escalation e = repository.find(incidentId).orElseThrow(() -> new ConflictException(
+            EscalationRepository.Escalation stored = repository.find(incidentId).orElseThrow(() -> new ConflictException(
                     "incident " + incidentId + " has no escalation: its service has no escalation policy"));
-            TocsinConfig.EscalationPolicy policy = config.escalationPolicy(e.policyId()).orElseThrow(() ->
-                    new ConflictException("escalation policy '" + e.policyId() + "' is no longer in the configuration"));
-            if (e.state() != EscalationState.ACTIVE) {
-                throw new ConflictException("incident " + incidentId + "'s escalation is " + e.state().wire()
-                        + (e.state() == EscalationState.ACKNOWLEDGED
+            TocsinConfig.EscalationPolicy policy = config.escalationPolicy(stored.policyId()).orElseThrow(() ->
+                    new ConflictException("escalation policy '" + stored.policyId() + "' is no longer in the configuration"));
+            if (stored.state() != EscalationState.ACTIVE) {
+                throw new ConflictException("incident " + incidentId + "'s escalation is " + stored.state().wire()
+                        + (stored.state() == EscalationState.ACKNOWLEDGED
                         ? ": set the incident back to triggered to restart it" : ": there is nobody left to page"));
             }
+            EscalationRepository.Escalation e = fitted(stored, policy, incident);
             if (e.nextLevel() == null) {
                 throw new ConflictException("incident " + incidentId + " has paged every level of policy '"
                         + policy.id() + "' (repeats included): there is nobody left to page");
@@ -223,7 +224,8 @@ public class Escalations implements TimerHandler {
             data.put("level", e.nextLevel() + 1);
             data.put("instead_of", e.nextAt() == null ? null : e.nextAt().toString());
             timeline.append(new NewEvent("escalation.requested", actor, incidentId, null, incident.serviceId(), data));
-            takeSteps(e, policy, incident, List.of(e.nextLevel()), "on request of " + actor.value(), now);
+            takeSteps(e, policy, incident, stepLevels(e.nextLevel(), e.lastLevel(), policy, incident),
+                    "on request of " + actor.value(), now);
         });
     }
 
@@ -249,6 +251,7 @@ public class Escalations implements TimerHandler {
                     .register(meters).record(Duration.between(dueAt, now).isNegative()
                     ? Duration.ZERO : Duration.between(dueAt, now));
             Incident incident = incidents.get(incidentId);
+            e = fitted(e, policy.get(), incident);
             if (e.nextLevel() == null) {
                 repository.update(withState(e, EscalationState.EXHAUSTED, step), now);
                 Map<String, Object> data = new LinkedHashMap<>();
@@ -264,18 +267,32 @@ public class Escalations implements TimerHandler {
             TocsinConfig.EscalationLevel waited = policy.get().levels().get(e.lastLevel());
             String reason = "after " + Durations.format(waited.delay()) + " without acknowledgement"
                     + (e.nextLevel() <= e.lastLevel() ? " (repeat " + e.loopsDone() + " of " + policy.get().repeat() + ")" : "");
-            takeSteps(e, policy.get(), incident, List.of(e.nextLevel()), reason, now);
+            takeSteps(e, policy.get(), incident, stepLevels(e.nextLevel(), e.lastLevel(), policy.get(), incident),
+                    reason, now);
         });
     }
 
     private void firstStep(EscalationRepository.Escalation e, TocsinConfig.EscalationPolicy policy, Incident incident,
                            String cause, Instant now) {
+        takeSteps(e, policy, incident, startLevels(policy, incident), cause + " (" + incident.severity() + ")", now);
+    }
+
+    /** The levels the incident's severity starts with: level 1 alone, or for a P0 every level at once (seed 004). */
+    private static List<Integer> startLevels(TocsinConfig.EscalationPolicy policy, Incident incident) {
         TocsinConfig.SeverityStart start = policy.startFor(incident.severity());
         List<Integer> levels = new ArrayList<>();
         for (int level = start.startLevel() - 1; level < start.throughLevel(); level++) {
             levels.add(level);
         }
-        takeSteps(e, policy, incident, levels, cause + " (" + incident.severity() + ")", now);
+        return levels;
+    }
+
+    /**
+     * The levels a step pages: the level after the last, or, when the policy runs again, every level the severity
+     * starts with, as the first step paged them (a P0's repeat is all hands again, not level 1 alone).
+     */
+    private static List<Integer> stepLevels(int next, int last, TocsinConfig.EscalationPolicy policy, Incident incident) {
+        return next > last ? List.of(next) : startLevels(policy, incident);
     }
 
     /**
@@ -311,12 +328,30 @@ public class Escalations implements TimerHandler {
                 }
                 return;
             }
-            toPage = List.of(next.level());
+            toPage = stepLevels(next.level(), last, policy, incident);
             why = "nobody was reachable at level " + (last + 1);
         }
     }
 
     private record Next(Integer level, int loopsDone) {
+    }
+
+    /**
+     * The escalation as its policy stands now. A policy that lost levels since the step was set (its file changed
+     * between restarts) goes on as if its last level had been paged: a repeat if one is left, else nobody, rather
+     * than failing the timer at every retry.
+     */
+    private static EscalationRepository.Escalation fitted(EscalationRepository.Escalation e,
+                                                          TocsinConfig.EscalationPolicy policy, Incident incident) {
+        int size = policy.levels().size();
+        boolean lastGone = e.lastLevel() != null && e.lastLevel() >= size;
+        boolean nextGone = e.nextLevel() != null && e.nextLevel() >= size;
+        if (!lastGone && !nextGone) {
+            return e;
+        }
+        Next after = nextGone ? next(e, policy, incident, size - 1) : new Next(e.nextLevel(), e.loopsDone());
+        return new EscalationRepository.Escalation(e.incidentId(), e.policyId(), e.state(), e.generation(), e.step(),
+                lastGone || nextGone ? size - 1 : e.lastLevel(), after.level(), after.loopsDone(), e.nextAt());
     }
 
     /** The level after {@code last}: the next one down, the start again on a repeat, or none. */

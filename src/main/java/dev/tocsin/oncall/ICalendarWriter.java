@@ -44,6 +44,19 @@ final class ICalendarWriter {
             line(out, "TRANSP:TRANSPARENT");
             line(out, "END:VEVENT");
         }
+        if (events.isEmpty()) {
+            // A calendar needs one component or more (RFC 5545, section 3.6), and strict readers refuse one without:
+            // the time zone the events would be in stands in for them while nobody is on call.
+            line(out, "BEGIN:VTIMEZONE");
+            line(out, "TZID:UTC");
+            line(out, "BEGIN:STANDARD");
+            line(out, "DTSTART:19700101T000000");
+            line(out, "TZOFFSETFROM:+0000");
+            line(out, "TZOFFSETTO:+0000");
+            line(out, "TZNAME:UTC");
+            line(out, "END:STANDARD");
+            line(out, "END:VTIMEZONE");
+        }
         line(out, "END:VCALENDAR");
         return out.toString();
     }

@@ -109,6 +109,9 @@ class Schedules {
         List<ScheduleSpec.OverrideSpec> overrideSpecs = spec.overrides() == null ? List.of() : spec.overrides();
         for (int i = 0; i < overrideSpecs.size(); i++) {
             ScheduleSpec.OverrideSpec o = overrideSpecs.get(i);
+            if (o == null) {
+                throw new InvalidInputException("overrides[" + i + "]", "expected an override: user, start and end");
+            }
             overrides.add(FieldErrors.within("overrides[" + i + "]", () -> new ScheduleOverride(o.user(),
                     instant("start", o.start()), instant("end", o.end()), o.replaces())));
         }
@@ -126,6 +129,9 @@ class Schedules {
         List<ScheduleSpec.RestrictionSpec> specs = spec.restrictions() == null ? List.of() : spec.restrictions();
         for (int i = 0; i < specs.size(); i++) {
             ScheduleSpec.RestrictionSpec s = specs.get(i);
+            if (s == null) {
+                throw new InvalidInputException("restrictions[" + i + "]", "expected a restriction: days, from and to");
+            }
             restrictions.add(FieldErrors.within("restrictions[" + i + "]",
                     () -> new Restriction(days(s.days()), time("from", s.from()), time("to", s.to()))));
         }

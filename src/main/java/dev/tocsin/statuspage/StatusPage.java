@@ -126,9 +126,11 @@ class StatusPage {
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
         Map<String, Map<LocalDate, Double>> uptimes = monitors.dailyUptimeByService(
                 LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
+        Map<String, Double> overallUptime = monitors.uptimeByService(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
         List<MonitorStatus.Window> windows = monitors.maintenance();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
+        List<MonitorStatus.Window> barWindows = monitors.maintenanceSince(first.atStartOfDay(ZoneOffset.UTC).toInstant());
 
         List<StatusView.Component> components = new ArrayList<>();
         StatusView.Status overall = StatusView.Status.OPERATIONAL;
@@ -140,7 +142,7 @@ class StatusPage {
             touching.addAll(recent);
             touching.removeIf(i -> !i.serviceId().equals(s.id()));
             components.add(new StatusView.Component(s.id(), s.name(), s.description(), status,
-                    average(uptime), days(first, today, uptime, touching, windows, s.id(), now)));
+                    percent(overallUptime.get(s.id())), days(first, today, uptime, touching, barWindows, s.id(), now)));
         }
         java.util.Set<String> shownIds = new java.util.HashSet<>(shownIds(shown));
         List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds.contains(i.serviceId()))
@@ -236,15 +238,8 @@ class StatusPage {
         return days;
     }
 
-    private static Double average(Map<LocalDate, Double> uptime) {
-        if (uptime.isEmpty()) {
-            return null;
-        }
-        double sum = 0;
-        for (double u : uptime.values()) {
-            sum += u;
-        }
-        return Math.floor(sum / uptime.size() * 100_000) / 1000.0;
+    private static Double percent(Double uptime) {
+        return uptime == null ? null : Math.floor(uptime * 100_000) / 1000.0;
     }
 
     private StatusView.IncidentView incident(Incident i) {

@@ -239,7 +239,7 @@ class StatusPageController {
                 case '\'' -> out.append("&apos;");
                 default -> {
                     // Characters XML 1.0 forbids are dropped rather than breaking the whole feed.
-                    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+                    if ((c >= 0x20 && c != '\uFFFE' && c != '\uFFFF') || c == '\t' || c == '\n' || c == '\r') {
                         out.append(c);
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.tocsin.oncall;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +45,16 @@ class CalendarFeedTest extends ApiTest {
         assertThat(r.header("Content-Type")).isEqualTo("text/calendar;charset=utf-8");
         assertThat(r.header("Content-Disposition")).isEqualTo("inline; filename=\"primary.ics\"");
 
-        JsonNode shifts = api.get("/api/v1/schedules/primary/shifts?from=2026-02-22T10:00:00Z&to=2026-04-30T10:00:00Z").json();
+        // The window is a week back and 60 days ahead; the shift in progress a week ago shows whole, from its start.
+        JsonNode shifts = api.get("/api/v1/schedules/primary/shifts?from=2026-02-01T00:00:00Z&to=2026-04-30T10:00:00Z").json();
         List<String> expected = new ArrayList<>();
-        shifts.forEach(s -> expected.add(compact(s.get("start").asString())));
+        shifts.forEach(s -> {
+            if (Instant.parse(s.get("end").asString()).isAfter(Instant.parse("2026-02-22T10:00:00Z"))) {
+                expected.add(compact(s.get("start").asString()));
+            }
+        });
         assertThat(starts(r.body())).isEqualTo(expected).hasSizeGreaterThan(20);
+        assertThat(expected.get(0)).as("Ana's weekend shift, from Friday 17:00 in Berlin").isEqualTo("20260220T160000Z");
         assertThat(r.body()).contains("SUMMARY:On call: Ana (primary)");
     }
 
@@ -55,17 +62,34 @@ class CalendarFeedTest extends ApiTest {
     void uidsStayTheSameAcrossRefreshes() {
         String first = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
         String second = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
-        assertThat(first.lines().filter(l -> l.startsWith("UID:")).toList())
-                .isEqualTo(second.lines().filter(l -> l.startsWith("UID:")).toList())
-                .contains("UID:primary-ana-1772467200@tocsin");
+        assertThat(uids(first)).isEqualTo(uids(second)).contains("UID:primary-ana-1772467200@tocsin");
+
+        // An hour later the window has moved, but no shift began or ended: the same events under the same UIDs.
+        clock.advance(Duration.ofHours(1));
+        String later = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
+        assertThat(uids(later)).isEqualTo(uids(first));
+        assertThat(starts(later)).isEqualTo(starts(first));
+    }
+
+    private static List<String> uids(String feed) {
+        return feed.lines().filter(l -> l.startsWith("UID:")).toList();
     }
 
     @Test
-    void aUserFeedHasOnlyThatUsersShifts() {
+    void aUserFeedHasOnlyThatUsersShiftsUnderUidsOfItsOwn() {
         String feed = anonymous.get("/api/v1/users/bo/shifts.ics?key=" + Http.READ_KEY).body();
         assertThat(feed).contains("X-WR-CALNAME:On call: Bo").contains("SUMMARY:On call for primary");
-        assertThat(feed.lines().filter(l -> l.startsWith("UID:")).allMatch(l -> l.contains("-bo-"))).isTrue();
+        assertThat(uids(feed)).allMatch(l -> l.contains("-bo-")).isNotEmpty();
         assertThat(starts(feed)).isNotEmpty();
+        String schedule = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
+        assertThat(uids(feed)).doesNotContainAnyElementsOf(uids(schedule));
+    }
+
+    @Test
+    void aFeedWithoutShiftsIsStillACalendarWithAComponent() {
+        String feed = anonymous.get("/api/v1/users/carla/shifts.ics?key=" + Http.READ_KEY).body();
+        assertThat(feed).doesNotContain("BEGIN:VEVENT").contains("BEGIN:VTIMEZONE\r\nTZID:UTC\r\n")
+                .endsWith("END:VTIMEZONE\r\nEND:VCALENDAR\r\n");
     }
 
     @Test

@@ -223,8 +223,9 @@ class EscalationApiTest extends ApiTest {
         settle();
         assertThat(pagedUsers(id)).as("level 2's old timer pages nobody twice").containsExactly("1:bo", "2:ana", "3:carla");
         advance(Duration.ofMinutes(15));
-        await("the repeat, 30 min after level 3", () -> pages(id).size() == 4);
-        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla", "1:bo");
+        await("the repeat, 30 min after level 3", () -> pages(id).size() == 6);
+        assertThat(pagedUsers(id)).as("a P0's repeat pages every level it starts with again")
+                .containsExactly("1:bo", "2:ana", "3:carla", "1:bo", "2:ana", "3:carla");
     }
 
     @Test

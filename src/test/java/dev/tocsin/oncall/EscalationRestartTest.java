@@ -40,8 +40,11 @@ class EscalationRestartTest {
         FileSystemUtils.deleteRecursively(dataDir.toFile());
     }
 
-    private void start() {
-        node = TestNodes.start(dataDir, clock, "--tocsin.monitors.enabled=false");
+    private void start(String... more) {
+        String[] args = new String[more.length + 1];
+        args[0] = "--tocsin.monitors.enabled=false";
+        System.arraycopy(more, 0, args, 1, more.length);
+        node = TestNodes.start(dataDir, clock, args);
     }
 
     private void stop() {
@@ -89,6 +92,34 @@ class EscalationRestartTest {
         awaitPages(id, 2);
         assertThat(pages(id).get(1).get("user").asString()).isEqualTo("ana");
         assertThat(pages(id).get(1).get("paged_at").asString()).isEqualTo("2026-03-01T10:20:00Z");
+    }
+
+    @Test
+    void aPolicyThatLostTheLevelDueNextGoesOnAsIfItsLastLevelHadBeenPaged() throws Exception {
+        start();
+        long id = openIncident();
+        clock.advance(Duration.ofMinutes(15));
+        node.getBean(Timers.class).checkNow();
+        awaitPages(id, 2); // bo, then ana; the engineering manager is next, at 10:30
+        stop();
+
+        // Between restarts the payments policy loses its third level.
+        String config;
+        try (var in = getClass().getResourceAsStream("/test-tocsin.yml")) {
+            config = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String shorter = config
+                .replace("      - {name: engineering manager, targets: [{user: carla}], delay: 30m}\n", "")
+                .replace("P0: {start_level: 1, through_level: 3}", "P0: {start_level: 1, through_level: 2}");
+        assertThat(shorter).isNotEqualTo(config);
+        Path file = dataDir.resolve("shorter.yml");
+        Files.writeString(file, shorter);
+
+        clock.advance(Duration.ofMinutes(16));
+        start("--tocsin.config=" + file);
+        node.getBean(Timers.class).checkNow();
+        awaitPages(id, 3);
+        assertThat(pages(id).get(2).get("user").asString()).as("the repeat, from level 1").isEqualTo("bo");
     }
 
     @Test

@@ -66,6 +66,16 @@ class ScheduleApiTest extends ApiTest {
         Http.Response unknownUser = api.put("/api/v1/schedules/" + id, DAILY.replace("\"ana\", \"bo\"", "\"ana\", \"zed\""));
         assertThat(unknownUser.status()).isEqualTo(400);
         assertThat(unknownUser.json().get("errors").findValuesAsString("field")).containsExactly("layers[0].rotation.users[1]");
+
+        Http.Response nullOverride = api.put("/api/v1/schedules/" + id, DAILY.replaceFirst("}$", ", \"overrides\": [null]}"));
+        assertThat(nullOverride.status()).as(nullOverride.body()).isEqualTo(400);
+        assertThat(nullOverride.json().get("errors").findValuesAsString("field")).containsExactly("overrides[0]");
+        Http.Response nullRestriction = api.put("/api/v1/schedules/" + id,
+                DAILY.replace("\"start\": \"2026-01-01T00:00\"}", "\"start\": \"2026-01-01T00:00\"}, \"restrictions\": [null]"));
+        assertThat(nullRestriction.status()).as(nullRestriction.body()).isEqualTo(400);
+        assertThat(nullRestriction.json().get("errors").findValuesAsString("field"))
+                .containsExactly("layers[0].restrictions[0]");
+        assertThat(api.get("/api/v1/schedules/" + id + "/shifts").status()).isEqualTo(404);
     }
 
     @Test

@@ -1,0 +1,125 @@
+package dev.tocsin.statuspage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
+import dev.tocsin.LoopbackSink;
+import dev.tocsin.LoopbackSink.Answer;
+import dev.tocsin.TestReceivers;
+import dev.tocsin.monitor.MonitorEngine;
+import dev.tocsin.monitor.MonitorTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+/**
+ * What the status page computes: its feeds, its 90-day figure and its day bars. Its own database, so that no other
+ * test's monitors or maintenance windows colour its services.
+ */
+class StatusPageFiguresTest extends ApiTest {
+
+    @DynamicPropertySource
+    static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
+        Path dir = Files.createTempDirectory("tocsin-status-figures-test");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
+        registry.add("tocsin.data-dir", dir::toString);
+    }
+
+    @Autowired
+    StatusPage page;
+
+    @Autowired
+    MonitorEngine monitors;
+
+    private final LoopbackSink sink = TestReceivers.sink();
+
+    /** U+FFFE is not an XML character; an incident title with it (or a monitor reason quoting a target) breaks the feeds. */
+    @Test
+    void theFeedsStayWellFormedWhateverATitleHolds() {
+        Http.Response r = api.post("/api/v1/incidents", """
+                {"title":"Checkout \\ufffe errors","service":"checkout","severity":"P2"}""");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        page.invalidate();
+        String atom = anonymous.get("/status/feed.atom").body();
+        String rss = anonymous.get("/status/feed.rss").body();
+        assertThatCode(() -> parse(atom)).as("Atom").doesNotThrowAnyException();
+        assertThatCode(() -> parse(rss)).as("RSS").doesNotThrowAnyException();
+    }
+
+    private static void parse(String xml) throws Exception {
+        DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Yesterday 9 good checks, today 1 failed one: 90 % of the checks were up, as the monitor's own API says. An
+     * average of the days (50 %) would weigh today's single check as much as all of yesterday.
+     */
+    @Test
+    void theNinetyDayUptimeIsTheShareOfChecksUpLikeTheMonitorsOwn() {
+        String id = unique("sp");
+        String path = "/" + id;
+        Http.Response created = api.put("/api/v1/monitors/" + id, """
+                {"service":"storefront","type":"http","url":"%s%s","timeout":"1500ms"}""".formatted(sink.baseUrl(), path));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        MonitorTestSupport.housekeeping(monitors);
+        sink.answer(path, Answer.status(200, "ok"));
+        for (int i = 0; i < 9; i++) {
+            api.post("/api/v1/monitors/" + id + "/check", null);
+        }
+        clock.advance(Duration.ofDays(1));
+        sink.answer(path, Answer.status(500, "down"));
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        MonitorTestSupport.flush(monitors);
+        page.invalidate();
+
+        double own = api.get("/api/v1/monitors/" + id).json().get("uptime_percent").get("90d").asDouble();
+        JsonNode storefront = null;
+        for (JsonNode c : anonymous.get("/status/summary.json").json().get("components")) {
+            if (c.get("id").asString().equals("storefront")) {
+                storefront = c;
+            }
+        }
+        assertThat(own).isEqualTo(90.0);
+        assertThat(storefront.get("uptime_90d").asDouble()).as("status page 90-day uptime").isEqualTo(own);
+    }
+
+    /** A day with maintenance is blue on the bars; once the window has ended it must stay so. */
+    @Test
+    void aPastMaintenanceDayStaysBlue() {
+        Instant now = clock.instant();
+        Http.Response w = api.post("/api/v1/maintenance-windows", """
+                {"service":"billing","start":"%s","end":"%s","reason":"Ledger migration"}"""
+                .formatted(now.minusSeconds(60), now.plus(Duration.ofHours(1))));
+        assertThat(w.status()).as(w.body()).isEqualTo(201);
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        page.invalidate();
+        assertThat(level(day)).isEqualTo("maintenance");
+        clock.advance(Duration.ofHours(2));
+        page.invalidate();
+        assertThat(level(day)).as("the same day, after the window ended").isEqualTo("maintenance");
+    }
+
+    private String level(LocalDate day) {
+        StatusView.Component billing = page.view().components().stream().filter(c -> c.id().equals("billing"))
+                .findFirst().orElseThrow();
+        return billing.days().stream().filter(d -> d.date().equals(day)).findFirst().orElseThrow().level();
+    }
+}
