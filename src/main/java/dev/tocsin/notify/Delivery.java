@@ -15,6 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
@@ -54,6 +55,7 @@ public class Delivery implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
     private static final int BATCH_READ = 500;
+    private static final int PER_DESTINATION_READ = 100;
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final TypeReference<LinkedHashMap<String, Object>> FACTS = new TypeReference<>() {
     };
@@ -192,9 +194,14 @@ public class Delivery implements SmartLifecycle {
         return false;
     }
 
+    /**
+     * What is due, by destination, the destination with the oldest message first. Each destination's first messages
+     * come before any's later ones, so a backlog at one (its circuit open, its rate limit full) cannot hide the
+     * others' messages, pages to the people on call among them.
+     */
     private Map<String, List<OutboxMessage>> dueByDestination() {
         Map<String, List<OutboxMessage>> byDestination = new LinkedHashMap<>();
-        for (OutboxMessage m : repository.due(null, clock.instant(), BATCH_READ)) {
+        for (OutboxMessage m : repository.dueFairly(clock.instant(), PER_DESTINATION_READ, BATCH_READ)) {
             byDestination.computeIfAbsent(m.destination(), k -> new ArrayList<>()).add(m);
         }
         return byDestination;
@@ -331,8 +338,8 @@ public class Delivery implements SmartLifecycle {
     /** Stores how a request went for every message it carried; a final failure goes on the incident's timeline. */
     private void record(List<OutboxMessage> rows, Outcome outcome, int batchSize, String channel) {
         Instant now = clock.instant();
-        List<Long> ids = rows.stream().map(OutboxMessage::id).toList();
-        int attempts = rows.stream().mapToInt(OutboxMessage::attempts).max().orElse(1);
+        List<Long> ids = idsOf(rows);
+        int attempts = mostAttempts(rows);
         tx.executeWithoutResult(status -> {
             switch (outcome.result()) {
                 case SENT -> {
@@ -347,16 +354,23 @@ public class Delivery implements SmartLifecycle {
                     }
                 }
                 case RETRY -> {
-                    if (attempts >= maxAttempts) {
-                        fail(rows, ids, "gave up after " + attempts + " attempts: " + outcome.reason(), outcome.status(),
-                                channel);
-                    } else {
+                    // Each message counts its own attempts: one on its first try may share a batch with one on its
+                    // last, and only the latter is given up on.
+                    Map<Boolean, List<OutboxMessage>> spent = rows.stream()
+                            .collect(Collectors.partitioningBy(r -> r.attempts() >= maxAttempts));
+                    if (!spent.get(true).isEmpty()) {
+                        List<OutboxMessage> last = spent.get(true);
+                        fail(last, idsOf(last), "gave up after " + mostAttempts(last) + " attempts: " + outcome.reason(),
+                                outcome.status(), channel);
+                    }
+                    List<OutboxMessage> again = spent.get(false);
+                    if (!again.isEmpty()) {
                         Duration wait = outcome.retryAfter() != null
-                                ? clamp(outcome.retryAfter()) : backoff(attempts);
-                        repository.retryLater(ids, now.plus(wait), outcome.reason(), outcome.status());
+                                ? clamp(outcome.retryAfter()) : backoff(mostAttempts(again));
+                        repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status());
                         Counter.builder("tocsin.notifications.retried")
                                 .description("Failed delivery attempts that will be retried")
-                                .tag("channel", channel).register(meters).increment(rows.size());
+                                .tag("channel", channel).register(meters).increment(again.size());
                     }
                 }
                 case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);
@@ -367,6 +381,14 @@ public class Delivery implements SmartLifecycle {
                     outcome.result() == Outcome.Result.RETRY && attempts < maxAttempts ? "retry" : "failed",
                     rows.get(0).destination(), ids, attempts, outcome.reason());
         }
+    }
+
+    private static List<Long> idsOf(List<OutboxMessage> rows) {
+        return rows.stream().map(OutboxMessage::id).toList();
+    }
+
+    private static int mostAttempts(List<OutboxMessage> rows) {
+        return rows.stream().mapToInt(OutboxMessage::attempts).max().orElse(1);
     }
 
     private void fail(List<OutboxMessage> rows, List<Long> ids, String reason, Integer status, String channel) {

@@ -1,6 +1,10 @@
 package dev.tocsin.notify;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +12,7 @@ import java.util.Optional;
 
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.text.SqlText;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -32,6 +37,28 @@ public class Outbox {
      */
     public record NewMessage(String idempotencyKey, Long incidentId, String userId, String channel, String destination,
                              String purpose, String subject, Map<String, Object> body) {
+
+        /** The columns' sizes (V2): a subject is cut, a key too long is shortened the same way every time. */
+        static final int MAX_SUBJECT = 1024;
+        static final int MAX_KEY = 200;
+
+        public NewMessage {
+            // A title may be 1,024 characters, and "Update due: " + title would not fit: cut rather than fail the
+            // transaction (and the timer that sends the reminder, at every retry).
+            subject = SqlText.abbreviate(subject, MAX_SUBJECT);
+            if (idempotencyKey != null && idempotencyKey.length() > MAX_KEY) {
+                String digest = HexFormat.of().formatHex(sha256(idempotencyKey));
+                idempotencyKey = idempotencyKey.substring(0, MAX_KEY - digest.length() - 1) + "~" + digest;
+            }
+        }
+
+        private static byte[] sha256(String text) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
     }
 
     private final OutboxRepository repository;

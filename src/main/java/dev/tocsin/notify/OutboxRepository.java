@@ -57,14 +57,31 @@ class OutboxRepository {
                 .query(OutboxRepository::map).list();
     }
 
-    /** Pending messages that are due and not leased by a sender, oldest first; of one destination unless null. */
+    /** A destination's pending messages that are due and not leased by a sender, oldest first. */
     List<OutboxMessage> due(String destination, Instant now, int limit) {
         return jdbc.sql("""
                 SELECT * FROM outbox_message
                 WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
-                  AND (CAST(:destination AS VARCHAR) IS NULL OR destination = :destination)
+                  AND destination = :destination
                 ORDER BY id LIMIT :limit""")
                 .param("destination", destination).param("now", SqlTime.param(now)).param("limit", limit)
+                .query(OutboxRepository::map).list();
+    }
+
+    /**
+     * Pending messages that are due and not leased: at most {@code perDestination} of each destination, its oldest,
+     * and at most {@code limit} in all, every destination's first message before any destination's second.
+     */
+    List<OutboxMessage> dueFairly(Instant now, int perDestination, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM (
+                    SELECT m.*, ROW_NUMBER() OVER (PARTITION BY destination ORDER BY id) AS place
+                    FROM outbox_message m
+                    WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
+                ) due
+                WHERE place <= :perDestination
+                ORDER BY place, id LIMIT :limit""")
+                .param("now", SqlTime.param(now)).param("perDestination", perDestination).param("limit", limit)
                 .query(OutboxRepository::map).list();
     }
 

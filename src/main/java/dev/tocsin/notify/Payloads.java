@@ -36,6 +36,7 @@ class Payloads {
     private static final int DISCORD_DESCRIPTION_MAX = 4096;
     /** Discord refuses a message whose embeds hold more than 6,000 characters together. */
     private static final int DISCORD_TOTAL_MAX = 6000;
+    private static final String ACKNOWLEDGE = "Acknowledge";
 
     private final TocsinConfig config;
     private final JsonMapper json;
@@ -106,19 +107,23 @@ class Payloads {
             String title = SqlText.abbreviate(Templates.Format.DISCORD.escape(item.words().subject()),
                     Math.min(DISCORD_TITLE_MAX, budget / 4));
             embed.put("title", title);
-            embed.put("description", SqlText.abbreviate(item.words().text(), Math.min(DISCORD_DESCRIPTION_MAX,
-                    budget - title.length() - 40)));
+            String footer = "Tocsin · " + item.row().purpose();
+            String acknowledge = item.url("acknowledge_url") == null ? null
+                    : "[Acknowledge this incident](" + item.url("acknowledge_url") + ")";
+            // Discord's 6,000 counts the footer and the fields' names and values too, not only title and description.
+            int rest = footer.length() + (acknowledge == null ? 0 : ACKNOWLEDGE.length() + acknowledge.length());
+            embed.put("description", SqlText.abbreviate(item.words().text(), Math.max(1, Math.min(DISCORD_DESCRIPTION_MAX,
+                    budget - title.length() - rest))));
             if (item.url("incident_url") != null) {
                 embed.put("url", item.url("incident_url"));
             }
-            if (item.url("acknowledge_url") != null) {
+            if (acknowledge != null) {
                 // Webhook messages cannot carry buttons; a masked link in a field is Discord's nearest thing.
-                embed.put("fields", List.of(Map.of("name", "Acknowledge", "value",
-                        "[Acknowledge this incident](" + item.url("acknowledge_url") + ")", "inline", false)));
+                embed.put("fields", List.of(Map.of("name", ACKNOWLEDGE, "value", acknowledge, "inline", false)));
             }
             embed.put("color", Integer.parseInt(color(item).substring(1), 16));
             embed.put("timestamp", now.toString());
-            embed.put("footer", Map.of("text", "Tocsin · " + item.row().purpose()));
+            embed.put("footer", Map.of("text", footer));
             embeds.add(embed);
         }
         Map<String, Object> msg = new LinkedHashMap<>();

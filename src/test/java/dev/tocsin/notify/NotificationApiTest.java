@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import javax.crypto.Mac;
@@ -23,6 +24,8 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +46,15 @@ class NotificationApiTest extends ApiTest {
 
     @Autowired
     Timers timers;
+
+    @Autowired
+    Outbox messages;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private final LoopbackSink sink = TestReceivers.sink();
 
@@ -571,6 +583,84 @@ class NotificationApiTest extends ApiTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private long enqueueTestMessage(String destination, String channel) {
+        String key = unique("outbox-test");
+        tx.executeWithoutResult(status -> messages.enqueue(new Outbox.NewMessage(key, null, null, channel, destination,
+                "test", "Tocsin test message", Map.of("destination", destination, "now", "now"))));
+        return messages.findByKey(key).orElseThrow().id();
+    }
+
+    /** A message on its first attempt shares a request with one on its last: only the latter is given up on. */
+    @Test
+    void aFreshMessageBatchedWithOneOnItsLastAttemptIsRetriedNotGivenUp() throws Exception {
+        long old = enqueueTestMessage("channel:ops-slack", "slack");
+        jdbc.sql("UPDATE outbox_message SET attempts = 9 WHERE id = :id").param("id", old).update(); // max is 10
+        long fresh = enqueueTestMessage("channel:ops-slack", "slack");
+        Thread.sleep(1100); // Slack's one-a-second window is empty: both go in one request
+        sink.answer("/slack/ops", Answer.status(500));
+        try {
+            delivery.deliverDue();
+        } finally {
+            sink.answer("/slack/ops", Answer.status(200));
+        }
+        assertThat(messages.find(old).orElseThrow().status()).isEqualTo("failed");
+        OutboxMessage m = messages.find(fresh).orElseThrow();
+        assertThat(m.attempts()).isEqualTo(1);
+        assertThat(m.status()).as("a message tried once (%s)", m.lastError()).isEqualTo("pending");
+        delivery.drain(Duration.ofSeconds(10));
+    }
+
+    /** A title may be 1,024 characters; "Update due: " and the title is longer, and the reminder must still go. */
+    @Test
+    void anUpdateReminderGoesOutForAnIncidentWithTheLongestTitle() {
+        long id = open(STOREFRONT_KEY, "T".repeat(1024), "warning");
+        assertThat(api.put("/api/v1/incidents/" + id + "/roles/communications_lead", "{\"user\":\"bo\"}").status())
+                .isEqualTo(200);
+        clock.advance(Duration.ofMinutes(20));
+        timers.checkNow();
+        await("the reminder on the timeline",
+                () -> api.get("/api/v1/incidents/" + id + "/timeline?limit=1000").body().contains("incident.update_due"));
+        assertThat(messages.list(id, null, null, 100).stream().filter(m -> m.purpose().equals("reminder")).toList())
+                .isNotEmpty().allMatch(m -> m.subject().length() == 1024 && m.subject().startsWith("Update due: T"));
+    }
+
+    /** A backlog at one destination (its circuit open) must not hide the messages to every other destination. */
+    @Test
+    void aBacklogAtOneDestinationDoesNotHoldUpTheOthers() {
+        String backlog = unique("backlog");
+        tx.executeWithoutResult(status -> {
+            for (int i = 0; i < 600; i++) {
+                messages.enqueue(new Outbox.NewMessage(backlog + ":" + i, null, null, "teams", "channel:ops-teams",
+                        "test", "Tocsin test message", Map.of("destination", "channel:ops-teams", "now", "now")));
+            }
+        });
+        long audit = enqueueTestMessage("channel:audit", "webhook");
+        delivery.breaker("channel:ops-teams").transitionToOpenState();
+        try {
+            delivery.deliverDue();
+            assertThat(messages.find(audit).orElseThrow().status()).as("a message to a healthy destination")
+                    .isEqualTo("sent");
+        } finally {
+            jdbc.sql("DELETE FROM outbox_message WHERE idempotency_key LIKE :prefix").param("prefix", backlog + ":%")
+                    .update();
+            delivery.breaker("channel:ops-teams").transitionToClosedState();
+        }
+    }
+
+    /** An idempotency key longer than its column is shortened the same way each time, so it still says "seen". */
+    @Test
+    void aLongIdempotencyKeyStillDeduplicates() {
+        String key = unique("long-key") + "x".repeat(300);
+        Outbox.NewMessage message = new Outbox.NewMessage(key, null, null, "webhook", "channel:audit", "test",
+                "Tocsin test message", Map.of("destination", "channel:audit", "now", "now"));
+        assertThat(message.idempotencyKey()).hasSize(200).isEqualTo(new Outbox.NewMessage(key, null, null, "webhook",
+                "channel:audit", "test", "s", Map.of()).idempotencyKey());
+        Boolean first = tx.execute(status -> messages.enqueue(message));
+        Boolean again = tx.execute(status -> messages.enqueue(message));
+        assertThat(first).isTrue();
+        assertThat(again).isFalse();
     }
 
     private static void await(String what, BooleanSupplier condition) {
