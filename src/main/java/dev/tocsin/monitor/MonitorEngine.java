@@ -258,6 +258,9 @@ public class MonitorEngine implements SmartLifecycle {
                 if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())) {
                     stopRunning(rt);
                     stopped.add(rt);
+                    if (current != null && !current.serviceId().equals(rt.monitor.serviceId())) {
+                        movedToAnotherService(rt);
+                    }
                 }
             }
             // What a stopped or replaced runtime knows (a raised alert, its counts, the minute it was counting) is
@@ -281,6 +284,29 @@ public class MonitorEngine implements SmartLifecycle {
             flush();
         } catch (RuntimeException e) {
             log.error("event=monitors.housekeeping_failed action=\"will retry; check the database\"", e);
+        }
+    }
+
+    /**
+     * A monitor moved to another service: its alert there is resolved (the next runtime would send its resolve to the
+     * new service, and the old alert would stay open for ever), and the new one starts without an alert, so a target
+     * still failing raises one on the new service.
+     */
+    private void movedToAnotherService(Runtime rt) {
+        synchronized (rt) {
+            if (rt.alertLevel == null) {
+                return;
+            }
+            Monitor moved = rt.monitor;
+            alerts.resolve(moved.serviceId(), INTAKE, "monitor:" + moved.id()).whenComplete((done, error) -> {
+                if (error != null) {
+                    log.warn("event=monitors.moved_alert_not_resolved monitor={} service={} action=\"resolve the alert "
+                            + "monitor:{} of that service by hand\"", moved.id(), moved.serviceId(), moved.id(), error);
+                }
+            });
+            rt.alertLevel = null;
+            rt.consecutiveBad = 0;
+            rt.dirty = true;
         }
     }
 

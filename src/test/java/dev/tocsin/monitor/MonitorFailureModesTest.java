@@ -163,4 +163,30 @@ class MonitorFailureModesTest extends ApiTest {
         Await.until("the alert resolves", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().get(0)
                 .get("status").asString().equals("resolved"), Duration.ofSeconds(5));
     }
+
+    @Test
+    void movingAFailingMonitorToAnotherServiceResolvesItsAlertThereAndRaisesOneOnTheNewService() {
+        String path = "/" + unique("moved");
+        String id = httpMonitor(sink.baseUrl() + path, "");
+        engine.housekeeping();
+        sink.answer(path, Answer.status(500, "down"));
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
+                Duration.ofSeconds(10));
+
+        assertThat(api.put("/api/v1/monitors/" + id, """
+                {"service":"storefront","type":"http","url":"%s","timeout":"1500ms"}""".formatted(sink.baseUrl() + path))
+                .status()).isEqualTo(200);
+        engine.housekeeping();
+        Await.until("the old service's alert resolves", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json()
+                .get(0).get("status").asString().equals("resolved"), Duration.ofSeconds(10));
+
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        Await.until("an alert on the new service", () -> {
+            JsonNode alerts = api.get("/api/v1/alerts?dedup_key=monitor:" + id).json();
+            return alerts.size() == 2 && alerts.findValuesAsString("status").contains("triggered");
+        }, Duration.ofSeconds(10));
+        JsonNode alerts = api.get("/api/v1/alerts?dedup_key=monitor:" + id).json();
+        assertThat(alerts.findValuesAsString("service")).containsExactlyInAnyOrder("monitored", "storefront");
+    }
 }
