@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.monitor.MonitorLevelChanged;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
@@ -27,20 +29,37 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Controller
 class LiveUpdates {
 
-    private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    /** An open stream and the session of the person who opened it: once it has ended (signed out), so does the stream. */
+    private record Stream(SseEmitter emitter, HttpSession session) {
+
+        boolean signedIn() {
+            if (session == null) {
+                return false;
+            }
+            try {
+                session.getCreationTime(); // an invalidated session (signed out, expired) refuses this
+                return true;
+            } catch (IllegalStateException invalidated) {
+                return false;
+            }
+        }
+    }
+
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     @GetMapping(value = "/ui/events", produces = "text/event-stream")
     @ResponseBody
-    SseEmitter events() throws IOException {
+    SseEmitter events(HttpServletRequest request) throws IOException {
         if (closing) {
             throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "this node is stopping");
         }
         SseEmitter emitter = new SseEmitter(0L);
-        emitters.add(emitter);
-        emitter.onCompletion(() -> emitters.remove(emitter));
-        emitter.onTimeout(() -> emitters.remove(emitter));
-        emitter.onError(e -> emitters.remove(emitter));
+        Stream stream = new Stream(emitter, request.getSession(false));
+        streams.add(stream);
+        emitter.onCompletion(() -> streams.remove(stream));
+        emitter.onTimeout(() -> streams.remove(stream));
+        emitter.onError(e -> streams.remove(stream));
         emitter.send(SseEmitter.event().name("hello").data("{}"));
         return emitter;
     }
@@ -53,10 +72,10 @@ class LiveUpdates {
     @EventListener(ContextClosedEvent.class)
     void endStreams() {
         closing = true;
-        for (SseEmitter emitter : emitters) {
-            emitter.complete();
+        for (Stream stream : streams) {
+            stream.emitter().complete();
         }
-        emitters.clear();
+        streams.clear();
     }
 
     /** After the commit, never before: a page that refetches must find the change. */
@@ -71,11 +90,18 @@ class LiveUpdates {
     }
 
     private void broadcast(String name, Map<String, Object> data) {
-        for (SseEmitter emitter : emitters) {
+        for (Stream stream : streams) {
+            if (!stream.signedIn()) {
+                // Signed out (in another tab) or expired: the browser hears nothing more, and reconnecting it meets
+                // the sign-in page.
+                streams.remove(stream);
+                stream.emitter().complete();
+                continue;
+            }
             try {
-                emitter.send(SseEmitter.event().name(name).data(data));
+                stream.emitter().send(SseEmitter.event().name(name).data(data));
             } catch (IOException | IllegalStateException gone) {
-                emitters.remove(emitter);
+                streams.remove(stream);
             }
         }
     }

@@ -292,32 +292,45 @@ class UiController {
 
     @PostMapping("/incidents/{id}/notes")
     String note(@PathVariable long id, @RequestParam(defaultValue = "") String text, RedirectAttributes flash) {
-        return act(id, flash, "note", () -> incidents.addNote(id, text, CurrentActor.get()));
+        return act(id, flash, "note", Map.of("text", text), () -> incidents.addNote(id, text, CurrentActor.get()));
     }
 
     @PostMapping("/incidents/{id}/updates")
     String update(@PathVariable long id, @RequestParam(defaultValue = "") String message,
                   @RequestParam(required = false) String status, RedirectAttributes flash) {
-        return act(id, flash, "update", () -> incidents.postStatusUpdate(id, message, status(status), CurrentActor.get()));
+        return act(id, flash, "update", Map.of("message", message, "status", status == null ? "" : status),
+                () -> incidents.postStatusUpdate(id, message, status(status), CurrentActor.get()));
     }
 
     @PostMapping("/incidents/{id}/resolve")
     String resolve(@PathVariable long id, @RequestParam(defaultValue = "") String resolution, RedirectAttributes flash) {
-        return act(id, flash, "resolve", () -> incidents.resolve(id, resolution.isBlank() ? null : resolution,
-                CurrentActor.get()));
+        return act(id, flash, "resolve", Map.of("resolution", resolution), () -> incidents.resolve(id,
+                resolution.isBlank() ? null : resolution, CurrentActor.get()));
     }
 
     /** Runs an action; a refusal goes back to the page as {@code errors.<form>} (field → message). */
     private String act(long id, RedirectAttributes flash, String form, Runnable action) {
+        return act(id, flash, form, null, action);
+    }
+
+    /**
+     * Runs an action; a refusal goes back to the page as {@code errors.<form>} (field → message), and what was typed
+     * ({@code typed}, field → value) as {@code typed.<form>}, so that nothing has to be typed again.
+     */
+    private String act(long id, RedirectAttributes flash, String form, Map<String, String> typed, Runnable action) {
         try {
             action.run();
             flash.addFlashAttribute("done", DONE.get(form));
+            return "redirect:/incidents/" + id;
         } catch (InvalidInputException e) {
             Map<String, String> errors = new LinkedHashMap<>();
             e.errors().forEach(f -> errors.put(f.field(), f.message()));
             flash.addFlashAttribute("errors", Map.of(form, errors));
         } catch (ConflictException e) {
             flash.addFlashAttribute("errors", Map.of(form, Map.of("form", e.getMessage())));
+        }
+        if (typed != null) {
+            flash.addFlashAttribute("typed", Map.of(form, typed));
         }
         return "redirect:/incidents/" + id;
     }
