@@ -161,6 +161,15 @@ class AlertRepository {
                     summary = :summary WHERE alert_id = :id""", params);
     }
 
+    /**
+     * Files an alert that opened no incident (silenced or suppressed when it came) under the incident it opened or
+     * joined later.
+     */
+    void attachIncident(long id, long incidentId) {
+        jdbc.sql("UPDATE alert SET incident_id = :incident WHERE id = :id AND incident_id IS NULL")
+                .param("incident", incidentId).param("id", id).update();
+    }
+
     void acknowledge(long id, Instant at) {
         jdbc.sql("""
                 UPDATE alert_state SET status = 'acknowledged', acknowledged_at = :at, last_seen_at = :at

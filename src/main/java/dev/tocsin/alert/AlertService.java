@@ -97,22 +97,45 @@ class AlertService {
             OpenAlert alert = open.get();
             String severity = moreUrgentEventSeverity(alert.severity(), e.severity());
             alerts.recordRepeat(alert.id(), severity, e.summary(), now);
+            // An alert that opened no incident (a maintenance window silenced it, or a routing rule suppressed it)
+            // opens one at its first repeat that nothing holds back any more: a problem that began during a window
+            // and outlasts it must page once the window is over, as a first trigger after the window would.
+            Long incidentId = alert.incidentId();
+            Long groupIncident = null;
+            boolean opened = false;
+            if (incidentId == null && !route.suppressed() && silenced(route.serviceId(), now) == null) {
+                Intake.IncidentGroup group = router.group(route, e);
+                groupIncident = group == null ? null : book.openIncidentOfGroup(route.serviceId(), group);
+                incidentId = groupIncident != null ? groupIncident : openIncident(e, group, route, actor, book);
+                alerts.attachIncident(alert.id(), incidentId);
+                book.alertOpened(incidentId);
+                opened = true;
+            }
             book.put(e.serviceId(), e.dedupKey(),
-                    new OpenAlert(alert.id(), alert.incidentId(), alert.status(), severity, alert.eventCount() + 1));
+                    new OpenAlert(alert.id(), incidentId, alert.status(), severity, alert.eventCount() + 1));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("dedup_key", e.dedupKey());
             data.put("summary", e.summary());
             data.put("severity", e.severity());
             data.put("count", alert.eventCount() + 1);
             putTimestamp(data, e.timestamp());
-            timeline.append(new NewEvent("alert.repeated", actor, alert.incidentId(), alert.id(), e.serviceId(), data));
+            if (route.rule() != null && opened) {
+                data.put("routing_rule", route.rule());
+            }
+            if (groupIncident != null) {
+                data.put("joined_group_incident", true);
+            }
+            timeline.append(new NewEvent("alert.repeated", actor, incidentId, alert.id(), e.serviceId(), data));
             // Most repeats change nothing about the incident: only look when this one is more urgent than the
             // alert so far, or a routing rule (which may read the new summary) chose the severity.
             boolean mayRaise = !severity.equals(alert.severity()) || route.rule() != null;
-            if (alert.incidentId() != null && !route.suppressed() && mayRaise) {
-                incidents.raiseSeverityFromAlert(alert.incidentId(), route.severity(), alert.id(), actor);
+            if (groupIncident != null) {
+                // Joined a group's incident just now, as a new alert of the group does: it may be more urgent.
+                incidents.raiseSeverityFromAlert(groupIncident, route.severity(), alert.id(), actor);
+            } else if (!opened && incidentId != null && !route.suppressed() && mayRaise) {
+                incidents.raiseSeverityFromAlert(incidentId, route.severity(), alert.id(), actor);
             }
-            return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), alert.incidentId());
+            return new IngestResult(e.dedupKey(), IngestResult.Outcome.REPEATED, alert.id(), incidentId);
         }
         String silenced = route.suppressed() ? null : silenced(route.serviceId(), now);
         if (silenced != null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -179,7 +180,7 @@ class AlertmanagerController {
         if (label == null) {
             return "critical";
         }
-        return switch (label.toLowerCase()) {
+        return switch (label.toLowerCase(Locale.ROOT)) {
             case "critical", "page", "emergency", "fatal", "p0", "p1" -> "critical";
             case "error", "high", "major", "p2" -> "error";
             case "warning", "warn", "medium", "minor", "p3" -> "warning";

@@ -9,6 +9,7 @@ import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.text.Sha256;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -79,7 +80,13 @@ class GenericIntakeController {
             }
         }
         String contentType = request.getContentType();
-        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
+        MediaType type;
+        try {
+            type = contentType == null ? null : MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            throw new InvalidInputException("Content-Type", "not a media type: " + e.getMessage());
+        }
+        if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
             return out;
         }
         byte[] body = request.getInputStream().readAllBytes();

@@ -14,11 +14,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /** {@code tocsin incident …}: the incident use cases of the API, one subcommand each. */
 @Command(name = "incident", description = "List, declare, acknowledge, update and resolve incidents.",
         mixinStandardHelpOptions = true)
 final class IncidentCommand {
+
+    private static final int TIMELINE_PAGE = 1000;
 
     @ParentCommand
     TocsinCli root;
@@ -239,7 +242,17 @@ final class IncidentCommand {
 
     @Command(name = "timeline", description = "Everything that happened to an incident, oldest first.")
     int timeline(@Parameters(paramLabel = "ID") long id) {
-        JsonNode entries = root.api().get("/api/v1/incidents/" + id + "/timeline?limit=1000");
+        // The API answers at most 1000 entries at a time: page by the last sequence number until a short page.
+        ArrayNode entries = ApiClient.JSON.createArrayNode();
+        long after = 0;
+        while (true) {
+            JsonNode page = root.api().get("/api/v1/incidents/" + id + "/timeline?after=" + after + "&limit=" + TIMELINE_PAGE);
+            page.forEach(entries::add);
+            if (page.size() < TIMELINE_PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).get("seq").asLong();
+        }
         if (root.printedJson(entries)) {
             return 0;
         }

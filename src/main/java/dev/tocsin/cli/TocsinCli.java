@@ -54,11 +54,17 @@ public final class TocsinCli {
     }
 
     /**
-     * Whether these arguments ask for a command rather than the server: a first word that is not an option. The
-     * server only ever takes {@code --name=value} settings, so a mistyped command is reported, not taken for a start.
+     * Whether these arguments ask for a command rather than the server: a word that is not an option, anywhere (the
+     * options may come before the command: {@code --json incident list}, {@code --url URL health}). The server only
+     * ever takes {@code --name=value} settings, so a mistyped command is reported, not taken for a start.
      */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && (!args[0].startsWith("-") || OPTIONS.contains(args[0]));
+        for (String arg : args) {
+            if (!arg.startsWith("-") || OPTIONS.contains(arg)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs a command and returns its exit code. */

@@ -333,7 +333,12 @@ public final class ConfigLoader {
                 if (type == null) {
                     continue;
                 }
-                String address = c.address() == null ? null : resolve(c.address(), new ArrayList<>());
+                List<String> unset = new ArrayList<>();
+                String address = c.address() == null ? null : resolve(c.address(), unset);
+                if (!unset.isEmpty()) {
+                    problem(path + ".address", "needs the environment variable(s) " + unset + ", which are not set");
+                    continue;
+                }
                 String expected = addressProblem(type, address);
                 if (expected != null) {
                     // A webhook URL is a secret even when mistyped: echo only addresses that are not.
@@ -345,8 +350,14 @@ public final class ConfigLoader {
                 if (c.secret() != null && type != TocsinConfig.ContactType.WEBHOOK) {
                     problem(path + ".secret", "only webhook contact methods are signed; remove it for " + type.wire());
                 }
-                out.add(new TocsinConfig.ContactMethod(c.id(), type, address,
-                        c.secret() == null ? null : resolve(c.secret(), new ArrayList<>())));
+                String secret = c.secret() == null ? null : resolve(c.secret(), unset);
+                if (!unset.isEmpty()) {
+                    // Left empty, every message to this method would fail when it is signed (an HMAC needs a key).
+                    problem(path + ".secret", "needs the environment variable(s) " + unset + ", which are not set");
+                } else if (secret != null && secret.isEmpty()) {
+                    problem(path + ".secret", "must not be empty (leave it out for unsigned messages)");
+                }
+                out.add(new TocsinConfig.ContactMethod(c.id(), type, address, secret));
             }
             return List.copyOf(out);
         }
@@ -669,14 +680,22 @@ public final class ConfigLoader {
 
         private List<TocsinConfig.ApiKey> apiKeys(List<RawConfig.RawApiKey> raw, Set<String> userIds) {
             List<TocsinConfig.ApiKey> out = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Map<String, String> hashOwner = new HashMap<>();
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawApiKey k = raw.get(i);
                 String path = "api_keys[" + i + "]";
                 if (k == null || !id(path + ".name", k.name())) {
                     continue;
                 }
+                if (!names.add(k.name())) {
+                    problem(path + ".name", "duplicate API key '" + k.name() + "'");
+                }
                 if (k.sha256() == null || !SHA256.matcher(k.sha256()).matches()) {
                     problem(path + ".sha256", "expected the 64 hex digits of the key's SHA-256 (sha256sum of the key, lower case)");
+                } else if (hashOwner.putIfAbsent(k.sha256(), k.name()) != null) {
+                    // One secret, two entries: which scope it gets would depend on the order of the file.
+                    problem(path + ".sha256", "the same key is already declared as '" + hashOwner.get(k.sha256()) + "'");
                 }
                 if (k.scope() == null || !SCOPES.contains(k.scope())) {
                     problem(path + ".scope", "expected one of read, write, admin");

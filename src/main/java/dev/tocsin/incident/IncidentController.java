@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -170,7 +170,8 @@ class IncidentController {
         Incident.Impact given;
         try {
             given = json.treeToValue(body, Incident.Impact.class);
-        } catch (DatabindException e) {
+        } catch (JacksonException e) {
+            // Not only DatabindException: a number out of range of its field (1e400, 30 digits) is a coercion error.
             throw new InvalidInputException(List.of(FieldErrors.of(e)));
         }
         return view(incidents.changeImpact(id, given, fields, CurrentActor.get()));

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -82,7 +83,7 @@ class NotificationController {
             view.put("signed", c.secret() != null);
             view.put("rate_limit", c.rateLimit() == null ? null
                     : Map.of("messages", c.rateLimit().messages(), "per", Durations.format(c.rateLimit().per())));
-            view.put("circuit", delivery.breaker(Destinations.channelKey(c.id())).getState().name().toLowerCase());
+            view.put("circuit", delivery.breaker(Destinations.channelKey(c.id())).getState().name().toLowerCase(Locale.ROOT));
             view.put("routes", config.notifications().routes().stream().filter(r -> r.channels().contains(c.id()))
                     .map(TocsinConfig.NotificationRoute::name).toList());
             out.add(view);

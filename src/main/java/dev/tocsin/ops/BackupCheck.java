@@ -35,6 +35,14 @@ final class BackupCheck {
      * @param workDir where the copy is unzipped; a folder made in it is removed before this returns
      */
     static String missing(Path zip, String serverUrl, long seq, Path workDir) {
+        return missing(zip, serverUrl, "sa", "", seq, workDir);
+    }
+
+    /**
+     * As {@link #missing(Path, String, long, Path)}, opening the copy as {@code user}: the copy holds the server's own
+     * users, so it opens only with the credentials the server uses (TOCSIN_DB_USER, TOCSIN_DB_PASSWORD).
+     */
+    static String missing(Path zip, String serverUrl, String user, String password, long seq, Path workDir) {
         Path restored = null;
         try {
             restored = Files.createTempDirectory(workDir, "backup-check-");
@@ -42,7 +50,8 @@ final class BackupCheck {
             if (database == null) {
                 return "the zip holds no " + H2FileUrl.FILE_SUFFIX + " file";
             }
-            try (Connection c = DriverManager.getConnection(restoredUrl(serverUrl, restored.resolve(database)), "sa", "");
+            try (Connection c = DriverManager.getConnection(restoredUrl(serverUrl, restored.resolve(database)), user,
+                    password == null ? "" : password);
                  PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM timeline_event WHERE seq = ?")) {
                 q.setLong(1, seq);
                 try (ResultSet rs = q.executeQuery()) {

@@ -38,15 +38,21 @@ class Backups {
     private final DatabaseInfo database;
     private final Path dataDir;
     private final String databaseUrl;
+    private final String databaseUser;
+    private final String databasePassword;
 
     Backups(JdbcClient jdbc, Timeline timeline, TransactionTemplate tx, DatabaseInfo database,
-            @Value("${tocsin.data-dir}") String dataDir, @Value("${spring.datasource.url}") String databaseUrl) {
+            @Value("${tocsin.data-dir}") String dataDir, @Value("${spring.datasource.url}") String databaseUrl,
+            @Value("${spring.datasource.username:sa}") String databaseUser,
+            @Value("${spring.datasource.password:}") String databasePassword) {
         this.jdbc = jdbc;
         this.timeline = timeline;
         this.tx = tx;
         this.database = database;
         this.dataDir = Path.of(dataDir);
         this.databaseUrl = databaseUrl;
+        this.databaseUser = databaseUser;
+        this.databasePassword = databasePassword;
     }
 
     /** Writes a backup (a zip of the database file) and returns its path; the caller deletes it when done. */
@@ -65,7 +71,7 @@ class Backups {
         try {
             Files.createDirectories(dataDir);
             Path zip = copy();
-            String missing = BackupCheck.missing(zip, databaseUrl, entry, dataDir);
+            String missing = BackupCheck.missing(zip, databaseUrl, databaseUser, databasePassword, entry, dataDir);
             if (missing == null) {
                 return zip;
             }

@@ -5,6 +5,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,7 +55,7 @@ class HealthController {
         List<String> open = new ArrayList<>();
         for (CircuitBreaker cb : breakers.getAllCircuitBreakers()) {
             CircuitBreaker.State state = cb.getState();
-            circuits.put(cb.getName(), Map.of("state", state.name().toLowerCase(),
+            circuits.put(cb.getName(), Map.of("state", state.name().toLowerCase(Locale.ROOT),
                     "failure_count", cb.getMetrics().getNumberOfFailedCalls()));
             if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
                 open.add(cb.getName());

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.tocsin.text.SqlText;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Collects the invalid fields of one value so that a single refusal names them all. A value only knows its own
@@ -39,7 +39,7 @@ public final class FieldErrors {
      * The field a JSON body could not be bound to, named by its path ({@code impact.users_affected},
      * {@code services_affected[1]}), and what was wrong with it in a reader's words rather than Jackson's.
      */
-    public static InvalidInputException.FieldError of(DatabindException e) {
+    public static InvalidInputException.FieldError of(JacksonException e) {
         String field = e.getPath().stream()
                 .map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining()).replaceFirst("^\\.", "");

@@ -320,6 +320,44 @@ class EventsApiTest extends ApiTest {
         assertThat(incident(rerouted).get("service").asString()).isEqualTo("checkout");
     }
 
+    /**
+     * PagerDuty: "When a maintenance window ends ... incidents can start triggering again." A problem that began during
+     * a window and is still reported after it must page: the sender's next trigger (Alertmanager re-sends a firing
+     * alert every repeat_interval) opens the incident the window held back, instead of folding into the silenced alert.
+     */
+    @Test
+    void aTriggerAfterAMaintenanceWindowEndsOpensTheIncidentTheWindowHeldBack() {
+        java.time.Instant now = clock.instant();
+        Http.Response window = api.post("/api/v1/maintenance-windows", """
+                {"service":"maintained","start":"%s","end":"%s","reason":"short upgrade"}"""
+                .formatted(now.minusSeconds(60), now.plus(java.time.Duration.ofMinutes(10))));
+        assertThat(window.status()).as(window.body()).isEqualTo(201);
+        String key = unique("outlasts-window");
+        try {
+            assertThat(enqueue(trigger("test-maintained-key-0001", key, "Error rate up", "critical")).status())
+                    .isEqualTo(202);
+            assertThat(alerts(key).get(0).get("incident_id").isNull()).as("silenced during the window").isTrue();
+
+            clock.advance(java.time.Duration.ofMinutes(15));
+            assertThat(enqueue(trigger("test-maintained-key-0001", key, "Error rate up", "critical")).status())
+                    .isEqualTo(202);
+
+            JsonNode alert = alerts(key).get(0);
+            assertThat(alerts(key)).hasSize(1);
+            assertThat(alert.get("event_count").asInt()).isEqualTo(2);
+            assertThat(alert.get("incident_id").isNull()).as("the window is over: the still-firing alert pages").isFalse();
+            long incidentId = alert.get("incident_id").asLong();
+            assertThat(incident(incidentId).get("status").asString()).isEqualTo("triggered");
+            assertThat(api.get("/api/v1/incidents/" + incidentId + "/timeline").json().findValuesAsString("kind"))
+                    .containsExactly("incident.opened", "alert.repeated");
+            // The incident resolves with its alert, as any other.
+            enqueue(action("test-maintained-key-0001", "resolve", key));
+            assertThat(incident(incidentId).get("status").asString()).isEqualTo("resolved");
+        } finally {
+            api.delete("/api/v1/maintenance-windows/" + window.json().get("id").asLong());
+        }
+    }
+
     @Test
     void optionalFieldsAreKeptOnTheAlert() {
         String key = unique("full");

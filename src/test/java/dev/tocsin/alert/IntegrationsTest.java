@@ -325,6 +325,17 @@ class IntegrationsTest extends ApiTest {
         assertThat(alerts(dedup).get(0).get("status").asString()).isEqualTo("resolved");
     }
 
+    /** A Content-Type that is not a media type is the sender's mistake: a 400, not a 500. */
+    @Test
+    void genericIntakeWithAMalformedContentTypeIsA400() {
+        String url = "/api/v1/integrations/generic/" + BILLING_KEY + "?summary=" + unique("odd-type");
+        for (String type : List.of("nonsense", "application/json;;", "text/plain; charset=\"")) {
+            Http.Response r = anonymous.send(anonymous.request(url).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("x")));
+            assertThat(r.status()).as(type + ": " + r.body()).isLessThan(500);
+        }
+    }
+
     @Test
     void genericIntakeWithoutDedupGroupsBySummaryAndDetails() {
         String summary = unique("Backup failed");

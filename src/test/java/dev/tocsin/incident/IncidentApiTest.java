@@ -265,6 +265,8 @@ class IncidentApiTest extends ApiTest {
             "unknown service    | {\"services_affected\":[\"nowhere\"]} | impact.services_affected[0]",
             "data loss as text  | {\"data_loss\":\"maybe\"}              | data_loss",
             "not JSON           | {\"data_loss\":                      | body",
+            "users too many     | {\"users_affected\":123456789012345678901234567890} | users_affected",
+            "users infinite     | {\"users_affected\":1e400}            | users_affected",
     })
     void badImpactPatchesAreRefusedNamingTheFieldAndChangeNothing(String description, String body, String field) {
         long id = declare("Impact kept", "billing", "P3");

@@ -1,0 +1,71 @@
+package dev.tocsin.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line without a server: what counts as a command, and the timeline's paging. */
+class CliArgumentsTest {
+
+    @Test
+    void optionsBeforeTheCommandStillMakeItACommand() {
+        // docs/cli.md: "The options can come before or after the command (tocsin --json incident list ...)"
+        assertThat(TocsinCli.isCommand(new String[] {"--json", "incident", "list"})).isTrue();
+        assertThat(TocsinCli.isCommand(new String[] {"--url", "http://tocsin:8080", "health"})).isTrue();
+        assertThat(TocsinCli.isCommand(new String[] {"--api-key", "k", "audit", "verify"})).isTrue();
+        assertThat(TocsinCli.isCommand(new String[] {"--server.port=9090"})).isFalse();
+        assertThat(TocsinCli.isCommand(new String[] {"--server.port=9090", "--tocsin.data-dir=/x"})).isFalse();
+        assertThat(TocsinCli.isCommand(new String[0])).isFalse();
+    }
+
+    @Test
+    void theTimelineCommandPrintsEveryEntryNotOnlyTheFirstThousand() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/incidents/7/timeline", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            long after = 0;
+            int limit = 500;
+            for (String part : query == null ? new String[0] : query.split("&")) {
+                if (part.startsWith("after=")) {
+                    after = Long.parseLong(part.substring(6));
+                } else if (part.startsWith("limit=")) {
+                    limit = Integer.parseInt(part.substring(6));
+                }
+            }
+            StringJoiner entries = new StringJoiner(",", "[", "]");
+            for (long seq = after + 1; seq <= Math.min(1500, after + limit); seq++) {
+                entries.add("{\"seq\":" + seq + ",\"occurred_at\":\"2026-03-01T10:00:00Z\",\"kind\":\"incident.note\","
+                        + "\"actor\":\"user:ana\",\"data\":{\"text\":\"n" + seq + "\"}}");
+            }
+            byte[] body = entries.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = TocsinCli.run(new String[] {"incident", "timeline", "7"}, new PrintWriter(out), new PrintWriter(err),
+                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
+                    Clock.systemUTC());
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(out.toString().lines().count()).isEqualTo(1500);
+        } finally {
+            server.stop(0);
+        }
+    }
+}
