@@ -199,6 +199,11 @@ class AlertRepository {
         return counts;
     }
 
+    List<Alert> openOfIncident(long incidentId) {
+        return jdbc.sql(SELECT + " WHERE a.incident_id = :incident AND s.status <> 'resolved' ORDER BY a.id")
+                .param("incident", incidentId).query(AlertRepository::map).list();
+    }
+
     long countOpenOfIncident(long incidentId) {
         return jdbc.sql("SELECT COUNT(*)" + FROM + " WHERE a.incident_id = :incident AND s.status <> 'resolved'")
                 .param("incident", incidentId).query(Long.class).single();

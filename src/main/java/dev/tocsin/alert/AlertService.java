@@ -12,11 +12,13 @@ import java.util.Optional;
 import dev.tocsin.alert.AlertRepository.OpenAlert;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
+import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.jdbc.DeferredWrites;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -235,6 +237,21 @@ class AlertService {
             book.incidentResolved(alert.incidentId());
         }
         return new IngestResult(e.dedupKey(), IngestResult.Outcome.RESOLVED, alert.id(), alert.incidentId());
+    }
+
+    /**
+     * An incident resolved by a person resolves its alerts still open, as PagerDuty's does: a sender still firing then
+     * opens a new alert, and with it a new incident that pages, instead of folding its repeats into an alert whose
+     * incident nobody is watching. Runs in the resolving transaction, under its timeline lock.
+     */
+    @EventListener
+    void incidentResolvedByHand(IncidentEvent.ResolvedByHand e) {
+        Instant now = clock.instant();
+        for (Alert a : alerts.openOfIncident(e.incidentId())) {
+            alerts.resolve(a.id(), now);
+            timeline.append(new NewEvent("alert.resolved", e.actor(), e.incidentId(), a.id(), a.serviceId(),
+                    Map.of("dedup_key", a.dedupKey(), "count", a.eventCount(), "with_incident", true)));
+        }
     }
 
     private IngestResult recordChange(Intake.ChangeEvent c) {

@@ -25,6 +25,13 @@ public sealed interface IncidentEvent {
             implements IncidentEvent {
     }
 
+    /**
+     * A person resolved the incident (its alerts did not): published after {@link StatusChanged}, so that its alerts
+     * still open resolve with it, as PagerDuty's do.
+     */
+    record ResolvedByHand(long incidentId, Actor actor) implements IncidentEvent {
+    }
+
     /** A stakeholder update was posted ({@code status}: the incident's status after it). */
     record StatusUpdatePosted(long incidentId, String serviceId, String message, IncidentStatus status, Actor actor)
             implements IncidentEvent {

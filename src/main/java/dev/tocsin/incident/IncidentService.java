@@ -398,6 +398,7 @@ public class IncidentService {
         recordResolved(incident, now);
         events.publishEvent(new IncidentEvent.StatusChanged(incident.id(), incident.serviceId(), incident.severity(),
                 incident.status(), IncidentStatus.RESOLVED, actor));
+        events.publishEvent(new IncidentEvent.ResolvedByHand(incident.id(), actor));
         return load(incident.id());
     }
 

@@ -144,19 +144,25 @@ class EventsApiTest extends ApiTest {
     }
 
     @Test
-    void aRepeatAfterItsIncidentIsResolvedByHandChangesNoSeverity() {
+    void resolvingAnIncidentByHandResolvesItsAlertsSoAStillFiringSenderOpensANewOne() {
         String key = unique("queue");
         long incidentId = triggerIncident(CHECKOUT_KEY, key, "Queue depth 1k", "info");
         assertThat(api.post("/api/v1/incidents/" + incidentId + "/resolve", "{\"resolution\":\"drained\"}").status())
                 .isEqualTo(200);
+        assertThat(alerts(key)).hasSize(1);
+        assertThat(alerts(key).get(0).get("status").asString()).as("resolved with its incident").isEqualTo("resolved");
+        JsonNode resolved = api.get("/api/v1/incidents/" + incidentId + "/timeline").json();
+        assertThat(resolved.findValuesAsString("kind")).endsWith("incident.resolved", "alert.resolved");
+        assertThat(resolved.get(resolved.size() - 1).get("actor").asString()).isEqualTo("api-key:bootstrap-admin");
 
-        enqueue(trigger(CHECKOUT_KEY, key, "Queue depth 50k", "critical"));
-
-        assertThat(alerts(key)).as("resolving the incident by hand leaves its alert open").hasSize(1);
-        assertThat(alerts(key).get(0).get("event_count").asInt()).isEqualTo(2);
+        // The sender still fires, as PagerDuty's senders do: a new alert, a new incident, a new page.
+        long next = triggerIncident(CHECKOUT_KEY, key, "Queue depth 50k", "critical");
+        assertThat(next).isNotEqualTo(incidentId);
+        assertThat(alerts(key)).hasSize(2);
         JsonNode incident = incident(incidentId);
         assertThat(incident.get("status").asString()).isEqualTo("resolved");
-        assertThat(incident.get("severity").asString()).isEqualTo("P3");
+        assertThat(incident.get("severity").asString()).as("the old incident is left as it was").isEqualTo("P3");
+        assertThat(incident(next).get("severity").asString()).isEqualTo("P0");
     }
 
     private static final String V1 = "/generic/2010-04-15/create_event.json";
