@@ -287,7 +287,12 @@ final class MonitorParser {
                     errors.add(path + ".level", "expected warning or critical, got " + quoted(c.level()));
                 }
             }
-            Duration holdFor = duration(errors, path + ".for", c.forDuration(), Duration.ZERO);
+            if (c.expect() != null && c.forDuration() != null) {
+                // An 'expect' fails the check at once (and 'retries' is what waits); a 'for' here would be ignored.
+                errors.add(path + ".for", "an 'expect' condition fails the check at once; 'for' goes with 'when'");
+            }
+            Duration holdFor = c.expect() != null ? Duration.ZERO
+                    : duration(errors, path + ".for", c.forDuration(), Duration.ZERO);
             out.add(new Monitor.Condition(c.expect() != null, expression, level, holdFor));
         }
         return List.copyOf(out);

@@ -35,6 +35,8 @@ class MonitorRepository {
     record Window(long id, String serviceId, Instant startsAt, Instant endsAt, String reason, String createdBy) {
     }
 
+    /** Keys per DELETE, well under any driver's limit on parameters. */
+    private static final int DELETE_CHUNK = 500;
     private static final String BUCKET_COLUMNS = "le_10, le_25, le_50, le_100, le_250, le_500, le_1000, le_2500, le_5000, le_10000, le_inf";
 
     private final JdbcClient jdbc;
@@ -221,9 +223,13 @@ class MonitorRepository {
                 .list();
     }
 
-    /** The buckets of one grain that start before {@code before}, for rolling them into the next grain. */
-    List<MonitorBucket> bucketsOfGrainBefore(String grain, Instant before) {
-        return jdbc.sql("SELECT * FROM monitor_rollup WHERE grain = :grain AND bucket_start < :before")
+    /**
+     * The buckets of one grain that start before {@code before}, locked until the transaction ends, for rolling them
+     * into the next grain: a node writing back a late minute meanwhile waits, then finds the row gone and inserts a
+     * new one, which the next compaction counts, rather than adding to a row about to be deleted uncounted.
+     */
+    List<MonitorBucket> lockBucketsOfGrainBefore(String grain, Instant before) {
+        return jdbc.sql("SELECT * FROM monitor_rollup WHERE grain = :grain AND bucket_start < :before FOR UPDATE")
                 .param("grain", grain).param("before", SqlTime.param(before))
                 .query((rs, row) -> new MonitorBucket(rs.getString("monitor_id"), SqlTime.read(rs, "bucket_start"), rollup(rs)))
                 .list();
@@ -235,6 +241,24 @@ class MonitorRepository {
     void deleteBucketsOfGrainBefore(String grain, Instant before) {
         jdbc.sql("DELETE FROM monitor_rollup WHERE grain = :grain AND bucket_start < :before")
                 .param("grain", grain).param("before", SqlTime.param(before)).update();
+    }
+
+    /**
+     * Deletes exactly these buckets of a grain, by key: a bucket inserted since they were read (a late minute under
+     * the same bound) stays for the next compaction to count.
+     */
+    void deleteBuckets(String grain, List<MonitorBucket> buckets) {
+        Map<String, List<Object>> startsByMonitor = new LinkedHashMap<>();
+        for (MonitorBucket b : buckets) {
+            startsByMonitor.computeIfAbsent(b.monitorId(), k -> new java.util.ArrayList<>()).add(SqlTime.param(b.start()));
+        }
+        startsByMonitor.forEach((id, starts) -> {
+            for (int from = 0; from < starts.size(); from += DELETE_CHUNK) {
+                jdbc.sql("DELETE FROM monitor_rollup WHERE monitor_id = :id AND grain = :grain AND bucket_start IN (:starts)")
+                        .param("id", id).param("grain", grain)
+                        .param("starts", starts.subList(from, Math.min(starts.size(), from + DELETE_CHUNK))).update();
+            }
+        });
     }
 
     private static Rollup rollup(ResultSet rs) throws SQLException {

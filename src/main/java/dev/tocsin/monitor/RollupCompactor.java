@@ -80,7 +80,7 @@ class RollupCompactor implements TimerHandler {
     }
 
     private int roll(String from, String to, Instant before, ChronoUnit unit) {
-        List<MonitorRepository.MonitorBucket> rows = repository.bucketsOfGrainBefore(from, before);
+        List<MonitorRepository.MonitorBucket> rows = repository.lockBucketsOfGrainBefore(from, before);
         Map<String, Map<Instant, Rollup>> merged = new LinkedHashMap<>();
         for (MonitorRepository.MonitorBucket b : rows) {
             merged.computeIfAbsent(b.monitorId(), k -> new LinkedHashMap<>())
@@ -90,7 +90,8 @@ class RollupCompactor implements TimerHandler {
                     });
         }
         merged.forEach((id, buckets) -> buckets.forEach((start, r) -> repository.addToBucket(id, to, start, r)));
-        repository.deleteBucketsOfGrainBefore(from, before);
+        // Only the rows summed: a deletion by range would also take a late write-back committed since the read.
+        repository.deleteBuckets(from, rows);
         return rows.size();
     }
 }

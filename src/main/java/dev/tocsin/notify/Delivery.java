@@ -57,6 +57,8 @@ public class Delivery implements SmartLifecycle {
     private static final int BATCH_READ = 500;
     private static final int PER_DESTINATION_READ = 100;
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** Slack's own hint for "ratelimited", and the smallest window any provider's rate limit counts in. */
+    private static final Duration LEAST_THROTTLED_WAIT = Duration.ofSeconds(1);
     private static final TypeReference<LinkedHashMap<String, Object>> FACTS = new TypeReference<>() {
     };
 
@@ -355,9 +357,10 @@ public class Delivery implements SmartLifecycle {
                 }
                 case RETRY -> {
                     // Each message counts its own attempts: one on its first try may share a batch with one on its
-                    // last, and only the latter is given up on.
+                    // last, and only the latter is given up on. A rate limit counts none: the receiver is up and
+                    // said when, so a message it throttles many times is late, not lost.
                     Map<Boolean, List<OutboxMessage>> spent = rows.stream()
-                            .collect(Collectors.partitioningBy(r -> r.attempts() >= maxAttempts));
+                            .collect(Collectors.partitioningBy(r -> !outcome.throttled() && r.attempts() >= maxAttempts));
                     if (!spent.get(true).isEmpty()) {
                         List<OutboxMessage> last = spent.get(true);
                         fail(last, idsOf(last), "gave up after " + mostAttempts(last) + " attempts: " + outcome.reason(),
@@ -365,9 +368,9 @@ public class Delivery implements SmartLifecycle {
                     }
                     List<OutboxMessage> again = spent.get(false);
                     if (!again.isEmpty()) {
-                        Duration wait = outcome.retryAfter() != null
-                                ? clamp(outcome.retryAfter()) : backoff(mostAttempts(again));
-                        repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status());
+                        Duration wait = retryWait(outcome, mostAttempts(again));
+                        repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status(),
+                                outcome.throttled());
                         Counter.builder("tocsin.notifications.retried")
                                 .description("Failed delivery attempts that will be retried")
                                 .tag("channel", channel).register(meters).increment(again.size());
@@ -378,7 +381,8 @@ public class Delivery implements SmartLifecycle {
         });
         if (outcome.result() != Outcome.Result.SENT) {
             log.warn("event=delivery.{} destination={} messages={} attempts={} reason=\"{}\"",
-                    outcome.result() == Outcome.Result.RETRY && attempts < maxAttempts ? "retry" : "failed",
+                    outcome.result() == Outcome.Result.RETRY && (outcome.throttled() || attempts < maxAttempts)
+                            ? "retry" : "failed",
                     rows.get(0).destination(), ids, attempts, outcome.reason());
         }
     }
@@ -422,6 +426,25 @@ public class Delivery implements SmartLifecycle {
         long step = backoff.toMillis() << Math.min(attempts - 1, 20);
         long capped = Math.min(step, maxBackoff.toMillis());
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    /**
+     * How long messages wait after an attempt that will be retried. A receiver's Retry-After is a least wait, never a
+     * shorter one: after a server error it can only lengthen the back-off, so "Retry-After: 0" (or a date gone by)
+     * cannot spend the attempts in seconds; after a rate limit, which spends none, it is what the receiver asked for,
+     * but at least {@link #LEAST_THROTTLED_WAIT}, so that nothing sends again at once, and again, without end.
+     */
+    private Duration retryWait(Outcome outcome, int attempts) {
+        Duration asked = outcome.retryAfter();
+        if (outcome.throttled()) {
+            return asked == null ? backoff(attempts) : clamp(max(asked, LEAST_THROTTLED_WAIT));
+        }
+        Duration backedOff = backoff(attempts);
+        return asked == null ? backedOff : clamp(max(asked, backedOff));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Duration clamp(Duration retryAfter) {

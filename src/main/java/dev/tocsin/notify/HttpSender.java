@@ -100,7 +100,7 @@ class HttpSender {
         int status = response.statusCode();
         String text = response.body() == null ? "" : response.body().strip();
         if (status == 429) {
-            return Outcome.retry(status, "rate limited by the destination", retryAfter(response, text));
+            return Outcome.throttled(status, "rate limited by the destination", retryAfter(response, text));
         }
         if (status >= 200 && status < 300) {
             if (d.kind() == Destinations.Kind.SLACK_API) {
@@ -123,7 +123,7 @@ class HttpSender {
                 return Outcome.sent(status);
             }
             String error = answer.path("error").asString("unknown_error");
-            return "ratelimited".equals(error) ? Outcome.retry(status, "Slack: ratelimited", Duration.ofSeconds(1))
+            return "ratelimited".equals(error) ? Outcome.throttled(status, "Slack: ratelimited", Duration.ofSeconds(1))
                     : Outcome.failed(status, "Slack: " + error);
         } catch (RuntimeException e) {
             return Outcome.retry(status, "Slack answered something that is not JSON", null);

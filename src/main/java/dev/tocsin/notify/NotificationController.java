@@ -129,7 +129,7 @@ class NotificationController {
         while (true) {
             delivery.deliverTo(destination);
             message = outbox.find(message.id()).orElseThrow();
-            boolean settled = !"pending".equals(message.status()) || message.attempts() > 0;
+            boolean settled = !"pending".equals(message.status()) || tried(message);
             boolean held = delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN;
             if (settled || held || System.nanoTime() > deadline) {
                 break;
@@ -144,7 +144,7 @@ class NotificationController {
         if (message.lastError() != null) {
             answer.put("error", message.lastError());
         }
-        if ("pending".equals(message.status()) && message.attempts() > 0) {
+        if ("pending".equals(message.status()) && tried(message)) {
             answer.put("next_attempt_at", message.nextAttemptAt());
         } else if ("pending".equals(message.status())) {
             answer.put("note", delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN
@@ -153,10 +153,15 @@ class NotificationController {
         }
         HttpStatus status = switch (message.status()) {
             case "sent" -> HttpStatus.OK;
-            case "pending" -> message.attempts() == 0 ? HttpStatus.ACCEPTED : HttpStatus.BAD_GATEWAY;
+            case "pending" -> tried(message) ? HttpStatus.BAD_GATEWAY : HttpStatus.ACCEPTED;
             default -> HttpStatus.BAD_GATEWAY;
         };
         return ResponseEntity.status(status).body(answer);
+    }
+
+    /** Sent to the destination at least once: a rate-limited attempt is not counted, but it has an error. */
+    private static boolean tried(OutboxMessage message) {
+        return message.attempts() > 0 || message.lastError() != null;
     }
 
     @PostMapping("/api/v1/outbox/{id}/retry")

@@ -122,13 +122,14 @@ class OutboxRepository {
                 .update();
     }
 
-    void retryLater(List<Long> ids, Instant next, String error, Integer status) {
+    /** Back to pending, due at {@code next}; {@code uncounted} hands back the attempt the claim counted. */
+    void retryLater(List<Long> ids, Instant next, String error, Integer status, boolean uncounted) {
         jdbc.sql("""
                 UPDATE outbox_message SET next_attempt_at = :next, lease_until = NULL, lease_owner = NULL,
-                    last_error = :error, last_status = :status
+                    last_error = :error, last_status = :status, attempts = attempts - :refund
                 WHERE id IN (:ids)""")
-                .param("next", SqlTime.param(next)).param("error", error).param("status", status).param("ids", ids)
-                .update();
+                .param("next", SqlTime.param(next)).param("error", error).param("status", status)
+                .param("refund", uncounted ? 1 : 0).param("ids", ids).update();
     }
 
     void markFailed(List<Long> ids, String error, Integer status) {

@@ -37,6 +37,12 @@ class Payloads {
     /** Discord refuses a message whose embeds hold more than 6,000 characters together. */
     private static final int DISCORD_TOTAL_MAX = 6000;
     private static final String ACKNOWLEDGE = "Acknowledge";
+    /**
+     * Teams refuses a message over 28 KB (its body as sent, in UTF-8). What the subjects and texts of one request may
+     * take together, in bytes of JSON: the card around them (ten containers, the actions and their links) needs
+     * little more than 2 KB of the rest.
+     */
+    private static final int TEAMS_TEXT_BYTES = 24_000;
 
     private final TocsinConfig config;
     private final JsonMapper json;
@@ -135,14 +141,16 @@ class Payloads {
     }
 
     private Map<String, Object> teams(List<Item> items) {
+        // Each message its share, so a batch of long updates is one request Teams takes, not one it refuses whole.
+        int budget = TEAMS_TEXT_BYTES / items.size();
         List<Object> body = new ArrayList<>();
         for (Item item : items) {
+            String subject = fitJson(Templates.Format.TEAMS.escape(item.words().subject()), budget / 4);
+            // A TextBlock breaks lines only at blank lines.
+            String text = fitJson(item.words().text().replace("\n", "\n\n"), budget - jsonBytes(subject));
             body.add(Map.of("type", "Container", "style", teamsStyle(item), "items", List.of(
-                    Map.of("type", "TextBlock", "text", Templates.Format.TEAMS.escape(item.words().subject()),
-                            "weight", "Bolder", "size", "Medium",
-                            "wrap", true),
-                    // A TextBlock breaks lines only at blank lines.
-                    Map.of("type", "TextBlock", "text", item.words().text().replace("\n", "\n\n"), "wrap", true))));
+                    Map.of("type", "TextBlock", "text", subject, "weight", "Bolder", "size", "Medium", "wrap", true),
+                    Map.of("type", "TextBlock", "text", text, "wrap", true))));
         }
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
@@ -165,6 +173,43 @@ class Payloads {
         attachment.put("contentUrl", null);
         attachment.put("content", card);
         return Map.of("type", "message", "attachments", List.of(attachment));
+    }
+
+    /** The text cut to at most {@code maxBytes} as a JSON string in UTF-8, the last character an ellipsis if cut. */
+    private static String fitJson(String text, int maxBytes) {
+        if (jsonBytes(text) <= maxBytes) {
+            return text;
+        }
+        int room = maxBytes - jsonBytes("…");
+        int used = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            used += jsonBytes(cp);
+            if (used > room) {
+                break;
+            }
+            end += Character.charCount(cp);
+        }
+        return text.substring(0, end) + "…";
+    }
+
+    /** The bytes of a string in a JSON document in UTF-8, as Jackson writes it: quotes, backslashes, controls escaped. */
+    private static int jsonBytes(String text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            n += jsonBytes(cp);
+            i += Character.charCount(cp);
+        }
+        return n;
+    }
+
+    private static int jsonBytes(int cp) {
+        if (cp == '"' || cp == '\\' || cp == '\n' || cp == '\r' || cp == '\t' || cp == '\b' || cp == '\f') {
+            return 2;
+        }
+        return cp < 0x20 ? 6 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     }
 
     private Map<String, Object> webhook(List<Item> items, Instant now) {

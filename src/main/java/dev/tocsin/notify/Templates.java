@@ -39,6 +39,39 @@ class Templates {
                         .replace("\"", "&quot;").replace("'", "&#39;");
             };
         }
+
+        /**
+         * A link Tocsin made itself: markdown escapes would become part of it (a browser reads Discord's {@code \_}
+         * as {@code /_}, Teams' zero-width space cuts it short), and a signed token has {@code _} and {@code -}. Slack
+         * and HTML still need theirs: there {@code &amp;} is how an ampersand is written.
+         */
+        String escapeLink(String url) {
+            return this == DISCORD || this == TEAMS ? url : escape(url);
+        }
+    }
+
+    /** A variable whose value is a URL Tocsin built (the public URL and a path or signed token), not anybody's text. */
+    private record Link(String url) implements CharSequence {
+
+        @Override
+        public int length() {
+            return url.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            return url.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return url.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return url;
+        }
     }
 
     /** A message in words: {@code subject} is one line of plain text (e-mail subject, chat title). */
@@ -108,7 +141,15 @@ class Templates {
     Rendered render(String kind, String severity, Map<String, Object> facts, Format format) {
         Compiled c = compiled.get(key(kind, severity)).get(format);
         String subject = c.subject().execute(facts).replaceAll("\\s*\\R\\s*", " ").strip();
-        return new Rendered(subject, c.text().execute(facts).strip());
+        return new Rendered(subject, c.text().execute(links(facts)).strip());
+    }
+
+    /** The facts with the URLs Tocsin built ({@code acknowledge_url}, {@code incident_url}, …) marked as links. */
+    private static Map<String, Object> links(Map<String, Object> facts) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(facts);
+        out.replaceAll((name, value) -> name.endsWith("_url") && value instanceof String url && !url.isEmpty()
+                ? new Link(url) : value);
+        return out;
     }
 
     private Key key(String kind, String severity) {
@@ -141,6 +182,18 @@ class Templates {
 
     private static Mustache.Compiler compiler(Format format) {
         return Mustache.compiler().nullValue("").emptyStringIsFalse(true).zeroIsFalse(false)
-                .withEscaper(format::escape);
+                // A Link stays a Link up to the escaper, which alone knows the format.
+                .withFormatter(value -> value instanceof Link link ? link : String.valueOf(value))
+                .withEscaper(new Mustache.Escaper() {
+                    @Override
+                    public String escape(String raw) {
+                        return format.escape(raw);
+                    }
+
+                    @Override
+                    public CharSequence escape(CharSequence raw) {
+                        return raw instanceof Link link ? format.escapeLink(link.url()) : format.escape(raw.toString());
+                    }
+                });
     }
 }

@@ -35,6 +35,7 @@ class StatusPage {
 
     static final int DAYS = 90;
     private static final int HISTORY_LIMIT = 50;
+    private static final int PAGE = 500;
 
     private final TocsinConfig config;
     private final IncidentService incidents;
@@ -119,10 +120,8 @@ class StatusPage {
         TocsinConfig.StatusPage settings = config.statusPage();
         List<TocsinConfig.Service> shown = settings.services().isEmpty() ? config.services()
                 : settings.services().stream().map(id -> config.service(id).orElseThrow()).toList();
-        List<Incident> open = incidents.list(new IncidentFilter(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)),
-                null, null, null, null, null, 500));
-        List<Incident> recent = incidents.list(new IncidentFilter(EnumSet.of(IncidentStatus.RESOLVED), null, null,
-                now.minus(Duration.ofDays(DAYS)), null, null, 500));
+        List<Incident> open = all(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null);
+        List<Incident> recent = all(EnumSet.of(IncidentStatus.RESOLVED), now.minus(Duration.ofDays(DAYS)));
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
         Map<String, Map<LocalDate, Double>> uptimes = monitors.dailyUptimeByService(
                 LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
@@ -156,6 +155,23 @@ class StatusPage {
                 .toList();
         return new StatusView(settings.title(), settings.description(), settings.logoUrl(), publicUrl + "/status",
                 overall, components, active, maintenance, history, now);
+    }
+
+    /**
+     * Every incident in these statuses opened since then, newest first, page by page: the day bars must count all of
+     * them, however busy the instance, not only the newest few hundred.
+     */
+    private List<Incident> all(EnumSet<IncidentStatus> statuses, Instant openedSince) {
+        List<Incident> out = new ArrayList<>();
+        Long before = null;
+        while (true) {
+            List<Incident> page = incidents.list(new IncidentFilter(statuses, null, null, openedSince, null, before, PAGE));
+            out.addAll(page);
+            if (page.size() < PAGE) {
+                return out;
+            }
+            before = page.get(page.size() - 1).id();
+        }
     }
 
     private static List<String> shownIds(List<TocsinConfig.Service> shown) {
@@ -206,13 +222,14 @@ class StatusPage {
             int count = 0;
             for (Incident i : incidents) {
                 Instant until = i.resolvedAt() == null ? now : i.resolvedAt();
-                if (i.openedAt().isBefore(end) && !until.isBefore(start)) {
+                // [opened, resolved) against [start, end): one resolved at midnight is not the next day's too.
+                if (i.openedAt().isBefore(end) && (until.isAfter(start) || !i.openedAt().isBefore(start))) {
                     worst = Math.min(worst, config.severities().rank(i.severity()));
                     count++;
                 }
             }
             boolean maintained = windows.stream().anyMatch(w -> w.serviceId().equals(serviceId)
-                    && w.startsAt().isBefore(end) && !w.endsAt().isBefore(start));
+                    && w.startsAt().isBefore(end) && w.endsAt().isAfter(start));
             Double up = uptime.get(d);
             String byUptime = up == null ? "ok" : MonitorStatus.uptimeLevel(up);
             String level;

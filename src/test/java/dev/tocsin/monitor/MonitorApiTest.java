@@ -2,6 +2,12 @@ package dev.tocsin.monitor;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 import dev.tocsin.ApiTest;
@@ -12,6 +18,7 @@ import dev.tocsin.LoopbackSink;
 import dev.tocsin.TestReceivers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +38,12 @@ class MonitorApiTest extends ApiTest {
 
     @Autowired
     RollupCompactor compactor;
+
+    @Autowired
+    MonitorRepository repository;
+
+    @Autowired
+    TransactionTemplate tx;
 
     private final LoopbackSink sink = TestReceivers.sink();
 
@@ -277,6 +290,71 @@ class MonitorApiTest extends ApiTest {
         assertThat(after.findValuesAsString("grain")).containsOnly("hour");
         assertThat(api.get("/api/v1/monitors/" + id).json().get("uptime_percent").get("7d").asDouble())
                 .as("the same checks, rolled into an hour").isEqualTo(60.0);
+    }
+
+    private static Rollup oneUpCheck() {
+        Rollup r = new Rollup();
+        r.checks = 1;
+        r.ups = 1;
+        r.buckets[0] = 1;
+        return r;
+    }
+
+    /**
+     * A slow node writes back an old minute while the compaction runs: its check must end up in the hour, not be
+     * deleted with the minute row after the compaction read it (read committed, as on PostgreSQL).
+     */
+    @Test
+    void aMinuteWrittenBackDuringCompactionIsCountedNotDeleted() throws Exception {
+        String id = unique("late");
+        Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+        Instant minute = hour.plus(Duration.ofMinutes(59));
+        tx.executeWithoutResult(s -> repository.addToBucket(id, "m", minute, oneUpCheck()));
+
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        // Threads of their own: the common pool may have a single one on a small machine, and these two block.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CompletableFuture<Void> lateNode = CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+            repository.addToBucket(id, "m", minute, oneUpCheck());
+            written.countDown();
+            try {
+                commit.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), threads);
+        try {
+            assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> compaction = CompletableFuture.runAsync(() -> compactor.compact(clock.instant()), threads);
+            sleep(500); // the compaction reaches the row the late node holds
+            commit.countDown();
+            lateNode.get(10, TimeUnit.SECONDS);
+            compaction.get(20, TimeUnit.SECONDS);
+        } finally {
+            commit.countDown();
+            threads.shutdown();
+        }
+        compactor.compact(clock.instant()); // a minute the late node had to insert anew is counted now
+
+        List<MonitorRepository.Bucket> rows = repository.buckets(id, hour, hour.plus(Duration.ofHours(1)));
+        assertThat(rows).extracting(MonitorRepository.Bucket::grain).containsOnly("h");
+        assertThat(rows.stream().mapToInt(b -> b.rollup().checks).sum()).as("both checks of the minute").isEqualTo(2);
+    }
+
+    /** 2 of 3 checks up is 66.666 %, floored as the monitor list and the status page show it, not rounded up. */
+    @Test
+    void uptimeIsFlooredLikeTheListAndTheStatusPage() {
+        String id = httpMonitor("");
+        clock.advance(Duration.ofMinutes(1));
+        sink.answer("/" + id, Answer.status(200, "ok"));
+        check(id);
+        check(id);
+        sink.answer("/" + id, Answer.status(503, "down"));
+        check(id);
+        clock.advance(Duration.ofMinutes(1));
+        engine.flush();
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("uptime_percent").get("24h").asDouble()).isEqualTo(66.666);
     }
 
     @Test

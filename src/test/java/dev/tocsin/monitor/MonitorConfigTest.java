@@ -91,6 +91,23 @@ class MonitorConfigTest {
                         "monitors[3].url: does not apply to a tls monitor"));
     }
 
+    /** 'for' on an 'expect' would be ignored (the check fails at once), so it is refused rather than accepted. */
+    @Test
+    void forOnAnExpectConditionIsRefusedNamingTheField() throws IOException {
+        TocsinConfig config = load("""
+                monitors:
+                  - id: a
+                    service: web
+                    type: http
+                    url: https://x.test/health
+                    conditions:
+                      - {expect: '$.status == "healthy"', for: 5m}
+                """);
+        assertThatThrownBy(() -> new Monitors(config, null, null)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "monitors[0].conditions[0].for: an 'expect' condition fails the check at once; 'for' goes with 'when'"));
+    }
+
     @Test
     void aBadMaintenanceWindowRefusesStartUp() throws IOException {
         TocsinConfig config = load("""

@@ -283,11 +283,39 @@ class NotificationApiTest extends ApiTest {
         clock.advance(Duration.ofSeconds(121));
         drain();
         JsonNode sent = find(api.get("/api/v1/outbox?status=sent&limit=1000").json(), m.get("message_id").asLong());
-        assertThat(sent.get("attempts").asInt()).isEqualTo(3);
+        assertThat(sent.get("attempts").asInt()).as("the 503 and the 200; a rate limit counts no attempt").isEqualTo(2);
         List<LoopbackSink.Request> requests = receivedByThisTest("/hook/flaky");
         assertThat(requests).hasSize(3);
         assertThat(requests).extracting(r -> r.header("Idempotency-Key")).as("one key for every attempt").containsOnly(
                 requests.get(0).header("Idempotency-Key"));
+    }
+
+    /**
+     * "Retry-After: 0" does not mean at once, again and again; and a receiver that rate-limits a message more often
+     * than max-attempts (10) has not refused it: it goes once the receiver takes it.
+     */
+    @Test
+    void aThrottledMessageWaitsAtLeastASecondAndIsNeverGivenUpForIt() {
+        Answer[] throttles = new Answer[12];
+        java.util.Arrays.fill(throttles, Answer.retryAfter("0"));
+        sink.script("/hook/flaky", throttles);
+        Http.Response first = api.post("/api/v1/channels/flaky/test", "");
+        assertThat(first.status()).as(first.body()).isEqualTo(502);
+        long id = first.json().get("message_id").asLong();
+        assertThat(Instant.parse(first.json().get("next_attempt_at").asString())).as("after Retry-After: 0")
+                .isAfterOrEqualTo(clock.instant().plusSeconds(1));
+        for (int i = 1; i < throttles.length; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            drain();
+        }
+        JsonNode pending = find(api.get("/api/v1/outbox?status=pending&limit=1000").json(), id);
+        assertThat(pending.get("last_status").asInt()).isEqualTo(429);
+        assertThat(receivedByThisTest("/hook/flaky")).as("one request a second").hasSize(throttles.length);
+
+        clock.advance(Duration.ofSeconds(1));
+        drain();
+        JsonNode sent = find(api.get("/api/v1/outbox?status=sent&limit=1000").json(), id);
+        assertThat(sent.get("attempts").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -100,4 +100,25 @@ class TemplatesTest {
                 .isEqualTo("T: <!channel> *\u200Bbold*\u200B [\u200Bx](http://evil) @everyone & <b>");
         assertThat(templates.render("test", null, facts(title), Templates.Format.PLAIN).text()).isEqualTo("T: " + title);
     }
+
+    /**
+     * A signed acknowledge token is base64url, with '_' and '-': escaped for Discord ('\_', which a browser reads as
+     * '/_') or Teams (a zero-width space inside it), the link in the text leads nowhere. Links stay as they are there.
+     */
+    @Test
+    void linksInTheTextAreNotEscapedWhereThatWouldBreakThem() throws IOException {
+        Templates templates = templates(config(""));
+        String ack = "http://tocsin.test/ack/eyJp_ZC-I6.M_Tx-9";
+        Map<String, Object> f = facts("*bold* title");
+        f.put("acknowledge_url", ack);
+        f.put("incident_url", "http://tocsin.test/incidents/7");
+        assertThat(templates.render("page", "SEV1", f, Templates.Format.DISCORD).text())
+                .contains("\\*bold\\* title", "Acknowledge: " + ack + "\n", "Incident: http://tocsin.test/incidents/7");
+        assertThat(templates.render("page", "SEV1", f, Templates.Format.TEAMS).text())
+                .contains("*\u200Bbold*\u200B title", "Acknowledge: " + ack + "\n");
+        f.put("acknowledge_url", ack + "?a=1&b=2");
+        assertThat(templates.render("page", "SEV1", f, Templates.Format.SLACK).text())
+                .as("Slack writes an ampersand as &amp;, in links too").contains("Acknowledge: " + ack + "?a=1&amp;b=2");
+        assertThat(templates.render("page", "SEV1", f, Templates.Format.HTML).text()).contains(ack + "?a=1&amp;b=2");
+    }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -17,6 +18,8 @@ import dev.tocsin.Http;
 import dev.tocsin.LoopbackSink;
 import dev.tocsin.LoopbackSink.Answer;
 import dev.tocsin.TestReceivers;
+import dev.tocsin.timeline.Actor;
+import dev.tocsin.incident.IncidentService;
 import dev.tocsin.monitor.MonitorEngine;
 import dev.tocsin.monitor.MonitorTestSupport;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,9 @@ class StatusPageFiguresTest extends ApiTest {
 
     @Autowired
     MonitorEngine monitors;
+
+    @Autowired
+    IncidentService incidents;
 
     private final LoopbackSink sink = TestReceivers.sink();
 
@@ -117,9 +123,51 @@ class StatusPageFiguresTest extends ApiTest {
         assertThat(level(day)).as("the same day, after the window ended").isEqualTo("maintenance");
     }
 
+    /** An incident resolved, or a maintenance window ending, exactly at 00:00 UTC leaves the next day's bar alone. */
+    @Test
+    void whatEndsAtMidnightDoesNotColourTheNextDay() {
+        Instant midnight = clock.instant().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        LocalDate before = LocalDate.ofInstant(midnight.minusSeconds(1), ZoneOffset.UTC);
+        LocalDate after = LocalDate.ofInstant(midnight, ZoneOffset.UTC);
+        long id = incidents.declare(new IncidentService.Declaration("Queue stuck", null, "grouped", "P3", null, null),
+                Actor.user("ana")).id();
+        Http.Response w = api.post("/api/v1/maintenance-windows", """
+                {"service":"storm","start":"%s","end":"%s","reason":"Broker upgrade"}"""
+                .formatted(clock.instant(), midnight));
+        assertThat(w.status()).as(w.body()).isEqualTo(201);
+        clock.set(midnight);
+        incidents.resolve(id, "drained", Actor.user("ana"));
+        clock.advance(Duration.ofHours(3));
+        page.invalidate();
+        assertThat(level("grouped", before)).isEqualTo("minor");
+        assertThat(level("grouped", after)).as("the day after a resolution at midnight").isEqualTo("ok");
+        assertThat(level("storm", before)).isEqualTo("maintenance");
+        assertThat(level("storm", after)).as("the day after a window ending at midnight").isEqualTo("ok");
+    }
+
+    /** The bars count every incident of the 90 days, not only the newest 500 of all services together. */
+    @Test
+    void aBusyInstancesOlderIncidentsStillColourTheBars() {
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        long first = incidents.declare(new IncidentService.Declaration("Nightly job late", null, "batch", "P3", null, null),
+                Actor.user("ana")).id();
+        incidents.resolve(first, "ran", Actor.user("ana"));
+        for (int i = 0; i < 500; i++) {
+            long id = incidents.declare(new IncidentService.Declaration("Noise " + i, null, "bursty", "P3", null, null),
+                    Actor.user("ana")).id();
+            incidents.resolve(id, "gone", Actor.user("ana"));
+        }
+        page.invalidate();
+        assertThat(level("batch", day)).as("the batch incident, 501st newest").isEqualTo("minor");
+    }
+
     private String level(LocalDate day) {
-        StatusView.Component billing = page.view().components().stream().filter(c -> c.id().equals("billing"))
+        return level("billing", day);
+    }
+
+    private String level(String service, LocalDate day) {
+        StatusView.Component component = page.view().components().stream().filter(c -> c.id().equals(service))
                 .findFirst().orElseThrow();
-        return billing.days().stream().filter(d -> d.date().equals(day)).findFirst().orElseThrow().level();
+        return component.days().stream().filter(d -> d.date().equals(day)).findFirst().orElseThrow().level();
     }
 }
