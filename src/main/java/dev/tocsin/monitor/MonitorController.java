@@ -94,8 +94,7 @@ class MonitorController {
         Rollup day = null;
         for (Map.Entry<String, Duration> w : UPTIME_WINDOWS.entrySet()) {
             Rollup r = sum(id, now.minus(w.getValue()), now);
-            // Floored, as the monitor list and the status page show it: 99.9996 % is not 100 % while anything failed.
-            uptime.put(w.getKey(), r.uptime() == null ? null : Math.floor(r.uptime() * 100_000) / 1000.0);
+            uptime.put(w.getKey(), MonitorStatus.percent(r.uptime())); // as the list and the status page show it
             if (day == null) {
                 day = r;
             }

@@ -109,33 +109,28 @@ public class MonitorStatus {
     }
 
     /**
-     * Uptime (0-1) of each service's monitors per UTC day from {@code from} to today, for every service at once (one
-     * read of the definitions and one query, however many components a status page has); days without checks are
-     * absent, and so are services without monitors.
+     * Uptime (0-1) of a service's monitors: per UTC day (days without checks absent), and over all those days, where
+     * every check weighs alike (not an average of days, where a day of one failed check would weigh as a full one).
      */
-    public Map<String, Map<LocalDate, Double>> dailyUptimeByService(LocalDate from) {
-        Map<String, Map<LocalDate, Double>> out = new LinkedHashMap<>();
-        rollupsByService(from).forEach((service, byDay) -> {
-            Map<LocalDate, Double> uptime = new LinkedHashMap<>();
-            byDay.forEach((day, r) -> {
-                if (r.uptime() != null) {
-                    uptime.put(day, r.uptime());
-                }
-            });
-            out.put(service, uptime);
-        });
-        return out;
+    public record ServiceUptime(Map<LocalDate, Double> byDay, Double overall) {
     }
 
-    /** Uptime (0-1) of each service's monitors over all the checks from {@code from} to now: every check weighs alike. */
-    public Map<String, Double> uptimeByService(LocalDate from) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        rollupsByService(from).forEach((service, byDay) -> {
+    /**
+     * The uptime of each service's monitors from {@code from} to today, for every service at once (one read of the
+     * definitions and one query, however many components a status page has); services without checks are absent.
+     */
+    public Map<String, ServiceUptime> uptimeByService(LocalDate from) {
+        Map<String, ServiceUptime> out = new LinkedHashMap<>();
+        rollupsByService(from).forEach((service, days) -> {
+            Map<LocalDate, Double> byDay = new LinkedHashMap<>();
             Rollup total = new Rollup();
-            byDay.values().forEach(total::add);
-            if (total.uptime() != null) {
-                out.put(service, total.uptime());
-            }
+            days.forEach((day, r) -> {
+                if (r.uptime() != null) {
+                    byDay.put(day, r.uptime());
+                }
+                total.add(r);
+            });
+            out.put(service, new ServiceUptime(byDay, total.uptime()));
         });
         return out;
     }
@@ -277,7 +272,8 @@ public class MonitorStatus {
         return out;
     }
 
-    private static Double percent(Double uptime) {
+    /** A 0-1 uptime as a percentage, floored to three decimals: 99.9996 % is not 100 % while anything failed. */
+    public static Double percent(Double uptime) {
         return uptime == null ? null : Math.floor(uptime * 100_000) / 1000.0;
     }
 

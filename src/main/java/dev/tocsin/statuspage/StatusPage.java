@@ -123,12 +123,11 @@ class StatusPage {
         List<Incident> open = all(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null);
         List<Incident> recent = all(EnumSet.of(IncidentStatus.RESOLVED), now.minus(Duration.ofDays(DAYS)));
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
-        Map<String, Map<LocalDate, Double>> uptimes = monitors.dailyUptimeByService(
-                LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
-        Map<String, Double> overallUptime = monitors.uptimeByService(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS - 1));
-        List<MonitorStatus.Window> windows = monitors.maintenance();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
+        Map<String, MonitorStatus.ServiceUptime> uptimes = monitors.uptimeByService(first);
+        List<MonitorStatus.Window> windows = monitors.maintenance();
+        // The bars need the windows that have ended too: a day of past maintenance stays blue.
         List<MonitorStatus.Window> barWindows = monitors.maintenanceSince(first.atStartOfDay(ZoneOffset.UTC).toInstant());
 
         List<StatusView.Component> components = new ArrayList<>();
@@ -136,12 +135,13 @@ class StatusPage {
         for (TocsinConfig.Service s : shown) {
             StatusView.Status status = componentStatus(s.id(), open, levels.get(s.id()), windows);
             overall = overall.worst(status);
-            Map<LocalDate, Double> uptime = uptimes.getOrDefault(s.id(), Map.of());
+            MonitorStatus.ServiceUptime uptime = uptimes.getOrDefault(s.id(), new MonitorStatus.ServiceUptime(Map.of(), null));
             List<Incident> touching = new ArrayList<>(open);
             touching.addAll(recent);
             touching.removeIf(i -> !i.serviceId().equals(s.id()));
             components.add(new StatusView.Component(s.id(), s.name(), s.description(), status,
-                    percent(overallUptime.get(s.id())), days(first, today, uptime, touching, barWindows, s.id(), now)));
+                    MonitorStatus.percent(uptime.overall()), days(first, today, uptime.byDay(), touching, barWindows, s.id(),
+                    now)));
         }
         java.util.Set<String> shownIds = new java.util.HashSet<>(shownIds(shown));
         List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds.contains(i.serviceId()))
@@ -255,9 +255,6 @@ class StatusPage {
         return days;
     }
 
-    private static Double percent(Double uptime) {
-        return uptime == null ? null : Math.floor(uptime * 100_000) / 1000.0;
-    }
 
     private StatusView.IncidentView incident(Incident i) {
         List<StatusView.Update> updates = new ArrayList<>();
