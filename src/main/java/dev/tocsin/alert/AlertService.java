@@ -284,8 +284,13 @@ class AlertService {
     }
 
     /** Called by the heartbeat processor, inside its transaction, for each overdue heartbeat it claimed. */
+    /**
+     * A heartbeat's deadline passed without a ping: its alert triggers, and again after each further interval and
+     * grace without one (a repeat of the open alert, or a new alert if someone resolved it while the job stayed
+     * silent), so a miss that a maintenance window silenced pages once the window is over.
+     */
     IngestResult heartbeatMissed(HeartbeatRepository.Heartbeat beat, Instant now) {
-        heartbeats.markDown(beat.serviceId(), beat.name());
+        heartbeats.markDown(beat.serviceId(), beat.name(), nextReminder(beat, now));
         Instant since = beat.lastPingAt();
         String summary = since == null
                 ? "Heartbeat '" + beat.name() + "' has never pinged (expected every "
@@ -303,7 +308,7 @@ class AlertService {
      * alert a missed ping raises (so a miss and a failure are one alert), and its next successful ping resolves it.
      */
     private IngestResult heartbeatFailed(HeartbeatRepository.Heartbeat beat, String log, OpenAlertBook book) {
-        heartbeats.markDown(beat.serviceId(), beat.name());
+        heartbeats.markDown(beat.serviceId(), beat.name(), nextReminder(beat, clock.instant()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("heartbeat", beat.name());
         if (log != null) {
@@ -314,6 +319,10 @@ class AlertService {
         Intake.AlertEvent failure = heartbeatEvent(Intake.Action.TRIGGER, beat.serviceId(), beat.name(), beat.severity(),
                 "Heartbeat '" + beat.name() + "' reported a failure", log == null ? null : json.writeValueAsString(Map.of("log", log)));
         return trigger(failure, book);
+    }
+
+    private static Instant nextReminder(HeartbeatRepository.Heartbeat beat, Instant now) {
+        return now.plusSeconds(beat.intervalSeconds() + beat.graceSeconds());
     }
 
     private static Intake.AlertEvent heartbeatEvent(Intake.Action action, String serviceId, String name, String severity,

@@ -41,12 +41,13 @@ class HeartbeatRepository {
                 .param("severity", severity).param("due", SqlTime.param(dueAt)).update();
     }
 
-    void updateSchedule(String serviceId, String name, long interval, long grace, String severity) {
+    void updateSchedule(String serviceId, String name, long interval, long grace, String severity, Instant dueAt) {
         jdbc.sql("""
-                UPDATE heartbeat SET interval_seconds = :interval, grace_seconds = :grace, severity = :severity
+                UPDATE heartbeat SET interval_seconds = :interval, grace_seconds = :grace, severity = :severity,
+                    due_at = :due
                 WHERE service_id = :service AND name = :name""")
-                .param("interval", interval).param("grace", grace).param("severity", severity).param("service", serviceId)
-                .param("name", name).update();
+                .param("interval", interval).param("grace", grace).param("severity", severity)
+                .param("due", SqlTime.param(dueAt)).param("service", serviceId).param("name", name).update();
     }
 
     void delete(String serviceId, String name) {
@@ -60,20 +61,21 @@ class HeartbeatRepository {
                 .param("name", name).update();
     }
 
-    void markDown(String serviceId, String name) {
-        jdbc.sql("UPDATE heartbeat SET state = 'down' WHERE service_id = :service AND name = :name")
-                .param("service", serviceId).param("name", name).update();
+    /** Down until its next ping; {@code remindAt}: when, still without one, its alert is raised again. */
+    void markDown(String serviceId, String name, Instant remindAt) {
+        jdbc.sql("UPDATE heartbeat SET state = 'down', due_at = :due WHERE service_id = :service AND name = :name")
+                .param("due", SqlTime.param(remindAt)).param("service", serviceId).param("name", name).update();
     }
 
     boolean anyOverdue(Instant now) {
-        return jdbc.sql("SELECT COUNT(*) FROM heartbeat WHERE state <> 'down' AND due_at <= :now")
+        return jdbc.sql("SELECT COUNT(*) FROM heartbeat WHERE due_at <= :now")
                 .param("now", SqlTime.param(now)).query(Long.class).single() > 0;
     }
 
     /** Claims overdue heartbeats; rows another node holds are skipped, not waited for. */
     List<Heartbeat> claimOverdue(Instant now, int limit) {
         return jdbc.sql("""
-                SELECT * FROM heartbeat WHERE state <> 'down' AND due_at <= :now
+                SELECT * FROM heartbeat WHERE due_at <= :now
                 ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
                 .param("now", SqlTime.param(now)).param("limit", limit).query(HeartbeatRepository::map).list();
     }

@@ -3,6 +3,7 @@ package dev.tocsin.alert;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.tocsin.catalog.CatalogSync;
@@ -34,6 +35,21 @@ class HeartbeatSync {
         this.clock = clock;
     }
 
+    /**
+     * When a heartbeat is next due under its schedule as the file now has it: a changed interval or grace moves the
+     * deadline, counted from the last ping (or from when it was declared), so lengthening 1h to 7d does not raise a
+     * miss at the old deadline, nor does shortening wait out the old one. A heartbeat already down stays as it is.
+     */
+    private static Instant dueAt(HeartbeatRepository.Heartbeat row, long interval, long grace) {
+        boolean same = row.intervalSeconds() == interval && row.graceSeconds() == grace;
+        if (same || "down".equals(row.state()) || row.dueAt() == null) {
+            return row.dueAt();
+        }
+        Instant from = row.lastPingAt() != null ? row.lastPingAt()
+                : row.dueAt().minusSeconds(row.intervalSeconds() + row.graceSeconds()); // when it was declared
+        return from.plusSeconds(interval + grace);
+    }
+
     @PostConstruct
     void sync() {
         tx.executeWithoutResult(status -> {
@@ -45,8 +61,10 @@ class HeartbeatSync {
                     declared.add(s.id() + "/" + h.name());
                     long interval = h.interval().getSeconds();
                     long grace = h.grace().getSeconds();
-                    if (heartbeats.find(s.id(), h.name()).isPresent()) {
-                        heartbeats.updateSchedule(s.id(), h.name(), interval, grace, h.severity());
+                    Optional<HeartbeatRepository.Heartbeat> row = heartbeats.find(s.id(), h.name());
+                    if (row.isPresent()) {
+                        heartbeats.updateSchedule(s.id(), h.name(), interval, grace, h.severity(),
+                                dueAt(row.get(), interval, grace));
                     } else {
                         heartbeats.insert(s.id(), h.name(), interval, grace, h.severity(), now.plusSeconds(interval + grace));
                     }

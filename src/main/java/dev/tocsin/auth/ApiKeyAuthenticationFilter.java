@@ -32,14 +32,17 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Intake is authenticated by its integration key and health is public: a sender's own Authorization
-     * header (Alertmanager's http_config, a proxy's) must not be judged as one of our API keys.
+     * Only the API and the actuator take our keys. Intake is authenticated by its integration key, and health, the
+     * metrics, the status page, acknowledge links and static files are public: a sender's own Authorization header
+     * (Alertmanager's http_config, a Prometheus scrape's basic_auth, a reverse proxy's basic authentication in front
+     * of the whole site) must not be judged as one of our API keys and answered 401.
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.startsWith("/v2/") || path.startsWith("/api/v1/integrations/") || path.startsWith("/api/v1/heartbeat/")
-                || path.equals("/health") || path.equals("/api/health/deep");
+        boolean takesKeys = path.startsWith("/api/") || path.startsWith("/actuator/");
+        return !takesKeys || path.startsWith("/api/v1/integrations/") || path.startsWith("/api/v1/heartbeat/")
+                || path.equals("/api/health/deep") || path.equals("/actuator/prometheus") || path.equals("/actuator/health");
     }
 
     @Override

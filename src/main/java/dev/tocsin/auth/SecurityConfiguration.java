@@ -3,17 +3,22 @@ package dev.tocsin.auth;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ProblemResponses;
 import dev.tocsin.text.SqlText;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
@@ -35,7 +40,18 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/dashboard", false).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
-                .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()));
+                .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
+                // A form sent after its session ended fails its CSRF check: say so on the sign-in page rather than
+                // with a bare 403 ("access denied") that leaves the person guessing. Signed in, it stays a 403.
+                .exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) -> {
+                    Authentication who = SecurityContextHolder.getContext().getAuthentication();
+                    boolean signedIn = who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken);
+                    if (denied instanceof CsrfException && !signedIn) {
+                        response.sendRedirect(request.getContextPath() + "/login?expired");
+                    } else {
+                        response.sendError(HttpServletResponse.SC_FORBIDDEN);
+                    }
+                }));
         return http.build();
     }
 

@@ -230,6 +230,10 @@ class IncidentRepository {
             sql.append(" AND i.opened_at < :until");
             params.put("until", SqlTime.param(filter.openedUntil()));
         }
+        if (filter.resolvedSince() != null) {
+            sql.append(" AND s.resolved_at >= :resolvedSince");
+            params.put("resolvedSince", SqlTime.param(filter.resolvedSince()));
+        }
         if (filter.beforeId() != null) {
             sql.append(" AND i.id < :before");
             params.put("before", filter.beforeId());

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
@@ -120,8 +121,11 @@ class StatusPage {
         TocsinConfig.StatusPage settings = config.statusPage();
         List<TocsinConfig.Service> shown = settings.services().isEmpty() ? config.services()
                 : settings.services().stream().map(id -> config.service(id).orElseThrow()).toList();
-        List<Incident> open = all(EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null);
-        List<Incident> recent = all(EnumSet.of(IncidentStatus.RESOLVED), now.minus(Duration.ofDays(DAYS)));
+        List<Incident> open = all((before, size) -> new IncidentFilter(
+                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, before, size));
+        // Resolved within the 90 days, however long ago they opened: their days before are on the bars too.
+        List<Incident> recent = all((before, size) -> IncidentFilter.resolvedSince(now.minus(Duration.ofDays(DAYS)), null,
+                before, size));
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
@@ -158,14 +162,14 @@ class StatusPage {
     }
 
     /**
-     * Every incident in these statuses opened since then, newest first, page by page: the day bars must count all of
-     * them, however busy the instance, not only the newest few hundred.
+     * Every incident the filter takes, page by page (it gives the page size and where to start): the day bars must
+     * count all of them, however busy the instance, not only the newest few hundred.
      */
-    private List<Incident> all(EnumSet<IncidentStatus> statuses, Instant openedSince) {
+    private List<Incident> all(BiFunction<Long, Integer, IncidentFilter> filter) {
         List<Incident> out = new ArrayList<>();
         Long before = null;
         while (true) {
-            List<Incident> page = incidents.list(new IncidentFilter(statuses, null, null, openedSince, null, before, PAGE));
+            List<Incident> page = incidents.list(filter.apply(before, PAGE));
             out.addAll(page);
             if (page.size() < PAGE) {
                 return out;

@@ -92,8 +92,8 @@ class ServicePages {
         model.addAttribute("service", s);
         model.addAttribute("level", monitors.levelsByService().get(id));
         model.addAttribute("open", openIncidents(id).stream().map(i -> row(i, now)).toList());
-        model.addAttribute("resolved", incidents.list(new IncidentFilter(EnumSet.of(IncidentStatus.RESOLVED), id, null,
-                now.minus(Duration.ofDays(90)), null, null, 10)).stream().map(i -> row(i, now)).toList());
+        model.addAttribute("resolved", incidents.list(IncidentFilter.resolvedSince(now.minus(Duration.ofDays(90)), id, null,
+                10)).stream().map(i -> row(i, now)).toList());
         model.addAttribute("monitors", monitors.monitors().stream().filter(m -> m.serviceId().equals(id)).toList());
         model.addAttribute("maintenance", maintenance.since(now).stream().filter(w -> w.serviceId().equals(id)).toList());
         model.addAttribute("changes", changes.since(id, now.minus(Duration.ofDays(7)), 10));

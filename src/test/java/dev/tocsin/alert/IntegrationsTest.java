@@ -2,6 +2,7 @@ package dev.tocsin.alert;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -380,6 +381,10 @@ class IntegrationsTest extends ApiTest {
 
         engine.runCycle();
         assertThat(alerts("heartbeat:nightly-backup").get(0).get("event_count").asInt()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(65));
+        engine.runCycle();
+        assertThat(alerts("heartbeat:nightly-backup").get(0).get("event_count").asInt())
+                .as("still no ping an interval and grace later: raised again").isEqualTo(2);
 
         assertThat(anonymous.post("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup", null).status()).isEqualTo(200);
         assertThat(alerts("heartbeat:nightly-backup").get(0).get("status").asString()).isEqualTo("resolved");
@@ -387,6 +392,30 @@ class IntegrationsTest extends ApiTest {
         JsonNode beat = api.get("/api/v1/heartbeats").json().get(0);
         assertThat(beat.get("state").asString()).isEqualTo("up");
         assertThat(beat.get("due_at").asString()).isEqualTo(clock.instant().plus(Duration.ofMinutes(65)).toString());
+    }
+
+    /** A miss that a maintenance window silenced pages at the first reminder after the window, if still no ping. */
+    @Test
+    void aHeartbeatMissedDuringMaintenancePagesOnceTheWindowIsOver() {
+        assertThat(anonymous.get("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup").status()).isEqualTo(200);
+        Instant now = clock.instant();
+        assertThat(api.post("/api/v1/maintenance-windows", """
+                {"service":"batch","start":"%s","end":"%s","reason":"Storage migration"}"""
+                .formatted(now, now.plus(Duration.ofHours(2)))).status()).isEqualTo(201);
+        clock.advance(Duration.ofMinutes(66));
+        engine.runCycle();
+        JsonNode held = alerts("heartbeat:nightly-backup").get(0);
+        assertThat(held.get("status").asString()).isEqualTo("triggered");
+        assertThat(held.get("incident_id").isNull()).as("silenced by the window").isTrue();
+
+        clock.advance(Duration.ofMinutes(65)); // the window ended at 120 minutes
+        engine.runCycle();
+        JsonNode paged = alerts("heartbeat:nightly-backup").get(0);
+        assertThat(paged.get("id").asLong()).isEqualTo(held.get("id").asLong());
+        assertThat(paged.get("incident_id").isNull()).as("the reminder after the window opens the incident").isFalse();
+
+        assertThat(anonymous.post("/api/v1/heartbeat/" + BATCH_KEY + "/nightly-backup", null).status()).isEqualTo(200);
+        assertThat(incident(paged.get("incident_id").asLong()).get("status").asString()).isEqualTo("resolved");
     }
 
     /** As healthchecks.io's: {@code /fail} or a non-zero exit status raises the alert now, with the job's log. */

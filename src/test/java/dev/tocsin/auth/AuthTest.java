@@ -89,4 +89,21 @@ class AuthTest extends ApiTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(trigger(CHECKOUT_KEY, unique("hdr"), "s", "info"))));
         assertThat(r.status()).isEqualTo(202);
     }
+
+    /**
+     * A reverse proxy with basic authentication in front of the whole site sends its Authorization header with every
+     * request: the public pages, their scripts and styles, the metrics and acknowledge links must not answer 401 for
+     * it, while the API still refuses it as a key.
+     */
+    @Test
+    void aForeignAuthorizationHeaderIsIgnoredWhereNoKeyIsTakenAndRefusedByTheApi() {
+        Http basic = new Http(port, null);
+        for (String path : java.util.List.of("/status", "/status/summary.json", "/css/app.css", "/js/live.js", "/login",
+                "/actuator/prometheus", "/actuator/health")) {
+            Http.Response r = basic.send(basic.request(path).header("Authorization", "Basic dXNlcjpwYXNz").GET());
+            assertThat(r.status()).as(path).isEqualTo(200);
+        }
+        Http.Response api = basic.send(basic.request("/api/v1/incidents").header("Authorization", "Basic dXNlcjpwYXNz").GET());
+        assertThat(api.status()).isEqualTo(401);
+    }
 }

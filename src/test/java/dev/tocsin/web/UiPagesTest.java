@@ -116,6 +116,8 @@ class UiPagesTest extends ApiTest {
                 .contains("href=\"/ui/services/checkout\"");
         assertThat(browser.get("/incidents/" + id).body()).contains("href=\"/ui/services/checkout\"");
 
+        // Open for four months, resolved now: a recent resolution, whenever it opened.
+        clock.advance(java.time.Duration.ofDays(120));
         api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"Restarted\"}");
         String after = browser.get("/ui/services/checkout").body();
         assertThat(after.substring(after.indexOf("Recently resolved"))).contains("href=\"/incidents/" + id + "\"");
@@ -176,7 +178,7 @@ class UiPagesTest extends ApiTest {
 
     @Test
     void anUnknownServiceOrMonitorIsANotFoundPage() throws Exception {
-        for (String page : List.of("/ui/services/nope", "/ui/monitors/nope")) {
+        for (String page : List.of("/ui/services/nope", "/ui/monitors/nope", "/incidents/nope")) {
             HttpResponse<String> r = browser.get(page);
             assertThat(r.statusCode()).as(page).isEqualTo(404);
             assertThat(r.headers().firstValue("Content-Type").orElseThrow()).as(page).startsWith("text/html");

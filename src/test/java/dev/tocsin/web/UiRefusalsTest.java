@@ -104,4 +104,28 @@ class UiRefusalsTest extends ApiTest {
             stream.body().close();
         }
     }
+
+    /** A form sent after its session ended (its CSRF token with it) lands on the sign-in page, which says why. */
+    @Test
+    void aFormSentAfterTheSessionEndedSaysSoOnTheSignInPage() throws Exception {
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        String token = csrf(browser.get("/dashboard").body());
+        SignedInBrowser later = new SignedInBrowser(port); // the session cookie gone, as after a restart or a timeout
+        HttpResponse<String> sent = later.post("/incidents", "title=" + enc("Lost words") + "&service=checkout&severity=P1"
+                + "&_csrf=" + token);
+        assertThat(sent.statusCode()).isEqualTo(302);
+        assertThat(sent.headers().firstValue("Location").orElseThrow()).endsWith("/login?expired");
+        assertThat(later.get("/login?expired").body()).contains("Your session had ended");
+    }
+
+    /** Two people press Acknowledge: the second's button has gone when the page comes back, so the page says why. */
+    @Test
+    void anAcknowledgementSomeoneElseMadeFirstIsSaid() throws Exception {
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        long id = incident("Acknowledged meanwhile");
+        String token = csrf(browser.get("/incidents/" + id).body());
+        api.post("/api/v1/incidents/" + id + "/acknowledge", null);
+        browser.post("/incidents/" + id + "/acknowledge", "_csrf=" + token);
+        assertThat(browser.get("/incidents/" + id).body()).contains("Not done: incident " + id + " is acknowledged");
+    }
 }
