@@ -3,6 +3,7 @@ package dev.tocsin.monitor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,7 +251,7 @@ class MonitorRepository {
     void deleteBuckets(String grain, List<MonitorBucket> buckets) {
         Map<String, List<Object>> startsByMonitor = new LinkedHashMap<>();
         for (MonitorBucket b : buckets) {
-            startsByMonitor.computeIfAbsent(b.monitorId(), k -> new java.util.ArrayList<>()).add(SqlTime.param(b.start()));
+            startsByMonitor.computeIfAbsent(b.monitorId(), k -> new ArrayList<>()).add(SqlTime.param(b.start()));
         }
         startsByMonitor.forEach((id, starts) -> {
             for (int from = 0; from < starts.size(); from += DELETE_CHUNK) {
