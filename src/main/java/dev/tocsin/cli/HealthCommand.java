@@ -17,7 +17,7 @@ final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode health = root.api().get("/api/health/deep");
+        JsonNode health = root.api().get("/api/health/deep", 503); // 503: degraded, the database down
         boolean healthy = "healthy".equals(health.get("status").asString());
         if (!root.printedJson(health)) {
             PrintWriter out = root.out();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command line without a server: what counts as a command, and the timeline's paging. */
+/** The command line against a stub server, or none: what counts as a command, the timeline's paging, health. */
 class CliArgumentsTest {
 
     @Test
@@ -64,6 +64,35 @@ class CliArgumentsTest {
                     Clock.systemUTC());
             assertThat(exit).as(err.toString()).isZero();
             assertThat(out.toString().lines().count()).isEqualTo(1500);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** With its database down, deep health answers 503 with its document: the command shows it and exits 1. */
+    @Test
+    void healthShowsADegradedAnswerEvenWhenItIsA503() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/health/deep", exchange -> {
+            byte[] body = """
+                    {"status":"degraded","production_ready":false,"open_circuits":[],"circuit_breakers":{},
+                     "degraded_services":["database"],"memory":{"percent":41.5},"database":{"status":"down"}}"""
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(503, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = TocsinCli.run(new String[] {"health"}, new PrintWriter(out), new PrintWriter(err),
+                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
+                    Clock.systemUTC());
+            assertThat(exit).as(err.toString()).isEqualTo(1);
+            assertThat(out.toString()).contains("degraded, not production ready", "database", "down");
         } finally {
             server.stop(0);
         }
