@@ -87,8 +87,14 @@ final class ApiClient {
      * gives; returns the file. Nothing is written when Tocsin refuses.
      */
     Path download(String path, Path target) {
+        Path folder = target == null ? null : target.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            // Asked before the server does the work (a backup takes a while): a typo in -o is the person's to fix.
+            throw new CliFailure(CliFailure.USAGE, "the folder " + folder + " does not exist");
+        }
         HttpRequest request = request(path).GET().build();
         HttpResponse<InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        Path partial = null;
         try (InputStream body = r.body()) {
             if (r.statusCode() != 200) {
                 String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
@@ -96,12 +102,25 @@ final class ApiClient {
             }
             Path file = target != null ? target : Path.of(r.headers().firstValue("Content-Disposition")
                     .map(FILE_NAME::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse("tocsin-download"));
-            Path partial = file.resolveSibling(file.getFileName() + ".part");
+            partial = file.resolveSibling(file.getFileName() + ".part");
             Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
             return file;
         } catch (IOException e) {
+            deleteQuietly(partial);
             throw new CliFailure(CliFailure.UNREACHABLE, "the download of " + path + " failed: " + e.getMessage());
+        }
+    }
+
+    /** A half-written download is not left behind to be taken for a backup. */
+    private static void deleteQuietly(Path partial) {
+        if (partial == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException ignored) {
+            // the message about the failed download says enough
         }
     }
 

@@ -97,4 +97,15 @@ class CliArgumentsTest {
             server.stop(0);
         }
     }
+
+    /** A download into a folder that does not exist is refused before anything is asked of the server. */
+    @Test
+    void aBackupIntoAFolderThatDoesNotExistIsAUsageError() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TocsinCli.run(new String[] {"backup", "-o", "/nonexistent-tocsin-folder/tocsin.zip"}, new PrintWriter(out),
+                new PrintWriter(err), Map.of("TOCSIN_URL", "http://127.0.0.1:9", "TOCSIN_API_KEY", "k"), Clock.systemUTC());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("/nonexistent-tocsin-folder does not exist");
+    }
 }
