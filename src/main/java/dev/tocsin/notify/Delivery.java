@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,7 +125,10 @@ public class Delivery implements SmartLifecycle {
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.maxBackoff = maxBackoff;
-        this.owner = nodeName.isBlank() ? "node-" + ProcessHandle.current().pid() : nodeName;
+        // Unique to this process: a lease is recorded against only by its holder, and nodes in containers (pid 1
+        // everywhere) or with the same name would otherwise pass for one another.
+        this.owner = (nodeName.isBlank() ? "node" : nodeName) + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         // Seed 000: a breaker opens after repeated failures and recovers by itself after 30-60 s. Our clock decides
         // when the cool-down is over, so tests can turn it.
         this.breakerConfig = CircuitBreakerConfig.custom()
@@ -338,52 +343,73 @@ public class Delivery implements SmartLifecycle {
     }
 
     /** Stores how a request went for every message it carried; a final failure goes on the incident's timeline. */
-    private void record(List<OutboxMessage> rows, Outcome outcome, int batchSize, String channel) {
+    private void record(List<OutboxMessage> claimed, Outcome outcome, int batchSize, String channel) {
         Instant now = clock.instant();
+        List<OutboxMessage> rows = tx.execute(status -> {
+            // Only what this node still leases: if the request outlived the lease, another node may have taken the
+            // message over (and sent it, or be sending it); its outcome is the one that counts.
+            Set<Long> held = new HashSet<>(repository.heldBy(idsOf(claimed), owner));
+            List<OutboxMessage> mine = claimed.stream().filter(r -> held.contains(r.id())).toList();
+            if (!mine.isEmpty()) {
+                apply(mine, outcome, batchSize, channel, now);
+            }
+            return mine;
+        });
+        if (rows.size() < claimed.size()) {
+            log.warn("event=delivery.lease_lost destination={} messages={} outcome={} action=\"none: another node took "
+                    + "them over after the lease ran out (tocsin.delivery.lease)\"", claimed.get(0).destination(),
+                    idsOf(claimed.stream().filter(r -> !rows.contains(r)).toList()),
+                    outcome.result());
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
         List<Long> ids = idsOf(rows);
         int attempts = mostAttempts(rows);
-        tx.executeWithoutResult(status -> {
-            switch (outcome.result()) {
-                case SENT -> {
-                    repository.markSent(ids, now, outcome.status(), batchSize);
-                    Counter.builder("tocsin.notifications.sent").description("Messages delivered, by channel type")
-                            .tag("channel", channel).register(meters).increment(rows.size());
-                    Timer delivery = Timer.builder("tocsin.notifications.delivery")
-                            .description("Time from a message being enqueued to its delivery")
-                            .tag("channel", channel).register(meters);
-                    for (OutboxMessage row : rows) {
-                        delivery.record(Duration.between(row.createdAt(), now));
-                    }
-                }
-                case RETRY -> {
-                    // Each message counts its own attempts: one on its first try may share a batch with one on its
-                    // last, and only the latter is given up on. A rate limit counts none: the receiver is up and
-                    // said when, so a message it throttles many times is late, not lost.
-                    Map<Boolean, List<OutboxMessage>> spent = rows.stream()
-                            .collect(Collectors.partitioningBy(r -> !outcome.throttled() && r.attempts() >= maxAttempts));
-                    if (!spent.get(true).isEmpty()) {
-                        List<OutboxMessage> last = spent.get(true);
-                        fail(last, idsOf(last), "gave up after " + mostAttempts(last) + " attempts: " + outcome.reason(),
-                                outcome.status(), channel);
-                    }
-                    List<OutboxMessage> again = spent.get(false);
-                    if (!again.isEmpty()) {
-                        Duration wait = retryWait(outcome, mostAttempts(again));
-                        repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status(),
-                                outcome.throttled());
-                        Counter.builder("tocsin.notifications.retried")
-                                .description("Failed delivery attempts that will be retried")
-                                .tag("channel", channel).register(meters).increment(again.size());
-                    }
-                }
-                case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);
-            }
-        });
         if (outcome.result() != Outcome.Result.SENT) {
             log.warn("event=delivery.{} destination={} messages={} attempts={} reason=\"{}\"",
                     outcome.result() == Outcome.Result.RETRY && (outcome.throttled() || attempts < maxAttempts)
                             ? "retry" : "failed",
                     rows.get(0).destination(), ids, attempts, outcome.reason());
+        }
+    }
+
+    private void apply(List<OutboxMessage> rows, Outcome outcome, int batchSize, String channel, Instant now) {
+        List<Long> ids = idsOf(rows);
+        switch (outcome.result()) {
+            case SENT -> {
+                repository.markSent(ids, now, outcome.status(), batchSize);
+                Counter.builder("tocsin.notifications.sent").description("Messages delivered, by channel type")
+                        .tag("channel", channel).register(meters).increment(rows.size());
+                Timer delivery = Timer.builder("tocsin.notifications.delivery")
+                        .description("Time from a message being enqueued to its delivery")
+                        .tag("channel", channel).register(meters);
+                for (OutboxMessage row : rows) {
+                    delivery.record(Duration.between(row.createdAt(), now));
+                }
+            }
+            case RETRY -> {
+                // Each message counts its own attempts: one on its first try may share a batch with one on its
+                // last, and only the latter is given up on. A rate limit counts none: the receiver is up and
+                // said when, so a message it throttles many times is late, not lost.
+                Map<Boolean, List<OutboxMessage>> spent = rows.stream()
+                        .collect(Collectors.partitioningBy(r -> !outcome.throttled() && r.attempts() >= maxAttempts));
+                if (!spent.get(true).isEmpty()) {
+                    List<OutboxMessage> last = spent.get(true);
+                    fail(last, idsOf(last), "gave up after " + mostAttempts(last) + " attempts: " + outcome.reason(),
+                            outcome.status(), channel);
+                }
+                List<OutboxMessage> again = spent.get(false);
+                if (!again.isEmpty()) {
+                    Duration wait = retryWait(outcome, mostAttempts(again));
+                    repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status(),
+                            outcome.throttled());
+                    Counter.builder("tocsin.notifications.retried")
+                            .description("Failed delivery attempts that will be retried")
+                            .tag("channel", channel).register(meters).increment(again.size());
+                }
+            }
+            case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);
         }
     }
 

@@ -95,13 +95,15 @@ class OutboxRepository {
     }
 
     /**
-     * Leases those of {@code ids} still pending and free, skipping rows another node is claiming this instant;
+     * Leases those of {@code ids} still pending, due and free, skipping rows another node is claiming this instant
+     * (the ids were read a moment ago: another node may have sent them since, or put them back for later);
      * call inside a transaction. Returns the leased rows, attempts already counted.
      */
     List<OutboxMessage> claim(List<Long> ids, Instant now, Instant leaseUntil, String owner) {
         List<Long> free = jdbc.sql("""
                 SELECT id FROM outbox_message
-                WHERE id IN (:ids) AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)
+                WHERE id IN (:ids) AND status = 'pending' AND next_attempt_at <= :now
+                  AND (lease_until IS NULL OR lease_until < :now)
                 ORDER BY id FOR UPDATE SKIP LOCKED""")
                 .param("ids", ids).param("now", SqlTime.param(now)).query(Long.class).list();
         if (free.isEmpty()) {
@@ -111,6 +113,18 @@ class OutboxRepository {
                 .param("until", SqlTime.param(leaseUntil)).param("owner", owner).param("ids", free).update();
         return jdbc.sql("SELECT * FROM outbox_message WHERE id IN (:ids) ORDER BY id").param("ids", free)
                 .query(OutboxRepository::map).list();
+    }
+
+    /**
+     * Those of {@code ids} that {@code owner} still leases, locked until the transaction ends: a sender whose lease
+     * ran out and was taken over by another node (or whose message another node has since sent) records nothing.
+     */
+    List<Long> heldBy(List<Long> ids, String owner) {
+        return jdbc.sql("""
+                SELECT id FROM outbox_message
+                WHERE id IN (:ids) AND status = 'pending' AND lease_owner = :owner
+                ORDER BY id FOR UPDATE""")
+                .param("ids", ids).param("owner", owner).query(Long.class).list();
     }
 
     void markSent(List<Long> ids, Instant at, Integer status, int batchSize) {
