@@ -380,10 +380,7 @@ public class MonitorEngine implements SmartLifecycle {
             }
             Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
             if (rt.minute != null && !minute.equals(rt.minute)) {
-                rt.closedMinutes.merge(rt.minute, rt.minuteRollup, (a, b) -> {
-                    a.add(b);
-                    return a;
-                });
+                rt.closedMinutes.merge(rt.minute, rt.minuteRollup, MonitorEngine::sum);
                 rt.minuteRollup = new Rollup();
             }
             rt.minute = minute;
@@ -410,6 +407,16 @@ public class MonitorEngine implements SmartLifecycle {
                         }
                     }
                     log.warn("event=monitors.alert_not_accepted monitor={} action=\"retried at the next check\"", m.id());
+                    return;
+                }
+                // The alert's step is committed; that this monitor raised it must be too, now rather than at the next
+                // write-back: a node that died in between would leave its successor not knowing the alert it must
+                // resolve on recovery.
+                try {
+                    write(List.of(rt), false);
+                } catch (RuntimeException e) {
+                    log.warn("event=monitors.state_not_written monitor={} action=\"written at the next write-back\"",
+                            m.id(), e);
                 }
             });
         }
@@ -457,6 +464,12 @@ public class MonitorEngine implements SmartLifecycle {
                 Map.of("monitor", m.id(), "monitor_type", m.type().wire()), json.writeValueAsString(details));
     }
 
+    /** Two counts of one minute as one (the first, added to). */
+    private static Rollup sum(Rollup a, Rollup b) {
+        a.add(b);
+        return a;
+    }
+
     /** Writes back changed states and finished minutes of the monitors this node runs. */
     void flush() {
         write(runtimes.values(), false);
@@ -473,10 +486,7 @@ public class MonitorEngine implements SmartLifecycle {
         for (Runtime rt : from) {
             synchronized (rt) {
                 if (rt.minute != null && (closing || rt.minute.isBefore(currentMinute)) && rt.minuteRollup.checks > 0) {
-                    rt.closedMinutes.merge(rt.minute, rt.minuteRollup, (a, b) -> {
-                        a.add(b);
-                        return a;
-                    });
+                    rt.closedMinutes.merge(rt.minute, rt.minuteRollup, MonitorEngine::sum);
                     rt.minuteRollup = new Rollup();
                     rt.minute = null;
                 }
@@ -498,10 +508,25 @@ public class MonitorEngine implements SmartLifecycle {
         if (states.isEmpty() && minutes.isEmpty()) {
             return;
         }
-        tx.executeWithoutResult(s -> {
-            states.forEach(state -> repository.saveState(state, owner));
-            minutes.forEach((id, byMinute) -> byMinute.forEach((start, r) -> repository.addToBucket(id, "m", start, r)));
-        });
+        try {
+            tx.executeWithoutResult(s -> {
+                states.forEach(state -> repository.saveState(state, owner));
+                minutes.forEach((id, byMinute) -> byMinute.forEach((start, r) -> repository.addToBucket(id, "m", start, r)));
+            });
+        } catch (RuntimeException e) {
+            // Nothing was written: what was taken out for writing goes back, for the next write-back to try again,
+            // rather than being lost with a database blip.
+            for (Runtime rt : from) {
+                synchronized (rt) {
+                    minutes.getOrDefault(rt.monitor.id(), Map.of()).forEach((start, r) ->
+                            rt.closedMinutes.merge(start, r, MonitorEngine::sum));
+                    if (states.stream().anyMatch(st -> st.monitorId().equals(rt.monitor.id()))) {
+                        rt.dirty = true;
+                    }
+                }
+            }
+            throw e;
+        }
     }
 
     /** The minute being counted now for a monitor run here (not yet in the database), for live figures. */

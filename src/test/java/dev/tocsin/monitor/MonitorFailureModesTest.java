@@ -189,4 +189,19 @@ class MonitorFailureModesTest extends ApiTest {
         JsonNode alerts = api.get("/api/v1/alerts?dedup_key=monitor:" + id).json();
         assertThat(alerts.findValuesAsString("service")).containsExactlyInAnyOrder("monitored", "storefront");
     }
+
+    /** A raised alert is in the stored state at once, for the node that takes the monitor over if this one dies. */
+    @Test
+    void theAlertAMonitorRaisedIsStoredAtOnce() {
+        String path = "/" + unique("stored");
+        String id = httpMonitor(sink.baseUrl() + path, "");
+        engine.housekeeping();
+        sink.answer(path, Answer.status(500, "down"));
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
+                Duration.ofSeconds(10));
+        Await.until("the stored alert level", () -> "critical".equals(jdbc.sql(
+                "SELECT alert_level FROM monitor_state WHERE monitor_id = :id").param("id", id).query(String.class)
+                .optional().orElse(null)), Duration.ofSeconds(3));
+    }
 }
