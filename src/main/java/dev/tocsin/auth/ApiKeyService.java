@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.text.Sha256;
@@ -77,11 +78,18 @@ public class ApiKeyService {
         if (userId != null && config.user(userId).isEmpty()) {
             throw new InvalidInputException("user", "unknown user '" + userId + "'");
         }
+        timeline.lock();
+        // The name is who the timeline says acted (api-key:NAME) and whose rate limit a request counts against: two
+        // keys in use under one name could not be told apart. Rotate by creating the new key under a new name.
+        boolean taken = fixedKeys.values().stream().anyMatch(k -> k.keyName().equals(name))
+                || repository.list().stream().anyMatch(k -> k.revokedAt() == null && k.name().equals(name));
+        if (taken) {
+            throw new ConflictException("an API key named '" + name + "' is in use; choose another name (or revoke it first)");
+        }
         byte[] random = new byte[24];
         RANDOM.nextBytes(random);
         String secret = "tocsin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         String prefix = secret.substring(0, 12);
-        timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(name, prefix, Sha256.hex(secret), s, userId, now);
         timeline.append(new NewEvent("api_key.created", actor, null, null, null,

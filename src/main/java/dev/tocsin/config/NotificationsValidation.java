@@ -33,14 +33,16 @@ final class NotificationsValidation {
     }
 
     TocsinConfig.Notifications validate(RawConfig raw, SeverityScale scale, Set<String> serviceIds) {
-        List<TocsinConfig.Channel> channels = channels(raw.channels());
+        TocsinConfig.Smtp smtp = smtp(raw.smtp());
+        List<TocsinConfig.Channel> channels = channels(raw.channels(), smtp);
         Set<String> channelIds = new HashSet<>();
         channels.forEach(c -> channelIds.add(c.id()));
-        return new TocsinConfig.Notifications(channels, smtp(raw.smtp()), slack(raw.slack()),
+        return new TocsinConfig.Notifications(channels, smtp, slack(raw.slack()),
                 routes(raw.notificationRoutes(), scale, serviceIds, channelIds), templates(raw.templates(), scale));
     }
 
-    private List<TocsinConfig.Channel> channels(List<RawConfig.RawChannel> raw) {
+    /** An e-mail channel is as reachable as {@code smtp}: degraded, with its variables, while smtp is. */
+    private List<TocsinConfig.Channel> channels(List<RawConfig.RawChannel> raw, TocsinConfig.Smtp smtp) {
         List<TocsinConfig.Channel> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; raw != null && i < raw.size(); i++) {
@@ -70,6 +72,9 @@ final class NotificationsValidation {
                     problem.accept(path + ".url", "an e-mail channel has recipients in 'to', not a url");
                 }
                 to = recipients(path + ".to", c.to(), missing);
+                if (smtp != null) {
+                    smtp.missingVariables().stream().filter(v -> !missing.contains(v)).forEach(missing::add);
+                }
             } else {
                 if (c.to() != null) {
                     problem.accept(path + ".to", "only e-mail channels have recipients; a " + type.wire() + " channel has a url");

@@ -63,9 +63,16 @@ class AuthTest extends ApiTest {
         assertThat(listed.toString()).doesNotContain(secret);
         assertThat(listed.findValuesAsString("prefix")).contains(secret.substring(0, 12));
 
+        // One name, one key in use: the name is who the timeline says acted.
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"grafana\",\"scope\":\"write\"}").status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"writer\",\"scope\":\"read\"}").status())
+                .as("a key of the configuration file").isEqualTo(409);
+
         assertThat(api.delete("/api/v1/api-keys/" + id).json().get("revoked_at").isNull()).isFalse();
         assertThat(api.as(secret).get("/api/v1/services").status()).isEqualTo(401);
         assertThat(api.delete("/api/v1/api-keys/999999").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/api-keys", "{\"name\":\"grafana\",\"scope\":\"read\"}").status())
+                .as("once revoked, its name may be used again").isEqualTo(201);
     }
 
     @Test

@@ -71,4 +71,23 @@ class ConfigSecretsTest {
                 .containsEntry("url", "https://hooks.example.com/x?sig=a${b}c")
                 .containsEntry("other", "x${HOME}y");
     }
+
+    /** An e-mail channel reaches nobody while smtp cannot: it reports degraded with smtp's missing variables. */
+    @Test
+    void anEmailChannelIsDegradedWhileSmtpIs() throws IOException {
+        Path file = write("""
+                severities: [{id: P0, response_target: 5m}]
+                channels:
+                  - {id: stakeholders, type: email, to: [team@example.com]}
+                  - {id: chat, type: slack, url: "https://hooks.slack.com/services/T/B/x"}
+                smtp: {host: "${SMTP_HOST}", from: "Tocsin <tocsin@example.com>"}
+                """);
+        TocsinConfig config = new ConfigLoader(name -> null).load(file.toString());
+        assertThat(config.notifications().channels().get(0).degraded()).isTrue();
+        assertThat(config.notifications().channels().get(0).missingVariables()).containsExactly("SMTP_HOST");
+        assertThat(config.notifications().channels().get(1).degraded()).isFalse();
+        TocsinConfig withSmtp = new ConfigLoader(name -> name.equals("SMTP_HOST") ? "mail.example.com" : null)
+                .load(file.toString());
+        assertThat(withSmtp.notifications().channels().get(0).degraded()).isFalse();
+    }
 }

@@ -317,7 +317,10 @@ class IncidentApiTest extends ApiTest {
         assertThat(ids("/api/v1/incidents?since=" + since + "&status=open")).containsExactly(d, b, a);
         JsonNode page = api.get("/api/v1/incidents?since=" + since + "&limit=2").json();
         assertThat(page.get("incidents")).hasSize(2);
-        assertThat(ids("/api/v1/incidents?since=" + since + "&before=" + page.get("next_before").asLong())).containsExactly(b, a);
+        JsonNode last = api.get("/api/v1/incidents?since=" + since + "&limit=2&before=" + page.get("next_before").asLong())
+                .json();
+        assertThat(last.findValues("id").stream().map(JsonNode::asLong).toList()).containsExactly(b, a);
+        assertThat(last.get("next_before").isNull()).as("a full page with nothing after it is the last").isTrue();
     }
 
     @Test
@@ -327,6 +330,11 @@ class IncidentApiTest extends ApiTest {
                 .isEqualTo("since");
         assertThat(api.get("/api/v1/incidents?limit=0").status()).isEqualTo(400);
         assertThat(api.get("/api/v1/incidents?limit=abc").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/incidents?severity=P9").json().get("errors").get(0).get("field").asString())
+                .isEqualTo("severity");
+        assertThat(api.get("/api/v1/incidents?severity=P1,P2").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/incidents?service=shop").json().get("errors").get(0).get("field").asString())
+                .isEqualTo("service");
     }
 
     /** ApiTest sets the timeline's lock timeout to 3 s; the default is 10 s, as H2's own. */
