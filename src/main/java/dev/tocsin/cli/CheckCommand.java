@@ -43,7 +43,11 @@ final class CheckCommand implements Callable<Integer> {
                 : root.env("TOCSIN_CONFIG", "classpath:examples/tocsin.yml");
         List<OneShotChecks.Outcome> outcomes;
         try {
-            TocsinConfig loaded = new ConfigLoader(root::env).load(location);
+            // ${NAME} as the server resolves it: the environment, then a Java system property (-DNAME=...).
+            TocsinConfig loaded = new ConfigLoader(name -> {
+                String value = root.env(name);
+                return value != null ? value : System.getProperty(name);
+            }).load(location);
             outcomes = OneShotChecks.run(loaded, new LinkedHashSet<>(monitors), root.clock());
         } catch (ConfigException e) {
             throw new CliFailure(CliFailure.USAGE, e.getMessage());

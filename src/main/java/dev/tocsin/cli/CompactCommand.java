@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -50,7 +51,7 @@ final class CompactCommand implements Callable<Integer> {
         }
         long after = size(file);
         if (!root.printedJson(Map.of("file", file.toString(), "bytes_before", before, "bytes_after", after))) {
-            root.out().printf("Compacted %s: %,d MB -> %,d MB.%n", file, before >> 20, after >> 20);
+            root.out().printf("Compacted %s: %s -> %s.%n", file, size(before), size(after));
         }
         return 0;
     }
@@ -61,5 +62,11 @@ final class CompactCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliFailure(CliFailure.REFUSED, "cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** "12 MB", or "196 KB" for a file under a megabyte (which "0 MB" would hide). */
+    static String size(long bytes) {
+        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%,d MB", bytes >> 20)
+                : String.format(Locale.ROOT, "%,d KB", (bytes + 1023) >> 10);
     }
 }

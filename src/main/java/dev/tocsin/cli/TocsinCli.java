@@ -34,7 +34,7 @@ public final class TocsinCli {
     private static final Set<String> OPTIONS = Set.of("--help", "-h", "--version", "-V");
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Tocsin's address (default: TOCSIN_URL, or http://localhost:8080)")
+            description = "Tocsin's address (default: TOCSIN_URL, or http://localhost:$PORT, PORT defaulting to 8080)")
     String url;
 
     @Option(names = "--api-key", scope = ScopeType.INHERIT, paramLabel = "KEY",

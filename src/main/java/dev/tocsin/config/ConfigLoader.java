@@ -25,9 +25,12 @@ import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.exc.CollectedProblem;
+import tools.jackson.databind.exc.DeferredBindingException;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -77,7 +80,10 @@ public final class ConfigLoader {
             if (!unstorable.isEmpty()) {
                 throw new ConfigException(location, unstorable);
             }
-            raw = yaml.readValue(bytes, RawConfig.class);
+            // Every unknown field and wrong type at once, as the checks after this report theirs, not the first alone.
+            raw = yaml.readerFor(RawConfig.class).problemCollectingReader().readValueCollectingProblems(bytes);
+        } catch (DeferredBindingException e) {
+            throw new ConfigException(location, e.getProblems().stream().map(ConfigLoader::describe).toList());
         } catch (JacksonException e) {
             throw new ConfigException(location, List.of(describe(e)));
         }
@@ -141,7 +147,42 @@ public final class ConfigLoader {
                 .map(ref -> ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining())
                 .replaceFirst("^\\.", "");
-        String message = e.getOriginalMessage();
+        return describe(path, e.getOriginalMessage());
+    }
+
+    private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("^Unknown property '([^']*)'");
+    private static final Pattern NOT_CONVERTIBLE = Pattern.compile("^Cannot deserialize value '(.*)' to `(?:[\\w.]*\\.)?(\\w+)`");
+
+    /**
+     * A problem the reader collected, by the path of its field: its JSON pointer ({@code /severities/0}) points at the
+     * object, and the unknown property's name is in the message.
+     */
+    private static String describe(CollectedProblem problem) {
+        StringBuilder path = new StringBuilder();
+        for (JsonPointer p = problem.getPath(); p != null && !p.matches(); p = p.tail()) {
+            String segment = p.getMatchingProperty();
+            path.append(p.mayMatchElement() && segment.matches("\\d+") ? "[" + segment + "]" : "." + segment);
+        }
+        String message = String.valueOf(problem.getMessage());
+        Matcher unknown = UNKNOWN_PROPERTY.matcher(message);
+        if (unknown.find()) {
+            path.append('.').append(unknown.group(1));
+            message = "unknown field";
+        }
+        Matcher wrong = NOT_CONVERTIBLE.matcher(message);
+        if (wrong.find()) {
+            message = "wrong type: expected " + switch (wrong.group(2)) {
+                case "Integer", "Long", "int", "long" -> "a whole number";
+                case "Boolean", "boolean" -> "true or false";
+                case "String" -> "text";
+                default -> wrong.group(2);
+            } + ", got '" + wrong.group(1) + "'";
+        }
+        return describe(path.toString().replaceFirst("^\\.", ""), message);
+    }
+
+    private static String describe(String path, String original) {
+        String message = original;
         if (message != null && message.startsWith("Unrecognized property")) {
             message = "unknown field";
         } else if (message != null && message.contains("Cannot deserialize value of type")) {

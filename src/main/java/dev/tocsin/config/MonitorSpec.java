@@ -46,7 +46,8 @@ public record MonitorSpec(String id, String service, String type, String interva
         }
         return new MonitorSpec(id, service, type, interval, timeout, retries, severity, recoverAfter,
                 resolve.apply(url, missing), method, resolvedHeaders, resolve.apply(body, missing), expectStatus,
-                responseTime, bodyContains, bodyNotContains, conditions, resolve.apply(host, missing), resolve.apply(port, missing),
+                responseTime, resolve.apply(bodyContains, missing), resolve.apply(bodyNotContains, missing), conditions,
+                resolve.apply(host, missing), resolve.apply(port, missing),
                 resolve.apply(username, missing), resolve.apply(password, missing), resolve.apply(database, missing),
                 warnDays, criticalDays, resolve.apply(caPem, missing), List.copyOf(missing));
     }

@@ -186,9 +186,12 @@ final class MonitorParser {
 
     private Monitor.Http http(FieldErrors errors, MonitorSpec s) {
         URI url = null;
-        if (s.url() == null || s.url().isBlank()) {
+        // A URL whose ${VARIABLE} is unset leaves the monitor unconfigured (listed with the missing names, not run),
+        // as any other field's does; only a URL that is not there at all is a mistake in the file.
+        boolean unresolved = s.missingVariables() != null && !s.missingVariables().isEmpty();
+        if (s.url() == null || (s.url().isBlank() && !unresolved)) {
             errors.add("url", "required: the http or https URL to check");
-        } else if (s.missingVariables() == null || s.missingVariables().isEmpty()) {
+        } else if (!unresolved) {
             try {
                 url = URI.create(s.url());
                 if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
@@ -223,7 +226,8 @@ final class MonitorParser {
     }
 
     private static Monitor.Endpoint endpoint(FieldErrors errors, MonitorSpec s, Monitor.Type type) {
-        if (s.host() == null || s.host().isBlank()) {
+        boolean unresolved = s.missingVariables() != null && !s.missingVariables().isEmpty();
+        if (s.host() == null || (s.host().isBlank() && !unresolved)) {
             errors.add("host", "required: the host name or address to check");
         }
         int defaultPort = switch (type) {
@@ -233,7 +237,6 @@ final class MonitorParser {
             default -> -1;
         };
         int port = defaultPort;
-        boolean unresolved = s.missingVariables() != null && !s.missingVariables().isEmpty();
         if (s.port() == null || s.port().isBlank()) {
             if (defaultPort < 0 && !unresolved) {
                 errors.add("port", "required for a tcp monitor");
@@ -248,7 +251,7 @@ final class MonitorParser {
                 errors.add("port", "expected a port number, got '" + s.port() + "'");
             }
         }
-        if (type == Monitor.Type.POSTGRES && (s.database() == null || s.database().isBlank())) {
+        if (type == Monitor.Type.POSTGRES && (s.database() == null || (s.database().isBlank() && !unresolved))) {
             errors.add("database", "required: the database to connect to");
         }
         int warnDays = bounded(errors, "warn_days", s.warnDays(), 14, 0, 365);

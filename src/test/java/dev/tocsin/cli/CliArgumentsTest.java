@@ -108,4 +108,11 @@ class CliArgumentsTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("/nonexistent-tocsin-folder does not exist");
     }
+
+    @Test
+    void compactReportsSmallFilesInKilobytes() {
+        assertThat(CompactCommand.size(196 * 1024)).isEqualTo("196 KB");
+        assertThat(CompactCommand.size(1)).isEqualTo("1 KB");
+        assertThat(CompactCommand.size(350L << 20)).isEqualTo("350 MB");
+    }
 }

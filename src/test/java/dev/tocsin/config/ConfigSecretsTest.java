@@ -90,4 +90,20 @@ class ConfigSecretsTest {
                 .load(file.toString());
         assertThat(withSmtp.notifications().channels().get(0).degraded()).isFalse();
     }
+
+    /** Unknown fields and wrong types are all named at once, as the later checks name theirs. */
+    @Test
+    void everyUnknownFieldAndWrongTypeIsReportedAtOnce() throws IOException {
+        Path file = write("""
+                severities: [{id: P0, respons_target: 5m}]
+                limits: {max_body_bytes: lots}
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001], colour: blue}]
+                """);
+        assertThatThrownBy(() -> new ConfigLoader(name -> null).load(file.toString()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .as(String.join("\n", e.problems()))
+                        .anyMatch(p -> p.equals("severities[0].respons_target: unknown field"))
+                        .anyMatch(p -> p.startsWith("limits.max_body_bytes: wrong type"))
+                        .anyMatch(p -> p.equals("services[0].colour: unknown field")));
+    }
 }

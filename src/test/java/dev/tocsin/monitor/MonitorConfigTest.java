@@ -29,6 +29,23 @@ class MonitorConfigTest {
         return new ConfigLoader(Map.of("HEALTH_TOKEN", "secret-token")::get).load(file.toString());
     }
 
+    /** An unset variable in a monitor's address leaves it unconfigured, named, as an unset header does. */
+    @Test
+    void aMonitorWhoseAddressVariableIsUnsetIsUnconfiguredNotAnError() throws IOException {
+        TocsinConfig config = load("""
+                monitors:
+                  - {id: docs, service: web, type: http, url: "${DOCS_URL}", body_contains: "${DOCS_TEXT:-Welcome}"}
+                  - {id: cache, service: web, type: redis, host: "${REDIS_HOST}"}
+                  - {id: db, service: web, type: postgres, host: db.internal, database: "${PG_DATABASE}"}
+                """);
+        Monitors monitors = new Monitors(config, null, null);
+        assertThat(monitors.find("docs").orElseThrow().runnable()).isFalse();
+        assertThat(monitors.find("docs").orElseThrow().missingVariables()).containsExactly("DOCS_URL");
+        assertThat(monitors.find("docs").orElseThrow().http().bodyContains()).as("resolved too").isEqualTo("Welcome");
+        assertThat(monitors.find("cache").orElseThrow().missingVariables()).containsExactly("REDIS_HOST");
+        assertThat(monitors.find("db").orElseThrow().missingVariables()).containsExactly("PG_DATABASE");
+    }
+
     @Test
     void seed000sDeepHealthAsAMonitorLoads() throws IOException {
         TocsinConfig config = load("""
