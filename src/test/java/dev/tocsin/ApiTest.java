@@ -52,7 +52,15 @@ public abstract class ApiTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("tocsin-api-test");
+        ownDataDir(registry, "tocsin-api-test");
+    }
+
+    /**
+     * A data folder (and so an application and a database) of a test class's own, for a class whose data the others'
+     * would disturb, or that would disturb theirs: call it from the class's own {@code @DynamicPropertySource}.
+     */
+    protected static void ownDataDir(DynamicPropertyRegistry registry, String name) throws IOException {
+        Path dir = Files.createTempDirectory(name);
         // Contexts are cached until the JVM exits, so the folder can only go then.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
         registry.add("tocsin.data-dir", dir::toString);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
@@ -29,11 +30,37 @@ class CliArgumentsTest {
         assertThat(TocsinCli.isCommand(new String[0])).isFalse();
     }
 
+    /** Runs the command against a stub of Tocsin that answers {@code path} with what {@code answer} gives a query. */
+    private static int runAgainst(String path, Function<String, Answer> answer, StringWriter out, StringWriter err,
+                                  String... command) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(path, exchange -> {
+            Answer a = answer.apply(exchange.getRequestURI().getQuery());
+            byte[] body = a.json().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(a.status(), body.length);
+            try (OutputStream stream = exchange.getResponseBody()) {
+                stream.write(body);
+            }
+        });
+        server.start();
+        try {
+            return TocsinCli.run(command, new PrintWriter(out), new PrintWriter(err),
+                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
+                    Clock.systemUTC());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private record Answer(int status, String json) {
+    }
+
     @Test
     void theTimelineCommandPrintsEveryEntryNotOnlyTheFirstThousand() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/v1/incidents/7/timeline", exchange -> {
-            String query = exchange.getRequestURI().getQuery();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = runAgainst("/api/v1/incidents/7/timeline", query -> {
             long after = 0;
             int limit = 500;
             for (String part : query == null ? new String[0] : query.split("&")) {
@@ -48,54 +75,23 @@ class CliArgumentsTest {
                 entries.add("{\"seq\":" + seq + ",\"occurred_at\":\"2026-03-01T10:00:00Z\",\"kind\":\"incident.note\","
                         + "\"actor\":\"user:ana\",\"data\":{\"text\":\"n" + seq + "\"}}");
             }
-            byte[] body = entries.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = TocsinCli.run(new String[] {"incident", "timeline", "7"}, new PrintWriter(out), new PrintWriter(err),
-                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
-                    Clock.systemUTC());
-            assertThat(exit).as(err.toString()).isZero();
-            assertThat(out.toString().lines().count()).isEqualTo(1500);
-        } finally {
-            server.stop(0);
-        }
+            return new Answer(200, entries.toString());
+        }, out, err, "incident", "timeline", "7");
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString().lines().count()).isEqualTo(1500);
     }
 
     /** With its database down, deep health answers 503 with its document: the command shows it and exits 1. */
     @Test
     void healthShowsADegradedAnswerEvenWhenItIsA503() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/health/deep", exchange -> {
-            byte[] body = """
-                    {"status":"degraded","production_ready":false,"open_circuits":[],"circuit_breakers":{},
-                     "degraded_services":["database"],"memory":{"percent":41.5},"database":{"status":"down"}}"""
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = TocsinCli.run(new String[] {"health"}, new PrintWriter(out), new PrintWriter(err),
-                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
-                    Clock.systemUTC());
-            assertThat(exit).as(err.toString()).isEqualTo(1);
-            assertThat(out.toString()).contains("degraded, not production ready", "database", "down");
-        } finally {
-            server.stop(0);
-        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = runAgainst("/api/health/deep", query -> new Answer(503, """
+                {"status":"degraded","production_ready":false,"open_circuits":[],"circuit_breakers":{},
+                 "degraded_services":["database"],"memory":{"percent":41.5},"database":{"status":"down"}}"""),
+                out, err, "health");
+        assertThat(exit).as(err.toString()).isEqualTo(1);
+        assertThat(out.toString()).contains("degraded, not production ready", "database", "down");
     }
 
     /** A download into a folder that does not exist is refused before anything is asked of the server. */

@@ -6,8 +6,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +31,7 @@ class MonitorFailureModesTest extends ApiTest {
 
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("tocsin-monitor-failure-test");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
-        registry.add("tocsin.data-dir", dir::toString);
+        ownDataDir(registry, "tocsin-monitor-failure-test");
     }
 
     @Autowired
@@ -52,6 +47,17 @@ class MonitorFailureModesTest extends ApiTest {
         Http.Response r = api.put("/api/v1/monitors/" + id, """
                 {"service":"monitored","type":"http","url":"%s","timeout":"1500ms"%s}""".formatted(url, extra));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return id;
+    }
+
+    /** A monitor of {@code path}, run here, whose target answers 500 until told otherwise: its alert is open. */
+    private String alerting(String path) {
+        String id = httpMonitor(sink.baseUrl() + path, "");
+        engine.housekeeping();
+        sink.answer(path, Answer.status(500, "down"));
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
+                Duration.ofSeconds(10));
         return id;
     }
 
@@ -147,12 +153,7 @@ class MonitorFailureModesTest extends ApiTest {
     @Test
     void editingAMonitorRightAfterItAlertedStillResolvesTheAlertOnRecovery() {
         String path = "/" + unique("edit");
-        String id = httpMonitor(sink.baseUrl() + path, "");
-        engine.housekeeping();
-        sink.answer(path, Answer.status(500, "down"));
-        api.post("/api/v1/monitors/" + id + "/check", null);
-        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
-                Duration.ofSeconds(10));
+        String id = alerting(path);
         // the user edits the monitor (a longer timeout) before the next write-back
         assertThat(api.put("/api/v1/monitors/" + id, """
                 {"service":"monitored","type":"http","url":"%s","timeout":"2s"}""".formatted(sink.baseUrl() + path))
@@ -167,12 +168,7 @@ class MonitorFailureModesTest extends ApiTest {
     @Test
     void movingAFailingMonitorToAnotherServiceResolvesItsAlertThereAndRaisesOneOnTheNewService() {
         String path = "/" + unique("moved");
-        String id = httpMonitor(sink.baseUrl() + path, "");
-        engine.housekeeping();
-        sink.answer(path, Answer.status(500, "down"));
-        api.post("/api/v1/monitors/" + id + "/check", null);
-        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
-                Duration.ofSeconds(10));
+        String id = alerting(path);
 
         assertThat(api.put("/api/v1/monitors/" + id, """
                 {"service":"storefront","type":"http","url":"%s","timeout":"1500ms"}""".formatted(sink.baseUrl() + path))
@@ -194,12 +190,7 @@ class MonitorFailureModesTest extends ApiTest {
     @Test
     void theAlertAMonitorRaisedIsStoredAtOnce() {
         String path = "/" + unique("stored");
-        String id = httpMonitor(sink.baseUrl() + path, "");
-        engine.housekeeping();
-        sink.answer(path, Answer.status(500, "down"));
-        api.post("/api/v1/monitors/" + id + "/check", null);
-        Await.until("the alert", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().size() == 1,
-                Duration.ofSeconds(10));
+        String id = alerting(path);
         Await.until("the stored alert level", () -> "critical".equals(jdbc.sql(
                 "SELECT alert_level FROM monitor_state WHERE monitor_id = :id").param("id", id).query(String.class)
                 .optional().orElse(null)), Duration.ofSeconds(3));

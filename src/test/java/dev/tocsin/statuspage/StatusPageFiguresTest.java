@@ -3,8 +3,6 @@ package dev.tocsin.statuspage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +37,7 @@ class StatusPageFiguresTest extends ApiTest {
 
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("tocsin-status-figures-test");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
-        registry.add("tocsin.data-dir", dir::toString);
+        ownDataDir(registry, "tocsin-status-figures-test");
     }
 
     @Autowired

@@ -3,8 +3,6 @@ package dev.tocsin.statuspage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -36,9 +33,7 @@ class StatusPageTest extends ApiTest {
      */
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("tocsin-status-page-test");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
-        registry.add("tocsin.data-dir", dir::toString);
+        ownDataDir(registry, "tocsin-status-page-test");
     }
 
     @Autowired
