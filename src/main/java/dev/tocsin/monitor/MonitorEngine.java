@@ -258,8 +258,8 @@ public class MonitorEngine implements SmartLifecycle {
                 if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())) {
                     stopRunning(rt);
                     stopped.add(rt);
-                    if (current != null && !current.serviceId().equals(rt.monitor.serviceId())) {
-                        movedToAnotherService(rt);
+                    if (current == null || !current.serviceId().equals(rt.monitor.serviceId())) {
+                        resolveWhatItRaised(rt);
                     }
                 }
             }
@@ -288,20 +288,21 @@ public class MonitorEngine implements SmartLifecycle {
     }
 
     /**
-     * A monitor moved to another service: its alert there is resolved (the next runtime would send its resolve to the
-     * new service, and the old alert would stay open for ever), and the new one starts without an alert, so a target
-     * still failing raises one on the new service.
+     * A monitor deleted, or moved to another service: the alert it raised there is resolved, since nothing else would
+     * resolve it (a deleted monitor's delete resolves its alert too, but this node may have raised one since that read;
+     * a moved one's next runtime would send its resolve to the new service). A moved monitor's new runtime starts
+     * without an alert, so a target still failing raises one on the new service.
      */
-    private void movedToAnotherService(Runtime rt) {
+    private void resolveWhatItRaised(Runtime rt) {
         synchronized (rt) {
             if (rt.alertLevel == null) {
                 return;
             }
-            Monitor moved = rt.monitor;
-            alerts.resolve(moved.serviceId(), INTAKE, "monitor:" + moved.id()).whenComplete((done, error) -> {
+            Monitor gone = rt.monitor;
+            alerts.resolve(gone.serviceId(), INTAKE, "monitor:" + gone.id()).whenComplete((done, error) -> {
                 if (error != null) {
-                    log.warn("event=monitors.moved_alert_not_resolved monitor={} service={} action=\"resolve the alert "
-                            + "monitor:{} of that service by hand\"", moved.id(), moved.serviceId(), moved.id(), error);
+                    log.warn("event=monitors.alert_not_resolved monitor={} service={} action=\"resolve the alert "
+                            + "monitor:{} of that service by hand\"", gone.id(), gone.serviceId(), gone.id(), error);
                 }
             });
             rt.alertLevel = null;

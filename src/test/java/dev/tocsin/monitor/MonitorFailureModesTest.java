@@ -195,4 +195,18 @@ class MonitorFailureModesTest extends ApiTest {
                 "SELECT alert_level FROM monitor_state WHERE monitor_id = :id").param("id", id).query(String.class)
                 .optional().orElse(null)), Duration.ofSeconds(3));
     }
+
+    /**
+     * A monitor deleted while this node ran it: the delete resolves the alert it knew of, but the node may have raised
+     * one since (here the row goes without the API, so nothing else resolves it): stopping the runtime resolves it.
+     */
+    @Test
+    void aDeletedMonitorsRuntimeResolvesTheAlertItRaised() {
+        String id = alerting("/" + unique("deleted"));
+        jdbc.sql("DELETE FROM monitor_definition WHERE id = :id").param("id", id).update();
+        engine.housekeeping();
+        Await.until("the alert resolves", () -> api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().get(0)
+                .get("status").asString().equals("resolved"), Duration.ofSeconds(10));
+        assertThat(engine.runtime(id)).isEmpty();
+    }
 }
