@@ -109,13 +109,13 @@ public class Outbox {
     /** A failed message goes out again, as if new; the incident's timeline says who asked. */
     @Transactional
     public OutboxMessage retry(long id, Actor actor) {
+        timeline.lock(); // the head before the row, as every writer takes them
         OutboxMessage m = repository.find(id).orElseThrow(() -> new NotFoundException("message " + id + " does not exist"));
-        if (!"failed".equals(m.status())) {
+        // The update says whether it was still failed: of two people pressing Retry at once, one retries it.
+        if (!"failed".equals(m.status()) || !repository.requeue(id, clock.instant())) {
             throw new ConflictException("message " + id + " is " + m.status() + "; only a failed message can be retried");
         }
-        repository.requeue(id, clock.instant());
         if (m.incidentId() != null) {
-            timeline.lock();
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("message_id", id);
             data.put("kind", m.purpose());
