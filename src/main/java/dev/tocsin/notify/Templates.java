@@ -2,6 +2,7 @@ package dev.tocsin.notify;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -130,7 +131,7 @@ class Templates {
     Map<String, Object> describe(String kind, String severity) {
         Key key = key(kind, severity);
         Source s = sources.get(key);
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", kind);
         out.put("severity", key.severity() == null ? "all" : key.severity());
         out.put("subject", s.subject());
@@ -146,7 +147,7 @@ class Templates {
 
     /** The facts with the URLs Tocsin built ({@code acknowledge_url}, {@code incident_url}, …) marked as links. */
     private static Map<String, Object> links(Map<String, Object> facts) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>(facts);
+        Map<String, Object> out = new LinkedHashMap<>(facts);
         out.replaceAll((name, value) -> name.endsWith("_url") && value instanceof String url && !url.isEmpty()
                 ? new Link(url) : value);
         return out;
