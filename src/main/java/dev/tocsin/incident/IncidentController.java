@@ -76,7 +76,6 @@ class IncidentController {
     private final IncidentService incidents;
     private final Snoozes snoozes;
     private final SeverityScale severities;
-    private final TocsinConfig config;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -84,7 +83,6 @@ class IncidentController {
         this.incidents = incidents;
         this.snoozes = snoozes;
         this.severities = config.severities();
-        this.config = config;
         this.json = json;
         this.clock = clock;
     }
@@ -97,19 +95,9 @@ class IncidentController {
         if (limit < 1 || limit > 500) {
             throw new InvalidInputException("limit", "between 1 and 500");
         }
-        // A filter value that cannot match is a mistake to name, not an empty list to puzzle over (as status is).
-        if (severity != null && !severities.ids().contains(severity)) {
-            throw new InvalidInputException("severity", "expected one of " + severities.ids() + ", got '" + severity + "'");
-        }
-        if (service != null && config.service(service).isEmpty()) {
-            throw new InvalidInputException("service", "unknown service '" + service + "'");
-        }
-        // One more than asked: a full page is the last one when nothing follows it, and then says so (null).
-        List<IncidentView> found = incidents.list(new IncidentFilter(statuses(status), service, severity, since, until,
-                before, limit + 1)).stream().map(this::view).toList();
-        List<IncidentView> page = found.size() > limit ? found.subList(0, limit) : found;
-        Long next = found.size() > limit ? page.get(page.size() - 1).id() : null;
-        return new IncidentList(page, next);
+        IncidentService.Page page = incidents.page(new IncidentFilter(statuses(status), service, severity, since, until,
+                before, limit));
+        return new IncidentList(page.incidents().stream().map(this::view).toList(), page.nextBefore());
     }
 
     @PostMapping

@@ -16,6 +16,10 @@ public record IncidentFilter(Set<IncidentStatus> statuses, String serviceId, Str
         this(statuses, serviceId, severity, openedSince, openedUntil, null, beforeId, limit);
     }
 
+    IncidentFilter withLimit(int other) {
+        return new IncidentFilter(statuses, serviceId, severity, openedSince, openedUntil, resolvedSince, beforeId, other);
+    }
+
     /** The incidents resolved since {@code since}, of one service or (null) of all, newest first. */
     public static IncidentFilter resolvedSince(Instant since, String serviceId, Long beforeId, int limit) {
         return new IncidentFilter(Set.of(IncidentStatus.RESOLVED), serviceId, null, null, null, since, beforeId, limit);

@@ -347,6 +347,41 @@ public class IncidentService {
         return repository.list(filter);
     }
 
+    /** Incidents newest first, and the {@code before} of the page after them: null when none follows. */
+    public record Page(List<Incident> incidents, Long nextBefore) {
+    }
+
+    /**
+     * A page of what the filter takes. A service or severity that names nothing in the configuration is refused,
+     * naming the field, rather than answered with an empty page to puzzle over.
+     */
+    public Page page(IncidentFilter filter) {
+        List<InvalidInputException.FieldError> problems = filterProblems(filter.serviceId(), filter.severity());
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        // One more than asked: a full page is the last one when nothing follows it.
+        List<Incident> found = repository.list(filter.withLimit(filter.limit() + 1));
+        if (found.size() <= filter.limit()) {
+            return new Page(found, null);
+        }
+        List<Incident> page = found.subList(0, filter.limit());
+        return new Page(List.copyOf(page), page.get(page.size() - 1).id());
+    }
+
+    /** What is wrong with a list's service and severity filters (null: any), for a form to show beside its fields. */
+    public List<InvalidInputException.FieldError> filterProblems(String serviceId, String severity) {
+        List<InvalidInputException.FieldError> problems = new ArrayList<>();
+        if (serviceId != null && config.service(serviceId).isEmpty()) {
+            problems.add(new InvalidInputException.FieldError("service", "no service has the id '" + serviceId + "'"));
+        }
+        if (severity != null && !config.severities().contains(severity)) {
+            problems.add(new InvalidInputException.FieldError("severity",
+                    "expected one of " + config.severities().ids() + ", got '" + severity + "'"));
+        }
+        return problems;
+    }
+
     public List<TimelineEvent> timeline(long id, long afterSeq, int limit) {
         load(id);
         return timeline.forIncident(id, afterSeq, limit);

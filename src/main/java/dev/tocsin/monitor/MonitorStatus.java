@@ -280,19 +280,18 @@ public class MonitorStatus {
     /** Every maintenance window that ended after {@code endedAfter} (past, active and to come), soonest first. */
     public List<Window> maintenanceSince(Instant endedAfter) {
         Instant now = clock.instant();
-        return maintenance.since(endedAfter).stream()
-                .map(w -> new Window(w.serviceId(), w.startsAt(), w.endsAt(), w.reason(),
-                        !now.isBefore(w.startsAt()) && now.isBefore(w.endsAt())))
-                .toList();
+        return maintenance.since(endedAfter).stream().map(w -> window(w, now)).toList();
     }
 
     /** Maintenance windows that have not ended, soonest first. */
     public List<Window> maintenance() {
         Instant now = clock.instant();
-        return maintenance.upcoming().stream()
-                .map(w -> new Window(w.serviceId(), w.startsAt(), w.endsAt(), w.reason(),
-                        !now.isBefore(w.startsAt()) && now.isBefore(w.endsAt())))
-                .toList();
+        return maintenance.upcoming().stream().map(w -> window(w, now)).toList();
+    }
+
+    private static Window window(Maintenance.Window w, Instant now) {
+        return new Window(w.serviceId(), w.startsAt(), w.endsAt(), w.reason(),
+                !now.isBefore(w.startsAt()) && now.isBefore(w.endsAt()));
     }
 
     private static int rank(Level l) {

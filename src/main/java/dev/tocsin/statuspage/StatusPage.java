@@ -130,9 +130,10 @@ class StatusPage {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
         Map<String, MonitorStatus.ServiceUptime> uptimes = monitors.uptimeByService(first);
-        List<MonitorStatus.Window> windows = monitors.maintenance();
-        // The bars need the windows that have ended too: a day of past maintenance stays blue.
+        // The bars need the windows that have ended too (a day of past maintenance stays blue); the rest of the page,
+        // those that have not.
         List<MonitorStatus.Window> barWindows = monitors.maintenanceSince(first.atStartOfDay(ZoneOffset.UTC).toInstant());
+        List<MonitorStatus.Window> windows = barWindows.stream().filter(w -> w.endsAt().isAfter(now)).toList();
 
         List<StatusView.Component> components = new ArrayList<>();
         StatusView.Status overall = StatusView.Status.OPERATIONAL;
@@ -168,14 +169,12 @@ class StatusPage {
     private List<Incident> all(BiFunction<Long, Integer, IncidentFilter> filter) {
         List<Incident> out = new ArrayList<>();
         Long before = null;
-        while (true) {
-            List<Incident> page = incidents.list(filter.apply(before, PAGE));
-            out.addAll(page);
-            if (page.size() < PAGE) {
-                return out;
-            }
-            before = page.get(page.size() - 1).id();
-        }
+        do {
+            IncidentService.Page page = incidents.page(filter.apply(before, PAGE));
+            out.addAll(page.incidents());
+            before = page.nextBefore();
+        } while (before != null);
+        return out;
     }
 
     private static List<String> shownIds(List<TocsinConfig.Service> shown) {

@@ -56,12 +56,8 @@ class IncidentListPage {
         if (!SHOWN.containsKey(status)) {
             errors.put("status", "expected open, resolved or all, got '" + status + "'");
         }
-        if (!service.isEmpty() && config.service(service).isEmpty()) {
-            errors.put("service", "no service has the id '" + service + "'");
-        }
-        if (!severity.isEmpty() && !config.severities().contains(severity)) {
-            errors.put("severity", "expected one of " + config.severities().ids() + ", got '" + severity + "'");
-        }
+        incidents.filterProblems(service.isEmpty() ? null : service, severity.isEmpty() ? null : severity)
+                .forEach(problem -> errors.put(problem.field(), problem.message()));
         Long beforeId = null;
         if (!before.isEmpty()) {
             try {
@@ -70,12 +66,12 @@ class IncidentListPage {
                 errors.put("before", "an incident number, got '" + before + "'");
             }
         }
-        List<Incident> page = errors.isEmpty() ? incidents.list(new IncidentFilter(SHOWN.get(status),
+        IncidentService.Page page = errors.isEmpty() ? incidents.page(new IncidentFilter(SHOWN.get(status),
                 service.isEmpty() ? null : service, severity.isEmpty() ? null : severity, null, null, beforeId, PAGE))
-                : List.of();
+                : new IncidentService.Page(List.of(), null);
         Instant now = clock.instant();
-        model.addAttribute("rows", page.stream().map(i -> row(i, now)).toList());
-        model.addAttribute("older", page.size() == PAGE ? page.get(PAGE - 1).id() : null);
+        model.addAttribute("rows", page.incidents().stream().map(i -> row(i, now)).toList());
+        model.addAttribute("older", page.nextBefore());
         model.addAttribute("filter", Map.of("status", status, "service", service, "severity", severity));
         model.addAttribute("paged", beforeId != null);
         model.addAttribute("errors", errors);
