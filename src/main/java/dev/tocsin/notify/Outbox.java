@@ -1,10 +1,6 @@
 package dev.tocsin.notify;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +8,7 @@ import java.util.Optional;
 
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
@@ -47,16 +44,8 @@ public class Outbox {
             // transaction (and the timer that sends the reminder, at every retry).
             subject = SqlText.abbreviate(subject, MAX_SUBJECT);
             if (idempotencyKey != null && idempotencyKey.length() > MAX_KEY) {
-                String digest = HexFormat.of().formatHex(sha256(idempotencyKey));
+                String digest = Sha256.hex(idempotencyKey);
                 idempotencyKey = idempotencyKey.substring(0, MAX_KEY - digest.length() - 1) + "~" + digest;
-            }
-        }
-
-        private static byte[] sha256(String text) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
             }
         }
     }
