@@ -188,9 +188,9 @@ class MonitorController {
 
     @PutMapping("/api/v1/monitors/{id}")
     ResponseEntity<Map<String, Object>> save(@PathVariable String id, @RequestBody(required = false) MonitorSpec body) {
-        boolean created = editing.save(id, body, CurrentActor.get());
-        return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(summary(find(id), repository.state(id).orElse(null)));
+        MonitorEditing.Saved saved = editing.save(id, body, CurrentActor.get());
+        return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(summary(saved.monitor(), repository.state(id).orElse(null)));
     }
 
     @DeleteMapping("/api/v1/monitors/{id}")

@@ -49,9 +49,16 @@ class MonitorEditing {
         this.clock = clock;
     }
 
-    /** Creates or replaces monitor {@code id}; true if created. */
+    /**
+     * What a save stored: the monitor as this request defined it, not read back afterwards, since another node may
+     * replace or delete it the moment this transaction commits.
+     */
+    record Saved(boolean created, Monitor monitor) {
+    }
+
+    /** Creates or replaces monitor {@code id}. */
     @Transactional
-    boolean save(String id, MonitorSpec body, Actor actor) {
+    Saved save(String id, MonitorSpec body, Actor actor) {
         if (body == null) {
             throw new InvalidInputException("body", "required: a monitor with service and type");
         }
@@ -75,7 +82,7 @@ class MonitorEditing {
         data.put("type", m.type().wire());
         data.put("target", m.target());
         timeline.append(new NewEvent(created ? "monitor.created" : "monitor.replaced", actor, null, null, m.serviceId(), data));
-        return created;
+        return new Saved(created, m);
     }
 
     /** Deletes an API monitor; its open alert, if any, resolves, since nothing will ever resolve it otherwise. */

@@ -58,9 +58,9 @@ class OnCallController {
     /** Creates or replaces a schedule kept in the database (201 when created); the body is a schedule as in the config file. */
     @PutMapping("/api/v1/schedules/{id}")
     ResponseEntity<ScheduleView> save(@PathVariable String id, @RequestBody(required = false) ScheduleSpec body) {
-        boolean created = editing.save(id, body, CurrentActor.get());
-        ScheduleView view = view(schedules.find(id).orElseThrow(), clock.instant());
-        return created ? ResponseEntity.created(URI.create("/api/v1/schedules/" + id)).body(view) : ResponseEntity.ok(view);
+        ScheduleEditing.Saved saved = editing.save(id, body, CurrentActor.get());
+        ScheduleView view = view(saved.schedule(), clock.instant());
+        return saved.created() ? ResponseEntity.created(URI.create("/api/v1/schedules/" + id)).body(view) : ResponseEntity.ok(view);
     }
 
     @DeleteMapping("/api/v1/schedules/{id}")

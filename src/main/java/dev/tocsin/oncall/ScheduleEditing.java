@@ -35,9 +35,16 @@ class ScheduleEditing {
         this.clock = clock;
     }
 
-    /** Creates or replaces schedule {@code id}; true if it was created. */
+    /**
+     * What a save stored: the schedule as this request defined it, read from nothing afterwards, since another node may
+     * replace or delete it the moment this transaction commits.
+     */
+    record Saved(boolean created, Schedule schedule) {
+    }
+
+    /** Creates or replaces schedule {@code id}. */
     @Transactional
-    boolean save(String id, ScheduleSpec body, Actor actor) {
+    Saved save(String id, ScheduleSpec body, Actor actor) {
         if (body == null) {
             throw new InvalidInputException("body", "required: a schedule with time_zone and layers");
         }
@@ -45,13 +52,13 @@ class ScheduleEditing {
             throw new InvalidInputException("id", "'" + body.id() + "' differs from the id in the URL, '" + id + "'");
         }
         ScheduleSpec spec = new ScheduleSpec(id, body.timeZone(), body.layers(), body.overrides());
-        schedules.validate(spec);
+        Schedule schedule = schedules.validate(spec);
         refuseDeclared(id);
         timeline.lock();
         boolean created = repository.save(id, schedules.toJson(spec), clock.instant());
         timeline.append(new NewEvent(created ? "schedule.created" : "schedule.replaced", actor, null, null, null,
                 Map.of("schedule", id)));
-        return created;
+        return new Saved(created, schedule);
     }
 
     @Transactional
