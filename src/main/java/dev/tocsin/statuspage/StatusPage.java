@@ -25,6 +25,8 @@ import dev.tocsin.timeline.TimelineEvent;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Builds the public status page's view and keeps it: rebuilt when an incident changes (every incident event bumps a
@@ -64,8 +66,11 @@ class StatusPage {
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 
-    /** Any change to any incident makes the next visitor see a fresh page. */
-    @EventListener
+    /**
+     * Any change to any incident makes the next visitor see a fresh page. After the commit, never before: a visitor's
+     * build that started in between would read the incident as it was and be kept under the new version.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void incidentChanged(IncidentEvent e) {
         version.incrementAndGet();
     }
