@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -252,6 +253,10 @@ public class IncidentService {
         }
         timeline.lock();
         Incident incident = load(id);
+        if (Objects.equals(incident.roles().get(role), userId)) {
+            // Two people naming the same responder at once, or a retried request: the role already is as asked.
+            return incident;
+        }
         repository.updateRole(id, role, userId, clock.instant());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("role", role.wire());
