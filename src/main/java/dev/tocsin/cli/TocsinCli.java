@@ -17,9 +17,11 @@ import picocli.CommandLine.ScopeType;
  * or with only {@code --name=value} settings, the jar starts the server instead.
  */
 @Command(name = "tocsin", mixinStandardHelpOptions = true, versionProvider = TocsinCli.Version.class,
-        description = "Tocsin's command line. It talks to a running Tocsin over its HTTP API (check --once runs on its own).",
+        description = "Tocsin's command line. It talks to a running Tocsin over its HTTP API (check --once runs on its own; "
+                + "compact and copy-database open a stopped Tocsin's database).",
         subcommands = {IncidentCommand.class, EventCommand.class, OnCallCommand.class, AuditCommand.class,
                 HealthCommand.class, CheckCommand.class, BackupCommand.class, CompactCommand.class,
+                CopyDatabaseCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TOCSIN_URL       where Tocsin runs (default http://localhost:$PORT, PORT defaulting to 8080)",

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import javax.sql.DataSource;
+
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.jdbc.TransactionBound;
 import jakarta.annotation.PostConstruct;
@@ -17,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -137,6 +141,19 @@ public class Timeline {
      */
     @Transactional(readOnly = true)
     public ChainVerification verify() {
+        return walk(repository);
+    }
+
+    /**
+     * Walks the chain of a database that no Tocsin runs on: {@code tocsin copy-database} checks the copy it made
+     * before any node starts on it.
+     */
+    public static ChainVerification verify(DataSource database) {
+        JdbcTemplate template = new JdbcTemplate(database);
+        return walk(new TimelineRepository(JdbcClient.create(template), template, JsonMapper.shared()));
+    }
+
+    private static ChainVerification walk(TimelineRepository repository) {
         TimelineRepository.Head head = repository.head();
         String prevHash = ChainHash.GENESIS;
         long expectedSeq = 1;
