@@ -3,6 +3,7 @@ package dev.tocsin.auth;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ProblemResponses;
 import dev.tocsin.text.SqlText;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -18,16 +20,27 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
  * Who may call what. Intake endpoints authenticate by the integration key in the URL or body, health is
  * public (seed 000 curls it), and the REST API needs an API key: GET needs read, changes need write,
- * API key management needs admin.
+ * API key management, backups and defining monitors need admin.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+    /**
+     * Every page is our own templates, scripts and styles, none of them inline: a script or style that someone's
+     * text smuggled into a page would not run even if an escape were ever missed. Images may come from anywhere over
+     * http(s) (the status page's logo). No page may be framed (click-jacking an Acknowledge button).
+     */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' https: http: data:; "
+            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /**
      * The web UI: people sign in with the password of their user in the configuration (a bcrypt hash there), get a
@@ -35,12 +48,33 @@ class SecurityConfiguration {
      */
     @Bean
     @Order(1)
-    SecurityFilterChain uiSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain uiSecurity(HttpSecurity http, SignInAttempts attempts) throws Exception {
+        SavedRequestAwareAuthenticationSuccessHandler backToWhereTheyWere = new SavedRequestAwareAuthenticationSuccessHandler();
+        backToWhereTheyWere.setDefaultTargetUrl("/dashboard");
         http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**", "/ui/**")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/dashboard", false).permitAll())
+                .formLogin(f -> f.loginPage("/login").permitAll()
+                        .successHandler((request, response, who) -> {
+                            attempts.succeeded(who.getName());
+                            backToWhereTheyWere.onAuthenticationSuccess(request, response, who);
+                        })
+                        .failureHandler((request, response, failure) -> {
+                            boolean locked = attempts.failed(request.getParameter("username"));
+                            response.sendRedirect(request.getContextPath() + (locked ? "/login?locked" : "/login?error"));
+                        }))
+                // Ahead of the password check: a locked name is refused before bcrypt is asked, right password or not.
+                .addFilterBefore((request, response, chain) -> {
+                    HttpServletRequest signIn = (HttpServletRequest) request;
+                    if ("POST".equals(signIn.getMethod()) && "/login".equals(signIn.getServletPath())
+                            && attempts.locked(signIn.getParameter("username"))) {
+                        ((HttpServletResponse) response).sendRedirect(signIn.getContextPath() + "/login?locked");
+                        return;
+                    }
+                    chain.doFilter(request, response);
+                }, UsernamePasswordAuthenticationFilter.class)
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
                 .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
+                .headers(SecurityConfiguration::pageHeaders)
                 // A form sent after its session ended fails its CSRF check: say so on the sign-in page rather than
                 // with a bare 403 ("access denied") that leaves the person guessing. Signed in, it stays a 403.
                 .exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) -> {
@@ -65,12 +99,18 @@ class SecurityConfiguration {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
+                .headers(SecurityConfiguration::pageHeaders)
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, rateLimits, config), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/v2/**", "/api/v1/integrations/**", "/api/v1/heartbeat/**").permitAll()
                         .requestMatchers("/health", "/api/health/deep", "/actuator/health", "/actuator/prometheus",
                                 "/error").permitAll()
                         .requestMatchers("/api/v1/api-keys/**", "/api/v1/backup").hasAuthority(Scope.ADMIN.authority())
+                        // A monitor makes Tocsin fetch a URL of its choosing from inside the network and reports what
+                        // it found (a condition's reason quotes the value it saw): defining one is the administrator's,
+                        // as the configuration file is. Checking a defined monitor now stays a responder's (write).
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/monitors/**").hasAuthority(Scope.ADMIN.authority())
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/monitors/**").hasAuthority(Scope.ADMIN.authority())
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers("/api/**").hasAuthority(Scope.WRITE.authority())
@@ -98,6 +138,15 @@ class SecurityConfiguration {
                 SqlText.abbreviate(String.valueOf(rejected.getMessage()), 300));
     }
 
+    /**
+     * An acknowledge link carries its token in the path: no other site may learn it from a Referer header, whatever
+     * the page links to.
+     */
+    private static void pageHeaders(HeadersConfigurer<HttpSecurity> headers) {
+        headers.contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN));
+    }
+
     /** The users of the configuration that have a password hash; nobody else can sign in (no default password). */
     @Bean
     UserDetailsService users(TocsinConfig config) {
@@ -113,6 +162,9 @@ class SecurityConfiguration {
 
     private static String requiredScope(String method, String uri) {
         if (uri.startsWith("/api/v1/api-keys") || uri.startsWith("/api/v1/backup") || uri.startsWith("/actuator")) {
+            return "admin";
+        }
+        if (uri.startsWith("/api/v1/monitors/") && (method.equals("PUT") || method.equals("DELETE"))) {
             return "admin";
         }
         return method.equals("GET") || method.equals("HEAD") ? "read" : "write";

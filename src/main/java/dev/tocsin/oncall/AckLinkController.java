@@ -86,9 +86,8 @@ class AckLinkController {
     private static ResponseEntity<String> page(HttpStatus status, String title, String body) {
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + HtmlUtils.htmlEscape(title)
-                + "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}"
-                + "button{font-size:1.25rem;padding:.75rem 1.5rem}@media(prefers-color-scheme:dark){body{background:#111;color:#eee}}"
-                + "</style></head><body>" + body + "</body></html>";
+                // A stylesheet of its own, not inline: the Content-Security-Policy allows no inline style.
+                + "</title><link rel=\"stylesheet\" href=\"/css/ack.css\"></head><body>" + body + "</body></html>";
         return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).contentType(MediaType.TEXT_HTML).body(html);
     }
 }

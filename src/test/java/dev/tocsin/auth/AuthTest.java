@@ -49,6 +49,58 @@ class AuthTest extends ApiTest {
                 .isEqualTo(403);
     }
 
+    /**
+     * A monitor makes Tocsin fetch a URL of the caller's choosing from inside the network, and its reason quotes what
+     * it found ("(it is …)"): a write key must not be able to read an internal endpoint that way.
+     */
+    @Test
+    void onlyAdminKeysDefineMonitorsAndWriteKeysStillCheckThem() {
+        String id = unique("ssrf");
+        String body = "{\"service\":\"monitored\",\"type\":\"http\",\"retries\":3,\"url\":\"http://127.0.0.1:1/latest/meta-data\","
+                + "\"conditions\":[{\"expect\":\"$.SecretAccessKey == \\\"x\\\"\"}]}";
+        Http writer = api.as(Http.WRITE_KEY);
+        Http.Response refused = writer.put("/api/v1/monitors/" + id, body);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().get("detail").asString()).contains("admin scope needed");
+        assertThat(api.get("/api/v1/monitors/" + id).status()).as("nothing was stored").isEqualTo(404);
+
+        assertThat(api.put("/api/v1/monitors/" + id, body).status()).isEqualTo(201);
+        assertThat(writer.post("/api/v1/monitors/" + id + "/check", null).status())
+                .as("checking a defined monitor is a responder's").isEqualTo(200);
+        assertThat(writer.delete("/api/v1/monitors/" + id).status()).isEqualTo(403);
+        assertThat(api.delete("/api/v1/monitors/" + id).status()).isEqualTo(204);
+    }
+
+    /**
+     * Defence in depth for every page: no inline or foreign script, no framing, and no Referer that could carry an
+     * acknowledge link's token to another site.
+     */
+    @Test
+    void pagesForbidForeignScriptsFramingAndReferrers() {
+        for (String path : java.util.List.of("/status", "/login", "/ack/not-a-token", "/api/v1/incidents")) {
+            Http.Response r = anonymous.get(path);
+            String csp = r.header("Content-Security-Policy");
+            assertThat(csp).as(path).contains("default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+                    "object-src 'none'").doesNotContain("unsafe-inline");
+            assertThat(r.header("Referrer-Policy")).as(path).isEqualTo("same-origin");
+        }
+        assertThat(anonymous.get("/ack/not-a-token").body()).as("no inline style for the policy to block")
+                .doesNotContain("<style").contains("/css/ack.css");
+        assertThat(anonymous.get("/css/ack.css").status()).isEqualTo(200);
+    }
+
+    /** Behind a proxy that ends TLS, the session cookie must not travel over plain HTTP, nor with other sites' requests. */
+    @Test
+    void behindATlsProxyTheSessionCookieIsSecureAndSameSite() {
+        Http.Response viaProxy = anonymous.send(anonymous.request("/login").header("X-Forwarded-Proto", "https").GET());
+        String cookie = viaProxy.header("Set-Cookie");
+        assertThat(cookie).startsWith("JSESSIONID=").contains("HttpOnly", "Secure", "SameSite=Lax");
+        Http.Response redirect = anonymous.send(anonymous.request("/dashboard").header("X-Forwarded-Proto", "https").GET());
+        assertThat(redirect.header("Location")).as("the sign-in redirect stays on https").startsWith("https://");
+        Http.Response plain = anonymous.get("/login");
+        assertThat(plain.header("Set-Cookie")).contains("SameSite=Lax").doesNotContain("Secure");
+    }
+
     @Test
     void aCreatedKeyWorksUntilRevokedAndOnlyItsHashIsStored() {
         Http.Response created = api.post("/api/v1/api-keys", "{\"name\":\"grafana\",\"scope\":\"read\"}");

@@ -79,6 +79,7 @@ class BrowserTest extends ApiTest {
         page.onDialog(dialog -> {
             throw new AssertionError("a script ran in the page: " + dialog.message());
         });
+        List<String> refused = refusedByThePolicy(page);
         page.navigate(base + "/dashboard");
         assertThat(page.url()).endsWith("/login");
         page.fill("#username", "ana");
@@ -124,6 +125,7 @@ class BrowserTest extends ApiTest {
         status.onDialog(dialog -> {
             throw new AssertionError("a script ran in the status page: " + dialog.message());
         });
+        refused.addAll(refusedByThePolicy(status));
         status.navigate(base + "/status");
         String text = status.textContent("body");
         assertThat(text).contains("A fix is deployed and error rates are falling " + token)
@@ -135,6 +137,18 @@ class BrowserTest extends ApiTest {
         phone.navigate(base + "/status");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling on a phone")
                 .isLessThanOrEqualTo(390);
+        assertThat(refused).as("what the Content-Security-Policy refused in our own pages").isEmpty();
+    }
+
+    /** What the browser refused under the Content-Security-Policy, from its console, as it happens. */
+    private static List<String> refusedByThePolicy(Page page) {
+        List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) {
+                refused.add(page.url() + ": " + m.text());
+            }
+        });
+        return refused;
     }
 
     @Test
@@ -144,6 +158,7 @@ class BrowserTest extends ApiTest {
         page.onDialog(dialog -> {
             throw new AssertionError("a script ran in the page: " + dialog.message());
         });
+        List<String> refused = refusedByThePolicy(page);
         page.navigate(base + "/ui/services");
         page.fill("#username", "ana");
         page.fill("#password", "test-password-ana");
@@ -218,6 +233,7 @@ class BrowserTest extends ApiTest {
             assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling on a phone: " + path)
                     .isLessThanOrEqualTo(390);
         }
+        assertThat(refused).as("what the Content-Security-Policy refused in our own pages").isEmpty();
     }
 
     private static Path screenshot(String name) {
@@ -226,8 +242,9 @@ class BrowserTest extends ApiTest {
 
     @Test
     void aPageOnAnotherOriginSendsAnEventWithFetch() {
-        // localhost and 127.0.0.1 are different origins: the browser sends a CORS preflight before this POST.
-        Page page = browser.newPage();
+        // localhost and 127.0.0.1 are different origins: the browser sends a CORS preflight before this POST. The status
+        // page stands in for another site's page, so its own policy (connect only to itself) is set aside.
+        Page page = browser.newPage(new Browser.NewPageOptions().setBypassCSP(true));
         page.navigate("http://localhost:" + port + "/status");
         String dedupKey = unique("from-a-page");
         String answer = (String) page.evaluate("""
