@@ -193,6 +193,30 @@ class RobustnessTest extends ApiTest {
     }
 
     /**
+     * An Accept header naming a type an endpoint does not write, or one that cannot be parsed: a 406 naming the header,
+     * not a 500 (and a stack trace in the log) that anybody could repeat against the public pages.
+     */
+    @Test
+    void anAcceptHeaderNoEndpointAnswersIsA406NamingTheHeader() {
+        List<String> failures = new ArrayList<>();
+        for (String path : List.of("/status", "/status/feed.rss", "/status/summary.json", "/api/v1/incidents",
+                "/api/v1/schedules/primary/shifts.ics", "/health")) {
+            for (String accept : List.of("application/x-unknown", "text/event-stream", "application/json,,,;;;", "*/*;q=abc")) {
+                Http.Response r = api.send(api.request(path).header("Accept", accept).GET());
+                if (r.status() >= 500) {
+                    check(failures, "GET", path + " (Accept: " + accept + ")", "", r);
+                } else if (r.status() == 406 && !r.body().contains("\"field\":\"Accept\"")) {
+                    failures.add(path + " (Accept: " + accept + ") → 406 not naming the header: " + abbreviate(r.body()));
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        Http.Response html = anonymous.send(anonymous.request("/status").header("Accept", "application/json").GET());
+        assertThat(html.status()).isEqualTo(406);
+        assertThat(html.json().get("errors").get(0).get("field").asString()).isEqualTo("Accept");
+    }
+
+    /**
      * PostgreSQL refuses a NUL character in text, so text that reached it unchecked was a 500 there and stored on H2. It is
      * refused before either sees it, in a JSON body, a query string or a form. So is an unpaired surrogate, which
      * PostgreSQL stored as '?' ({@link #anUnpairedSurrogateIsA400NamingTheField}).

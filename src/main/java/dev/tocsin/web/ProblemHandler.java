@@ -20,10 +20,12 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -158,6 +160,22 @@ class ProblemHandler {
     ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
         return respond(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
                 "send the body as application/json"));
+    }
+
+    /**
+     * An Accept header that names nothing this endpoint writes (or cannot be parsed) is the client's to fix: it was a 500
+     * with a stack trace in the log, which anybody could repeat against the public status page. The problem document
+     * is written as application/problem+json whatever was asked, as RFC 9457 allows.
+     */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ProblemDetail> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        String message = "names no type this endpoint answers with"
+                + (e.getSupportedMediaTypes().isEmpty() ? "" : "; it answers with " + e.getSupportedMediaTypes());
+        ProblemDetail p = problem(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", "Accept: " + message);
+        p.setProperty("errors", List.of(new InvalidInputException.FieldError("Accept", message)));
+        // Its type set here: otherwise it would be chosen by the same Accept header again, and an unparsable one would
+        // leave the 406 without a body.
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
