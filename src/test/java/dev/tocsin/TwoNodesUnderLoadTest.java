@@ -387,14 +387,14 @@ class TwoNodesUnderLoadTest {
                 }, pool));
                 running.add(CompletableFuture.runAsync(() -> {
                     while (editing.get()) {
-                        Http.Response r = http(nodeB).put("/api/v1/monitors/" + monitor, """
+                        Http.Response r = TestNodes.http(nodeB, Http.ADMIN_KEY).put("/api/v1/monitors/" + monitor, """
                                 {"service":"monitored","type":"http","url":"http://127.0.0.1:9/%s"}""".formatted(monitor));
                         saves.add(new Answer("monitor:" + monitor, 0, r.status(), r.body()));
                     }
                 }, pool));
                 running.add(CompletableFuture.runAsync(() -> {
                     while (editing.get()) {
-                        Http.Response r = http(nodeA).delete("/api/v1/monitors/" + monitor);
+                        Http.Response r = TestNodes.http(nodeA, Http.ADMIN_KEY).delete("/api/v1/monitors/" + monitor);
                         others.add(new Answer("delete monitor", 0, r.status(), r.body()));
                     }
                 }, pool));

@@ -126,6 +126,9 @@ class CopyDatabaseTest {
                 "/api/v1/incidents?status=triggered,acknowledged,investigating,identified,monitoring,resolved&limit=500", "/api/v1/schedules/weekend/shifts?from=2026-03-01T00:00:00Z&to=2026-03-05T00:00:00Z",
                 "/api/v1/monitors/freshness/results", "/api/v1/maintenance-windows", "/api/v1/api-keys",
                 "/api/v1/outbox?incident=" + paging);
+        // The page is delivered before the views are read: a send still in flight would finish on one side only.
+        Await.until("the page is sent", () -> api.get("/api/v1/outbox?incident=" + paging).json().get(0)
+                .get("status").asString().equals("sent"), Duration.ofSeconds(15));
         Map<String, String> onH2 = new TreeMap<>();
         for (String view : views) {
             Http.Response r = api.get(view);
