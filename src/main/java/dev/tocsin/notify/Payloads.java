@@ -99,7 +99,9 @@ class Payloads {
             if (!buttons.isEmpty()) {
                 blocks.add(Map.of("type", "actions", "elements", buttons));
             }
-            attachments.add(Map.of("color", color(item), "fallback", item.words().subject(), "blocks", blocks));
+            // Slack reads control sequences (<!channel>, <@U…>) in every text field, the plain-text fallback too.
+            attachments.add(Map.of("color", color(item), "fallback", Templates.Format.SLACK.escape(item.words().subject()),
+                    "blocks", blocks));
         }
         msg.put("attachments", attachments);
         return msg;

@@ -125,6 +125,7 @@ class NotificationApiTest extends ApiTest {
         assertThat(slack.get("text").asString()).contains("&lt;script&gt;").doesNotContain("<script>");
         JsonNode attachment = slack.get("attachments").get(0);
         assertThat(attachment.get("color").asString()).as("P0 is red").isEqualTo("#D00000");
+        assertThat(attachment.get("fallback").asString()).contains("&lt;script&gt;").doesNotContain("<script>");
         JsonNode section = attachment.get("blocks").get(0);
         assertThat(section.get("type").asString()).isEqualTo("section");
         assertThat(section.get("text").get("type").asString()).isEqualTo("mrkdwn");
