@@ -15,6 +15,7 @@ public final class Http {
 
     public static final String ADMIN_KEY = "test-admin-key-0001";
     public static final String READ_KEY = "test-read-key-0001";
+    public static final String CALENDAR_KEY = "test-calendar-key-0001";
     public static final String WRITE_KEY = "test-write-key-0001";
 
     public record Response(int status, String body, HttpResponse<String> raw) {

@@ -49,6 +49,11 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String secret = secret(request);
+        boolean inUrl = false;
+        if (secret == null) {
+            secret = calendarKey(request);
+            inUrl = secret != null;
+        }
         if (secret == null) {
             chain.doFilter(request, response);
             return;
@@ -60,6 +65,15 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         ApiKeyPrincipal p = principal.get();
+        if (inUrl && p.scope() != Scope.CALENDAR) {
+            // A URL is kept in calendar settings, browser histories and proxy logs: a key that can read more than
+            // the feeds must not travel in one, and is refused there even though it is valid.
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            ProblemResponses.write(response, 401, "Unauthorized", "A calendar feed's ?key= takes a key of scope "
+                    + "'calendar' only (POST /api/v1/api-keys with \"scope\":\"calendar\"); key '" + p.keyName()
+                    + "' can do more and must not be put in a URL.");
+            return;
+        }
         if (!rateLimits.tryAcquire("api-key:" + p.keyName(), perSecond)) {
             response.setHeader("Retry-After", Long.toString(RateLimits.retryAfterSeconds()));
             ProblemResponses.write(response, 429, "Too Many Requests",
@@ -87,7 +101,11 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         if (apiKeyHeader != null) {
             return apiKeyHeader;
         }
-        // Calendar apps subscribe to a URL and cannot send headers: calendar feeds alone take the key as ?key=.
+        return null;
+    }
+
+    /** Calendar apps subscribe to a URL and cannot send headers: calendar feeds alone take a key as ?key=. */
+    private static String calendarKey(HttpServletRequest request) {
         if ("GET".equals(request.getMethod()) && request.getRequestURI().endsWith(".ics")) {
             return request.getParameter("key");
         }

@@ -74,7 +74,7 @@ public class ApiKeyService {
         if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
             throw new InvalidInputException("name", "expected lower-case letters, digits, '.', '_' or '-' (1-100)");
         }
-        Scope s = Scope.fromWire(scope).orElseThrow(() -> new InvalidInputException("scope", "expected read, write or admin"));
+        Scope s = Scope.fromWire(scope).orElseThrow(() -> new InvalidInputException("scope", "expected calendar, read, write or admin"));
         if (userId != null && config.user(userId).isEmpty()) {
             throw new InvalidInputException("user", "unknown user '" + userId + "'");
         }

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What an API key may do. Each scope includes the ones before it: admin ⊃ write ⊃ read. */
+/**
+ * What an API key may do. Each scope includes the ones before it: admin ⊃ write ⊃ read ⊃ calendar. A calendar key
+ * reads the iCalendar feeds and nothing else, since it lives in a URL (calendar settings, proxy logs).
+ */
 public enum Scope {
-    READ, WRITE, ADMIN;
+    CALENDAR, READ, WRITE, ADMIN;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -34,6 +34,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /** The iCalendar feeds: what a calendar-scope key may read, and the only paths that take a key as {@code ?key=}. */
+    static final String[] CALENDAR_FEEDS = {"/api/v1/schedules/*/shifts.ics", "/api/v1/users/*/shifts.ics"};
+
     /**
      * Every page is our own templates, scripts and styles, none of them inline: a script or style that someone's
      * text smuggled into a page would not run even if an escape were ever missed. Images may come from anywhere over
@@ -111,6 +114,7 @@ class SecurityConfiguration {
                         // as the configuration file is. Checking a defined monitor now stays a responder's (write).
                         .requestMatchers(HttpMethod.PUT, "/api/v1/monitors/**").hasAuthority(Scope.ADMIN.authority())
                         .requestMatchers(HttpMethod.DELETE, "/api/v1/monitors/**").hasAuthority(Scope.ADMIN.authority())
+                        .requestMatchers(HttpMethod.GET, CALENDAR_FEEDS).hasAuthority(Scope.CALENDAR.authority())
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(Scope.READ.authority())
                         .requestMatchers("/api/**").hasAuthority(Scope.WRITE.authority())

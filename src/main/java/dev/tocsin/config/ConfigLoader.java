@@ -50,7 +50,7 @@ public final class ConfigLoader {
     private static final Pattern SLACK_MEMBER = Pattern.compile("[UW][A-Z0-9]{6,20}");
     private static final Pattern BCRYPT = Pattern.compile("(\\{bcrypt})?\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
-    private static final Set<String> SCOPES = Set.of("read", "write", "admin");
+    private static final Set<String> SCOPES = Set.of("calendar", "read", "write", "admin");
     private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
 
     /** SnakeYAML stops at 3 MB by default; a file with tens of thousands of monitors is larger, and ours to read. */
@@ -739,7 +739,7 @@ public final class ConfigLoader {
                     problem(path + ".sha256", "the same key is already declared as '" + hashOwner.get(k.sha256()) + "'");
                 }
                 if (k.scope() == null || !SCOPES.contains(k.scope())) {
-                    problem(path + ".scope", "expected one of read, write, admin");
+                    problem(path + ".scope", "expected one of calendar, read, write, admin");
                 }
                 if (k.user() != null && !userIds.contains(k.user())) {
                     problem(path + ".user", "unknown user " + quoted(k.user()));

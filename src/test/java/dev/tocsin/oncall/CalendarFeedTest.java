@@ -39,8 +39,8 @@ class CalendarFeedTest extends ApiTest {
     }
 
     @Test
-    void aScheduleFeedHasEveryShiftOfTheWindowWithAReadKeyInTheUrl() {
-        Http.Response r = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY);
+    void aScheduleFeedHasEveryShiftOfTheWindowWithACalendarKeyInTheUrl() {
+        Http.Response r = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.CALENDAR_KEY);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).isEqualTo("text/calendar;charset=utf-8");
         assertThat(r.header("Content-Disposition")).isEqualTo("inline; filename=\"primary.ics\"");
@@ -60,13 +60,13 @@ class CalendarFeedTest extends ApiTest {
 
     @Test
     void uidsStayTheSameAcrossRefreshes() {
-        String first = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
-        String second = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
+        String first = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.CALENDAR_KEY).body();
+        String second = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.CALENDAR_KEY).body();
         assertThat(uids(first)).isEqualTo(uids(second)).contains("UID:primary-ana-1772467200@tocsin");
 
         // An hour later the window has moved, but no shift began or ended: the same events under the same UIDs.
         clock.advance(Duration.ofHours(1));
-        String later = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
+        String later = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.CALENDAR_KEY).body();
         assertThat(uids(later)).isEqualTo(uids(first));
         assertThat(starts(later)).isEqualTo(starts(first));
     }
@@ -77,17 +77,17 @@ class CalendarFeedTest extends ApiTest {
 
     @Test
     void aUserFeedHasOnlyThatUsersShiftsUnderUidsOfItsOwn() {
-        String feed = anonymous.get("/api/v1/users/bo/shifts.ics?key=" + Http.READ_KEY).body();
+        String feed = anonymous.get("/api/v1/users/bo/shifts.ics?key=" + Http.CALENDAR_KEY).body();
         assertThat(feed).contains("X-WR-CALNAME:On call: Bo").contains("SUMMARY:On call for primary");
         assertThat(uids(feed)).allMatch(l -> l.contains("-bo-")).isNotEmpty();
         assertThat(starts(feed)).isNotEmpty();
-        String schedule = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY).body();
+        String schedule = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.CALENDAR_KEY).body();
         assertThat(uids(feed)).doesNotContainAnyElementsOf(uids(schedule));
     }
 
     @Test
     void aFeedWithoutShiftsIsStillACalendarWithAComponent() {
-        String feed = anonymous.get("/api/v1/users/carla/shifts.ics?key=" + Http.READ_KEY).body();
+        String feed = anonymous.get("/api/v1/users/carla/shifts.ics?key=" + Http.CALENDAR_KEY).body();
         assertThat(feed).doesNotContain("BEGIN:VEVENT").contains("BEGIN:VTIMEZONE\r\nTZID:UTC\r\n")
                 .endsWith("END:VTIMEZONE\r\nEND:VCALENDAR\r\n");
     }
@@ -97,7 +97,38 @@ class CalendarFeedTest extends ApiTest {
         assertThat(anonymous.get("/api/v1/schedules/primary/shifts.ics").status()).isEqualTo(401);
         assertThat(anonymous.get("/api/v1/schedules/primary/shifts.ics?key=wrong-key-0000000").status()).isEqualTo(401);
         assertThat(anonymous.get("/api/v1/schedules?key=" + Http.READ_KEY).status()).isEqualTo(401);
-        assertThat(anonymous.get("/api/v1/schedules/nope/shifts.ics?key=" + Http.READ_KEY).status()).isEqualTo(404);
-        assertThat(anonymous.get("/api/v1/users/nobody/shifts.ics?key=" + Http.READ_KEY).status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/schedules/nope/shifts.ics?key=" + Http.CALENDAR_KEY).status()).isEqualTo(404);
+        assertThat(anonymous.get("/api/v1/users/nobody/shifts.ics?key=" + Http.CALENDAR_KEY).status()).isEqualTo(404);
+    }
+
+    /**
+     * A feed's URL is kept in calendar settings and proxy logs: only a key that reads nothing but the feeds may be in
+     * it. A read key there is refused, with what to do instead; a calendar key reads nothing else, in a URL or not.
+     */
+    @Test
+    void onlyACalendarKeyGoesInAFeedsUrlAndItReadsNothingElse() {
+        Http.Response read = anonymous.get("/api/v1/schedules/primary/shifts.ics?key=" + Http.READ_KEY);
+        assertThat(read.status()).isEqualTo(401);
+        assertThat(read.body()).contains("scope 'calendar' only", "key 'reader' can do more");
+        assertThat(anonymous.get("/api/v1/users/bo/shifts.ics?key=" + Http.ADMIN_KEY).status()).isEqualTo(401);
+        assertThat(api.as(Http.READ_KEY).get("/api/v1/schedules/primary/shifts.ics").status())
+                .as("a read key in a header still reads the feed").isEqualTo(200);
+
+        Http calendar = api.as(Http.CALENDAR_KEY);
+        assertThat(calendar.get("/api/v1/users/bo/shifts.ics").status()).isEqualTo(200);
+        for (String path : List.of("/api/v1/schedules", "/api/v1/schedules/primary/shifts", "/api/v1/incidents",
+                "/api/v1/oncall")) {
+            Http.Response r = calendar.get(path);
+            assertThat(r.status()).as(path).isEqualTo(403);
+            assertThat(r.body()).as(path).contains("read scope needed");
+        }
+        assertThat(calendar.post("/api/v1/incidents", "{\"title\":\"x\",\"service\":\"checkout\"}").status()).isEqualTo(403);
+
+        Http.Response created = api.as(Http.ADMIN_KEY).post("/api/v1/api-keys",
+                "{\"name\":\"" + unique("ana-calendar") + "\",\"scope\":\"calendar\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String secret = created.json().get("secret").asString();
+        assertThat(anonymous.get("/api/v1/users/ana/shifts.ics?key=" + secret).body()).startsWith("BEGIN:VCALENDAR");
+        assertThat(anonymous.get("/api/v1/users/ana/shifts?key=" + secret).status()).isEqualTo(401);
     }
 }

@@ -31,7 +31,7 @@ class ScheduleApiTest extends ApiTest {
         assertThat(shifts.findValuesAsString("user")).containsExactly("bo", "ana");
         JsonNode onCall = api.get("/api/v1/oncall?at=2026-03-01T12:00:00Z").json().get("schedules");
         assertThat(onCall.findValuesAsString("schedule")).contains("primary", id);
-        assertThat(anonymous.get("/api/v1/schedules/" + id + "/shifts.ics?key=" + Http.READ_KEY).body()).contains("UID:" + id + "-bo-");
+        assertThat(anonymous.get("/api/v1/schedules/" + id + "/shifts.ics?key=" + Http.CALENDAR_KEY).body()).contains("UID:" + id + "-bo-");
 
         Http.Response replaced = api.put("/api/v1/schedules/" + id, DAILY.replace("[\"ana\", \"bo\"]", "[\"bo\"]"));
         assertThat(replaced.status()).isEqualTo(200);
