@@ -352,6 +352,15 @@ public class IncidentService {
         return repository.list(filter);
     }
 
+    /**
+     * Every incident resolved since {@code since}, whenever it opened, newest first: for a view that counts them all
+     * (the status page's 90 days of bars), which a page at a time would read many times over.
+     */
+    @Transactional(readOnly = true)
+    public List<Incident> resolvedSince(Instant since) {
+        return repository.resolvedSince(since);
+    }
+
     /** Incidents newest first, and the {@code before} of the page after them: null when none follows. */
     public record Page(List<Incident> incidents, Long nextBefore) {
     }
@@ -390,6 +399,16 @@ public class IncidentService {
     public List<TimelineEvent> timeline(long id, long afterSeq, int limit) {
         load(id);
         return timeline.forIncident(id, afterSeq, limit);
+    }
+
+    /** The incident's newest {@code limit} timeline entries, oldest first. */
+    public List<TimelineEvent> latestTimeline(long id, int limit) {
+        load(id);
+        return timeline.latestForIncident(id, limit);
+    }
+
+    public boolean timelineHas(long id, String kind) {
+        return timeline.hasKind(id, kind);
     }
 
     private void apply(Incident incident, IncidentStatus next, String message, Actor actor) {

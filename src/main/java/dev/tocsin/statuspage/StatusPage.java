@@ -39,6 +39,8 @@ class StatusPage {
     static final int DAYS = 90;
     private static final int HISTORY_LIMIT = 50;
     private static final int PAGE = 500;
+    /** The timeline entries whose words the public sees: status updates and the resolution. */
+    private static final List<String> PUBLIC_KINDS = List.of("incident.status_update", "incident.resolved");
 
     private final TocsinConfig config;
     private final IncidentService incidents;
@@ -129,8 +131,7 @@ class StatusPage {
         List<Incident> open = all((before, size) -> new IncidentFilter(
                 EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, before, size));
         // Resolved within the 90 days, however long ago they opened: their days before are on the bars too.
-        List<Incident> recent = all((before, size) -> IncidentFilter.resolvedSince(now.minus(Duration.ofDays(DAYS)), null,
-                before, size));
+        List<Incident> recent = incidents.resolvedSince(now.minus(Duration.ofDays(DAYS)));
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);
@@ -154,10 +155,18 @@ class StatusPage {
                     now)));
         }
         java.util.Set<String> shownIds = new java.util.HashSet<>(shownIds(shown));
-        List<StatusView.IncidentView> active = open.stream().filter(i -> shownIds.contains(i.serviceId()))
-                .map(i -> incident(i)).toList();
-        List<StatusView.IncidentView> history = recent.stream().filter(i -> shownIds.contains(i.serviceId()))
-                .limit(HISTORY_LIMIT).map(i -> incident(i)).toList();
+        List<Incident> activeShown = open.stream().filter(i -> shownIds.contains(i.serviceId())).toList();
+        List<Incident> historyShown = recent.stream().filter(i -> shownIds.contains(i.serviceId())).limit(HISTORY_LIMIT)
+                .toList();
+        // What was said in public about every incident shown, in one read rather than one per incident.
+        List<Long> shownIncidents = new ArrayList<>();
+        activeShown.forEach(i -> shownIncidents.add(i.id()));
+        historyShown.forEach(i -> shownIncidents.add(i.id()));
+        Map<Long, List<TimelineEvent>> said = timeline.ofKinds(shownIncidents, PUBLIC_KINDS);
+        List<StatusView.IncidentView> active = activeShown.stream()
+                .map(i -> incident(i, said.getOrDefault(i.id(), List.of()))).toList();
+        List<StatusView.IncidentView> history = historyShown.stream()
+                .map(i -> incident(i, said.getOrDefault(i.id(), List.of()))).toList();
         List<StatusView.WindowView> maintenance = windows.stream()
                 .filter(w -> shownIds.contains(w.serviceId()))
                 .map(w -> new StatusView.WindowView(serviceName(w.serviceId()), w.startsAt(), w.endsAt(), w.reason(),
@@ -264,9 +273,9 @@ class StatusPage {
     }
 
 
-    private StatusView.IncidentView incident(Incident i) {
+    private StatusView.IncidentView incident(Incident i, List<TimelineEvent> said) {
         List<StatusView.Update> updates = new ArrayList<>();
-        for (TimelineEvent e : timeline.forIncident(i.id(), 0, 1000)) {
+        for (TimelineEvent e : said) {
             // Only what was said for the public: status updates and the resolution. Notes and who did what stay inside.
             switch (e.kind()) {
                 case "incident.status_update" -> {

@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +52,7 @@ public class Timeline {
 
     private static final Logger log = LoggerFactory.getLogger(Timeline.class);
     private static final Object CURSOR_KEY = new Object();
+    private static final int IDS_PER_QUERY = 500;
     /** Fair, as the database's lock queue: a request acknowledging an incident is not overtaken by intake batches. */
     private final ReentrantLock inProcess = new ReentrantLock(true);
 
@@ -127,6 +132,39 @@ public class Timeline {
     @Transactional(readOnly = true)
     public List<TimelineEvent> forIncident(long incidentId, long afterSeq, int limit) {
         return repository.forIncident(incidentId, afterSeq, limit);
+    }
+
+    /**
+     * The incident's newest {@code limit} entries, oldest first: an incident's page shows how it stands now, however
+     * many entries came before (an alert storm's incident has thousands).
+     */
+    @Transactional(readOnly = true)
+    public List<TimelineEvent> latestForIncident(long incidentId, int limit) {
+        List<TimelineEvent> newestFirst = new ArrayList<>(repository.latestForIncident(incidentId, limit));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /**
+     * The entries of {@code kinds} of each incident, in chain order, read in one query per {@value #IDS_PER_QUERY}
+     * incidents rather than one per incident, and whole: a cut-off at some number of entries would lose the latest.
+     */
+    @Transactional(readOnly = true)
+    public Map<Long, List<TimelineEvent>> ofKinds(Collection<Long> incidentIds, Collection<String> kinds) {
+        Map<Long, List<TimelineEvent>> byIncident = new HashMap<>();
+        List<Long> ids = List.copyOf(new LinkedHashSet<>(incidentIds));
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            for (TimelineEvent e : repository.ofKinds(ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)), kinds)) {
+                byIncident.computeIfAbsent(e.incidentId(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        return byIncident;
+    }
+
+    /** Whether the incident's timeline has an entry of this kind, however far back. */
+    @Transactional(readOnly = true)
+    public boolean hasKind(long incidentId, String kind) {
+        return repository.hasKind(incidentId, kind);
     }
 
     @Transactional(readOnly = true)

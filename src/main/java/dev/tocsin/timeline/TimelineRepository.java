@@ -3,6 +3,7 @@ package dev.tocsin.timeline;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collection;
 import java.util.List;
 
 import dev.tocsin.jdbc.SqlTime;
@@ -80,6 +81,25 @@ class TimelineRepository {
         return jdbc.sql("SELECT * FROM timeline_event WHERE incident_id = :id AND seq > :after ORDER BY seq LIMIT :limit")
                 .param("id", incidentId).param("after", afterSeq).param("limit", limit)
                 .query((rs, n) -> toEvent(row(rs))).list();
+    }
+
+    /** The incident's newest {@code limit} entries, newest first: read backwards along (incident_id, seq). */
+    List<TimelineEvent> latestForIncident(long incidentId, int limit) {
+        return jdbc.sql("SELECT * FROM timeline_event WHERE incident_id = :id ORDER BY seq DESC LIMIT :limit")
+                .param("id", incidentId).param("limit", limit)
+                .query((rs, n) -> toEvent(row(rs))).list();
+    }
+
+    /** The entries of these kinds of each of these incidents, in chain order. */
+    List<TimelineEvent> ofKinds(Collection<Long> incidentIds, Collection<String> kinds) {
+        return jdbc.sql("SELECT * FROM timeline_event WHERE incident_id IN (:ids) AND kind IN (:kinds) ORDER BY seq")
+                .param("ids", incidentIds).param("kinds", kinds)
+                .query((rs, n) -> toEvent(row(rs))).list();
+    }
+
+    boolean hasKind(long incidentId, String kind) {
+        return !jdbc.sql("SELECT seq FROM timeline_event WHERE incident_id = :id AND kind = :kind LIMIT 1")
+                .param("id", incidentId).param("kind", kind).query(Long.class).list().isEmpty();
     }
 
     List<TimelineEvent> page(long afterSeq, int limit) {

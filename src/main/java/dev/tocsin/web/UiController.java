@@ -55,6 +55,8 @@ class UiController {
 
     /** An Alertmanager group's incident may hold thousands of alerts; the page lists the newest, the API has them all. */
     private static final int ALERTS_SHOWN = 50;
+    /** The newest entries an incident's page shows; the API pages through all of them. */
+    private static final int TIMELINE_SHOWN = 1000;
     /** What the page says after each form's action succeeded. */
     private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
             "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
@@ -186,7 +188,10 @@ class UiController {
         Duration target = config.severities().level(i.severity()).map(l -> l.responseTarget()).orElse(null);
         model.addAttribute("responseTarget", target == null ? null : Durations.format(target));
         List<Map<String, Object>> events = new ArrayList<>();
-        for (TimelineEvent e : incidents.timeline(id, 0, 1000)) {
+        List<TimelineEvent> latest = incidents.latestTimeline(id, TIMELINE_SHOWN + 1);
+        // One more than shown read: whether earlier entries were left out.
+        boolean earlierOmitted = latest.size() > TIMELINE_SHOWN;
+        for (TimelineEvent e : earlierOmitted ? latest.subList(1, latest.size()) : latest) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("at", e.occurredAt());
             row.put("kind", e.kind());
@@ -194,7 +199,8 @@ class UiController {
             row.put("text", TimelineText.describe(e.data()));
             events.add(row);
         }
-        model.addAttribute("breached", events.stream().anyMatch(e -> "incident.response_target_breached".equals(e.get("kind"))));
+        model.addAttribute("breached", incidents.timelineHas(id, "incident.response_target_breached"));
+        model.addAttribute("earlierOmitted", earlierOmitted);
         model.addAttribute("timeline", events);
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
         model.addAttribute("users", config.users());

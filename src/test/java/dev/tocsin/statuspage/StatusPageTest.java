@@ -3,11 +3,15 @@ package dev.tocsin.statuspage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.sql.DataSource;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import dev.tocsin.ApiTest;
@@ -38,6 +42,9 @@ class StatusPageTest extends ApiTest {
 
     @Autowired
     StatusPage page;
+
+    @Autowired
+    DataSource dataSource;
 
     private long declare(String title, String severity) {
         Http.Response r = api.post("/api/v1/incidents", """
@@ -133,6 +140,56 @@ class StatusPageTest extends ApiTest {
         String after = anonymous.get("/status").body();
         assertThat(after).contains("Past incidents", "Rolled back to v41 " + token);
         assertThat(anonymous.get("/status/summary.json").json().get("incidents").toString()).doesNotContain(token);
+    }
+
+    /**
+     * What was said in public about an incident shows however many entries its timeline has: an alert storm's incident
+     * has thousands, and its updates and resolution come after them.
+     */
+    @Test
+    void anIncidentWithThousandsOfTimelineEntriesShowsItsLatestPublicWords() {
+        String token = unique("storm");
+        long id = declare("Storm of alerts " + token, "P1");
+        for (int n = 0; n < 1000; n++) {
+            assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"internal note " + n + "\"}").status())
+                    .isEqualTo(201);
+        }
+        api.post("/api/v1/incidents/" + id + "/updates",
+                "{\"message\":\"Identified the cause " + token + "\",\"status\":\"identified\"}");
+        assertThat(anonymous.get("/status").body()).contains("Identified the cause " + token);
+
+        api.post("/api/v1/incidents/" + id + "/resolve", "{\"resolution\":\"Back to normal " + token + "\"}");
+        assertThat(anonymous.get("/status").body()).contains("Past incidents", "Back to normal " + token,
+                "Identified the cause " + token);
+    }
+
+    /**
+     * The page counts every incident resolved in its 90 days; they are read in one statement, not a page of 500 at a
+     * time, each of which walked the whole range again to sort it (docs/performance.md, "Reads on a large database").
+     */
+    @Test
+    void theNinetyDaysOfResolutionsAreReadInOneStatementHoweverManyThereAre() throws Exception {
+        for (int n = 0; n < 501; n++) {
+            long id = declare("Short blip " + n, "P3");
+            assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET QUERY_STATISTICS TRUE");
+        }
+        long before = readsOfResolutions();
+        page.invalidate();
+        assertThat(anonymous.get("/status").body()).contains("Short blip 500");
+        assertThat(readsOfResolutions() - before).as("statements that read the 90 days' resolutions").isEqualTo(1);
+    }
+
+    /** How many times H2 ran a statement that reads incidents by when they were resolved. */
+    private long readsOfResolutions() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                     + " WHERE SQL_STATEMENT LIKE '%resolved_at >=%' AND SQL_STATEMENT NOT LIKE '%QUERY_STATISTICS%'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

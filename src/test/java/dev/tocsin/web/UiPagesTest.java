@@ -60,6 +60,28 @@ class UiPagesTest extends ApiTest {
     }
 
     /**
+     * An incident with more timeline entries than its page shows (an alert storm's has thousands) shows the newest,
+     * and says that earlier ones are left out.
+     */
+    @Test
+    void anIncidentPageWithALongTimelineShowsItsNewestEntries() throws Exception {
+        String token = unique("long");
+        Http.Response declared = api.post("/api/v1/incidents", """
+                {"title":"Storm %s","service":"checkout","severity":"P2"}""".formatted(token));
+        long id = declared.json().get("id").asLong();
+        for (int n = 0; n < 1000; n++) {
+            assertThat(api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"routine note " + n + "\"}").status())
+                    .isEqualTo(201);
+        }
+        api.post("/api/v1/incidents/" + id + "/notes", "{\"text\":\"the latest word " + token + "\"}");
+
+        String html = browser.get("/incidents/" + id).body();
+        assertThat(html).contains("the latest word " + token, "routine note 999", "Only the newest 1,000 entries are shown")
+                .doesNotContain("routine note 0<");
+        assertThat(html.split("<li>\\s*<span class=\"kind\"", -1).length - 1).as("entries shown").isEqualTo(1000);
+    }
+
+    /**
      * An incident shared by an Alertmanager group lists its alerts: the newest 50, how many in all, how many open; the
      * dashboard counts them.
      */
