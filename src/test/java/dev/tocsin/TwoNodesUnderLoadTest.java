@@ -74,6 +74,10 @@ class TwoNodesUnderLoadTest {
         return http(nodeB).get("/api/v1/alerts?dedup_key=" + dedup).json().get(0).get("incident_id").asLong();
     }
 
+    private static long entries(JsonNode timeline, String kind) {
+        return timeline.valueStream().filter(e -> e.get("kind").asString().equals(kind)).count();
+    }
+
     private static String trigger(String routingKey, String dedup) {
         return """
                 {"routing_key":"%s","event_action":"trigger","dedup_key":"%s",
@@ -259,9 +263,9 @@ class TwoNodesUnderLoadTest {
         Http api = TestNodes.http(nodeA, Http.ADMIN_KEY);
         for (long id : ids) {
             JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
-            assertThat(timeline.valueStream().filter(e -> e.get("kind").asString().equals("incident.acknowledged")).count())
+            assertThat(entries(timeline, "incident.acknowledged"))
                     .as("acknowledgements of " + id).isEqualTo(1);
-            assertThat(timeline.valueStream().filter(e -> e.get("kind").asString().equals("incident.resolved")).count())
+            assertThat(entries(timeline, "incident.resolved"))
                     .as("resolutions of " + id).isEqualTo(1);
         }
     }
@@ -301,7 +305,7 @@ class TwoNodesUnderLoadTest {
         Http api = TestNodes.http(nodeA, Http.ADMIN_KEY);
         for (long id : ids) {
             JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
-            assertThat(timeline.valueStream().filter(e -> e.get("kind").asString().equals("incident.role_assigned")).count())
+            assertThat(entries(timeline, "incident.role_assigned"))
                     .as("assignments of " + id).isEqualTo(1);
         }
     }
