@@ -190,9 +190,11 @@ class AlertRepository {
         if (incidentIds.isEmpty()) {
             return counts;
         }
-        jdbc.sql("SELECT a.incident_id, COUNT(*) AS alerts,"
-                        + " SUM(CASE WHEN s.status <> 'resolved' THEN 1 ELSE 0 END) AS open"
-                        + FROM + " WHERE a.incident_id IN (:incidents) GROUP BY a.incident_id")
+        // Each alert's state by its key, as a subquery per alert: joined instead, PostgreSQL hashed the whole of
+        // alert_state (every alert ever received) to count the alerts of the few hundred incidents shown.
+        jdbc.sql("SELECT a.incident_id, COUNT(*) AS alerts, SUM(CASE WHEN (SELECT s.status FROM alert_state s"
+                        + " WHERE s.alert_id = a.id) <> 'resolved' THEN 1 ELSE 0 END) AS open"
+                        + " FROM alert a WHERE a.incident_id IN (:incidents) GROUP BY a.incident_id")
                 .param("incidents", incidentIds)
                 .query((RowCallbackHandler) rs -> counts.put(rs.getLong("incident_id"),
                         new IncidentAlerts.Count(rs.getLong("alerts"), rs.getLong("open"))));

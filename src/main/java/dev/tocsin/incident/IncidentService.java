@@ -37,6 +37,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class IncidentService {
 
     public static final int MAX_TEXT = 10_000;
+    /** The most open incidents a page lists: an alert storm may open thousands, the API pages through them. */
+    public static final int OPEN_SHOWN = 500;
 
     /** What a person declares by hand. */
     public record Declaration(String title, String description, String serviceId, String severity,
@@ -350,6 +352,16 @@ public class IncidentService {
     @Transactional(readOnly = true)
     public List<Incident> list(IncidentFilter filter) {
         return repository.list(filter);
+    }
+
+    /**
+     * The open incidents, newest first, at most {@link #OPEN_SHOWN}: for the pages that show or count every open
+     * incident. Read through the status index whatever the database, so that the read costs what is open, not what
+     * was ever opened.
+     */
+    @Transactional(readOnly = true)
+    public List<Incident> open() {
+        return repository.open();
     }
 
     /**

@@ -118,9 +118,11 @@ class ServicePages {
         return "escalation-policies";
     }
 
+    /** Every open incident (at most {@link IncidentService#OPEN_SHOWN}), or a service's, by severity then age. */
     private List<Incident> openIncidents(String serviceId) {
-        List<Incident> open = new ArrayList<>(incidents.list(new IncidentFilter(
-                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), serviceId, null, null, null, null, 500)));
+        List<Incident> open = new ArrayList<>(serviceId == null ? incidents.open() : incidents.list(new IncidentFilter(
+                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), serviceId, null, null, null, null,
+                IncidentService.OPEN_SHOWN)));
         open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
                 .thenComparing(Incident::openedAt));
         return open;

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
-import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
@@ -97,8 +95,7 @@ class UiController {
     @GetMapping("/dashboard")
     String dashboard(Model model) {
         Instant now = clock.instant();
-        List<Incident> open = new ArrayList<>(incidents.list(new IncidentFilter(
-                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, null, 500)));
+        List<Incident> open = new ArrayList<>(incidents.open());
         open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
                 .thenComparing(Incident::openedAt));
         Map<Long, IncidentAlerts.Count> alertCounts = incidentAlerts.countsOf(open.stream().map(Incident::id).toList());
