@@ -40,7 +40,7 @@ class RobustnessTest extends ApiTest {
                 "/api/v1/integrations/alertmanager/" + CHECKOUT_KEY, "/api/v1/integrations/generic/" + CHECKOUT_KEY,
                 "/api/v1/incidents", "/api/v1/incidents/" + incident + "/status", "/api/v1/incidents/" + incident + "/notes",
                 "/api/v1/incidents/" + incident + "/updates", "/api/v1/incidents/" + incident + "/resolve",
-                "/api/v1/api-keys");
+                "/api/v1/incidents/" + incident + "/escalate", "/api/v1/api-keys");
         List<String> putPaths = List.of("/api/v1/incidents/" + incident + "/roles/technical_lead",
                 "/api/v1/incidents/" + incident + "/impact", "/api/v1/incidents/" + incident + "/severity");
         List<String> failures = new ArrayList<>();
@@ -104,6 +104,7 @@ class RobustnessTest extends ApiTest {
                  "roles":{"incident_commander":"ana","technical_lead":"bo"}}""");
         seeds.put("POST /api/v1/incidents/{id}/status", "{\"status\":\"investigating\",\"message\":\"looking\"}");
         seeds.put("POST /api/v1/incidents/{id}/snooze", "{\"duration\":\"30m\"}");
+        seeds.put("POST /api/v1/incidents/{id}/escalate", "{\"from_level\":1}");
         seeds.put("PUT /api/v1/incidents/{id}/roles/technical_lead", "{\"user\":\"ana\"}");
         seeds.put("PUT /api/v1/incidents/{id}/impact", """
                 {"users_affected":5,"services_affected":["checkout"],"data_loss":true,"financial_impact":"unknown"}""");

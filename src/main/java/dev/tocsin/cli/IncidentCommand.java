@@ -93,8 +93,11 @@ final class IncidentCommand {
     }
 
     @Command(name = "escalate", description = "Page the next level of the escalation policy now, not after its delay.")
-    int escalate(@Parameters(paramLabel = "ID") long id) {
-        JsonNode escalation = root.api().post("/api/v1/incidents/" + id + "/escalate", null);
+    int escalate(@Parameters(paramLabel = "ID") long id,
+                 @Option(names = "--from-level", paramLabel = "N", description = "only while level N is the one paged "
+                         + "last; if it has moved on (someone escalated first), nothing is paged and the refusal says where it stands") Integer fromLevel) {
+        JsonNode escalation = root.api().post("/api/v1/incidents/" + id + "/escalate",
+                fromLevel == null ? null : Map.of("from_level", fromLevel));
         if (root.printedJson(escalation)) {
             return 0;
         }

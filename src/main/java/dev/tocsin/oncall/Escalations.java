@@ -21,6 +21,7 @@ import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -187,19 +188,31 @@ public class Escalations implements TimerHandler {
         }
     }
 
-    /** Whether {@link #escalateNow} has someone to page: the escalation waits for its next level. */
-    public boolean canEscalate(long incidentId) {
+    /**
+     * The level paged last, when {@link #escalateNow} has someone to page (the escalation waits for its next level):
+     * what a page offering to escalate shows, and sends back as the level it escalates from.
+     */
+    public Optional<Integer> levelToEscalateFrom(long incidentId) {
         return repository.find(incidentId)
-                .filter(e -> e.state() == EscalationState.ACTIVE && e.nextLevel() != null).isPresent();
+                .filter(e -> e.state() == EscalationState.ACTIVE && e.nextLevel() != null && e.lastLevel() != null)
+                .map(e -> e.lastLevel() + 1);
     }
 
     /**
      * A responder asks for the next level now instead of after the delay (GoAlert's "escalate", PagerDuty's "escalate
      * to the next level"): the step the timer would take is taken at once, and the policy goes on from there.
      *
-     * @throws ConflictException nothing to escalate: no policy, acknowledged or resolved, or every level paged
+     * <p>{@code fromLevel} (1-based, or null) is the level the responder saw as paged last. Two people pressing at once,
+     * or a client retrying, would otherwise each take a step: with it, only the first does, and the others are told
+     * where the escalation stands now.
+     *
+     * @throws ConflictException nothing to escalate: no policy, acknowledged or resolved, every level paged, or the
+     *                           escalation no longer at {@code fromLevel} (with {@code current_level})
      */
-    public void escalateNow(long incidentId, Actor actor) {
+    public void escalateNow(long incidentId, Integer fromLevel, Actor actor) {
+        if (fromLevel != null && fromLevel < 1) {
+            throw new InvalidInputException("from_level", "a level of the policy, 1 or more, got " + fromLevel);
+        }
         tx.executeWithoutResult(status -> {
             timeline.lock();
             Incident incident = incidents.get(incidentId);
@@ -211,6 +224,9 @@ public class Escalations implements TimerHandler {
                 throw new ConflictException("incident " + incidentId + "'s escalation is " + stored.state().wire()
                         + (stored.state() == EscalationState.ACKNOWLEDGED
                         ? ": set the incident back to triggered to restart it" : ": there is nobody left to page"));
+            }
+            if (fromLevel != null) {
+                checkStillAt(incidentId, fromLevel, stored, policy);
             }
             EscalationRepository.Escalation e = fitted(stored, policy, incident);
             if (e.nextLevel() == null) {
@@ -227,6 +243,23 @@ public class Escalations implements TimerHandler {
             takeSteps(e, policy, incident, stepLevels(e.nextLevel(), e.lastLevel(), policy, incident),
                     "on request of " + actor.value(), now);
         });
+    }
+
+    /** Refuses to escalate an incident that has moved on from the level its responder saw (by hand or by its timer). */
+    private static void checkStillAt(long incidentId, int fromLevel, EscalationRepository.Escalation stored,
+                                     TocsinConfig.EscalationPolicy policy) {
+        if (fromLevel > policy.levels().size()) {
+            throw new InvalidInputException("from_level", "policy '" + policy.id() + "' has levels 1 to "
+                    + policy.levels().size() + ", got " + fromLevel);
+        }
+        Integer current = stored.lastLevel() == null ? null : stored.lastLevel() + 1;
+        if (!Integer.valueOf(fromLevel).equals(current)) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("current_level", current);
+            throw new ConflictException("incident " + incidentId + " is "
+                    + (current == null ? "at no level yet" : "at level " + current) + " of policy '" + policy.id()
+                    + "', not level " + fromLevel + ": it was escalated meanwhile; nothing was changed", properties);
+        }
     }
 
     /** Timer {@code <incident>:<generation>:<step>}: take that step if the escalation is still waiting for it. */

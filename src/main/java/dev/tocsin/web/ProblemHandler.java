@@ -61,8 +61,11 @@ class ProblemHandler {
 
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<ProblemDetail> conflict(ConflictException e) {
-        return respond(problem(HttpStatus.CONFLICT, "Conflict", e.getMessage()));
+        ProblemDetail p = problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+        e.properties().forEach(p::setProperty);
+        return respond(p);
     }
+
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {

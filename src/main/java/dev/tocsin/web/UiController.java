@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.tocsin.alert.IncidentAlerts;
 import dev.tocsin.alert.RecentChanges;
@@ -212,7 +213,9 @@ class UiController {
         if (i.status().isOpen()) {
             model.addAttribute("composer", previews.composer(id));
         }
-        model.addAttribute("canEscalate", escalations.canEscalate(id));
+        Optional<Integer> escalateFrom = escalations.levelToEscalateFrom(id);
+        model.addAttribute("canEscalate", escalateFrom.isPresent());
+        model.addAttribute("escalateFrom", escalateFrom.orElse(null));
         model.addAttribute("incidentId", id);
         return "incident";
     }
@@ -288,9 +291,25 @@ class UiController {
         return act(id, flash, "snooze", () -> snoozes.snooze(id, duration, CurrentActor.get()));
     }
 
+    /**
+     * The form sends the level the page showed as paged last: when someone else (or the policy's timer) escalated
+     * meanwhile, the press is refused with where the escalation stands, rather than paging a level nobody chose.
+     */
     @PostMapping("/incidents/{id}/escalate")
-    String escalate(@PathVariable long id, RedirectAttributes flash) {
-        return act(id, flash, "escalate", () -> escalations.escalateNow(id, CurrentActor.get()));
+    String escalate(@PathVariable long id, @RequestParam(name = "from_level", defaultValue = "") String fromLevel,
+                    RedirectAttributes flash) {
+        return act(id, flash, "escalate", () -> escalations.escalateNow(id, level(fromLevel), CurrentActor.get()));
+    }
+
+    private static Integer level(String fromLevel) {
+        if (fromLevel.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(fromLevel.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("from_level", "expected a whole number, the level last paged");
+        }
     }
 
     @PostMapping("/incidents/{id}/notes")

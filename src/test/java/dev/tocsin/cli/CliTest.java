@@ -161,6 +161,23 @@ class CliTest extends ApiTest {
         assertThat(refused.err()).contains("409").contains("acknowledged");
     }
 
+    /** {@code --from-level}: run twice (or by two people), it escalates once and then says where it stands. */
+    @Test
+    void escalateFromALevelEscalatesOnceOnly() {
+        Run declared = tocsin("incident", "declare", "--title", "Card payments failing twice", "--service", "payments",
+                "--severity", "P1", "--json");
+        String id = declared.json().get("id").asString();
+        Run first = tocsin("incident", "escalate", id, "--from-level", "1");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("Incident " + id + ": paged level 2 (ana).");
+        Run again = tocsin("incident", "escalate", id, "--from-level", "1");
+        assertThat(again.exit()).as(again.out()).isEqualTo(1);
+        assertThat(again.err()).contains("409", "is at level 2 of policy 'payments', not level 1");
+        Run notANumber = tocsin("incident", "escalate", id, "--from-level", "two");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--from-level");
+    }
+
     @Test
     void aRefusalExitsWith1AndTheServersReason() {
         Run unknown = tocsin("incident", "ack", "999999");

@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.tocsin.ApiTest;
@@ -440,6 +444,69 @@ class EscalationApiTest extends ApiTest {
         Http.Response acknowledged = api.post("/api/v1/incidents/" + id + "/escalate", null);
         assertThat(acknowledged.status()).isEqualTo(409);
         assertThat(acknowledged.json().get("detail").asString()).contains("acknowledged").contains("triggered");
+    }
+
+    private Http.Response escalateFrom(long incident, String fromLevel) {
+        return api.post("/api/v1/incidents/" + incident + "/escalate", "{\"from_level\":" + fromLevel + "}");
+    }
+
+    /** A retried or repeated press names the level it saw: once the incident has moved on, it changes nothing. */
+    @Test
+    void anEscalationFromALevelNoLongerPagedLastIsRefusedAndPagesNobody() {
+        long id = open("error");
+        assertThat(api.get("/api/v1/incidents/" + id + "/escalation").json().get("current_level").asInt()).isEqualTo(1);
+        Http.Response first = escalateFrom(id, "1");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("current_level").asInt()).isEqualTo(2);
+
+        Http.Response again = escalateFrom(id, "1");
+        assertThat(again.status()).as(again.body()).isEqualTo(409);
+        assertThat(again.json().get("current_level").asInt()).isEqualTo(2);
+        assertThat(again.json().get("detail").asString()).contains("is at level 2 of policy 'payments', not level 1");
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana");
+        assertThat(timeline(id, "escalation.requested")).hasSize(1);
+
+        advance(Duration.ofMinutes(15));
+        await("level 3 after level 2's delay", () -> pages(id).size() == 3);
+        Http.Response overtaken = escalateFrom(id, "2");
+        assertThat(overtaken.status()).as("the timer escalated first").isEqualTo(409);
+        assertThat(overtaken.json().get("current_level").asInt()).isEqualTo(3);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla");
+        assertThat(escalateFrom(id, "3").status()).as("from the level it is at").isEqualTo(200);
+    }
+
+    @Test
+    void twoPressesAtOnceFromTheSameLevelEscalateOnce() throws Exception {
+        long id = open("error");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Integer>> presses = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                presses.add(CompletableFuture.supplyAsync(() -> escalateFrom(id, "1").status(), pool));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<Integer> press : presses) {
+                statuses.add(press.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 409, 409, 409);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana");
+    }
+
+    @Test
+    void aFromLevelThatIsNoLevelIsRefusedNamingTheField() {
+        long id = open("error");
+        for (String bad : List.of("\"two\"", "\"1\"", "1.5", "1e400", "99999999999", "0", "-1", "4", "[1]", "{}", "true")) {
+            Http.Response refused = escalateFrom(id, bad);
+            assertThat(refused.status()).as(bad + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).as(bad).isEqualTo("from_level");
+        }
+        assertThat(pagedUsers(id)).as("nothing was escalated").containsExactly("1:bo");
+        Http.Response withoutOne = escalateFrom(id, "null");
+        assertThat(withoutOne.status()).as("null is no level given, as before").isEqualTo(200);
+        assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana");
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.net.http.HttpResponse;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.tocsin.ApiTest;
@@ -127,5 +129,28 @@ class UiRefusalsTest extends ApiTest {
         api.post("/api/v1/incidents/" + id + "/acknowledge", null);
         browser.post("/incidents/" + id + "/acknowledge", "_csrf=" + token);
         assertThat(browser.get("/incidents/" + id).body()).contains("Not done: incident " + id + " is acknowledged");
+    }
+
+    /**
+     * Two people press Escalate on the same page: the page sends the level it showed, so the second press is refused
+     * with where the escalation stands, and pages nobody.
+     */
+    @Test
+    void anEscalationSomeoneElseMadeFirstIsSaidAndPagesNobodyMore() throws Exception {
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        long id = api.post("/api/v1/incidents", "{\"title\":\"Escalated meanwhile\",\"service\":\"payments\","
+                + "\"severity\":\"P1\"}").json().get("id").asLong();
+        String page = browser.get("/incidents/" + id).body();
+        Matcher shown = Pattern.compile("name=\"from_level\" value=\"(\\d+)\"").matcher(page);
+        assertThat(shown.find()).as("the Escalate form carries the level it shows").isTrue();
+        assertThat(shown.group(1)).isEqualTo("1");
+        assertThat(page).contains("level 1 paged");
+
+        assertThat(api.post("/api/v1/incidents/" + id + "/escalate", "{\"from_level\":1}").status()).isEqualTo(200);
+        browser.post("/incidents/" + id + "/escalate", "from_level=" + shown.group(1) + "&_csrf=" + csrf(page));
+        assertThat(browser.get("/incidents/" + id).body())
+                .contains("is at level 2 of policy", "not level 1: it was escalated meanwhile; nothing was changed");
+        assertThat(api.get("/api/v1/incidents/" + id + "/escalation").json().get("current_level").asInt())
+                .as("the second press paged nobody").isEqualTo(2);
     }
 }
