@@ -119,6 +119,48 @@ class TwoNodesTest {
                  "payload":{"summary":"seen again","source":"lb","severity":"error"}}""".formatted(KEY, action, key);
     }
 
+    /**
+     * A client that retries a declaration with its Idempotency-Key may reach the other node, at the same moment: the
+     * key is looked up under the timeline lock and stored with the incident, so the pair makes one incident.
+     */
+    @Test
+    void theSameIdempotencyKeyOnBothNodesAtOnceDeclaresOneIncident() throws Exception {
+        int keys = 20;
+        String token = "declared-twice-" + System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<List<CompletableFuture<Http.Response>>> pairs = new ArrayList<>();
+        try {
+            for (int i = 0; i < keys; i++) {
+                String body = "{\"title\":\"" + token + " " + i + "\",\"service\":\"checkout\",\"severity\":\"P2\"}";
+                String key = token + "-" + i;
+                List<CompletableFuture<Http.Response>> pair = new ArrayList<>();
+                for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+                    Http api = http(node, Http.ADMIN_KEY);
+                    pair.add(CompletableFuture.supplyAsync(() -> api.send(api.request("/api/v1/incidents")
+                            .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))), pool));
+                }
+                pairs.add(pair);
+            }
+            for (List<CompletableFuture<Http.Response>> pair : pairs) {
+                Http.Response a = pair.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                Http.Response b = pair.get(1).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(a.status()).as(a.body()).isEqualTo(201);
+                assertThat(b.status()).as(b.body()).isEqualTo(201);
+                assertThat(a.json().get("id").asLong()).isEqualTo(b.json().get("id").asLong());
+                assertThat(List.of(String.valueOf(a.header("Idempotent-Replayed")), String.valueOf(b.header("Idempotent-Replayed"))))
+                        .as("one declared, the other answered with it").containsExactlyInAnyOrder("true", "null");
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long declared = 0;
+        for (JsonNode i : http(nodeB, Http.ADMIN_KEY).get("/api/v1/incidents?service=checkout&limit=500").json().get("incidents")) {
+            declared += i.get("title").asString().startsWith(token + " ") ? 1 : 0;
+        }
+        assertThat(declared).isEqualTo(keys);
+    }
+
     @Test
     void aBackupOnPostgresqlIsPgDumpsJob() {
         Http.Response r = http(nodeA, Http.ADMIN_KEY).get("/api/v1/backup");

@@ -1,5 +1,7 @@
 package dev.tocsin.auth;
 
+import java.util.Optional;
+
 import dev.tocsin.timeline.Actor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,6 +21,13 @@ public final class CurrentActor {
             return Actor.user(auth.getName());
         }
         return Actor.system("anonymous");
+    }
+
+    /** The name of the current request's API key; empty for a signed-in person or an anonymous request. */
+    public static Optional<String> apiKeyName() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.getPrincipal() instanceof ApiKeyPrincipal key
+                ? Optional.of(key.keyName()) : Optional.empty();
     }
 
     /** Whether the current request's API key has {@code scope} (or a scope that includes it). */

@@ -14,7 +14,9 @@ import dev.tocsin.config.SeverityScale;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
+import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.TimelineEvent;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -100,11 +103,23 @@ class IncidentController {
         return new IncidentList(page.incidents().stream().map(this::view).toList(), page.nextBefore());
     }
 
+    /**
+     * With an {@code Idempotency-Key}, a retry (after a timeout, say) answers as the first request did, with the
+     * incident it made, and says so in {@code Idempotent-Replayed}.
+     */
     @PostMapping
-    ResponseEntity<IncidentView> declare(@RequestBody DeclareRequest body) {
-        Incident incident = incidents.declare(new IncidentService.Declaration(body.title(), body.description(),
-                body.service(), body.severity(), body.impact(), body.roles()), CurrentActor.get());
-        return ResponseEntity.created(URI.create("/api/v1/incidents/" + incident.id())).body(view(incident));
+    ResponseEntity<IncidentView> declare(@RequestBody DeclareRequest body, @RequestHeader HttpHeaders headers) {
+        Actor actor = CurrentActor.get();
+        IdempotencyKey key = IdempotencyKey.of(CurrentActor.apiKeyName().orElse(actor.value()),
+                headers.get(IdempotencyKey.HEADER));
+        IncidentService.Declared declared = incidents.declare(new IncidentService.Declaration(body.title(),
+                body.description(), body.service(), body.severity(), body.impact(), body.roles()), actor, key);
+        Incident incident = declared.incident();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.created(URI.create("/api/v1/incidents/" + incident.id()));
+        if (declared.replayed()) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        return answer.body(view(incident));
     }
 
     @GetMapping("/{id}")

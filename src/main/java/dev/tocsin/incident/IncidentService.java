@@ -16,6 +16,7 @@ import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
+import dev.tocsin.problem.UnprocessableException;
 import dev.tocsin.text.Sha256;
 import dev.tocsin.text.SqlText;
 import dev.tocsin.timeline.Actor;
@@ -28,6 +29,7 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The incident use cases. Each is one transaction that takes the timeline lock first, changes the
@@ -45,16 +47,25 @@ public class IncidentService {
                               Incident.Impact impact, Incident.Roles roles) {
     }
 
+    /** A declaration's outcome: its incident, and whether an earlier request with its Idempotency-Key made it. */
+    record Declared(Incident incident, boolean replayed) {
+    }
+
     private final IncidentRepository repository;
+    private final IdempotencyKeyRepository idempotencyKeys;
     private final Timeline timeline;
     private final TocsinConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
+    private final JsonMapper json;
 
-    IncidentService(IncidentRepository repository, Timeline timeline, TocsinConfig config, Clock clock, MeterRegistry meters,
-                    ApplicationEventPublisher events) {
+    IncidentService(IncidentRepository repository, IdempotencyKeyRepository idempotencyKeys, Timeline timeline,
+                    TocsinConfig config, Clock clock, MeterRegistry meters, ApplicationEventPublisher events,
+                    JsonMapper json) {
         this.repository = repository;
+        this.idempotencyKeys = idempotencyKeys;
+        this.json = json;
         this.timeline = timeline;
         this.config = config;
         this.clock = clock;
@@ -64,6 +75,18 @@ public class IncidentService {
 
     @Transactional
     public Incident declare(Declaration d, Actor actor) {
+        return declare(d, actor, null).incident();
+    }
+
+    /**
+     * Declares an incident, once per {@code key} (null: every time). A key used within the last day answers the
+     * incident it made; with another declaration it is refused. The key is looked up under the timeline lock and
+     * stored in the incident's transaction, so two requests with one key, on any nodes, make one incident.
+     *
+     * @throws UnprocessableException the key was used for a different declaration
+     */
+    @Transactional
+    Declared declare(Declaration d, Actor actor, IdempotencyKey key) {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         requireText(errors, "title", d.title(), 1024);
         optionalText(errors, "description", d.description(), MAX_TEXT);
@@ -87,8 +110,23 @@ public class IncidentService {
         }
         timeline.lock();
         Instant now = clock.instant();
+        String requestSha256 = key == null ? null : Sha256.hex(json.writeValueAsString(d));
+        if (key != null) {
+            Optional<IdempotencyKeyRepository.Used> used = idempotencyKeys.usedSince(key, now.minus(IdempotencyKey.KEPT_FOR));
+            if (used.isPresent()) {
+                if (!used.get().requestSha256().equals(requestSha256)) {
+                    throw new UnprocessableException(IdempotencyKey.HEADER, "'" + key.value() + "' was used within the "
+                            + "last 24 hours to declare incident " + used.get().incidentId() + " with a different body; "
+                            + "use a new key for a new declaration");
+                }
+                return new Declared(load(used.get().incidentId()), true);
+            }
+        }
         long id = repository.insert(d.title().strip(), d.description(), d.serviceId(), severity, IncidentStatus.TRIGGERED,
                 "declared", now, responseDue(now, severity), roles, impact);
+        if (key != null) {
+            idempotencyKeys.insert(key, requestSha256, id, now);
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", d.title().strip());
         data.put("severity", severity);
@@ -103,7 +141,7 @@ public class IncidentService {
         }
         countOpened(severity, "declared");
         events.publishEvent(new IncidentEvent.Opened(id, d.serviceId(), severity, d.title().strip(), now));
-        return load(id);
+        return new Declared(load(id), false);
     }
 
     /**

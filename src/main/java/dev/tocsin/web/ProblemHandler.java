@@ -12,6 +12,7 @@ import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.problem.ServiceUnavailableException;
 import dev.tocsin.problem.TooManyRequestsException;
+import dev.tocsin.problem.UnprocessableException;
 import dev.tocsin.text.SqlText;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -66,6 +67,12 @@ class ProblemHandler {
         return respond(p);
     }
 
+    @ExceptionHandler(UnprocessableException.class)
+    ResponseEntity<ProblemDetail> unprocessable(UnprocessableException e) {
+        ProblemDetail p = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable request", e.getMessage());
+        p.setProperty("errors", List.of(e.error()));
+        return respond(p);
+    }
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {
