@@ -7,7 +7,7 @@ import dev.tocsin.jdbc.SqlTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The Idempotency-Keys of declarations and the incident each made (V20). */
+/** The Idempotency-Keys of declarations and the incident each made (V19). */
 @Repository
 class IdempotencyKeyRepository {
 
