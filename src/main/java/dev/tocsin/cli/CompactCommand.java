@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
@@ -32,22 +31,14 @@ final class CompactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = dataDir != null ? dataDir : Path.of(root.env("TOCSIN_DATA_DIR", "data"));
-        Path file = dir.resolve("tocsin.mv.db");
-        if (!Files.isRegularFile(file)) {
-            throw new CliFailure(CliFailure.USAGE, "no embedded database at " + file + " (set --data-dir or TOCSIN_DATA_DIR)");
-        }
+        EmbeddedDatabaseFile database = EmbeddedDatabaseFile.of(root, dataDir);
+        Path file = database.file();
         long before = size(file);
-        // IFEXISTS: never create a database here; the same mode as the server, so the file is read as it wrote it.
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tocsin")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, root.env("TOCSIN_DB_USER", "sa"),
-                root.env("TOCSIN_DB_PASSWORD", ""))) {
+        try (Connection c = database.open(root.env("TOCSIN_DB_USER", "sa"), root.env("TOCSIN_DB_PASSWORD", ""), "",
+                "compact")) {
             c.createStatement().execute("SHUTDOWN COMPACT");
         } catch (SQLException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("already in use")
-                    ? "the database is in use: stop Tocsin first" : e.getMessage();
-            throw new CliFailure(CliFailure.REFUSED, "cannot compact " + file + ": " + why);
+            throw new CliFailure(CliFailure.REFUSED, "cannot compact " + file + ": " + e.getMessage());
         }
         long after = size(file);
         if (!root.printedJson(Map.of("file", file.toString(), "bytes_before", before, "bytes_after", after))) {

@@ -1,9 +1,7 @@
 package dev.tocsin.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,18 +79,15 @@ final class CopyDatabaseCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CliFailure(CliFailure.USAGE, "--batch-size must be at least 1, not " + batchSize);
         }
-        Path dir = dataDir != null ? dataDir : Path.of(root.env("TOCSIN_DATA_DIR", "data"));
-        Path file = dir.resolve("tocsin.mv.db");
-        if (!Files.isRegularFile(file)) {
-            throw new CliFailure(CliFailure.USAGE, "no embedded database at " + file + " (set --data-dir or TOCSIN_DATA_DIR)");
-        }
+        EmbeddedDatabaseFile database = EmbeddedDatabaseFile.of(root, dataDir);
+        Path file = database.file();
         // Flyway reports each migration it applies, and warns that it was verified with an older H2, on standard
         // output, where --json must be alone; the summary says what the operator needs, and a failure still throws.
         if (LoggerFactory.getLogger("org.flywaydb") instanceof ch.qos.logback.classic.Logger flyway) {
             flyway.setLevel(ch.qos.logback.classic.Level.ERROR);
         }
         long started = System.nanoTime();
-        try (Connection source = openH2(dir, file)) {
+        try (Connection source = openH2(database)) {
             DataSource targetDatabase = targetDataSource();
             try (Connection target = openTarget(targetDatabase)) {
                 String version = sameSchemaVersion(source);
@@ -127,18 +122,9 @@ final class CopyDatabaseCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Connection openH2(Path dir, Path file) {
-        // IFEXISTS: never create a database here; the server's own mode, so the file is read as it wrote it; lazy, so
-        // a table of millions of rows is read a batch at a time.
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("tocsin")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;IFEXISTS=TRUE;LAZY_QUERY_EXECUTION=TRUE";
-        try {
-            return DriverManager.getConnection(url, h2User, h2Password);
-        } catch (SQLException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("already in use")
-                    ? "the database is in use: stop Tocsin first" : e.getMessage();
-            throw new CliFailure(CliFailure.REFUSED, "cannot open " + file + ": " + why);
-        }
+    private Connection openH2(EmbeddedDatabaseFile database) {
+        // Lazy, so a table of millions of rows is read a batch at a time.
+        return database.open(h2User, h2Password, ";LAZY_QUERY_EXECUTION=TRUE", "open");
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.tocsin.alert.IncidentAlerts;
 import dev.tocsin.alert.RecentChanges;
@@ -213,9 +212,8 @@ class UiController {
         if (i.status().isOpen()) {
             model.addAttribute("composer", previews.composer(id));
         }
-        Optional<Integer> escalateFrom = escalations.levelToEscalateFrom(id);
-        model.addAttribute("canEscalate", escalateFrom.isPresent());
-        model.addAttribute("escalateFrom", escalateFrom.orElse(null));
+        // The level paged last, when there is a next one to escalate to; null hides the Escalate form.
+        model.addAttribute("escalateFrom", escalations.levelToEscalateFrom(id).orElse(null));
         model.addAttribute("incidentId", id);
         return "incident";
     }
