@@ -272,7 +272,6 @@ class StatusPage {
         return days;
     }
 
-
     private StatusView.IncidentView incident(Incident i, List<TimelineEvent> said) {
         List<StatusView.Update> updates = new ArrayList<>();
         for (TimelineEvent e : said) {
