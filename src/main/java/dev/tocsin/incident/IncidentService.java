@@ -104,7 +104,7 @@ public class IncidentService {
             checkUser(errors, "roles." + role.wire(), roles.get(role));
         }
         Incident.Impact impact = d.impact() == null ? Incident.Impact.UNKNOWN : d.impact();
-        checkImpact(errors, impact);
+        checkImpact(errors, "impact.", impact);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -319,7 +319,7 @@ public class IncidentService {
     @Transactional
     public Incident changeImpact(long id, Incident.Impact given, Set<Incident.Impact.Field> fields, Actor actor) {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
-        checkImpact(errors, given);
+        checkImpact(errors, "", given);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -541,18 +541,22 @@ public class IncidentService {
         }
     }
 
-    private void checkImpact(List<InvalidInputException.FieldError> errors, Incident.Impact impact) {
+    /**
+     * {@code prefix} is where the impact sits in the request: {@code impact.} inside a declaration, nothing in a
+     * request whose body is the impact, so that each error names the field as the caller wrote it.
+     */
+    private void checkImpact(List<InvalidInputException.FieldError> errors, String prefix, Incident.Impact impact) {
         if (impact.usersAffected() != null && impact.usersAffected() < 0) {
-            errors.add(new InvalidInputException.FieldError("impact.users_affected", "must be zero or more"));
+            errors.add(new InvalidInputException.FieldError(prefix + "users_affected", "must be zero or more"));
         }
         for (int i = 0; i < impact.servicesAffected().size(); i++) {
             String s = impact.servicesAffected().get(i);
             if (s == null || config.service(s).isEmpty()) {
-                errors.add(new InvalidInputException.FieldError("impact.services_affected[" + i + "]",
+                errors.add(new InvalidInputException.FieldError(prefix + "services_affected[" + i + "]",
                         "unknown service '" + s + "'"));
             }
         }
-        optionalText(errors, "impact.financial_impact", impact.financialImpact(), 500);
+        optionalText(errors, prefix + "financial_impact", impact.financialImpact(), 500);
     }
 
     private static void requireText(List<InvalidInputException.FieldError> errors, String field, String value, int max) {

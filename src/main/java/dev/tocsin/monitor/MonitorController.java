@@ -14,6 +14,7 @@ import java.util.Optional;
 import dev.tocsin.auth.CurrentActor;
 import dev.tocsin.config.Durations;
 import dev.tocsin.config.MonitorSpec;
+import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.jdbc.SqlTime;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
@@ -45,6 +46,11 @@ class MonitorController {
         UPTIME_WINDOWS.put("90d", Duration.ofDays(90));
     }
 
+    /** Every level the list shows: a check's, or where there is none yet, why. */
+    private static final List<String> LIST_LEVELS = List.of("up", "warning", "critical", "maintenance", "pending",
+            "unconfigured");
+
+    private final TocsinConfig config;
     private final Monitors monitors;
     private final MonitorEngine engine;
     private final MonitorRepository repository;
@@ -54,8 +60,9 @@ class MonitorController {
     private final Clock clock;
     private final JsonMapper json;
 
-    MonitorController(Monitors monitors, MonitorEngine engine, MonitorRepository repository, MonitorEditing editing,
-                      Maintenance maintenance, MonitorStatus status, Clock clock, JsonMapper json) {
+    MonitorController(TocsinConfig config, Monitors monitors, MonitorEngine engine, MonitorRepository repository,
+                      MonitorEditing editing, Maintenance maintenance, MonitorStatus status, Clock clock, JsonMapper json) {
+        this.config = config;
         this.json = json;
         this.monitors = monitors;
         this.engine = engine;
@@ -69,6 +76,13 @@ class MonitorController {
     @GetMapping("/api/v1/monitors")
     List<Map<String, Object>> list(@RequestParam(required = false) String service,
                                    @RequestParam(required = false) String level) {
+        // A filter that can match nothing is a typo: an empty list would read as "no monitor is down".
+        if (level != null && !LIST_LEVELS.contains(level)) {
+            throw new InvalidInputException("level", "expected one of " + LIST_LEVELS + ", got '" + level + "'");
+        }
+        if (service != null && config.service(service).isEmpty()) {
+            throw new InvalidInputException("service", "unknown service '" + service + "'");
+        }
         Map<String, MonitorRepository.State> states = new LinkedHashMap<>();
         repository.states().forEach(s -> states.put(s.monitorId(), s));
         List<Map<String, Object>> out = new ArrayList<>();

@@ -363,7 +363,7 @@ class UiController {
             try {
                 usersAffected = Long.parseLong(users.strip());
             } catch (NumberFormatException e) {
-                errors.add(new InvalidInputException.FieldError("impact.users_affected",
+                errors.add(new InvalidInputException.FieldError("users_affected",
                         "must be a whole number of zero or more, got '" + users.strip() + "'"));
             }
         }
@@ -372,7 +372,7 @@ class UiController {
             case "yes" -> true;
             case "no" -> false;
             default -> {
-                errors.add(new InvalidInputException.FieldError("impact.data_loss",
+                errors.add(new InvalidInputException.FieldError("data_loss",
                         "expected yes, no or empty (not known)"));
                 yield null;
             }

@@ -261,8 +261,8 @@ class IncidentApiTest extends ApiTest {
             "empty object       | {}                                  | body",
             "unknown field      | {\"users\":5}                       | users",
             "users as text      | {\"users_affected\":\"many\"}         | users_affected",
-            "negative users     | {\"users_affected\":-1}              | impact.users_affected",
-            "unknown service    | {\"services_affected\":[\"nowhere\"]} | impact.services_affected[0]",
+            "negative users     | {\"users_affected\":-1}              | users_affected",
+            "unknown service    | {\"services_affected\":[\"nowhere\"]} | services_affected[0]",
             "data loss as text  | {\"data_loss\":\"maybe\"}              | data_loss",
             "not JSON           | {\"data_loss\":                      | body",
             "users too many     | {\"users_affected\":123456789012345678901234567890} | users_affected",
@@ -275,6 +275,16 @@ class IncidentApiTest extends ApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().get("errors").findValuesAsString("field")).containsExactly(field);
         assertThat(api.get("/api/v1/incidents/" + id).json().get("impact").get("users_affected").asLong()).isEqualTo(7);
+    }
+
+    @Test
+    void aRefusedImpactReplacementNamesEachFieldAsTheBodyHasIt() {
+        long id = declare("Impact replaced", "billing", "P3");
+        Http.Response r = api.put("/api/v1/incidents/" + id + "/impact", "{\"users_affected\":-1,"
+                + "\"services_affected\":[\"nowhere\"],\"financial_impact\":\"" + "x".repeat(501) + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsString("field"))
+                .containsExactly("users_affected", "services_affected[0]", "financial_impact");
     }
 
     @Test

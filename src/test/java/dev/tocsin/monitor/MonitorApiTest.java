@@ -401,6 +401,18 @@ class MonitorApiTest extends ApiTest {
     }
 
     @Test
+    void theListRefusesAFilterValueItDoesNotKnowNamingTheParameter() {
+        Http.Response level = api.get("/api/v1/monitors?level=down");
+        assertThat(level.status()).as(level.body()).isEqualTo(400);
+        assertThat(level.json().get("errors").findValuesAsString("field")).containsExactly("level");
+        assertThat(level.body()).contains("unconfigured");
+        Http.Response service = api.get("/api/v1/monitors?service=nowhere");
+        assertThat(service.status()).as(service.body()).isEqualTo(400);
+        assertThat(service.json().get("errors").findValuesAsString("field")).containsExactly("service");
+        assertThat(api.get("/api/v1/monitors?service=monitored&level=pending").status()).isEqualTo(200);
+    }
+
+    @Test
     void checkingEverythingOnceReportsEachMonitorWithoutAlerting() {
         List<java.util.Map<String, Object>> results = engine.checkAllOnce();
         assertThat(results).extracting(r -> r.get("monitor")).contains("closed-port", "database", "cache")
