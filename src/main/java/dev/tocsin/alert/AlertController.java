@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,13 +34,15 @@ class AlertController {
     }
 
     private final AlertRepository alerts;
+    private final TocsinConfig config;
     private final ChangeEventRepository changes;
     private final HeartbeatRepository heartbeats;
     private final JsonMapper json;
     private final Clock clock;
 
-    AlertController(AlertRepository alerts, ChangeEventRepository changes, HeartbeatRepository heartbeats, JsonMapper json,
-                    Clock clock) {
+    AlertController(TocsinConfig config, AlertRepository alerts, ChangeEventRepository changes,
+                    HeartbeatRepository heartbeats, JsonMapper json, Clock clock) {
+        this.config = config;
         this.alerts = alerts;
         this.changes = changes;
         this.heartbeats = heartbeats;
@@ -58,6 +61,7 @@ class AlertController {
         if (status != null && !List.of(Alert.TRIGGERED, Alert.ACKNOWLEDGED, Alert.RESOLVED).contains(status)) {
             throw new InvalidInputException("status", "expected triggered, acknowledged or resolved");
         }
+        requireKnownService(service);
         return alerts.list(service, status, dedupKey, incident, before, limit).stream().map(this::view).toList();
     }
 
@@ -73,6 +77,7 @@ class AlertController {
         if (limit < 1 || limit > 500) {
             throw new InvalidInputException("limit", "between 1 and 500");
         }
+        requireKnownService(service);
         Instant from = since != null ? since : clock.instant().minus(Duration.ofDays(7));
         return changes.recent(service, from, limit).stream().map(c -> new ChangeView(c.id(), c.serviceId(), c.summary(),
                 c.source(), c.occurredAt(), c.receivedAt(), tree(c.customDetails()), tree(c.links()))).toList();
@@ -93,5 +98,12 @@ class AlertController {
 
     private JsonNode tree(String text) {
         return text == null ? null : json.readTree(text);
+    }
+
+    /** A filter naming no service is a typo: an empty list would read as "nothing fired, nothing deployed". */
+    private void requireKnownService(String service) {
+        if (service != null && config.service(service).isEmpty()) {
+            throw new InvalidInputException("service", "no service has the id '" + service + "'");
+        }
     }
 }

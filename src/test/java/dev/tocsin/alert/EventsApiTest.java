@@ -423,6 +423,18 @@ class EventsApiTest extends ApiTest {
         assertThat(changes.findValuesAsString("summary")).contains(summary);
     }
 
+    /** A service filter that names no service is a typo: an empty list would read as "no alerts, no deploys". */
+    @Test
+    void alertAndChangeListsRefuseAServiceThatDoesNotExistNamingTheParameter() {
+        for (String path : List.of("/api/v1/alerts?service=nope", "/api/v1/changes?service=nope")) {
+            Http.Response r = api.get(path);
+
+            assertThat(r.status()).as(path).isEqualTo(400);
+            assertThat(r.body()).as(path).contains("service").contains("nope");
+        }
+        assertThat(api.get("/api/v1/alerts?service=checkout").status()).isEqualTo(200);
+    }
+
     @Test
     void answersCarryTheApiHeadersAndAreCounted() {
         Http.Response r = enqueue(trigger(CHECKOUT_KEY, unique("headers"), "s", "info"));
