@@ -42,7 +42,8 @@ class RobustnessTest extends ApiTest {
                 "/api/v1/incidents/" + incident + "/updates", "/api/v1/incidents/" + incident + "/resolve",
                 "/api/v1/incidents/" + incident + "/escalate", "/api/v1/api-keys");
         List<String> putPaths = List.of("/api/v1/incidents/" + incident + "/roles/technical_lead",
-                "/api/v1/incidents/" + incident + "/impact", "/api/v1/incidents/" + incident + "/severity");
+                "/api/v1/incidents/" + incident + "/impact", "/api/v1/incidents/" + incident + "/severity",
+                "/api/v1/incidents/" + incident + "/public-title");
         List<String> failures = new ArrayList<>();
         for (String body : BODIES) {
             for (String path : paths) {

@@ -71,7 +71,9 @@ final class IncidentCommand {
                 @Option(names = "--service", required = true, paramLabel = "ID") String service,
                 @Option(names = "--severity", paramLabel = "LEVEL", description = "default: the most urgent level") String severity,
                 @Option(names = "--description", paramLabel = "TEXT") String description,
-                @Option(names = "--commander", paramLabel = "USER", description = "the incident commander") String commander) {
+                @Option(names = "--commander", paramLabel = "USER", description = "the incident commander") String commander,
+                @Option(names = "--public-title", paramLabel = "TEXT",
+                        description = "what the public status page calls it (default: the title)") String publicTitle) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("title", title);
         body.put("service", service);
@@ -83,6 +85,9 @@ final class IncidentCommand {
         }
         if (commander != null) {
             body.put("roles", Map.of("incident_commander", commander));
+        }
+        if (publicTitle != null) {
+            body.put("public_title", publicTitle);
         }
         return print(root.api().post("/api/v1/incidents", body));
     }
@@ -165,6 +170,18 @@ final class IncidentCommand {
             body.put("resolution", resolution);
         }
         return print(root.api().post("/api/v1/incidents/" + id + "/resolve", body));
+    }
+
+    @Command(name = "public-title",
+            description = "Set what the public status page calls an incident, or --clear it back to the page's own.")
+    int publicTitle(@Parameters(index = "0", paramLabel = "ID") long id,
+                    @Parameters(index = "1", paramLabel = "TITLE", arity = "0..1") String title,
+                    @Option(names = "--clear", description = "show the page's own title again") boolean clear) {
+        if (clear == (title != null)) {
+            throw new CliFailure(CliFailure.USAGE, "give the TITLE, or --clear (not both)");
+        }
+        return print(clear ? root.api().delete("/api/v1/incidents/" + id + "/public-title")
+                : root.api().put("/api/v1/incidents/" + id + "/public-title", Map.of("public_title", title)));
     }
 
     @Command(name = "severity", description = "Change an incident's severity (its response target follows).")
@@ -276,6 +293,10 @@ final class IncidentCommand {
         out.printf("  %-12s %s%n", "status", i.get("status").asString());
         out.printf("  %-12s %s%n", "severity", i.get("severity").asString());
         out.printf("  %-12s %s%n", "service", i.get("service").asString());
+        if (i.hasNonNull("public_title_shown")) {
+            out.printf("  %-12s %s%s%n", "public", i.get("public_title_shown").asString(),
+                    i.hasNonNull("public_title") ? "" : " (the page's own; set one with public-title)");
+        }
         out.printf("  %-12s %s%n", "opened", minute(i.get("opened_at")));
         if (i.hasNonNull("acknowledged_at")) {
             out.printf("  %-12s %s%n", "acknowledged", minute(i.get("acknowledged_at")));

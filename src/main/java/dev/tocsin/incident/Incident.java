@@ -14,11 +14,13 @@ import java.util.Set;
  * when the current wait for a response began (the opening, or the last reopening or un-acknowledgement): the
  * severity's response target counts from it, to {@code responseDueAt} (null once that wait has been handled).
  * {@code snoozedUntil}: when an acknowledged incident goes back to triggered, if someone snoozed it.
+ * {@code publicTitle}: what the public status page calls it, when someone chose that ({@link PublicTitles}).
  */
 public record Incident(long id, String title, String description, String serviceId, String severity,
                        IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
                        Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution,
-                       Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil) {
+                       Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil,
+                       String publicTitle) {
 
     public record Roles(String incidentCommander, String technicalLead, String communicationsLead) {
         public static final Roles NONE = new Roles(null, null, null);

@@ -39,7 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
 class IncidentController {
 
     record DeclareRequest(String title, String description, String service, String severity,
-                          Incident.Impact impact, Incident.Roles roles) {
+                          Incident.Impact impact, Incident.Roles roles, String publicTitle) {
+    }
+
+    record PublicTitleRequest(String publicTitle) {
     }
 
     record StatusRequest(String status, String message) {
@@ -70,20 +73,24 @@ class IncidentController {
     record IncidentView(long id, String title, String description, String service, String severity,
                         IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
                         Instant resolvedAt, Instant updatedAt, Incident.Roles roles, Incident.Impact impact,
-                        String resolution, ResponseTarget responseTarget, Instant snoozedUntil) {
+                        String resolution, ResponseTarget responseTarget, Instant snoozedUntil, String publicTitle,
+                        String publicTitleShown) {
     }
 
     record IncidentList(List<IncidentView> incidents, Long nextBefore) {
     }
 
     private final IncidentService incidents;
+    private final PublicTitles publicTitles;
     private final Snoozes snoozes;
     private final SeverityScale severities;
     private final JsonMapper json;
     private final Clock clock;
 
-    IncidentController(IncidentService incidents, Snoozes snoozes, TocsinConfig config, JsonMapper json, Clock clock) {
+    IncidentController(IncidentService incidents, PublicTitles publicTitles, Snoozes snoozes, TocsinConfig config,
+                       JsonMapper json, Clock clock) {
         this.incidents = incidents;
+        this.publicTitles = publicTitles;
         this.snoozes = snoozes;
         this.severities = config.severities();
         this.json = json;
@@ -113,7 +120,8 @@ class IncidentController {
         IdempotencyKey key = IdempotencyKey.of(CurrentActor.apiKeyName().orElse(actor.value()),
                 headers.get(IdempotencyKey.HEADER));
         IncidentService.Declared declared = incidents.declare(new IncidentService.Declaration(body.title(),
-                body.description(), body.service(), body.severity(), body.impact(), body.roles()), actor, key);
+                body.description(), body.service(), body.severity(), body.impact(), body.roles(), body.publicTitle()), actor,
+                key);
         Incident incident = declared.incident();
         ResponseEntity.BodyBuilder answer = ResponseEntity.created(URI.create("/api/v1/incidents/" + incident.id()));
         if (declared.replayed()) {
@@ -191,6 +199,17 @@ class IncidentController {
         return view(incidents.changeImpact(id, given, fields, CurrentActor.get()));
     }
 
+    /** What the public status page calls the incident, instead of its title (docs/statuspage.md). */
+    @PutMapping("/{id}/public-title")
+    IncidentView changePublicTitle(@PathVariable long id, @RequestBody PublicTitleRequest body) {
+        return view(incidents.changePublicTitle(id, body.publicTitle(), CurrentActor.get()));
+    }
+
+    @DeleteMapping("/{id}/public-title")
+    IncidentView clearPublicTitle(@PathVariable long id) {
+        return view(incidents.clearPublicTitle(id, CurrentActor.get()));
+    }
+
     @PutMapping("/{id}/severity")
     IncidentView changeSeverity(@PathVariable long id, @RequestBody SeverityRequest body) {
         return view(incidents.changeSeverity(id, body.severity(), CurrentActor.get()));
@@ -264,6 +283,6 @@ class IncidentController {
         }).orElse(null);
         return new IncidentView(i.id(), i.title(), i.description(), i.serviceId(), i.severity(), i.status(), i.origin(),
                 i.openedAt(), i.acknowledgedAt(), i.resolvedAt(), i.updatedAt(), i.roles(), i.impact(), i.resolution(),
-                target, i.snoozedUntil());
+                target, i.snoozedUntil(), i.publicTitle(), publicTitles.shown(i));
     }
 }

@@ -32,6 +32,11 @@ public sealed interface IncidentEvent {
     record ResolvedByHand(long incidentId, Actor actor) implements IncidentEvent {
     }
 
+    /** What the public status page calls the incident changed ({@code publicTitle} null: back to its own). */
+    record PublicTitleChanged(long incidentId, String serviceId, String publicTitle, Actor actor)
+            implements IncidentEvent {
+    }
+
     /** A stakeholder update was posted ({@code status}: the incident's status after it). */
     record StatusUpdatePosted(long incidentId, String serviceId, String message, IncidentStatus status, Actor actor)
             implements IncidentEvent {

@@ -62,7 +62,8 @@ class IncidentRepository {
      * the highest is read once per transaction ({@link IdsUnderLock}).
      */
     long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
-                String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact) {
+                String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact,
+                String publicTitle) {
         long id = IdsUnderLock.next("incident",
                 () -> jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM incident").query(Long.class).single());
         Map<String, Object> incident = new HashMap<>();
@@ -89,12 +90,13 @@ class IncidentRepository {
         state.put("services", joinServices(impact.servicesAffected()));
         state.put("dataLoss", impact.dataLoss());
         state.put("financial", impact.financialImpact());
+        state.put("publicTitle", publicTitle);
         deferred.write(DeferredWrites.Kind.INSERT_INCIDENT_STATE, """
                 INSERT INTO incident_state (incident_id, severity, status, updated_at, awaiting_response_since,
                     response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
-                    data_loss, financial_impact)
+                    data_loss, financial_impact, public_title)
                 VALUES (:id, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users, :services,
-                    :dataLoss, :financial)""", state);
+                    :dataLoss, :financial, :publicTitle)""", state);
         return id;
     }
 
@@ -169,6 +171,12 @@ class IncidentRepository {
                 .param("users", impact.usersAffected()).param("services", joinServices(impact.servicesAffected()))
                 .param("dataLoss", impact.dataLoss()).param("financial", impact.financialImpact())
                 .param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
+    /** The public title, or null for none: the status page then shows what {@link PublicTitles} makes. */
+    void updatePublicTitle(long id, String publicTitle, Instant at) {
+        jdbc.sql("UPDATE incident_state SET public_title = :title, updated_at = :at WHERE incident_id = :id")
+                .param("title", publicTitle).param("at", SqlTime.param(at)).param("id", id).update();
     }
 
     /** A new severity, and the response due time that goes with it (null once nobody waits for a response). */
@@ -297,6 +305,6 @@ class IncidentRepository {
                         services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
                         rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
                 rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"), SqlTime.read(rs, "response_due_at"),
-                SqlTime.read(rs, "snoozed_until"));
+                SqlTime.read(rs, "snoozed_until"), rs.getString("public_title"));
     }
 }

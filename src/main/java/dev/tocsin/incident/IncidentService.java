@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.FieldErrors;
@@ -42,9 +43,18 @@ public class IncidentService {
     /** The most open incidents a page lists: an alert storm may open thousands, the API pages through them. */
     public static final int OPEN_SHOWN = 500;
 
-    /** What a person declares by hand. */
+    /**
+     * What a person declares by hand; {@code publicTitle} (null: none yet) is what the status page calls it. Left out of
+     * the declaration's JSON while null, so that an Idempotency-Key stored before it existed still matches its retry.
+     */
     public record Declaration(String title, String description, String serviceId, String severity,
-                              Incident.Impact impact, Incident.Roles roles) {
+                              Incident.Impact impact, Incident.Roles roles,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String publicTitle) {
+
+        public Declaration(String title, String description, String serviceId, String severity, Incident.Impact impact,
+                           Incident.Roles roles) {
+            this(title, description, serviceId, severity, impact, roles, null);
+        }
     }
 
     /** A declaration's outcome: its incident, and whether an earlier request with its Idempotency-Key made it. */
@@ -105,6 +115,9 @@ public class IncidentService {
         }
         Incident.Impact impact = d.impact() == null ? Incident.Impact.UNKNOWN : d.impact();
         checkImpact(errors, "impact.", impact);
+        if (d.publicTitle() != null) {
+            checkPublicTitle(errors, d.publicTitle());
+        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -123,7 +136,8 @@ public class IncidentService {
             }
         }
         long id = repository.insert(d.title().strip(), d.description(), d.serviceId(), severity, IncidentStatus.TRIGGERED,
-                "declared", now, responseDue(now, severity), roles, impact);
+                "declared", now, responseDue(now, severity), roles, impact,
+                d.publicTitle() == null ? null : d.publicTitle().strip());
         if (key != null) {
             idempotencyKeys.insert(key, requestSha256, id, now);
         }
@@ -132,6 +146,9 @@ public class IncidentService {
         data.put("severity", severity);
         data.put("status", IncidentStatus.TRIGGERED.wire());
         data.put("origin", "declared");
+        if (d.publicTitle() != null) {
+            data.put("public_title", d.publicTitle().strip());
+        }
         timeline.append(new NewEvent("incident.declared", actor, id, null, d.serviceId(), data));
         for (IncidentRole role : IncidentRole.values()) {
             if (roles.get(role) != null) {
@@ -155,7 +172,7 @@ public class IncidentService {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(SqlText.truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
-                "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN);
+                "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN, null);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", SqlText.truncate(title, 1024));
         data.put("severity", severity);
@@ -333,6 +350,45 @@ public class IncidentService {
         data.put("data_loss", impact.dataLoss());
         data.put("financial_impact", impact.financialImpact());
         timeline.append(new NewEvent("incident.impact_updated", actor, id, null, incident.serviceId(), data));
+        return load(id);
+    }
+
+    /**
+     * Sets what the public status page calls the incident (the communications lead's words, not an alert's summary).
+     * Naming the title it already has (a retry, two people at once) changes nothing and adds no timeline entry. The
+     * page is rebuilt once this commits ({@link IncidentEvent.PublicTitleChanged}).
+     */
+    @Transactional
+    public Incident changePublicTitle(long id, String publicTitle, Actor actor) {
+        List<InvalidInputException.FieldError> errors = new ArrayList<>();
+        checkPublicTitle(errors, publicTitle);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return setPublicTitle(id, publicTitle.strip(), actor);
+    }
+
+    /** The status page goes back to the title it makes itself ({@link PublicTitles}); nothing happens if none was set. */
+    @Transactional
+    public Incident clearPublicTitle(long id, Actor actor) {
+        return setPublicTitle(id, null, actor);
+    }
+
+    private Incident setPublicTitle(long id, String publicTitle, Actor actor) {
+        timeline.lock();
+        Incident incident = load(id);
+        if (Objects.equals(incident.publicTitle(), publicTitle)) {
+            return incident;
+        }
+        repository.updatePublicTitle(id, publicTitle, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (publicTitle != null) {
+            data.put("public_title", publicTitle);
+        }
+        data.put("previous", incident.publicTitle());
+        timeline.append(new NewEvent(publicTitle == null ? "incident.public_title_cleared" : "incident.public_title_set",
+                actor, id, null, incident.serviceId(), data));
+        events.publishEvent(new IncidentEvent.PublicTitleChanged(id, incident.serviceId(), publicTitle, actor));
         return load(id);
     }
 
@@ -557,6 +613,15 @@ public class IncidentService {
             }
         }
         optionalText(errors, prefix + "financial_impact", impact.financialImpact(), 500);
+    }
+
+    private static void checkPublicTitle(List<InvalidInputException.FieldError> errors, String publicTitle) {
+        if (publicTitle == null || publicTitle.isBlank()) {
+            errors.add(new InvalidInputException.FieldError("public_title", publicTitle == null
+                    ? "required (clear it to show the status page's own title)" : "must not be blank"));
+        } else {
+            optionalText(errors, "public_title", publicTitle.strip(), PublicTitles.MAX);
+        }
     }
 
     private static void requireText(List<InvalidInputException.FieldError> errors, String field, String value, int max) {

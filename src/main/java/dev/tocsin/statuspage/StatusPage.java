@@ -18,6 +18,7 @@ import dev.tocsin.incident.IncidentEvent;
 import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.incident.PublicTitles;
 import dev.tocsin.monitor.MonitorLevelChanged;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.timeline.Timeline;
@@ -44,6 +45,7 @@ class StatusPage {
 
     private final TocsinConfig config;
     private final IncidentService incidents;
+    private final PublicTitles publicTitles;
     private final Timeline timeline;
     private final MonitorStatus monitors;
     private final Clock clock;
@@ -57,10 +59,12 @@ class StatusPage {
     private volatile Cached cached;
     private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
 
-    StatusPage(TocsinConfig config, IncidentService incidents, Timeline timeline, MonitorStatus monitors, Clock clock,
-               @Value("${tocsin.status-page.max-age:10s}") Duration maxAge, @Value("${tocsin.public-url}") String publicUrl) {
+    StatusPage(TocsinConfig config, IncidentService incidents, PublicTitles publicTitles, Timeline timeline,
+               MonitorStatus monitors, Clock clock, @Value("${tocsin.status-page.max-age:10s}") Duration maxAge,
+               @Value("${tocsin.public-url}") String publicUrl) {
         this.config = config;
         this.incidents = incidents;
+        this.publicTitles = publicTitles;
         this.timeline = timeline;
         this.monitors = monitors;
         this.clock = clock;
@@ -216,7 +220,10 @@ class StatusPage {
         return status;
     }
 
-    /** The most urgent severity is a major outage, the next a partial one, anything else degraded performance. */
+    /**
+     * The most urgent severity is a major outage, the next a partial one, anything else degraded performance; the
+     * neutral public title says the same ({@link PublicTitles}).
+     */
     private StatusView.Status impactStatus(String severity) {
         int rank = config.severities().rank(severity);
         return rank == 0 ? StatusView.Status.MAJOR_OUTAGE
@@ -299,7 +306,8 @@ class StatusPage {
             updates.add(0, new StatusView.Update(i.openedAt(), "investigating", "We are investigating this issue."));
         }
         java.util.Collections.reverse(updates); // newest first, as status pages read
-        return new StatusView.IncidentView(i.id(), i.title(), impact(i.severity()), i.status().isOpen()
+        // Never the incident's own title as such: an alert's summary may name hosts, pods or a response body.
+        return new StatusView.IncidentView(i.id(), publicTitles.shown(i), impact(i.severity()), i.status().isOpen()
                 ? publicStatus(i.status()) : "resolved", i.openedAt(), i.resolvedAt(), List.of(serviceName(i.serviceId())),
                 updates);
     }

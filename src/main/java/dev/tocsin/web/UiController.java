@@ -19,6 +19,7 @@ import dev.tocsin.incident.Incident;
 import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
+import dev.tocsin.incident.PublicTitles;
 import dev.tocsin.incident.Snoozes;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.notify.MessagePreviews;
@@ -56,12 +57,15 @@ class UiController {
     /** The newest entries an incident's page shows; the API pages through all of them. */
     private static final int TIMELINE_SHOWN = 1000;
     /** What the page says after each form's action succeeded. */
-    private static final Map<String, String> DONE = Map.of("declare", "Incident declared.",
-            "acknowledge", "Acknowledged.", "note", "Note added.", "update", "Status update posted.",
-            "resolve", "Incident resolved.", "roles", "Role updated.", "escalate", "Paged the next level.",
-            "snooze", "Snoozed.", "severity", "Severity changed.", "impact", "Impact updated.");
+    private static final Map<String, String> DONE = Map.ofEntries(Map.entry("declare", "Incident declared."),
+            Map.entry("acknowledge", "Acknowledged."), Map.entry("note", "Note added."),
+            Map.entry("update", "Status update posted."), Map.entry("resolve", "Incident resolved."),
+            Map.entry("roles", "Role updated."), Map.entry("escalate", "Paged the next level."),
+            Map.entry("snooze", "Snoozed."), Map.entry("severity", "Severity changed."),
+            Map.entry("impact", "Impact updated."), Map.entry("public_title", "Public title saved."));
 
     private final IncidentService incidents;
+    private final PublicTitles publicTitles;
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
     private final RecentChanges changes;
@@ -72,10 +76,11 @@ class UiController {
     private final TocsinConfig config;
     private final Clock clock;
 
-    UiController(IncidentService incidents, WhoIsOnCall onCall, MonitorStatus monitors, RecentChanges changes,
-                 IncidentAlerts incidentAlerts, MessagePreviews previews, Escalations escalations, Snoozes snoozes,
-                 TocsinConfig config, Clock clock) {
+    UiController(IncidentService incidents, PublicTitles publicTitles, WhoIsOnCall onCall, MonitorStatus monitors,
+                 RecentChanges changes, IncidentAlerts incidentAlerts, MessagePreviews previews, Escalations escalations,
+                 Snoozes snoozes, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
+        this.publicTitles = publicTitles;
         this.incidentAlerts = incidentAlerts;
         this.snoozes = snoozes;
         this.escalations = escalations;
@@ -205,6 +210,7 @@ class UiController {
         model.addAttribute("severities", config.severities().levels());
         model.addAttribute("services", config.services());
         model.addAttribute("impact", impactText(i.impact()));
+        model.addAttribute("publicTitleShown", publicTitles.shown(i));
         model.addAttribute("alerts", incidentAlerts.of(id, ALERTS_SHOWN));
         // The changes in the hour before it opened: the usual suspects.
         model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
@@ -277,6 +283,22 @@ class UiController {
                     "data_loss", dataLoss, "financial_impact", financial));
         }
         return page;
+    }
+
+    /**
+     * What the public status page calls the incident, as {@code PUT /api/v1/incidents/{id}/public-title} sets it;
+     * {@code clear} goes back to the page's own title. A refusal comes back with what was typed.
+     */
+    @PostMapping("/incidents/{id}/public-title")
+    String publicTitle(@PathVariable long id, @RequestParam(name = "public_title", defaultValue = "") String publicTitle,
+                       @RequestParam(defaultValue = "false") boolean clear, RedirectAttributes flash) {
+        return act(id, flash, "public_title", Map.of("public_title", publicTitle), () -> {
+            if (clear) {
+                incidents.clearPublicTitle(id, CurrentActor.get());
+            } else {
+                incidents.changePublicTitle(id, publicTitle, CurrentActor.get());
+            }
+        });
     }
 
     @PostMapping("/incidents/{id}/acknowledge")

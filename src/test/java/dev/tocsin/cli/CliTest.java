@@ -103,6 +103,27 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void thePublicTitleIsGivenAtDeclarationAndChangedAndClearedLater() {
+        String title = unique("pg-primary-2 disk full");
+        Run declared = tocsin("incident", "declare", "--title", title, "--service", "checkout", "--public-title",
+                "Payments are delayed");
+        assertThat(declared.exit()).as(declared.err()).isZero();
+        assertThat(declared.out()).containsPattern("public +Payments are delayed\n");
+        String id = declared.out().replaceAll("(?s)^Incident (\\d+):.*", "$1");
+
+        Run changed = tocsin("incident", "public-title", id, "Some payments are delayed");
+        assertThat(changed.exit()).as(changed.err()).isZero();
+        assertThat(changed.out()).containsPattern("public +Some payments are delayed\n");
+        Run cleared = tocsin("incident", "public-title", id, "--clear");
+        assertThat(cleared.out()).containsPattern("public +" + title + " \\(the page's own; set one with public-title\\)");
+        Run blank = tocsin("incident", "public-title", id, " ");
+        assertThat(blank.exit()).isNotZero();
+        assertThat(blank.err()).contains("public_title");
+        assertThat(tocsin("incident", "public-title", id).exit()).as("neither a title nor --clear").isEqualTo(2);
+        assertThat(tocsin("incident", "timeline", id).out()).contains("incident.public_title_set", "incident.public_title_cleared");
+    }
+
+    @Test
     void recordTheImpactFieldByFieldAndTakeARoleBack() {
         long id = api.post("/api/v1/incidents", "{\"title\":\"" + unique("Impact") + "\",\"service\":\"checkout\"}")
                 .json().get("id").asLong();

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import dev.tocsin.ApiTest;
+import dev.tocsin.Await;
 import dev.tocsin.Http;
 import dev.tocsin.LoopbackSink;
 import dev.tocsin.LoopbackSink.Answer;
@@ -100,6 +101,46 @@ class StatusPageFiguresTest extends ApiTest {
         }
         assertThat(own).isEqualTo(90.0);
         assertThat(storefront.get("uptime_90d").asDouble()).as("status page 90-day uptime").isEqualTo(own);
+    }
+
+    /**
+     * A monitor's failure names it and its target (an internal host, a response body): the page, on either database,
+     * shows the service and its impact instead, and then the public title a person gave, of up to 200 characters in any
+     * script (two UTF-16 units for an emoji, three bytes for a CJK character in PostgreSQL's UTF-8). On payments, which
+     * no other test here monitors: a failed check would count in that service's uptime.
+     */
+    @Test
+    void aMonitorsIncidentIsShownByServiceAndImpactUntilAPublicTitleOfAnyScriptIsGiven() {
+        String id = unique("pg-internal-probe");
+        Http.Response created = api.put("/api/v1/monitors/" + id, """
+                {"service":"payments","type":"http","url":"%s/%s","timeout":"1500ms","retries":0,"severity":"error"}"""
+                .formatted(sink.baseUrl(), id));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        MonitorTestSupport.housekeeping(monitors);
+        sink.answer("/" + id, Answer.status(500, "connection to pg-internal-3.acme.lan refused"));
+        api.post("/api/v1/monitors/" + id + "/check", null);
+        MonitorTestSupport.flush(monitors);
+        Await.until("the monitor's alert opens an incident", () -> {
+            JsonNode alerts = api.get("/api/v1/alerts?dedup_key=monitor:" + id).json();
+            return alerts.size() == 1 && alerts.get(0).hasNonNull("incident_id");
+        }, Duration.ofSeconds(10));
+        JsonNode alert = api.get("/api/v1/alerts?dedup_key=monitor:" + id).json().get(0);
+        assertThat(alert.get("summary").asString()).startsWith(id + ": ");
+        long incident = alert.get("incident_id").asLong();
+        assertThat(incident(incident).get("severity").asString()).isEqualTo("P1");
+
+        page.invalidate();
+        assertThat(anonymous.get("/status").body()).doesNotContain(id).contains("Payments: partial outage");
+        assertThat(anonymous.get("/status/summary.json").body()).doesNotContain(id).contains("Payments: partial outage");
+        assertThat(anonymous.get("/status/feed.atom").body()).doesNotContain(id);
+        assertThat(anonymous.get("/status/feed.rss").body()).doesNotContain(id);
+
+        for (String words : java.util.List.of("支付延迟".repeat(50), "😀".repeat(100), "Ünïcödé".repeat(28) + "abcd")) {
+            Http.Response set = api.put("/api/v1/incidents/" + incident + "/public-title", "{\"public_title\":\"" + words + "\"}");
+            assertThat(set.status()).as(set.body()).isEqualTo(200);
+            assertThat(incident(incident).get("public_title").asString()).isEqualTo(words);
+            assertThat(anonymous.get("/status/summary.json").body()).contains(words);
+        }
     }
 
     /** A day with maintenance is blue on the bars; once the window has ended it must stay so. */

@@ -142,6 +142,147 @@ class StatusPageTest extends ApiTest {
         assertThat(anonymous.get("/status/summary.json").json().get("incidents").toString()).doesNotContain(token);
     }
 
+    /** The incident in summary.json's unresolved incidents, or null. */
+    private JsonNode summaryIncident(long id) {
+        for (JsonNode i : anonymous.get("/status/summary.json").json().get("incidents")) {
+            if (i.get("id").asString().equals(Long.toString(id))) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The titles of the feed's items (or entries) that link to the incident. */
+    private static List<String> feedTitles(Document feed, String tag, long id) {
+        NodeList all = feed.getElementsByTagName(tag);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            Element link = child(e, "link");
+            String href = link.hasAttribute("href") ? link.getAttribute("href") : link.getTextContent();
+            if (href.endsWith("#incident-" + id)) {
+                out.add(child(e, "title").getTextContent());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An alert's summary is a machine's words: a monitor's failure reason names an internal host, an Alertmanager
+     * summary a pod. The page, its feeds and its JSON show the service and the impact instead, until someone writes a
+     * public title; that shows at once, escaped, and is on the timeline.
+     */
+    @Test
+    void anAlertsSummaryStaysInsideAndThePageShowsTheServiceAndImpactUntilSomeoneWordsIt() throws Exception {
+        String token = unique("internal");
+        String dedupKey = unique("pt");
+        assertThat(enqueue(trigger(CHECKOUT_KEY, dedupKey, "db-7.internal.acme.net refused /health " + token,
+                "error")).status()).isEqualTo(202);
+        long id = incidentOf(dedupKey);
+        JsonNode opened = incident(id);
+        assertThat(opened.get("severity").asString()).isEqualTo("P1");
+        assertThat(opened.get("public_title").isNull()).isTrue();
+        assertThat(opened.get("public_title_shown").asString()).isEqualTo("Checkout: partial outage");
+
+        String html = anonymous.get("/status").body();
+        assertThat(html).doesNotContain(token).contains("Checkout: partial outage", "id=\"incident-" + id + "\"");
+        assertThat(anonymous.get("/status/summary.json").body()).doesNotContain(token);
+        assertThat(summaryIncident(id).get("name").asString()).isEqualTo("Checkout: partial outage");
+        Document rss = xml(anonymous.get("/status/feed.rss").body());
+        Document atom = xml(anonymous.get("/status/feed.atom").body());
+        assertThat(rss.getDocumentElement().getTextContent()).doesNotContain(token);
+        assertThat(atom.getDocumentElement().getTextContent()).doesNotContain(token);
+        assertThat(feedTitles(rss, "item", id)).containsExactly("Checkout: partial outage: investigating");
+        assertThat(feedTitles(atom, "entry", id)).containsExactly("Checkout: partial outage: investigating");
+
+        // The neutral title follows the impact the page shows.
+        api.put("/api/v1/incidents/" + id + "/severity", "{\"severity\":\"P3\"}");
+        assertThat(summaryIncident(id).get("name").asString()).isEqualTo("Checkout: degraded performance");
+
+        String words = "<script>alert(1)</script> ]]> Zahlungen verzögert ✓ " + token.replace("internal", "public");
+        Http.Response set = api.put("/api/v1/incidents/" + id + "/public-title",
+                "{\"public_title\":\"" + words.replace("\"", "\\\"") + "\"}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("public_title").asString()).isEqualTo(words);
+        assertThat(set.json().get("public_title_shown").asString()).isEqualTo(words);
+        assertThat(set.json().get("title").asString()).as("the responders' title is kept").contains(token);
+
+        // No invalidate(): the change itself rebuilds the page once it has committed.
+        String after = anonymous.get("/status").body();
+        assertThat(after).contains("&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; Zahlungen verzögert ✓")
+                .doesNotContain("<script>alert(1)").doesNotContain(token);
+        assertThat(summaryIncident(id).get("name").asString()).isEqualTo(words);
+        Document rssAfter = xml(anonymous.get("/status/feed.rss").body());
+        Document atomAfter = xml(anonymous.get("/status/feed.atom").body());
+        assertThat(feedTitles(rssAfter, "item", id)).containsExactly(words + ": investigating");
+        assertThat(feedTitles(atomAfter, "entry", id)).containsExactly(words + ": investigating");
+
+        JsonNode timeline = api.get("/api/v1/incidents/" + id + "/timeline").json();
+        JsonNode entry = null;
+        for (JsonNode e : timeline) {
+            if (e.get("kind").asString().equals("incident.public_title_set")) {
+                entry = e;
+            }
+        }
+        assertThat(entry).as("a timeline entry for the change").isNotNull();
+        assertThat(entry.get("data").get("public_title").asString()).isEqualTo(words);
+        assertThat(entry.get("data").get("previous").isNull()).isTrue();
+        assertThat(entry.get("actor").asString()).isEqualTo("api-key:bootstrap-admin");
+        assertThat(api.put("/api/v1/incidents/" + id + "/public-title", "{\"public_title\":\"" + words.replace("\"", "\\\"")
+                + "\"}").status()).as("the same title again").isEqualTo(200);
+
+        Http.Response cleared = api.delete("/api/v1/incidents/" + id + "/public-title");
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+        assertThat(cleared.json().get("public_title").isNull()).isTrue();
+        assertThat(summaryIncident(id).get("name").asString()).isEqualTo("Checkout: degraded performance");
+        List<String> kinds = api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("kind");
+        assertThat(kinds.stream().filter(k -> k.startsWith("incident.public_title")).toList())
+                .as("one entry per change, none for the same title again")
+                .containsExactly("incident.public_title_set", "incident.public_title_cleared");
+    }
+
+    /** Declared by hand, an incident's title is a person's words: shown until a public title is given, then that. */
+    @Test
+    void aDeclaredIncidentShowsItsTitleOrThePublicTitleItWasDeclaredWith() {
+        String token = unique("declared");
+        long plain = declare("Checkout is slow " + token, "P2");
+        assertThat(summaryIncident(plain).get("name").asString()).isEqualTo("Checkout is slow " + token);
+        assertThat(incident(plain).get("public_title_shown").asString()).isEqualTo("Checkout is slow " + token);
+
+        Http.Response r = api.post("/api/v1/incidents", """
+                {"title":"pg-primary-2 disk full %s","service":"checkout","severity":"P1",
+                 "public_title":"Payments are delayed"}""".formatted(token));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        long worded = r.json().get("id").asLong();
+        assertThat(r.json().get("public_title").asString()).isEqualTo("Payments are delayed");
+        assertThat(summaryIncident(worded).get("name").asString()).isEqualTo("Payments are delayed");
+        assertThat(anonymous.get("/status").body()).doesNotContain("pg-primary-2 disk full " + token);
+    }
+
+    /** A public title is a headline: blank or over 200 characters is refused naming the field; any script is fine. */
+    @Test
+    void aBlankOrTooLongPublicTitleIsA400NamingTheField() {
+        long id = declare("Validation " + unique("v"), "P3");
+        for (String body : List.of("{\"public_title\":\"   \"}", "{}", "{\"public_title\":\"" + "x".repeat(201) + "\"}",
+                "{\"public_title\":\"a\\u0000b\"}")) {
+            Http.Response r = api.put("/api/v1/incidents/" + id + "/public-title", body);
+            assertThat(r.status()).as(body + " → " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asString()).as(body).isEqualTo("public_title");
+        }
+        Http.Response declared = api.post("/api/v1/incidents", """
+                {"title":"Blank public title","service":"checkout","public_title":""}""");
+        assertThat(declared.status()).as(declared.body()).isEqualTo(400);
+        assertThat(declared.json().get("errors").get(0).get("field").asString()).isEqualTo("public_title");
+
+        String longest = "支".repeat(200);
+        Http.Response ok = api.put("/api/v1/incidents/" + id + "/public-title", "{\"public_title\":\"" + longest + "\"}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("public_title_shown").asString()).isEqualTo(longest);
+        assertThat(api.put("/api/v1/incidents/999999/public-title", "{\"public_title\":\"x\"}").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().findValuesAsString("kind"))
+                .as("a refusal writes nothing").containsOnlyOnce("incident.public_title_set");
+    }
+
     /**
      * What was said in public about an incident shows however many entries its timeline has: an alert storm's incident
      * has thousands, and its updates and resolution come after them.

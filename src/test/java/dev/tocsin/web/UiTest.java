@@ -234,6 +234,48 @@ class UiTest extends ApiTest {
         assertThat(get("/incidents/" + id).body()).contains("Impact: <span>not assessed yet</span>");
     }
 
+    /**
+     * The communications lead words an alert's incident for the public from its page: the page says what the status
+     * page shows, a refusal comes back next to the field with what was typed, and the status page shows the words.
+     */
+    @Test
+    void thePublicTitleIsWordedFromTheIncidentPageAndShowsOnTheStatusPage() throws Exception {
+        String dedupKey = unique("ui-public");
+        String summary = "pod checkout-7f9c-xk2 OOMKilled " + dedupKey;
+        assertThat(enqueue(trigger(CHECKOUT_KEY, dedupKey, summary, "critical")).status()).isEqualTo(202);
+        long id = incidentOf(dedupKey);
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        String page = browser.get("/incidents/" + id).body();
+        assertThat(page).contains("Public title (status page)",
+                "The status page shows: <strong>Checkout: major outage</strong>");
+        String token = SignedInBrowser.csrf(page);
+
+        HttpResponse<String> refused = browser.post("/incidents/" + id + "/public-title",
+                "public_title=" + SignedInBrowser.enc("x".repeat(201)) + "&_csrf=" + token);
+        assertThat(refused.statusCode()).isEqualTo(302);
+        assertThat(browser.get("/incidents/" + id).body()).contains("at most 200 characters",
+                "value=\"" + "x".repeat(201) + "\"");
+        assertThat(incident(id).get("public_title").isNull()).isTrue();
+        browser.post("/incidents/" + id + "/public-title", "public_title=+++&_csrf=" + token);
+        assertThat(browser.get("/incidents/" + id).body()).contains("must not be blank");
+
+        String words = "Checkout errors <b>for some</b> customers";
+        browser.post("/incidents/" + id + "/public-title", "public_title=" + SignedInBrowser.enc(words) + "&_csrf=" + token);
+        String saved = browser.get("/incidents/" + id).body();
+        assertThat(saved).contains("Public title saved.",
+                "The status page shows: <strong>Checkout errors &lt;b&gt;for some&lt;/b&gt; customers</strong>");
+        assertThat(incident(id).get("public_title").asString()).isEqualTo(words);
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().toString())
+                .contains("incident.public_title_set", "user:ana");
+        String status = anonymous.get("/status").body();
+        assertThat(status).contains("Checkout errors &lt;b&gt;for some&lt;/b&gt; customers").doesNotContain(summary);
+
+        browser.post("/incidents/" + id + "/public-title", "clear=true&_csrf=" + token);
+        assertThat(browser.get("/incidents/" + id).body())
+                .contains("The status page shows: <strong>Checkout: major outage</strong>");
+        assertThat(incident(id).get("public_title").isNull()).isTrue();
+    }
+
     @Test
     void theDashboardAndTheIncidentShowTheDeploysBeforeIt() throws Exception {
         String deploy = "Deploy v" + unique("v");

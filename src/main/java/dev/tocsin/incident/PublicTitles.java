@@ -1,0 +1,45 @@
+package dev.tocsin.incident;
+
+import dev.tocsin.config.TocsinConfig;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the public status page calls an incident: the public title someone chose; else the title of an incident
+ * declared by hand, which a person wrote; else, for one an alert or a monitor opened, whose title is a machine's
+ * summary (a host, a response body, a pod), the service's name and the impact the page shows, as "Checkout: partial
+ * outage".
+ */
+@Component
+public class PublicTitles {
+
+    /** A headline's length; the column is as long (V20). */
+    public static final int MAX = 200;
+
+    private final TocsinConfig config;
+
+    PublicTitles(TocsinConfig config) {
+        this.config = config;
+    }
+
+    public String shown(Incident incident) {
+        if (incident.publicTitle() != null) {
+            return incident.publicTitle();
+        }
+        if ("declared".equals(incident.origin())) {
+            return incident.title();
+        }
+        String service = config.service(incident.serviceId()).map(TocsinConfig.Service::name)
+                .orElse(incident.serviceId());
+        return service + ": " + impact(incident.severity());
+    }
+
+    /**
+     * The component status an open incident of this severity gives its service on the page, in its words: the page's
+     * rule (the most urgent severity a major outage, the next a partial one, any other degraded performance), so that
+     * title and component never disagree.
+     */
+    private String impact(String severity) {
+        int rank = config.severities().rank(severity);
+        return rank == 0 ? "major outage" : rank == 1 ? "partial outage" : "degraded performance";
+    }
+}
