@@ -1,5 +1,7 @@
 package dev.tocsin.incident;
 
+import java.util.Locale;
+
 import dev.tocsin.config.TocsinConfig;
 import org.springframework.stereotype.Component;
 
@@ -33,13 +35,20 @@ public class PublicTitles {
         return service + ": " + impact(incident.severity());
     }
 
-    /**
-     * The component status an open incident of this severity gives its service on the page, in its words: the page's
-     * rule (the most urgent severity a major outage, the next a partial one, any other degraded performance), so that
-     * title and component never disagree.
-     */
     private String impact(String severity) {
-        int rank = config.severities().rank(severity);
-        return rank == 0 ? "major outage" : rank == 1 ? "partial outage" : "degraded performance";
+        return Impact.of(config.severities().rank(severity)).name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /**
+     * What an open incident does to its service on the page, by its severity's rank: the most urgent severity a major
+     * outage, the next a partial one, any other degraded performance. The neutral title and the component's status
+     * both come from here, so they never disagree.
+     */
+    public enum Impact {
+        MAJOR_OUTAGE, PARTIAL_OUTAGE, DEGRADED_PERFORMANCE;
+
+        public static Impact of(int rank) {
+            return rank == 0 ? MAJOR_OUTAGE : rank == 1 ? PARTIAL_OUTAGE : DEGRADED_PERFORMANCE;
+        }
     }
 }

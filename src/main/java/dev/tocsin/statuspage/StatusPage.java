@@ -220,14 +220,9 @@ class StatusPage {
         return status;
     }
 
-    /**
-     * The most urgent severity is a major outage, the next a partial one, anything else degraded performance; the
-     * neutral public title says the same ({@link PublicTitles}).
-     */
+    /** The page's rule for an open incident, shared with the neutral public title ({@link PublicTitles.Impact}). */
     private StatusView.Status impactStatus(String severity) {
-        int rank = config.severities().rank(severity);
-        return rank == 0 ? StatusView.Status.MAJOR_OUTAGE
-                : rank == 1 ? StatusView.Status.PARTIAL_OUTAGE : StatusView.Status.DEGRADED_PERFORMANCE;
+        return StatusView.Status.valueOf(PublicTitles.Impact.of(config.severities().rank(severity)).name());
     }
 
     private String impact(String severity) {
