@@ -1,8 +1,13 @@
 package dev.tocsin;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.tocsin.config.ConfigRules;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -64,6 +69,23 @@ class ArchitectureTest {
                     .should().onlyBeAccessed().byClassesThat().resideInAPackage("dev.tocsin." + feature)
                     .check(CLASSES);
         }
+    }
+
+    /** The server finds the features' rules as beans; {@code tocsin check --once} lists them, and must miss none. */
+    @Test
+    void checkOnceRunsEveryFeaturesConfigRules() {
+        classes().that().implement(ConfigRules.class)
+                .should(new ArchCondition<>("be run by tocsin check --once (CheckCommand.FEATURE_RULES)") {
+                    @Override
+                    public void check(JavaClass rules, ConditionEvents events) {
+                        boolean listed = rules.getDirectDependenciesToSelf().stream()
+                                .anyMatch(d -> d.getOriginClass().getName().equals("dev.tocsin.cli.CheckCommand"));
+                        if (!listed) {
+                            events.add(SimpleConditionEvent.violated(rules, rules.getName() + " is not in CheckCommand.FEATURE_RULES"));
+                        }
+                    }
+                })
+                .check(CLASSES);
     }
 
     @Test

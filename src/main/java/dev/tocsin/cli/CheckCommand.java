@@ -1,27 +1,37 @@
 package dev.tocsin.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.ConfigLoader;
+import dev.tocsin.config.ConfigRules;
 import dev.tocsin.config.TocsinConfig;
+import dev.tocsin.monitor.MonitorRules;
 import dev.tocsin.monitor.OneShotChecks;
+import dev.tocsin.notify.TemplateRules;
+import dev.tocsin.oncall.ScheduleRules;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code tocsin check --once}: runs the monitors of a configuration file once from this machine, with no server, and
- * prints what each saw; exit 1 if any is not up. For a deploy pipeline, a cron job, or trying a new monitor before
- * the server gets it.
+ * {@code tocsin check --once}: checks a configuration file as the server's start does, then runs its monitors once
+ * from this machine, with no server, and prints what each saw; exit 1 if any is not up. For a deploy pipeline, a cron
+ * job, or trying a new monitor before the server gets it.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Run the monitors of a configuration file once, from here; exit 1 if any is not up.")
+        description = "Check a configuration file as the server does, then run its monitors once, from here; "
+                + "exit 2 if the file is invalid, 1 if a monitor is not up.")
 final class CheckCommand implements Callable<Integer> {
+
+    /** The features' rules, the server's beans, in the order the server runs them (their @Order): both report a file alike. */
+    static final List<ConfigRules> FEATURE_RULES = inServerOrder(new ScheduleRules(), new TemplateRules(), new MonitorRules());
 
     @ParentCommand
     TocsinCli root;
@@ -37,6 +47,12 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MONITOR", arity = "0..*", description = "only these monitors (default: all)")
     List<String> monitors = List.of();
 
+    private static List<ConfigRules> inServerOrder(ConfigRules... rules) {
+        List<ConfigRules> ordered = new ArrayList<>(List.of(rules));
+        AnnotationAwareOrderComparator.sort(ordered);
+        return List.copyOf(ordered);
+    }
+
     @Override
     public Integer call() {
         String location = config != null ? config
@@ -47,10 +63,10 @@ final class CheckCommand implements Callable<Integer> {
             TocsinConfig loaded = new ConfigLoader(name -> {
                 String value = root.env(name);
                 return value != null ? value : System.getProperty(name);
-            }).load(location);
+            }, FEATURE_RULES).load(location);
             outcomes = OneShotChecks.run(loaded, new LinkedHashSet<>(monitors), root.clock());
         } catch (ConfigException e) {
-            throw new CliFailure(CliFailure.USAGE, e.getMessage());
+            throw new CliFailure(CliFailure.USAGE, e.report());
         }
         boolean allUp = outcomes.stream().allMatch(OneShotChecks.Outcome::up);
         if (root.printedJson(outcomes)) {

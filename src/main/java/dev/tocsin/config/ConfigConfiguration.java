@@ -2,6 +2,7 @@ package dev.tocsin.config;
 
 import java.util.function.UnaryOperator;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,15 +11,17 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Loads the configuration file named by {@code TOCSIN_CONFIG} once, at start-up. {@code ${NAME}} references in it
+ * Loads the configuration file named by {@code TOCSIN_CONFIG} once, at start-up, checked by the features' {@link ConfigRules}
+ * too. {@code ${NAME}} references in it
  * are environment variables; Java system properties of the same name work too (handy in tests and containers).
  */
 @Configuration(proxyBeanMethods = false)
 class ConfigConfiguration {
 
     @Bean
-    TocsinConfig tocsinConfig(@Value("${tocsin.config}") String location, Environment environment) {
-        return new ConfigLoader(variables(environment)).load(location);
+    TocsinConfig tocsinConfig(@Value("${tocsin.config}") String location, Environment environment,
+                              ObjectProvider<ConfigRules> featureRules) {
+        return new ConfigLoader(variables(environment), featureRules.orderedStream().toList()).load(location);
     }
 
     /**

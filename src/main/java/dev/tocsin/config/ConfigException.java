@@ -21,4 +21,11 @@ public class ConfigException extends RuntimeException {
     public List<String> problems() {
         return problems;
     }
+
+    /** The problems one per line, as start-up and {@code tocsin check --once} both print them. */
+    public String report() {
+        StringBuilder report = new StringBuilder("The configuration file ").append(source).append(" is invalid:");
+        problems.forEach(p -> report.append(System.lineSeparator()).append("  - ").append(p));
+        return report.toString();
+    }
 }

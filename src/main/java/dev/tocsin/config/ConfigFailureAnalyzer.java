@@ -8,10 +8,7 @@ class ConfigFailureAnalyzer extends AbstractFailureAnalyzer<ConfigException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable root, ConfigException cause) {
-        StringBuilder description = new StringBuilder("The configuration file ").append(cause.source())
-                .append(" is invalid:");
-        cause.problems().forEach(p -> description.append(System.lineSeparator()).append("  - ").append(p));
-        return new FailureAnalysis(description.toString(),
+        return new FailureAnalysis(cause.report(),
                 "Fix the fields listed above (see docs/configuration.md), or point TOCSIN_CONFIG at another file.",
                 cause);
     }

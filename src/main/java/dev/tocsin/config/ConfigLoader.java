@@ -63,9 +63,17 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     private final UnaryOperator<String> environment;
+    private final List<ConfigRules> featureRules;
 
+    /** Checks the file's shape and references only, without the rules the features own. */
     public ConfigLoader(UnaryOperator<String> environment) {
+        this(environment, List.of());
+    }
+
+    /** Checks the file as the server does: its shape and references, then each feature's rules, in this order. */
+    public ConfigLoader(UnaryOperator<String> environment, List<ConfigRules> featureRules) {
         this.environment = environment;
+        this.featureRules = List.copyOf(featureRules);
     }
 
     public TocsinConfig load(String location) {
@@ -90,7 +98,14 @@ public final class ConfigLoader {
         if (raw == null) {
             throw new ConfigException(location, List.of("the file is empty: expected at least 'severities' and 'services'"));
         }
-        return new Validation(location, Sha256.hex(bytes)).validate(raw);
+        TocsinConfig config = new Validation(location, Sha256.hex(bytes)).validate(raw);
+        // Every feature's problems in one report: a file broken in two features should not take two restarts to fix.
+        List<String> problems = new ArrayList<>();
+        featureRules.forEach(rules -> problems.addAll(rules.problems(config)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(location, problems);
+        }
+        return config;
     }
 
     /**

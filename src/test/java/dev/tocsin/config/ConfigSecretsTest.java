@@ -66,7 +66,7 @@ class ConfigSecretsTest {
                 integrations:
                   - {name: hook, type: webhook, settings: {url: "${HOOK_URL}", other: "${PORT_TEXT}"}}
                 """);
-        TocsinConfig config = new ConfigConfiguration().tocsinConfig(file.toString(), environment);
+        TocsinConfig config = new ConfigLoader(ConfigConfiguration.variables(environment)).load(file.toString());
         assertThat(config.integrations().get(0).settings())
                 .containsEntry("url", "https://hooks.example.com/x?sig=a${b}c")
                 .containsEntry("other", "x${HOME}y");

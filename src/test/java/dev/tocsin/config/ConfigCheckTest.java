@@ -1,0 +1,148 @@
+package dev.tocsin.config;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import dev.tocsin.TestNodes;
+import dev.tocsin.cli.TocsinCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A file that is wrong is refused by {@code tocsin check --once} exactly as by start-up: the same problems, all of
+ * them at once, whichever feature owns the rule.
+ */
+class ConfigCheckTest {
+
+    private static final String BASE = """
+            severities:
+              - {id: P1, name: High, response_target: 15m}
+            users:
+              - {id: ana, name: Ana, email: ana@example.com}
+            services:
+              - id: web
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTemplateNamingAnUnknownVariableIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                templates:
+                  - kind: page
+                    text: "{{titel}} needs you"
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).singleElement().asString()
+                .startsWith("templates[0].text: unknown variable 'titel' on line 1, expected one of [");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    @Test
+    void aScheduleRotatingAUserTheFileDoesNotDeclareIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                schedules:
+                  - id: primary
+                    time_zone: Europe/Berlin
+                    layers:
+                      - name: engineers
+                        rotation: {kind: weekly, users: [ana, bob], start: "2026-03-09T09:00"}
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly("schedules[0].layers[0].rotation.users[1]: unknown user 'bob'");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    @Test
+    void aMaintenanceWindowEndingBeforeItStartsIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                maintenance_windows:
+                  - {service: web, start: "2026-03-10T22:00:00Z", end: "2026-03-10T21:00:00Z"}
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly("maintenance_windows[0].end: must be after start");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    /** Start-up stopped at the first part that refused the file; every problem belongs in the one report. */
+    @Test
+    void problemsOfSeveralFeaturesAreReportedTogether() throws IOException {
+        Path file = write("""
+                templates:
+                  - kind: page
+                    text: "{{titel}} needs you"
+                schedules:
+                  - id: primary
+                    time_zone: Europe/Berlin
+                    layers:
+                      - name: engineers
+                        rotation: {kind: weekly, users: [bob], start: "2026-03-09T09:00"}
+                monitors:
+                  - {id: home, service: web, type: http, url: "http://127.0.0.1:9/", interval: 0s}
+                maintenance_windows:
+                  - {service: web, start: "2026-03-10T22:00:00Z", end: "2026-03-10T21:00:00Z"}
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).hasSize(4).anyMatch(p -> p.startsWith("templates[0].text: "))
+                .anyMatch(p -> p.startsWith("schedules[0].layers[0].rotation.users[0]: "))
+                .anyMatch(p -> p.startsWith("monitors[0].interval: "))
+                .contains("maintenance_windows[0].end: must be after start");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    private Path write(String more) throws IOException {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, BASE + more);
+        return file;
+    }
+
+    /** Starts a node on the file as the real start does, and returns the problems it was refused with. */
+    private List<String> problemsAtStart(Path file) {
+        ConfigurableApplicationContext node;
+        try {
+            node = TestNodes.start(dir.resolve("data"), null, "--tocsin.config=" + file);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigException config) {
+                    assertThat(config.source()).isEqualTo(file.toString());
+                    return config.problems();
+                }
+            }
+            throw e;
+        }
+        node.close();
+        return fail("started with " + file);
+    }
+
+    /** What {@code tocsin check --once -c FILE} printed on stderr; it must exit 2, for an invalid file. */
+    private static String check(Path file) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TocsinCli.run(new String[] {"check", "--once", "-c", file.toString()}, new PrintWriter(out),
+                new PrintWriter(err), Map.of(), Clock.systemUTC());
+        assertThat(exit).as(out + "" + err).isEqualTo(2);
+        return err.toString().strip();
+    }
+
+    /** The problems as start-up's failure report words them, which check --once prints alike. */
+    private static String report(Path file, List<String> problems) {
+        StringBuilder report = new StringBuilder("tocsin: The configuration file " + file + " is invalid:");
+        problems.forEach(p -> report.append(System.lineSeparator()).append("  - ").append(p));
+        return report.toString();
+    }
+}
