@@ -355,8 +355,12 @@ public final class ConfigLoader {
                     problem(path + ".email", "expected an e-mail address, got '" + u.email() + "'");
                 }
                 List<TocsinConfig.ContactMethod> methods = contactMethods(path, u);
-                String hash = u.passwordHash() == null ? null : resolve(u.passwordHash(), new ArrayList<>());
-                if (hash != null && !BCRYPT.matcher(hash).matches()) {
+                List<String> unsetForHash = new ArrayList<>();
+                String hash = u.passwordHash() == null ? null : resolve(u.passwordHash(), unsetForHash);
+                if (!unsetForHash.isEmpty()) {
+                    problem(path + ".password_hash", "needs the environment variable(s) " + unsetForHash + ", which are not set");
+                    hash = null;
+                } else if (hash != null && !BCRYPT.matcher(hash).matches()) {
                     // Never echo it: a mistake here may be a plain password.
                     problem(path + ".password_hash", "expected a bcrypt hash ($2a$…, $2b$… or {bcrypt}$2…), "
                             + "not a password: see docs/ui.md for how to make one");

@@ -107,7 +107,7 @@ final class MonitorParser {
             errors.add("interval", "at most 30d");
             interval = MAX_INTERVAL;
         }
-        Duration timeout = duration(errors, "timeout", s.timeout(),
+        Duration timeout = positiveDuration(errors, "timeout", s.timeout(),
                 DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval);
         if (timeout.compareTo(interval) > 0) {
             errors.add("timeout", "at most the interval (" + Durations.format(interval) + ")");
@@ -214,8 +214,8 @@ final class MonitorParser {
         Duration warn = null;
         Duration critical = null;
         if (s.responseTime() != null) {
-            warn = duration(errors, "response_time.warning", s.responseTime().warning(), null);
-            critical = duration(errors, "response_time.critical", s.responseTime().critical(), null);
+            warn = positiveDuration(errors, "response_time.warning", s.responseTime().warning(), null);
+            critical = positiveDuration(errors, "response_time.critical", s.responseTime().critical(), null);
             if (warn != null && critical != null && warn.compareTo(critical) >= 0) {
                 errors.add("response_time.warning", "must be below response_time.critical");
             }
@@ -320,6 +320,28 @@ final class MonitorParser {
         } catch (IllegalArgumentException e) {
             errors.add(field, "expected " + e.getMessage());
             return fallback == null ? Duration.ZERO : fallback;
+        }
+    }
+
+    /**
+     * A duration where zero makes no sense, or {@code fallback} when it is zero. A zero timeout fails every check (Java's
+     * HTTP client refuses it; a TCP connect takes it as no timeout at all); a zero response-time threshold is crossed
+     * by every response.
+     */
+    private static Duration positiveDuration(FieldErrors errors, String field, String text, Duration fallback) {
+        Duration d = duration(errors, field, text, fallback);
+        if (text != null && d.isZero() && isZero(text)) {
+            errors.add(field, "expected a positive duration, got '" + text + "'");
+            return fallback;
+        }
+        return d;
+    }
+
+    private static boolean isZero(String text) {
+        try {
+            return Durations.parse(text).isZero();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -78,6 +78,37 @@ class ConfigCheckTest {
         assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
     }
 
+    /**
+     * A zero timeout was accepted, then every check failed at once: Java's HTTP client refuses a zero timeout, and
+     * for a TCP connect zero means none at all. A zero response-time threshold made every check a warning.
+     */
+    @Test
+    void aMonitorTimeoutOrThresholdOfZeroIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                monitors:
+                  - {id: home, service: web, type: http, url: "http://127.0.0.1:9/", timeout: 0s}
+                  - {id: slow, service: web, type: http, url: "http://127.0.0.1:9/", response_time: {warning: 0ms, critical: 2s}}
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly("monitors[0].timeout: expected a positive duration, got '0s'",
+                "monitors[1].response_time.warning: expected a positive duration, got '0ms'");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    /** An unset variable left the hash empty, and the file was refused as if the hash were a plain password. */
+    @Test
+    void aPasswordHashFromAnUnsetVariableIsRefusedNamingTheVariable() throws IOException {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, BASE.replace("email: ana@example.com}",
+                "email: ana@example.com, password_hash: \"${TOCSIN_TEST_UNSET_HASH}\"}"));
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly(
+                "users[0].password_hash: needs the environment variable(s) [TOCSIN_TEST_UNSET_HASH], which are not set");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
     /** Start-up stopped at the first part that refused the file; every problem belongs in the one report. */
     @Test
     void problemsOfSeveralFeaturesAreReportedTogether() throws IOException {

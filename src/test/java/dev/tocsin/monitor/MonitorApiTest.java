@@ -379,6 +379,11 @@ class MonitorApiTest extends ApiTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body()).contains("service", "url", "interval", "conditions[0].when", "at column 13: expected ')'",
                 "conditions[1]");
+        Http.Response zero = api.put("/api/v1/monitors/" + unique("zero"), """
+                {"service":"monitored","type":"http","url":"http://127.0.0.1:9/","timeout":"0s",
+                 "response_time":{"warning":"0s","critical":"1s"}}""");
+        assertThat(zero.status()).as("a zero timeout fails every check; a zero threshold warns on every one").isEqualTo(400);
+        assertThat(zero.body()).contains("timeout", "response_time.warning", "expected a positive duration, got '0s'");
         assertThat(api.put("/api/v1/monitors/deep-health", "{\"service\":\"monitored\",\"type\":\"tcp\",\"host\":\"x\",\"port\":1}")
                 .status()).as("declared in the file").isEqualTo(409);
         assertThat(api.get("/api/v1/monitors/nope").status()).isEqualTo(404);
