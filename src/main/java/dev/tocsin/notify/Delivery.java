@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.timeline.Actor;
 import dev.tocsin.timeline.NewEvent;
 import dev.tocsin.timeline.Timeline;
@@ -32,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -46,10 +49,12 @@ import tools.jackson.databind.json.JsonMapper;
  * mid-send loses its lease and the row goes once more;</li>
  * <li>a circuit breaker per destination stops sending to one that keeps failing, and lets one message through after
  * the cool-down to see whether it is back;</li>
- * <li>a destination's rate limit (Discord 5 per 5 s) is never exceeded: when more messages wait than the window has
- * room for, they are combined into fewer requests rather than dropped;</li>
- * <li>failures are retried with exponential back-off and jitter, or after the destination's Retry-After; a refusal
- * (4xx) fails the message at once, with its reason on the incident's timeline, until retried by hand.</li>
+ * <li>a destination's rate limit (Discord 5 per 5 s) is never exceeded, by all nodes together: its window is a row
+ * that each request takes room from in the transaction that leases its messages; when more messages wait than the
+ * window has room for, they are combined into fewer requests rather than dropped;</li>
+ * <li>failures are retried with exponential back-off and jitter, or after the destination's Retry-After; a 429 holds
+ * the whole destination back on every node until then; a refusal (4xx) fails the message at once, with its reason on
+ * the incident's timeline, until retried by hand.</li>
  * </ul>
  */
 @Component
@@ -86,7 +91,10 @@ public class Delivery implements SmartLifecycle {
     private final Duration maxBackoff;
     private final String owner;
 
-    private final Map<String, SlidingWindowLimit> limits = new ConcurrentHashMap<>();
+    /** When (System.nanoTime) each rate-limited destination's window, as last read, has room again. */
+    private final Map<String, Long> windowRoomAt = new ConcurrentHashMap<>();
+    /** Destinations whose delivery_window row is known to exist. */
+    private final Set<String> windowRows = ConcurrentHashMap.newKeySet();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
@@ -148,6 +156,11 @@ public class Delivery implements SmartLifecycle {
     /** The breaker of a destination: created on first use, reported by /api/health/deep. */
     CircuitBreaker breaker(String destinationKey) {
         return breakers.circuitBreaker("notify:" + destinationKey, breakerConfig);
+    }
+
+    /** Until when a destination has asked us to wait (a 429's Retry-After); empty if it has not. */
+    Optional<Instant> pausedUntil(String destinationKey) {
+        return repository.pausedUntil(destinationKey, clock.instant());
     }
 
     /**
@@ -218,28 +231,34 @@ public class Delivery implements SmartLifecycle {
     private int sendTo(String key, List<OutboxMessage> rows) {
         Destinations.Resolution resolution = destinations.resolve(key);
         if (resolution.destination() == null) {
-            List<OutboxMessage> claimed = claim(rows);
+            List<OutboxMessage> claimed = claim(key, null, rows).rows();
             if (!claimed.isEmpty()) {
-                record(claimed, Outcome.failed(null, resolution.problem()), 1, claimed.get(0).channel());
+                record(claimed, Outcome.failed(null, resolution.problem()), 1, claimed.get(0).channel(), null);
             }
             return 0;
         }
         Destinations.Destination d = resolution.destination();
-        SlidingWindowLimit limit = d.limit() == null ? null
-                : limits.computeIfAbsent(key, k -> new SlidingWindowLimit(d.limit().messages(), d.limit().per()));
+        int room = Integer.MAX_VALUE;
+        if (d.limit() != null) {
+            ensureWindowRow(key);
+            OutboxRepository.Window stored = repository.window(key);
+            room = remember(key, SlidingWindowLimit.parse(d.limit(), stored.sends()), stored.now());
+        }
         CircuitBreaker breaker = breaker(key);
         int requests = 0;
-        for (List<OutboxMessage> chunk : plan(rows, limit, d.kind().batchCapacity())) {
+        for (List<OutboxMessage> chunk : plan(rows, room, d.kind().batchCapacity())) {
             if (!breaker.tryAcquirePermission()) {
                 break;
             }
-            List<OutboxMessage> claimed = claim(chunk);
+            Claim claim = claim(key, d.limit(), chunk);
+            if (claim.windowFull()) {
+                breaker.releasePermission();
+                break; // other nodes took the room this pass planned with
+            }
+            List<OutboxMessage> claimed = claim.rows();
             if (claimed.isEmpty()) {
                 breaker.releasePermission();
                 continue;
-            }
-            if (limit != null) {
-                limit.record();
             }
             long start = System.nanoTime();
             Outcome outcome = send(d, claimed);
@@ -251,7 +270,10 @@ public class Delivery implements SmartLifecycle {
             } else {
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
-            record(claimed, outcome, claimed.size(), d.kind().wire);
+            if (outcome.throttled()) {
+                ensureWindowRow(key); // where the wait is kept for every node
+            }
+            record(claimed, outcome, claimed.size(), d.kind().wire, claim.slot());
             requests++;
             if (outcome.result() == Outcome.Result.RETRY) {
                 break; // the rest of this destination waits for the next pass rather than hammering it
@@ -263,9 +285,10 @@ public class Delivery implements SmartLifecycle {
     /** How long until the first full rate-limit window among these destinations has room; zero if none is full. */
     private Duration limiterWait(Set<String> keys) {
         Duration wait = Duration.ZERO;
+        long now = System.nanoTime();
         for (String key : keys) {
-            SlidingWindowLimit limit = limits.get(key);
-            Duration d = limit == null ? Duration.ZERO : limit.untilAvailable();
+            Long roomAt = windowRoomAt.get(key);
+            Duration d = roomAt == null || roomAt - now <= 0 ? Duration.ZERO : Duration.ofNanos(roomAt - now);
             if (!d.isZero() && (wait.isZero() || d.compareTo(wait) < 0)) {
                 wait = d;
             }
@@ -273,13 +296,35 @@ public class Delivery implements SmartLifecycle {
         return wait;
     }
 
+    /** Keeps where a destination's window stands for the dispatcher's wait; returns its room now. */
+    private int remember(String key, SlidingWindowLimit window, Instant databaseNow) {
+        windowRoomAt.put(key, System.nanoTime() + window.untilAvailable(databaseNow).toNanos());
+        return window.available(databaseNow);
+    }
+
+    /** The window row a destination's requests take room from and its Retry-After is kept in, added on first use. */
+    private void ensureWindowRow(String key) {
+        if (windowRows.contains(key)) {
+            return;
+        }
+        try {
+            tx.executeWithoutResult(status -> {
+                if (!repository.hasWindow(key)) {
+                    repository.addWindow(key);
+                }
+            });
+        } catch (DataIntegrityViolationException anotherNodeAddedItFirst) {
+            // it exists, which is all we need
+        }
+        windowRows.add(key);
+    }
+
     /**
-     * The requests to make now. Without a rate limit every message goes alone. With one, as many alone as the window
-     * has room for; if more wait than that, they share requests (up to {@code capacity} messages each) so that the
-     * window's room is enough, and anything beyond waits for the window to move.
+     * The requests to make now. Without a rate limit ({@code room} unbounded) every message goes alone. With one, as
+     * many alone as the window has room for; if more wait than that, they share requests (up to {@code capacity}
+     * messages each) so that the window's room is enough, and anything beyond waits for the window to move.
      */
-    static List<List<OutboxMessage>> plan(List<OutboxMessage> rows, SlidingWindowLimit limit, int capacity) {
-        int room = limit == null ? Integer.MAX_VALUE : limit.available();
+    static List<List<OutboxMessage>> plan(List<OutboxMessage> rows, int room, int capacity) {
         List<List<OutboxMessage>> out = new ArrayList<>();
         if (room <= 0) {
             return out;
@@ -302,10 +347,45 @@ public class Delivery implements SmartLifecycle {
         return out;
     }
 
-    private List<OutboxMessage> claim(List<OutboxMessage> rows) {
+    /**
+     * What a claim leased; {@code windowFull}: nothing, because the destination's rate-limit window had no room.
+     * {@code slot}: the room the request took in its window, until the request is recorded; null without a limit.
+     */
+    private record Claim(List<OutboxMessage> rows, boolean windowFull, Slot slot) {
+    }
+
+    /** The send a request added to a destination's window, at {@code at} (the database's clock). */
+    private record Slot(String destination, TocsinConfig.RateLimit limit, Instant at) {
+    }
+
+    /**
+     * Leases the rows of one request. With a rate limit, in the same transaction, the request takes its room in the
+     * destination's window under the window's row lock, so that all nodes together keep to the limit without a
+     * round trip of their own.
+     */
+    private Claim claim(String key, TocsinConfig.RateLimit limit, List<OutboxMessage> rows) {
         Instant now = clock.instant();
         List<Long> ids = rows.stream().map(OutboxMessage::id).toList();
-        return tx.execute(status -> repository.claim(ids, now, now.plus(lease), owner));
+        return tx.execute(status -> {
+            if (limit == null) {
+                return new Claim(repository.claim(ids, now, now.plus(lease), owner), false, null);
+            }
+            OutboxRepository.Window stored = repository.lockWindow(key);
+            SlidingWindowLimit window = SlidingWindowLimit.parse(limit, stored.sends());
+            if (window.available(stored.now()) == 0) {
+                remember(key, window, stored.now());
+                return new Claim(List.of(), true, null);
+            }
+            List<OutboxMessage> claimed = repository.claim(ids, now, now.plus(lease), owner);
+            Slot slot = null;
+            if (!claimed.isEmpty()) {
+                window = window.recorded(stored.now());
+                slot = new Slot(key, limit, window.latest());
+                repository.storeSends(key, window.stored());
+            }
+            remember(key, window, stored.now());
+            return new Claim(claimed, false, slot);
+        });
     }
 
     private Outcome send(Destinations.Destination d, List<OutboxMessage> rows) {
@@ -343,9 +423,20 @@ public class Delivery implements SmartLifecycle {
     }
 
     /** Stores how a request went for every message it carried; a final failure goes on the incident's timeline. */
-    private void record(List<OutboxMessage> claimed, Outcome outcome, int batchSize, String channel) {
+    private void record(List<OutboxMessage> claimed, Outcome outcome, int batchSize, String channel, Slot slot) {
         Instant now = clock.instant();
         List<OutboxMessage> rows = tx.execute(status -> {
+            if (slot != null) {
+                // The provider counts a request when it arrives, which is after the claim took its room (rendering,
+                // the connection, a slow first request): counted from then, the next window could open early and a
+                // request after it arrive within the provider's window. Its end is after the arrival, so the room is
+                // held from then. First in the transaction, as in the claim: the window's lock, then the rows'.
+                OutboxRepository.Window stored = repository.lockWindow(slot.destination());
+                SlidingWindowLimit window = SlidingWindowLimit.parse(slot.limit(), stored.sends())
+                        .moved(slot.at(), stored.now());
+                repository.storeSends(slot.destination(), window.stored());
+                remember(slot.destination(), window, stored.now());
+            }
             // Only what this node still leases: if the request outlived the lease, another node may have taken the
             // message over (and sent it, or be sending it); its outcome is the one that counts.
             Set<Long> held = new HashSet<>(repository.heldBy(idsOf(claimed), owner));
@@ -385,7 +476,12 @@ public class Delivery implements SmartLifecycle {
                         .description("Time from a message being enqueued to its delivery")
                         .tag("channel", channel).register(meters);
                 for (OutboxMessage row : rows) {
-                    delivery.record(Duration.between(row.createdAt(), now));
+                    // The row's time is the writing node's clock and now is ours: with the nodes' clocks apart (a
+                    // message written on a node ahead and retried by hand on one behind), this comes out negative,
+                    // and Micrometer drops a negative time with a warning, leaving the message out of the count.
+                    // Zero is the truth as far as anyone can tell: it went as soon as it could.
+                    Duration sinceWritten = Duration.between(row.createdAt(), now);
+                    delivery.record(sinceWritten.isNegative() ? Duration.ZERO : sinceWritten);
                 }
             }
             case RETRY -> {
@@ -404,6 +500,11 @@ public class Delivery implements SmartLifecycle {
                     Duration wait = retryWait(outcome, mostAttempts(again));
                     repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status(),
                             outcome.throttled());
+                    if (outcome.throttled()) {
+                        // The receiver limits the destination, not the message: nothing more goes there, from any
+                        // node, until it said, or each waiting message would earn a 429 of its own.
+                        repository.pause(again.get(0).destination(), now.plus(wait));
+                    }
                     Counter.builder("tocsin.notifications.retried")
                             .description("Failed delivery attempts that will be retried")
                             .tag("channel", channel).register(meters).increment(again.size());

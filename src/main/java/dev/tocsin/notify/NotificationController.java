@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.tocsin.auth.CurrentActor;
@@ -130,7 +131,8 @@ class NotificationController {
             delivery.deliverTo(destination);
             message = outbox.find(message.id()).orElseThrow();
             boolean settled = !"pending".equals(message.status()) || tried(message);
-            boolean held = delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN;
+            boolean held = delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN
+                    || delivery.pausedUntil(destination).isPresent();
             if (settled || held || System.nanoTime() > deadline) {
                 break;
             }
@@ -147,8 +149,13 @@ class NotificationController {
         if ("pending".equals(message.status()) && tried(message)) {
             answer.put("next_attempt_at", message.nextAttemptAt());
         } else if ("pending".equals(message.status())) {
+            Optional<Instant> paused = delivery.pausedUntil(destination);
+            if (paused.isPresent()) {
+                answer.put("held_until", paused.get());
+            }
             answer.put("note", delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN
                     ? "the destination's circuit is open after repeated failures; the message goes when it recovers"
+                    : paused.isPresent() ? "the destination answered 429 and asked us to wait; the message goes then"
                     : "waiting for the destination's rate limit; the message goes within its window");
         }
         HttpStatus status = switch (message.status()) {

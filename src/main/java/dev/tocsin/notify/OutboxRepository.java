@@ -57,12 +57,16 @@ class OutboxRepository {
                 .query(OutboxRepository::map).list();
     }
 
-    /** A destination's pending messages that are due and not leased by a sender, oldest first. */
+    /**
+     * A destination's pending messages that are due and not leased by a sender, oldest first; none while the
+     * destination has asked us to wait (Retry-After).
+     */
     List<OutboxMessage> due(String destination, Instant now, int limit) {
         return jdbc.sql("""
                 SELECT * FROM outbox_message
                 WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
                   AND destination = :destination
+                  AND NOT EXISTS (SELECT 1 FROM delivery_window w WHERE w.destination = :destination AND w.paused_until > :now)
                 ORDER BY id LIMIT :limit""")
                 .param("destination", destination).param("now", SqlTime.param(now)).param("limit", limit)
                 .query(OutboxRepository::map).list();
@@ -70,7 +74,8 @@ class OutboxRepository {
 
     /**
      * Pending messages that are due and not leased: at most {@code perDestination} of each destination, its oldest,
-     * and at most {@code limit} in all, every destination's first message before any destination's second.
+     * and at most {@code limit} in all, every destination's first message before any destination's second. None of
+     * a destination that has asked us to wait (Retry-After).
      */
     List<OutboxMessage> dueFairly(Instant now, int perDestination, int limit) {
         return jdbc.sql("""
@@ -78,6 +83,7 @@ class OutboxRepository {
                     SELECT m.*, ROW_NUMBER() OVER (PARTITION BY destination ORDER BY id) AS place
                     FROM outbox_message m
                     WHERE status = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
+                      AND NOT EXISTS (SELECT 1 FROM delivery_window w WHERE w.destination = m.destination AND w.paused_until > :now)
                 ) due
                 WHERE place <= :perDestination
                 ORDER BY place, id LIMIT :limit""")
@@ -96,7 +102,8 @@ class OutboxRepository {
 
     /**
      * Leases those of {@code ids} still pending, due and free, skipping rows another node is claiming this instant
-     * (the ids were read a moment ago: another node may have sent them since, or put them back for later);
+     * (the ids were read a moment ago: another node may have sent them since, put them back for later, or been
+     * asked by the destination to wait);
      * call inside a transaction. Returns the leased rows, attempts already counted.
      */
     List<OutboxMessage> claim(List<Long> ids, Instant now, Instant leaseUntil, String owner) {
@@ -104,6 +111,8 @@ class OutboxRepository {
                 SELECT id FROM outbox_message
                 WHERE id IN (:ids) AND status = 'pending' AND next_attempt_at <= :now
                   AND (lease_until IS NULL OR lease_until < :now)
+                  AND NOT EXISTS (SELECT 1 FROM delivery_window w
+                                  WHERE w.destination = outbox_message.destination AND w.paused_until > :now)
                 ORDER BY id FOR UPDATE SKIP LOCKED""")
                 .param("ids", ids).param("now", SqlTime.param(now)).query(Long.class).list();
         if (free.isEmpty()) {
@@ -160,6 +169,57 @@ class OutboxRepository {
                 UPDATE outbox_message SET status = 'pending', attempts = 0, next_attempt_at = :now
                 WHERE id = :id AND status = 'failed'""")
                 .param("now", SqlTime.param(now)).param("id", id).update() == 1;
+    }
+
+    /** A destination's window as stored, and the database's clock now. {@code sends} is null if it has no row. */
+    record Window(String sends, Instant now) {
+    }
+
+    /** Reads a destination's window without locking it: what a pass plans its requests by. */
+    Window window(String destination) {
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP AS db_now, (SELECT sends FROM delivery_window WHERE destination = :d) AS sends")
+                .param("d", destination)
+                .query((rs, row) -> new Window(rs.getString("sends"), SqlTime.read(rs, "db_now"))).single();
+    }
+
+    /**
+     * Locks a destination's window until the transaction ends, so that nodes take its room one at a time. Call it
+     * first in the transaction: PostgreSQL's clock is the transaction's start, which is then just before the lock.
+     */
+    Window lockWindow(String destination) {
+        return jdbc.sql("SELECT sends, CURRENT_TIMESTAMP AS db_now FROM delivery_window WHERE destination = :d FOR UPDATE")
+                .param("d", destination)
+                .query((rs, row) -> new Window(rs.getString("sends"), SqlTime.read(rs, "db_now"))).single();
+    }
+
+    boolean hasWindow(String destination) {
+        return jdbc.sql("SELECT COUNT(*) FROM delivery_window WHERE destination = :d").param("d", destination)
+                .query(Long.class).single() > 0;
+    }
+
+    /** Fails with a duplicate key if another node added it first. */
+    void addWindow(String destination) {
+        jdbc.sql("INSERT INTO delivery_window (destination, sends) VALUES (:d, '')").param("d", destination).update();
+    }
+
+    void storeSends(String destination, String sends) {
+        jdbc.sql("UPDATE delivery_window SET sends = :sends WHERE destination = :d")
+                .param("sends", sends).param("d", destination).update();
+    }
+
+    /** Nothing goes to the destination before {@code until}, from any node; a later pause already set stays. */
+    void pause(String destination, Instant until) {
+        jdbc.sql("""
+                UPDATE delivery_window SET paused_until = :until
+                WHERE destination = :d AND (paused_until IS NULL OR paused_until < :until)""")
+                .param("until", SqlTime.param(until)).param("d", destination).update();
+    }
+
+    /** Until when a destination has asked us to wait; empty if it has not, or that time has passed. */
+    Optional<Instant> pausedUntil(String destination, Instant now) {
+        return jdbc.sql("SELECT paused_until FROM delivery_window WHERE destination = :d AND paused_until > :now")
+                .param("d", destination).param("now", SqlTime.param(now))
+                .query((rs, row) -> SqlTime.read(rs, "paused_until")).optional();
     }
 
     private static OutboxMessage map(ResultSet rs, int row) throws SQLException {
