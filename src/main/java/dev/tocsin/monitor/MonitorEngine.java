@@ -60,6 +60,9 @@ public class MonitorEngine implements SmartLifecycle {
         Level level;
         Instant levelSince;
         Level alertLevel;
+        /** Alert steps (raise, resolve) taken, and those the intake has not answered yet: see forgetAlertsResolvedElsewhere. */
+        int alertSteps;
+        int alertStepsInFlight;
         int consecutiveBad;
         int consecutiveGood;
         CheckResult last;
@@ -267,6 +270,7 @@ public class MonitorEngine implements SmartLifecycle {
             // written before a new runtime starts from the stored state; otherwise an edit right after an alert
             // would start from "no alert" and never resolve it.
             write(stopped, true);
+            forgetAlertsResolvedElsewhere();
             for (String id : mine) {
                 Monitor m = defined.get(id);
                 if (m == null || !m.runnable() || runtimes.containsKey(id)) {
@@ -309,6 +313,48 @@ public class MonitorEngine implements SmartLifecycle {
             rt.consecutiveBad = 0;
             rt.dirty = true;
         }
+    }
+
+    /**
+     * Somebody may have resolved an alert a monitor of this node raised: by hand, or with its incident. The monitor
+     * then forgets it, as if it had never raised it, so that a target still failing raises a new alert (and so a new
+     * incident that pages) after its usual retries, as a sender that keeps firing does in PagerDuty, and a recovery has
+     * nothing left to resolve. The database says, so it does not matter which node the resolve came through. An alert
+     * step still on its way to the intake is left for the next housekeeping: until it commits, the database cannot
+     * tell a resolved alert from one not yet written.
+     */
+    private void forgetAlertsResolvedElsewhere() {
+        Map<Runtime, Integer> raised = new LinkedHashMap<>();
+        for (Runtime rt : runtimes.values()) {
+            synchronized (rt) {
+                if (rt.alertLevel != null && rt.alertStepsInFlight == 0) {
+                    raised.put(rt, rt.alertSteps);
+                }
+            }
+        }
+        if (raised.isEmpty()) {
+            return;
+        }
+        Set<AlertIntake.AlertKey> open = alerts.open(raised.keySet().stream().map(MonitorEngine::alertKey).toList());
+        raised.forEach((rt, steps) -> {
+            if (open.contains(alertKey(rt))) {
+                return;
+            }
+            synchronized (rt) {
+                if (rt.alertSteps != steps || rt.alertStepsInFlight > 0 || rt.alertLevel == null) {
+                    return; // it raised or resolved since the read: that answer is newer than ours
+                }
+                log.info("event=monitors.alert_resolved_elsewhere monitor={} service={} level={}", rt.monitor.id(),
+                        rt.monitor.serviceId(), rt.level == null ? null : rt.level.wire());
+                rt.alertLevel = null;
+                rt.consecutiveBad = 0;
+                rt.dirty = true;
+            }
+        });
+    }
+
+    private static AlertIntake.AlertKey alertKey(Runtime rt) {
+        return new AlertIntake.AlertKey(rt.monitor.serviceId(), "monitor:" + rt.monitor.id());
     }
 
     private void stopRunning(Runtime rt) {
@@ -389,6 +435,10 @@ public class MonitorEngine implements SmartLifecycle {
             if (window.isEmpty()) {
                 action = decide(rt, judged.level());
             }
+            if (action != null) {
+                rt.alertSteps++;
+                rt.alertStepsInFlight++;
+            }
             rt.dirty = true;
         }
         Counter.builder("tocsin.monitors.checks").description("Monitor checks run, by the level they found")
@@ -400,13 +450,14 @@ public class MonitorEngine implements SmartLifecycle {
         if (action != null) {
             Level raised = rt.alertLevel;
             act(m, action, result).whenComplete((done, error) -> {
-                if (error != null) {
+                synchronized (rt) {
+                    rt.alertStepsInFlight--;
                     // The intake refused it (full queue, shutting down): forget the step so the next check retries it.
-                    synchronized (rt) {
-                        if (rt.alertLevel == raised) {
-                            rt.alertLevel = alertBefore;
-                        }
+                    if (error != null && rt.alertLevel == raised) {
+                        rt.alertLevel = alertBefore;
                     }
+                }
+                if (error != null) {
                     log.warn("event=monitors.alert_not_accepted monitor={} action=\"retried at the next check\"", m.id());
                     return;
                 }

@@ -357,6 +357,68 @@ class MonitorApiTest extends ApiTest {
         assertThat(api.get("/api/v1/monitors/" + id).json().get("uptime_percent").get("24h").asDouble()).isEqualTo(66.666);
     }
 
+    /** Fails twice (retries: 1), so that its alert and incident open; answers the incident. */
+    private long failingMonitorsIncident(String id) {
+        sink.answer("/" + id, Answer.status(503, "down"));
+        check(id);
+        check(id);
+        awaitAlerts(id, a -> a.size() == 1);
+        return monitorAlerts(id).get(0).get("incident_id").asLong();
+    }
+
+    private void resolveByHand(long incident) {
+        Http.Response r = api.post("/api/v1/incidents/" + incident + "/resolve", "{\"resolution\":\"restarted it\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void anIncidentResolvedByHandWhileTheTargetKeepsFailingOpensANewOneAfterTheRetries() {
+        String id = httpMonitor("");
+        long first = failingMonitorsIncident(id);
+        resolveByHand(first);
+        assertThat(monitorAlerts(id).get(0).get("status").asString()).isEqualTo("resolved");
+        engine.housekeeping();
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("alert").isNull())
+                .as("the monitor no longer claims an alert").isTrue();
+
+        check(id);
+        sleep(200);
+        assertThat(monitorAlerts(id)).as("one failure is within retries: 1, again").hasSize(1);
+        check(id);
+        awaitAlerts(id, a -> a.size() == 2);
+        JsonNode again = monitorAlerts(id).get(0);
+        assertThat(again.get("status").asString()).isEqualTo("triggered");
+        long second = again.get("incident_id").asLong();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(incident(second).get("status").asString()).isEqualTo("triggered");
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("alert").asString()).isEqualTo("critical");
+
+        sink.answer("/" + id, Answer.status(200, "ok"));
+        check(id);
+        check(id);
+        awaitAlerts(id, a -> a.get(0).get("status").asString().equals("resolved"));
+        assertThat(incident(second).get("status").asString()).isEqualTo("resolved");
+        assertThat(incident(first).get("status").asString()).isEqualTo("resolved");
+    }
+
+    @Test
+    void anIncidentResolvedByHandIsNotResolvedAgainWhenTheTargetRecovers() {
+        String id = httpMonitor("");
+        long incident = failingMonitorsIncident(id);
+        resolveByHand(incident);
+        engine.housekeeping();
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("alert").isNull()).isTrue();
+
+        sink.answer("/" + id, Answer.status(200, "ok"));
+        check(id);
+        check(id);
+        sleep(300);
+        assertThat(monitorAlerts(id)).hasSize(1);
+        assertThat(api.get("/api/v1/incidents/" + incident + "/timeline").json().findValuesAsString("kind"))
+                .as("resolved once, by hand").containsOnlyOnce("alert.resolved");
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("level").asString()).isEqualTo("up");
+    }
+
     @Test
     void deletingAFailingMonitorResolvesItsAlert() {
         String id = httpMonitor("");

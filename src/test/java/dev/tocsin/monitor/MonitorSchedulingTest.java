@@ -75,6 +75,40 @@ class MonitorSchedulingTest {
                 .startsWith(other == nodeA ? "node-a" : "node-b");
     }
 
+    /**
+     * The node that runs the monitor is not the one the incident was resolved on: it learns of the resolve from the
+     * database, raises a new alert while the target keeps failing, and resolves that one when the target recovers.
+     */
+    @Test
+    void anIncidentResolvedByHandOnTheOtherNodeOpensANewOneWhileTheTargetKeepsFailing() throws Exception {
+        String url = EmbeddedPostgresSupport.newDatabase();
+        nodeA = start(url, "node-a");
+        nodeB = start(url, "node-b");
+        String id = "resolved-by-hand-" + System.nanoTime();
+        String path = "/" + id;
+        sink.answer(path, LoopbackSink.Answer.status(503, "down"));
+        assertThat(http(nodeA).put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s%s","interval":"1s","timeout":"500ms"}"""
+                .formatted(sink.baseUrl(), path)).status()).isEqualTo(201);
+        String alerts = "/api/v1/alerts?dedup_key=monitor:" + id;
+        await("the first alert", () -> http(nodeA).get(alerts).json().size() == 1);
+        long first = http(nodeA).get(alerts).json().get(0).get("incident_id").asLong();
+
+        String owner = http(nodeA).get("/api/v1/monitors/" + id).json().get("node").asString();
+        ConfigurableApplicationContext other = owner.startsWith("node-a") ? nodeB : nodeA;
+        assertThat(http(other).post("/api/v1/incidents/" + first + "/resolve", "{}").status()).isEqualTo(200);
+
+        await("a second alert", () -> http(other).get(alerts).json().size() == 2);
+        tools.jackson.databind.JsonNode second = http(other).get(alerts).json().get(0);
+        assertThat(second.get("status").asString()).isEqualTo("triggered");
+        assertThat(second.get("incident_id").asLong()).isNotEqualTo(first);
+
+        sink.answer(path, LoopbackSink.Answer.status(200, "ok"));
+        await("the second alert resolves", () -> "resolved".equals(
+                http(other).get(alerts).json().get(0).get("status").asString()));
+        assertThat(http(other).get(alerts).json()).hasSize(2);
+    }
+
     private static void await(String what, BooleanSupplier condition) {
         Await.until(what, condition, Duration.ofSeconds(20));
     }
