@@ -3,6 +3,7 @@ package dev.tocsin.monitor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -220,9 +221,42 @@ final class MonitorParser {
                 errors.add("response_time.warning", "must be below response_time.critical");
             }
         }
-        Map<String, String> headers = s.headers() == null ? Map.of() : Map.copyOf(s.headers());
+        Map<String, String> headers = headers(errors, s.headers());
         return new Monitor.Http(url == null ? URI.create("http://invalid") : url, method, headers, s.body(),
                 List.copyOf(expect), warn, critical, s.bodyContains(), s.bodyNotContains());
+    }
+
+    /**
+     * Headers the JDK's HTTP client would refuse at every check (a name it sets itself, such as Host, or a line break in
+     * a value) are refused here, naming the header: the messages never quote a value, which may be a secret.
+     */
+    private static Map<String, String> headers(FieldErrors errors, Map<String, String> given) {
+        if (given == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        given.forEach((name, value) -> {
+            String field = "headers." + name;
+            if (value == null) {
+                errors.add(field, "required: the header's value");
+                return;
+            }
+            try {
+                HttpRequest.newBuilder().header(name, "x");
+            } catch (IllegalArgumentException e) {
+                errors.add(field, "not a header the HTTP client can send (a restricted name such as Host, Connection "
+                        + "or Content-Length, or not a valid name)");
+                return;
+            }
+            try {
+                HttpRequest.newBuilder().header("X-Tocsin-Check", value);
+            } catch (IllegalArgumentException e) {
+                errors.add(field, "the value holds a line break or another character a header cannot carry");
+                return;
+            }
+            headers.put(name, value);
+        });
+        return Map.copyOf(headers);
     }
 
     private static Monitor.Endpoint endpoint(FieldErrors errors, MonitorSpec s, Monitor.Type type) {

@@ -16,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,8 +60,16 @@ import org.springframework.util.function.SingletonSupplier;
 @Component
 class Probes implements DisposableBean {
 
-    /** What one look found. {@code reached}: the target answered at the protocol level (any HTTP status counts). */
-    record Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires) {
+    /**
+     * What one look found. {@code reached}: the target answered at the protocol level (any HTTP status counts).
+     * {@code redirectTo}: the Location of an HTTP redirect, which is not followed.
+     */
+    record Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires,
+                 String redirectTo) {
+
+        Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires) {
+            this(reached, latencyMs, status, body, error, certificateExpires, null);
+        }
 
         static Probe failed(long latencyMs, String error) {
             return new Probe(false, latencyMs, null, null, error, null);
@@ -101,20 +113,23 @@ class Probes implements DisposableBean {
 
     private CompletableFuture<Probe> http(Monitor m) {
         Monitor.Http h = m.http();
-        HttpRequest.Builder request = HttpRequest.newBuilder(h.url()).timeout(m.timeout())
-                .header("User-Agent", "Tocsin-Monitor")
-                .method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(h.body(), StandardCharsets.UTF_8));
-        h.headers().forEach(request::header);
         long start = System.nanoTime();
         try {
+            // Built inside the try: a request the client refuses is a failed check with its reason, never an
+            // exception that would end the monitor's schedule.
+            HttpRequest.Builder request = HttpRequest.newBuilder(h.url()).timeout(m.timeout())
+                    .header("User-Agent", "Tocsin-Monitor")
+                    .method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(h.body(), StandardCharsets.UTF_8));
+            h.headers().forEach(request::header);
             HttpClient client = m.trust() == null ? http.obtain() : clientsByTrust.computeIfAbsent(m.trust(), this::client);
             // The timeout covers the body too: the client's own request timeout ends with the headers, and a
             // server that then stalls must not hold a check (and its permit) for ever.
             CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), r -> new BoundedBody(MAX_BODY));
             return exchange
                     .thenApply(r -> new Probe(true, millisSince(start), r.statusCode(),
-                            new String(r.body(), StandardCharsets.UTF_8), null, null))
+                            new String(r.body(), StandardCharsets.UTF_8), null, null,
+                            r.statusCode() / 100 == 3 ? r.headers().firstValue("Location").orElse(null) : null))
                     .orTimeout(m.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> {
                         exchange.cancel(true); // a stalled body's connection is closed, not left open
@@ -305,12 +320,38 @@ class Probes implements DisposableBean {
             return "unknown host " + e.getMessage();
         }
         if (e instanceof SSLException) {
-            return "TLS error: " + e.getMessage();
+            return "TLS error: " + tlsProblem(e);
         }
         if (e instanceof IOException) {
             return "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         return "check failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+
+    /**
+     * What a failed handshake says about the certificate, in words for whoever reads the alert rather than the JDK's
+     * ("PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: ..."); the JDK's
+     * message for anything else.
+     */
+    private static String tlsProblem(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof CertificateExpiredException) {
+                return "the certificate has expired (" + c.getMessage() + ")";
+            }
+            if (c instanceof CertificateNotYetValidException) {
+                return "the certificate is not valid yet (" + c.getMessage() + ")";
+            }
+            if (c instanceof CertPathBuilderException) {
+                return "the certificate is not trusted: self-signed, or from an authority this node does not trust "
+                        + "(a private CA goes in ca_pem)";
+            }
+            String message = c.getMessage() == null ? "" : c.getMessage();
+            if (c instanceof CertificateException
+                    && (message.startsWith("No subject alternative") || message.startsWith("No name matching"))) {
+                return "the certificate is not for this host (" + message + ")";
+            }
+        }
+        return e.getMessage();
     }
 
     private static int timeoutMillis(Monitor m) {

@@ -51,7 +51,7 @@ final class Verdicts {
         int status = p.status();
         boolean statusOk = h.expectStatus().isEmpty() ? status >= 200 && status < 400 : h.expectStatus().contains(status);
         if (!statusOk) {
-            f.add(Level.CRITICAL, "HTTP " + status + ", expected " + (h.expectStatus().isEmpty() ? "2xx or 3xx"
+            f.add(Level.CRITICAL, answered(p) + ", expected " + (h.expectStatus().isEmpty() ? "2xx or 3xx"
                     : h.expectStatus().toString()));
         }
         if (h.criticalAbove() != null && p.latencyMs() > h.criticalAbove().toMillis()) {
@@ -67,6 +67,12 @@ final class Verdicts {
             f.add(Level.CRITICAL, "body contains '" + h.bodyNotContains() + "'");
         }
         if (m.conditions().isEmpty()) {
+            return;
+        }
+        if (body.isBlank()) {
+            // The JSON parser reads nothing as a missing document, which every condition would then quote as "missing".
+            java.util.Arrays.fill(since, null);
+            f.add(Level.CRITICAL, "the body is empty, so the conditions cannot be checked");
             return;
         }
         JsonNode document;
@@ -123,12 +129,25 @@ final class Verdicts {
 
     private static String okReason(Monitor m, Probes.Probe p) {
         return switch (m.type()) {
-            case HTTP -> "HTTP " + p.status() + " in " + p.latencyMs() + " ms";
+            case HTTP -> answered(p) + " in " + p.latencyMs() + " ms";
             case TLS -> "certificate valid until " + p.certificateExpires();
             case REDIS -> "PONG in " + p.latencyMs() + " ms";
             case POSTGRES -> "SELECT 1 in " + p.latencyMs() + " ms";
             case TCP -> "connected in " + p.latencyMs() + " ms";
         };
+    }
+
+    /**
+     * "HTTP 302 (a redirect to /login, not followed)": redirects are not followed, so the reason says where one
+     * pointed; a login page answering for an expired session is then plain to see.
+     */
+    private static String answered(Probes.Probe p) {
+        String status = "HTTP " + p.status();
+        if (p.redirectTo() == null) {
+            return status;
+        }
+        String to = p.redirectTo().length() > 200 ? p.redirectTo().substring(0, 200) + "…" : p.redirectTo();
+        return status + " (a redirect to " + to + ", not followed)";
     }
 
     private static final class Findings {

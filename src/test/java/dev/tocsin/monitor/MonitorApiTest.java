@@ -453,6 +453,75 @@ class MonitorApiTest extends ApiTest {
         assertThat(api.as(Http.READ_KEY).put("/api/v1/monitors/x", "{}").status()).isEqualTo(403);
     }
 
+    /**
+     * The HTTP client refuses a Host header, a line break in a value and a zero timeout at every check: taken, such a
+     * monitor answered each check with a 500 and never ran on its schedule, pending for ever.
+     */
+    @Test
+    void headersTheHttpClientWouldRefuseAndAZeroTimeoutAreRefusedNamingTheField() {
+        String id = unique("headers");
+        Http.Response r = api.put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s/%s","timeout":"0s",
+                 "headers":{"Host":"example.com","X-Token":"secret-token\\r\\nX-Injected: yes","X-Empty":null,"X-Fine":"ok"}}"""
+                .formatted(sink.baseUrl(), id));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsString("field")).as(r.body())
+                .containsExactlyInAnyOrder("timeout", "headers.Host", "headers.X-Token", "headers.X-Empty");
+        assertThat(r.body()).as("a header's value may be a secret").doesNotContain("secret-token");
+
+        Http.Response fixed = api.put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s/%s","timeout":"1s","headers":{"X-Fine":"ok"}}"""
+                .formatted(sink.baseUrl(), id));
+        assertThat(fixed.status()).as(fixed.body()).isEqualTo(201);
+        sink.answer("/" + id, Answer.status(200, "ok"));
+        assertThat(check(id).get("level").asString()).isEqualTo("up");
+        assertThat(sink.requests("/" + id).get(0).header("X-Fine")).isEqualTo("ok");
+    }
+
+    /** Redirects are not followed: the reason says where one pointed, such as a login page for an expired session. */
+    @Test
+    void aRedirectSaysWhereItPointed() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        server.createContext("/health", exchange -> {
+            exchange.getResponseHeaders().add("Location", "/login?next=%2Fhealth");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
+            String any = unique("redirect");
+            assertThat(api.put("/api/v1/monitors/" + any, """
+                    {"service":"monitored","type":"http","url":"%s","timeout":"1500ms"}""".formatted(url)).status())
+                    .isEqualTo(201);
+            JsonNode up = check(any);
+            assertThat(up.get("level").asString()).isEqualTo("up");
+            assertThat(up.get("reason").asString())
+                    .matches("HTTP 302 \\(a redirect to /login\\?next=%2Fhealth, not followed\\) in \\d+ ms");
+
+            String only200 = unique("redirect");
+            assertThat(api.put("/api/v1/monitors/" + only200, """
+                    {"service":"monitored","type":"http","url":"%s","timeout":"1500ms","expect_status":[200]}"""
+                    .formatted(url)).status()).isEqualTo(201);
+            JsonNode down = check(only200);
+            assertThat(down.get("level").asString()).isEqualTo("critical");
+            assertThat(down.get("reason").asString())
+                    .isEqualTo("HTTP 302 (a redirect to /login?next=%2Fhealth, not followed), expected [200]");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anEmptyBodyWithConditionsSaysItIsEmpty() {
+        String id = httpMonitor(deepHealthConditions());
+        sink.answer("/" + id, Answer.status(200, ""));
+        JsonNode r = check(id);
+        assertThat(r.get("level").asString()).isEqualTo("critical");
+        assertThat(r.get("reason").asString()).isEqualTo("the body is empty, so the conditions cannot be checked");
+    }
+
     @Test
     void theListShowsEveryMonitorAndWhatAnUnconfiguredOneLacks() {
         engine.housekeeping();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,5 +185,99 @@ class VerdictsTest {
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .anyMatch(p -> p.startsWith("monitors[0].ca_pem: "))
                         .contains("monitors[1].ca_pem: does not apply to a tcp monitor"));
+    }
+    private void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit"));
+        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(output).isZero();
+    }
+
+    /** A server certificate for {@code san}, issued by the CA in ca.p12 from {@code start} for {@code days}. */
+    private KeyStore issued(String name, String san, String start, int days) throws Exception {
+        String store = dir.resolve(name + ".p12").toString();
+        String ca = dir.resolve("ca.p12").toString();
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + name,
+                "-keystore", store);
+        keytool("-certreq", "-alias", "server", "-keystore", store, "-file", dir.resolve(name + ".csr").toString());
+        keytool("-gencert", "-alias", "ca", "-keystore", ca, "-infile", dir.resolve(name + ".csr").toString(),
+                "-outfile", dir.resolve(name + ".cer").toString(), "-startdate", start, "-validity", Integer.toString(days),
+                "-ext", "SAN=" + san, "-rfc");
+        keytool("-importcert", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(), "-keystore", store, "-noprompt");
+        keytool("-importcert", "-alias", "server", "-file", dir.resolve(name + ".cer").toString(), "-keystore", store,
+                "-noprompt");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        return ks;
+    }
+
+    /** A TLS server on loopback that only shakes hands. */
+    private static SSLServerSocket handshakes(KeyStore ks) throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (SSLSocket s = (SSLSocket) server.accept()) {
+                    s.startHandshake();
+                } catch (Exception e) {
+                    if (server.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    /** The JDK says "PKIX path building failed: sun.security...": a responder reading the alert needs the cause. */
+    @Test
+    void aTlsErrorSaysWhetherTheCertificateIsExpiredUntrustedOrForAnotherHost() throws Exception {
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Test CA",
+                "-ext", "bc:c", "-validity", "3650", "-keystore", dir.resolve("ca.p12").toString());
+        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", dir.resolve("ca.p12").toString(),
+                "-file", dir.resolve("ca.pem").toString());
+        String caPem = Files.readString(dir.resolve("ca.pem"));
+        KeyStore expired = issued("expired", "dns:localhost", "2020/01/01 00:00:00", 30);
+        KeyStore elsewhere = issued("elsewhere", "dns:other.test", "-1d", 365);
+        Probes probes = new Probes(2);
+        try (SSLServerSocket expiredServer = handshakes(expired); SSLServerSocket elsewhereServer = handshakes(elsewhere)) {
+            Path file = dir.resolve("tocsin.yml");
+            Files.writeString(file, """
+                    severities: [{id: P0, response_target: 5m}]
+                    services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                    monitors:
+                      - {id: expired, service: web, type: tls, host: localhost, port: %1$d, timeout: 5s, ca_pem: "${CA_PEM}"}
+                      - {id: untrusted, service: web, type: tls, host: localhost, port: %1$d, timeout: 5s}
+                      - {id: untrusted-https, service: web, type: http, url: "https://localhost:%1$d/", timeout: 5s}
+                      - {id: elsewhere, service: web, type: tls, host: localhost, port: %2$d, timeout: 5s, ca_pem: "${CA_PEM}"}
+                    """.formatted(expiredServer.getLocalPort(), elsewhereServer.getLocalPort()));
+            TocsinConfig config = new ConfigLoader(Map.of("CA_PEM", caPem)::get).load(file.toString());
+            Monitors monitors = new Monitors(config, null, null);
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (String id : List.of("expired", "untrusted", "untrusted-https", "elsewhere")) {
+                Monitor m = monitors.find(id).orElseThrow();
+                CheckResult r = Verdicts.judge(m, probes.probe(m).join(), new Instant[0], Instant.now());
+                assertThat(r.level()).as(r.reason()).isEqualTo(Level.CRITICAL);
+                reasons.put(id, r.reason());
+            }
+            assertThat(reasons.get("expired")).startsWith("TLS error: the certificate has expired (NotAfter: ");
+            assertThat(reasons.get("untrusted")).isEqualTo("TLS error: the certificate is not trusted: self-signed, or "
+                    + "from an authority this node does not trust (a private CA goes in ca_pem)");
+            assertThat(reasons.get("untrusted-https")).isEqualTo(reasons.get("untrusted"));
+            assertThat(reasons.get("elsewhere")).startsWith("TLS error: the certificate is not for this host (No subject "
+                    + "alternative DNS name matching localhost");
+        } finally {
+            probes.destroy();
+        }
     }
 }
