@@ -78,15 +78,16 @@ public class SignedTokens {
             return Optional.empty();
         }
         String encoded = token.substring(0, dot);
-        byte[] signature;
-        String payload;
-        try {
-            signature = B64_DECODE.decode(token.substring(dot + 1));
-            payload = new String(B64_DECODE.decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException notBase64) {
+        // The signature is compared as text, not decoded: the decoder ignores a last character's unused bits, so
+        // several spellings of one signature would otherwise pass, and a link would have more than one valid form.
+        byte[] signature = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(signature, B64.encodeToString(mac(encoded)).getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(signature, mac(encoded))) {
+        String payload;
+        try {
+            payload = new String(B64_DECODE.decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
         String[] parts = payload.split("\\|", -1);

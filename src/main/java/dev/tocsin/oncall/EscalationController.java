@@ -82,7 +82,7 @@ class EscalationController {
                 p.userId(), p.via(), p.pagedAt())).toList();
         return escalations.find(id).map(e -> new IncidentEscalationView(id, e.policyId(), e.state().wire(), e.generation(),
                         e.lastLevel() == null ? null : e.lastLevel() + 1, e.nextLevel() == null ? null : e.nextLevel() + 1,
-                        e.nextAt(), e.loopsDone(), pages))
+                        e.nextAt(), e.repeatsPaged(), pages))
                 .orElse(new IncidentEscalationView(id, null, "none", null, null, null, null, null, pages));
     }
 

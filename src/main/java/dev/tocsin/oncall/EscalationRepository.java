@@ -26,6 +26,15 @@ class EscalationRepository {
         static Escalation fresh(long incidentId, String policyId, int generation) {
             return new Escalation(incidentId, policyId, EscalationState.ACTIVE, generation, 0, null, null, 0, null);
         }
+
+        /**
+         * The repeats that have paged. {@code loopsDone} is the round the next step belongs to: it counts a repeat as
+         * soon as one is due, after the last level, before it has paged anyone.
+         */
+        int repeatsPaged() {
+            boolean repeatDue = nextLevel != null && lastLevel != null && nextLevel <= lastLevel;
+            return repeatDue ? loopsDone - 1 : loopsDone;
+        }
     }
 
     record Page(long id, long incidentId, int generation, int step, int level, String userId, String via, Instant pagedAt) {

@@ -276,8 +276,10 @@ class EscalationApiTest extends ApiTest {
         await("level 2", () -> pages(id).size() == 2);
         advance(Duration.ofMinutes(15));
         await("level 3", () -> pages(id).size() == 3);
+        assertThat(repeatsDone(id)).as("the repeat is due, not done").isZero();
         advance(Duration.ofMinutes(30));
         await("the repeat", () -> pages(id).size() == 4);
+        assertThat(repeatsDone(id)).isEqualTo(1);
         assertThat(timeline(id, "incident.paged").get(3).get("data").get("reason").asString())
                 .isEqualTo("escalated to level 1: on-call engineer (Bo) after 30m without acknowledgement (repeat 1 of 1)");
         advance(Duration.ofMinutes(15));
@@ -288,6 +290,21 @@ class EscalationApiTest extends ApiTest {
         await("exhaustion", () -> !timeline(id, "escalation.exhausted").isEmpty());
         assertThat(pagedUsers(id)).containsExactly("1:bo", "2:ana", "3:carla", "1:bo", "2:ana", "3:carla");
         assertThat(api.get("/api/v1/incidents/" + id + "/escalation").json().get("state").asString()).isEqualTo("exhausted");
+        assertThat(repeatsDone(id)).isEqualTo(1);
+    }
+
+    /**
+     * The link with its signature's last character changed in the lowest bit only: an HMAC-SHA256 in unpadded base64
+     * leaves the last character's two lowest bits unused, so a lenient decoder reads the same signature.
+     */
+    private static String otherSpellingOfTheSameSignature(String path) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(path.charAt(path.length() - 1));
+        return path.substring(0, path.length() - 1) + alphabet.charAt(last ^ 1);
+    }
+
+    private int repeatsDone(long incident) {
+        return api.get("/api/v1/incidents/" + incident + "/escalation").json().get("repeats_done").asInt();
     }
 
     @Test
@@ -311,6 +328,8 @@ class EscalationApiTest extends ApiTest {
 
         String tampered = path.substring(0, path.length() - 2) + (path.endsWith("A") ? "BB" : "AA");
         assertThat(anonymous.post(tampered, null).status()).isEqualTo(410);
+        assertThat(anonymous.post(otherSpellingOfTheSameSignature(path), null).status())
+                .as("a last character differing only in the bits base64 leaves unused").isEqualTo(410);
         assertThat(anonymous.get("/ack/not-a-token").status()).isEqualTo(410);
     }
 
