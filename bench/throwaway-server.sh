@@ -23,6 +23,8 @@ cleanup() {
         for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$SERVER_PID" 2>/dev/null || true
     fi
+    # A database that bench/lib/embedded-postgres.sh started, stopped before its files are removed.
+    ! declare -F stop_embedded_postgres >/dev/null || stop_embedded_postgres
     [[ "${BENCH_KEEP:-0}" == "1" ]] && echo "== kept $WORK" || rm -rf "$WORK"
     exit "$rc"
 }
