@@ -1,5 +1,7 @@
 package dev.tocsin.auth;
 
+import java.net.URI;
+
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ProblemResponses;
 import dev.tocsin.text.SqlText;
@@ -54,6 +56,13 @@ class SecurityConfiguration {
     SecurityFilterChain uiSecurity(HttpSecurity http, SignInAttempts attempts) throws Exception {
         SavedRequestAwareAuthenticationSuccessHandler backToWhereTheyWere = new SavedRequestAwareAuthenticationSuccessHandler();
         backToWhereTheyWere.setDefaultTargetUrl("/dashboard");
+        // The page asked for is saved as an absolute URL built from the request; sent back as a path, like every other
+        // redirect here, the browser stays on the scheme, host and port it used whatever a proxy says or omits.
+        backToWhereTheyWere.setRedirectStrategy((request, response, url) -> {
+            URI target = URI.create(url);
+            String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            response.sendRedirect(response.encodeRedirectURL(path));
+        });
         http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**", "/ui/**")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
                 .formLogin(f -> f.loginPage("/login").permitAll()
