@@ -128,7 +128,7 @@ class Probes implements DisposableBean {
             CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), r -> new BoundedBody(MAX_BODY));
             return exchange
                     .thenApply(r -> new Probe(true, millisSince(start), r.statusCode(),
-                            new String(r.body(), StandardCharsets.UTF_8), null, null,
+                            new String(r.body(), StandardCharsets.UTF_8), null, earliestExpiry(r),
                             r.statusCode() / 100 == 3 ? r.headers().firstValue("Location").orElse(null) : null))
                     .orTimeout(m.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> {
@@ -138,6 +138,28 @@ class Probes implements DisposableBean {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Probe.failed(0, reason(e, m.timeout())));
         }
+    }
+
+    /**
+     * When the first certificate the server presented runs out. The JDK does not check the dates of a trusted
+     * authority's own certificate, so a self-signed certificate given as {@code ca_pem} would pass its handshake long
+     * after it expired; the verdict judges this as the tls check judges its certificate. Null over plain HTTP.
+     */
+    private static Instant earliestExpiry(HttpResponse<?> r) {
+        return r.sslSession().map(session -> {
+            try {
+                Instant earliest = null;
+                for (java.security.cert.Certificate c : session.getPeerCertificates()) {
+                    if (c instanceof X509Certificate x) {
+                        Instant notAfter = x.getNotAfter().toInstant();
+                        earliest = earliest == null || notAfter.isBefore(earliest) ? notAfter : earliest;
+                    }
+                }
+                return earliest;
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     /** Collects at most {@code max} bytes of a body as they arrive, without a thread waiting on it, then stops reading. */

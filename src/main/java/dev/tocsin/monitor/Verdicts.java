@@ -59,6 +59,9 @@ final class Verdicts {
         } else if (h.warnAbove() != null && p.latencyMs() > h.warnAbove().toMillis()) {
             f.add(Level.WARNING, "response time " + p.latencyMs() + " ms > " + h.warnAbove().toMillis() + " ms");
         }
+        if (p.certificateExpires() != null && !p.certificateExpires().isAfter(now)) {
+            f.add(Level.CRITICAL, "the certificate expired on " + p.certificateExpires());
+        }
         String body = p.body() == null ? "" : p.body();
         if (h.bodyContains() != null && !body.contains(h.bodyContains())) {
             f.add(Level.CRITICAL, "body does not contain '" + h.bodyContains() + "'");

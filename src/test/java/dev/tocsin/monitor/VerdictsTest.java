@@ -186,6 +186,60 @@ class VerdictsTest {
                         .anyMatch(p -> p.startsWith("monitors[0].ca_pem: "))
                         .contains("monitors[1].ca_pem: does not apply to a tcp monitor"));
     }
+    /**
+     * The JDK checks no dates of a trusted authority's own certificate: a self-signed server certificate given as
+     * ca_pem passed the https check long after it expired, while the tls check said so.
+     */
+    @Test
+    void anExpiredSelfSignedCertificateGivenAsCaPemFailsTheHttpsCheckAsTheTlsCheck() throws Exception {
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-startdate", "2020/01/01 00:00:00", "-validity", "30",
+                "-keystore", dir.resolve("expired-self.p12").toString());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(dir.resolve("expired-self.p12").toFile())) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+        https.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        https.start();
+        Probes probes = new Probes(2);
+        try {
+            Path file = dir.resolve("tocsin.yml");
+            Files.writeString(file, """
+                    severities: [{id: P0, response_target: 5m}]
+                    services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                    monitors:
+                      - {id: https-expired, service: web, type: http, url: "https://localhost:%1$d/health", timeout: 5s, ca_pem: "${CA_PEM}"}
+                      - {id: tls-expired, service: web, type: tls, host: localhost, port: %1$d, timeout: 5s, ca_pem: "${CA_PEM}"}
+                    """.formatted(https.getAddress().getPort()));
+            TocsinConfig config = new ConfigLoader(Map.of("CA_PEM", pem)::get).load(file.toString());
+            Monitors monitors = new Monitors(config, null, null);
+            Map<String, CheckResult> results = new LinkedHashMap<>();
+            for (String id : List.of("https-expired", "tls-expired")) {
+                Monitor m = monitors.find(id).orElseThrow();
+                results.put(id, Verdicts.judge(m, probes.probe(m).join(), new Instant[0], Instant.now()));
+            }
+            assertThat(results.get("tls-expired").reason()).startsWith("the certificate expired on 2020-01-3");
+            assertThat(results.get("https-expired").level()).as(results.get("https-expired").reason())
+                    .isEqualTo(Level.CRITICAL);
+            assertThat(results.get("https-expired").reason()).isEqualTo(results.get("tls-expired").reason());
+        } finally {
+            probes.destroy();
+            https.stop(0);
+        }
+    }
+
     private void keytool(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));
