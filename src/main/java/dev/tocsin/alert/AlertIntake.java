@@ -53,7 +53,12 @@ public class AlertIntake {
     }
 
     public CompletableFuture<IngestResult> resolve(String serviceId, String intake, String dedupKey) {
+        return resolve(serviceId, intake, dedupKey, null);
+    }
+
+    /** Resolves the alert {@code dedupKey} of the service, saying why on the timeline entry ({@code reason}). */
+    public CompletableFuture<IngestResult> resolve(String serviceId, String intake, String dedupKey, String reason) {
         return pipeline.submit(new Intake.AlertEvent(Intake.Action.RESOLVE, serviceId, intake, dedupKey, null, null, null,
-                clock.instant(), null, null, null, Map.of(), null, null, null, null));
+                clock.instant(), null, null, null, Map.of(), null, null, null, null, reason));
     }
 }

@@ -230,8 +230,13 @@ class AlertService {
         Actor actor = Actor.integration(e.serviceId(), e.intake());
         alerts.resolve(alert.id(), clock.instant());
         book.resolved(e.serviceId(), e.dedupKey());
-        timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), e.serviceId(),
-                Map.of("dedup_key", e.dedupKey(), "count", alert.eventCount())));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("dedup_key", e.dedupKey());
+        data.put("count", alert.eventCount());
+        if (e.reason() != null) {
+            data.put("reason", e.reason());
+        }
+        timeline.append(new NewEvent("alert.resolved", actor, alert.incidentId(), alert.id(), e.serviceId(), data));
         if (alert.incidentId() != null && book.openAlertsAfterResolving(alert.incidentId()) == 0) {
             incidents.resolveFromAlert(alert.incidentId(), alert.id(), actor);
             book.incidentResolved(alert.incidentId());

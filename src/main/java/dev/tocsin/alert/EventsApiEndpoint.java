@@ -459,7 +459,7 @@ class EventsApiEndpoint extends HttpFilter {
     private static Intake.AlertEvent withService(Intake.AlertEvent e, String serviceId) {
         return new Intake.AlertEvent(e.action(), serviceId, e.intake(), e.dedupKey(), e.summary(), e.source(),
                 e.severity(), e.timestamp(), e.component(), e.group(), e.eventClass(), e.labels(), e.customDetails(),
-                e.links(), e.images(), e.incidentGroup());
+                e.links(), e.images(), e.incidentGroup(), e.reason());
     }
 
     /**

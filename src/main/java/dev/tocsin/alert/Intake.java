@@ -12,12 +12,21 @@ sealed interface Intake permits Intake.AlertEvent, Intake.ChangeEvent, Intake.He
     /**
      * An alert event from any intake (Events API v2, Alertmanager, generic, heartbeats, monitors). {@code incidentGroup}
      * is the group the sender put the alert in, whose alerts share one open incident; null when the alert opens an
-     * incident of its own.
+     * incident of its own. {@code reason}, on a resolve that Tocsin itself sends, says why on the timeline (a monitor
+     * paused, or no longer configured); null from senders outside.
      */
     record AlertEvent(Action action, String serviceId, String intake, String dedupKey, String summary, String source,
                       String severity, Instant timestamp, String component, String group, String eventClass,
                       Map<String, String> labels, String customDetails, String links, String images,
-                      IncidentGroup incidentGroup) implements Intake {
+                      IncidentGroup incidentGroup, String reason) implements Intake {
+
+        AlertEvent(Action action, String serviceId, String intake, String dedupKey, String summary, String source,
+                   String severity, Instant timestamp, String component, String group, String eventClass,
+                   Map<String, String> labels, String customDetails, String links, String images,
+                   IncidentGroup incidentGroup) {
+            this(action, serviceId, intake, dedupKey, summary, source, severity, timestamp, component, group, eventClass,
+                    labels, customDetails, links, images, incidentGroup, null);
+        }
     }
 
     /**

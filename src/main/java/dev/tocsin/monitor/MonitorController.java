@@ -16,6 +16,7 @@ import dev.tocsin.config.Durations;
 import dev.tocsin.config.MonitorSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.jdbc.SqlTime;
+import dev.tocsin.problem.ConflictException;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import org.springframework.http.HttpStatus;
@@ -48,7 +49,7 @@ class MonitorController {
 
     /** Every level the list shows: a check's, or where there is none yet, why. */
     private static final List<String> LIST_LEVELS = List.of("up", "warning", "critical", "maintenance", "pending",
-            "unconfigured");
+            "unconfigured", "paused");
 
     private final TocsinConfig config;
     private final Monitors monitors;
@@ -85,12 +86,13 @@ class MonitorController {
         }
         Map<String, MonitorRepository.State> states = new LinkedHashMap<>();
         repository.states().forEach(s -> states.put(s.monitorId(), s));
+        Map<String, MonitorRepository.Pause> pauses = repository.pauses();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Monitor m : monitors.all()) {
             if (service != null && !service.equals(m.serviceId())) {
                 continue;
             }
-            Map<String, Object> view = summary(m, states.get(m.id()));
+            Map<String, Object> view = summary(m, states.get(m.id()), pauses.get(m.id()));
             if (level != null && !level.equals(view.get("level"))) {
                 continue;
             }
@@ -102,7 +104,7 @@ class MonitorController {
     @GetMapping("/api/v1/monitors/{id}")
     Map<String, Object> get(@PathVariable String id) {
         Monitor m = find(id);
-        Map<String, Object> view = summary(m, repository.state(id).orElse(null));
+        Map<String, Object> view = summary(m, id);
         Instant now = clock.instant();
         Map<String, Object> uptime = new LinkedHashMap<>();
         Rollup day = null;
@@ -197,14 +199,29 @@ class MonitorController {
 
     @PostMapping("/api/v1/monitors/{id}/check")
     Map<String, Object> check(@PathVariable String id) {
-        return engine.checkNow(find(id)).toJson();
+        Monitor m = find(id);
+        if (repository.pause(id).isPresent()) {
+            throw new ConflictException("monitor '" + id + "' is paused; resume it to check it");
+        }
+        return engine.checkNow(m).toJson();
+    }
+
+    /** Pauses a monitor (write scope: it changes no definition); pausing a paused one is a 200 that changes nothing. */
+    @PostMapping("/api/v1/monitors/{id}/pause")
+    Map<String, Object> pause(@PathVariable String id) {
+        return summary(editing.pause(id, CurrentActor.get()), id);
+    }
+
+    @PostMapping("/api/v1/monitors/{id}/resume")
+    Map<String, Object> resume(@PathVariable String id) {
+        return summary(editing.resume(id, CurrentActor.get()), id);
     }
 
     @PutMapping("/api/v1/monitors/{id}")
     ResponseEntity<Map<String, Object>> save(@PathVariable String id, @RequestBody(required = false) MonitorSpec body) {
         MonitorEditing.Saved saved = editing.save(id, body, CurrentActor.get());
         return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(summary(saved.monitor(), repository.state(id).orElse(null)));
+                .body(summary(saved.monitor(), id));
     }
 
     @DeleteMapping("/api/v1/monitors/{id}")
@@ -245,7 +262,11 @@ class MonitorController {
         return total;
     }
 
-    private Map<String, Object> summary(Monitor m, MonitorRepository.State s) {
+    private Map<String, Object> summary(Monitor m, String id) {
+        return summary(m, repository.state(id).orElse(null), repository.pause(id).orElse(null));
+    }
+
+    private Map<String, Object> summary(Monitor m, MonitorRepository.State s, MonitorRepository.Pause pause) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", m.id());
         view.put("service", m.serviceId());
@@ -255,7 +276,9 @@ class MonitorController {
         view.put("origin", m.declaredInConfig() ? "config" : "api");
         Optional<MonitorEngine.Runtime> live = engine.runtime(m.id());
         CheckResult last = live.map(rt -> rt.last).orElse(null);
-        if (!m.runnable()) {
+        if (pause != null) {
+            view.put("level", "paused");
+        } else if (!m.runnable()) {
             view.put("level", "unconfigured");
             view.put("missing_environment", m.missingVariables());
         } else if (last != null) {
@@ -263,7 +286,9 @@ class MonitorController {
         } else {
             view.put("level", s == null || s.level() == null ? "pending" : s.level().wire());
         }
-        view.put("level_since", live.map(rt -> rt.levelSince).orElse(s == null ? null : s.levelSince()));
+        view.put("level_since", pause != null ? pause.pausedAt()
+                : live.map(rt -> rt.levelSince).orElse(s == null ? null : s.levelSince()));
+        view.put("paused_by", pause == null ? null : pause.pausedBy());
         Object alert = live.map(rt -> (Object) rt.alertLevel).orElse(s == null ? null : s.alertLevel());
         view.put("alert", alert == null ? null : ((Level) alert).wire());
         view.put("last_checked_at", last != null ? last.at() : s == null ? null : s.lastCheckedAt());

@@ -36,10 +36,12 @@ class MonitorEditing {
     private final TocsinConfig config;
     private final Timeline timeline;
     private final AlertIntake alerts;
+    private final MonitorEngine engine;
     private final Clock clock;
 
     MonitorEditing(Monitors monitors, MonitorRepository repository, Maintenance maintenance, TocsinConfig config,
-                   Timeline timeline, AlertIntake alerts, Clock clock) {
+                   Timeline timeline, AlertIntake alerts, MonitorEngine engine, Clock clock) {
+        this.engine = engine;
         this.monitors = monitors;
         this.repository = repository;
         this.maintenance = maintenance;
@@ -101,6 +103,45 @@ class MonitorEditing {
                 alerts.resolve(m.serviceId(), MonitorEngine.INTAKE, "monitor:" + id);
             }
         });
+    }
+
+    /**
+     * Pauses a monitor, of the file or the API: no node runs it until it is resumed, and its open alert resolves (the
+     * timeline says who paused it), since nothing would resolve it otherwise. Pausing a paused monitor changes nothing.
+     */
+    @Transactional
+    Monitor pause(String id, Actor actor) {
+        Monitor m = monitors.find(id).orElseThrow(() -> new NotFoundException("monitor '" + id + "' does not exist"));
+        timeline.lock();
+        if (repository.pause(id).isPresent()) {
+            return m;
+        }
+        repository.insertPause(id, clock.instant(), actor.value());
+        timeline.append(new NewEvent("monitor.paused", actor, null, null, m.serviceId(), Map.of("monitor", id)));
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                // Stopped here first, so that no check of this node raises the alert again after the resolve; a node
+                // that runs it elsewhere stops it at its next housekeeping and resolves anything raised meanwhile.
+                try {
+                    engine.stopPaused(id);
+                } finally {
+                    alerts.resolve(m.serviceId(), MonitorEngine.INTAKE, "monitor:" + id, "monitor paused by " + actor.value());
+                }
+            }
+        });
+        return m;
+    }
+
+    /** Resumes a paused monitor: the node that holds it starts it at its next housekeeping. Resuming twice changes nothing. */
+    @Transactional
+    Monitor resume(String id, Actor actor) {
+        Monitor m = monitors.find(id).orElseThrow(() -> new NotFoundException("monitor '" + id + "' does not exist"));
+        timeline.lock();
+        if (repository.deletePause(id)) {
+            timeline.append(new NewEvent("monitor.resumed", actor, null, null, m.serviceId(), Map.of("monitor", id)));
+        }
+        return m;
     }
 
     @Transactional

@@ -168,8 +168,9 @@ public class MonitorEngine implements SmartLifecycle {
     /** Checks every runnable monitor once, in parallel, alerting nobody (seed 004's {@code health-monitor -Mode once}). */
     public List<Map<String, Object>> checkAllOnce() {
         List<CompletableFuture<Map<String, Object>>> futures = new ArrayList<>();
+        Set<String> paused = repository.pauses().keySet();
         for (Monitor m : monitors.all()) {
-            if (!m.runnable()) {
+            if (!m.runnable() || paused.contains(m.id())) {
                 continue;
             }
             futures.add(probes.probe(m).thenApply(p -> {
@@ -249,8 +250,11 @@ public class MonitorEngine implements SmartLifecycle {
                 defined.put(m.id(), m);
             }
             Instant now = clock.instant();
+            Map<String, MonitorRepository.Pause> paused = new LinkedHashMap<>();
             List<String> held = tx.execute(s -> {
                 repository.ensureStates(defined.keySet());
+                repository.forgetPausesOfUndefined(monitors.declaredIds());
+                paused.putAll(repository.pauses());
                 return repository.claim(owner, now, now.plus(lease));
             });
             Set<String> mine = new HashSet<>(held);
@@ -258,7 +262,8 @@ public class MonitorEngine implements SmartLifecycle {
             List<Runtime> stopped = new ArrayList<>();
             for (Runtime rt : List.copyOf(runtimes.values())) {
                 Monitor current = defined.get(rt.monitor.id());
-                if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())) {
+                if (!mine.contains(rt.monitor.id()) || current == null || !current.spec().equals(rt.monitor.spec())
+                        || paused.containsKey(rt.monitor.id())) {
                     stopRunning(rt);
                     stopped.add(rt);
                     if (current == null || !current.serviceId().equals(rt.monitor.serviceId())) {
@@ -273,11 +278,20 @@ public class MonitorEngine implements SmartLifecycle {
             forgetAlertsResolvedElsewhere();
             for (String id : mine) {
                 Monitor m = defined.get(id);
-                if (m == null || !m.runnable() || runtimes.containsKey(id)) {
+                if (m == null || runtimes.containsKey(id)) {
                     continue;
                 }
                 if (stored.isEmpty()) {
                     repository.states().forEach(s -> stored.put(s.monitorId(), s));
+                }
+                MonitorRepository.Pause pause = paused.get(id);
+                if (pause != null || !m.runnable()) {
+                    MonitorRepository.State s = stored.get(id);
+                    if (s != null && s.alertLevel() != null) {
+                        resolveForNoRuntime(m, pause != null ? "monitor paused by " + pause.pausedBy()
+                                : "monitor no longer configured: " + String.join(", ", m.missingVariables()) + " not set");
+                    }
+                    continue;
                 }
                 Runtime rt = new Runtime(m, stored.get(id));
                 runtimes.put(id, rt);
@@ -313,6 +327,47 @@ public class MonitorEngine implements SmartLifecycle {
             rt.consecutiveBad = 0;
             rt.dirty = true;
         }
+    }
+
+    /**
+     * The alert of a monitor that no node will run (paused, or its environment variables unset since a restart) is
+     * resolved, saying why: nothing else would ever resolve it, and an incident nobody can close by fixing the target
+     * is worse than one closed with the reason on its timeline. Once the intake has it, the stored state forgets the
+     * alert, so that a monitor resumed or configured again starts from "no alert" and raises a new one if still failing.
+     */
+    private void resolveForNoRuntime(Monitor m, String reason) {
+        alerts.resolve(m.serviceId(), INTAKE, "monitor:" + m.id(), reason).whenComplete((done, error) -> {
+            if (error != null) {
+                log.warn("event=monitors.alert_not_resolved monitor={} service={} action=\"retried at the next "
+                        + "housekeeping\"", m.id(), m.serviceId(), error);
+                return;
+            }
+            try {
+                tx.executeWithoutResult(s -> repository.forgetAlert(m.id(), owner));
+            } catch (RuntimeException e) {
+                log.warn("event=monitors.state_not_written monitor={} action=\"retried at the next housekeeping\"",
+                        m.id(), e);
+            }
+        });
+    }
+
+    /**
+     * A monitor paused through this node: if this node runs it, it stops now rather than at the next housekeeping, and
+     * forgets its alert, which the pause resolves.
+     */
+    synchronized void stopPaused(String id) {
+        Runtime rt = runtimes.get(id);
+        if (rt == null) {
+            return;
+        }
+        stopRunning(rt);
+        synchronized (rt) {
+            rt.alertLevel = null;
+            rt.consecutiveBad = 0;
+            rt.consecutiveGood = 0;
+            rt.dirty = true;
+        }
+        write(List.of(rt), true);
     }
 
     /**
@@ -432,7 +487,8 @@ public class MonitorEngine implements SmartLifecycle {
             }
             rt.minute = minute;
             rt.minuteRollup.add(result);
-            if (window.isEmpty()) {
+            // A runtime stopped while its probe was out (paused, moved, deleted) raises and resolves nothing more.
+            if (window.isEmpty() && runtimes.get(m.id()) == rt) {
                 action = decide(rt, judged.level());
             }
             if (action != null) {

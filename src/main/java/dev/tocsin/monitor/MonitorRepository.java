@@ -74,7 +74,60 @@ class MonitorRepository {
 
     boolean deleteDefinition(String id) {
         jdbc.sql("DELETE FROM monitor_state WHERE monitor_id = :id").param("id", id).update();
+        jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update();
         return jdbc.sql("DELETE FROM monitor_definition WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    // --- pauses
+
+    /** A monitor paused by hand: since when, and by whom (an actor's value, {@code user:ana}). */
+    record Pause(String monitorId, Instant pausedAt, String pausedBy) {
+    }
+
+    Map<String, Pause> pauses() {
+        Map<String, Pause> out = new LinkedHashMap<>();
+        jdbc.sql("SELECT * FROM monitor_pause").query(MonitorRepository::pause).list()
+                .forEach(p -> out.put(p.monitorId(), p));
+        return out;
+    }
+
+    Optional<Pause> pause(String id) {
+        return jdbc.sql("SELECT * FROM monitor_pause WHERE monitor_id = :id").param("id", id)
+                .query(MonitorRepository::pause).optional();
+    }
+
+    void insertPause(String id, Instant at, String by) {
+        jdbc.sql("INSERT INTO monitor_pause (monitor_id, paused_at, paused_by) VALUES (:id, :at, :by)")
+                .param("id", id).param("at", SqlTime.param(at)).param("by", by).update();
+    }
+
+    boolean deletePause(String id) {
+        return jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update() == 1;
+    }
+
+    /** Forgets the pauses of monitors neither in {@code declared} (the file's) nor stored (the API's). */
+    void forgetPausesOfUndefined(Collection<String> declared) {
+        if (declared.isEmpty()) {
+            jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)").update();
+            return;
+        }
+        jdbc.sql("""
+                DELETE FROM monitor_pause WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)
+                AND monitor_id NOT IN (:declared)""").param("declared", declared).update();
+    }
+
+    private static Pause pause(ResultSet rs, int row) throws SQLException {
+        return new Pause(rs.getString("monitor_id"), SqlTime.read(rs, "paused_at"), rs.getString("paused_by"));
+    }
+
+    /**
+     * Forgets the alert of a monitor no node runs (paused, or no longer configured) once that alert is resolved; only
+     * by the lease holder, as {@link #saveState}.
+     */
+    void forgetAlert(String id, String owner) {
+        jdbc.sql("""
+                UPDATE monitor_state SET alert_level = NULL, consecutive_bad = 0, consecutive_good = 0
+                WHERE monitor_id = :id AND lease_owner = :owner""").param("id", id).param("owner", owner).update();
     }
 
     // --- state and leases

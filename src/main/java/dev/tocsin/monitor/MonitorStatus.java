@@ -85,8 +85,10 @@ public class MonitorStatus {
         Map<String, Level> worst = new LinkedHashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         Map<String, List<String>> failing = new HashMap<>();
+        java.util.Set<String> paused = repository.pauses().keySet();
         for (Monitor m : monitors.all()) {
-            if (!m.runnable()) {
+            // A paused monitor says nothing of its service now, as one not configured: it checks nothing.
+            if (!m.runnable() || paused.contains(m.id())) {
                 continue;
             }
             Level level = engine.runtime(m.id()).map(rt -> rt.level).orElse(stored.get(m.id()));
@@ -254,6 +256,7 @@ public class MonitorStatus {
                 day.computeIfAbsent(b.monitorId(), k -> new Rollup()).add(b.rollup());
             }
         }
+        Map<String, MonitorRepository.Pause> paused = repository.pauses();
         List<MonitorSummary> out = new ArrayList<>();
         for (Monitor m : all) {
             MonitorRepository.State s = stored.get(m.id());
@@ -265,7 +268,8 @@ public class MonitorStatus {
                 q.add(r);
             });
             out.add(new MonitorSummary(m.id(), m.serviceId(), m.type().wire(), m.target(),
-                    !m.runnable() ? "unconfigured" : level == null ? "pending" : level.wire(),
+                    paused.containsKey(m.id()) ? "paused" : !m.runnable() ? "unconfigured"
+                            : level == null ? "pending" : level.wire(),
                     s == null ? null : s.lastReason(), s == null ? null : s.lastCheckedAt(), percent(d.uptime()),
                     percent(q.uptime()), d.percentile(0.95)));
         }

@@ -63,6 +63,11 @@ class Monitors {
         return m != null ? Optional.of(m) : repository.definition(id).map(this::fromStored);
     }
 
+    /** The ids of the file's monitors. */
+    Set<String> declaredIds() {
+        return Set.copyOf(declared.keySet());
+    }
+
     boolean declaredInConfig(String id) {
         return declared.containsKey(id);
     }

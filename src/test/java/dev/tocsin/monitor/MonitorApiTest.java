@@ -433,6 +433,67 @@ class MonitorApiTest extends ApiTest {
         assertThat(api.delete("/api/v1/monitors/deep-health").status()).as("declared in the file").isEqualTo(409);
     }
 
+    /** The audit entries of one kind about one monitor. */
+    private List<JsonNode> audit(String kind, String monitor) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = api.get("/api/v1/audit/events?limit=1000&after=" + after).json();
+            if (page.isEmpty()) {
+                return out;
+            }
+            for (JsonNode e : page) {
+                after = e.get("seq").asLong();
+                if (e.get("kind").asString().equals(kind) && monitor.equals(e.get("data").path("monitor").asString(""))) {
+                    out.add(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPausedMonitorRunsNoCheckResolvesItsAlertAndRaisesAgainOnceResumed() {
+        String id = httpMonitor("");
+        sink.answer("/" + id, Answer.status(500, "down"));
+        check(id);
+        check(id);
+        awaitAlerts(id, a -> a.size() == 1);
+        long incident = monitorAlerts(id).get(0).get("incident_id").asLong();
+
+        Http responder = api.as(Http.WRITE_KEY);
+        Http.Response paused = responder.post("/api/v1/monitors/" + id + "/pause", null);
+        assertThat(paused.status()).as("write scope is enough: " + paused.body()).isEqualTo(200);
+        assertThat(paused.json().get("level").asString()).isEqualTo("paused");
+        awaitAlerts(id, a -> a.get(0).get("status").asString().equals("resolved"));
+        List<JsonNode> pauses = audit("monitor.paused", id);
+        assertThat(pauses).hasSize(1);
+        String actor = pauses.get(0).get("actor").asString();
+        assertThat(paused.json().get("paused_by").asString()).isEqualTo(actor);
+        JsonNode resolved = api.get("/api/v1/incidents/" + incident + "/timeline").json().valueStream()
+                .filter(e -> e.get("kind").asString().equals("alert.resolved")).findFirst().orElseThrow();
+        assertThat(resolved.get("data").get("reason").asString()).isEqualTo("monitor paused by " + actor);
+
+        assertThat(responder.post("/api/v1/monitors/" + id + "/pause", null).status()).isEqualTo(200);
+        assertThat(audit("monitor.paused", id)).as("pausing twice changes nothing").hasSize(1);
+        assertThat(responder.post("/api/v1/monitors/no-such-monitor/pause", null).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/monitors/" + id + "/check", null).status()).isEqualTo(409);
+        engine.housekeeping();
+        assertThat(engine.runtime(id)).as("no node runs a paused monitor").isEmpty();
+        assertThat(api.get("/api/v1/monitors?level=paused").json().findValuesAsString("id")).contains(id);
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("level").asString()).isEqualTo("paused");
+
+        Http.Response resumed = responder.post("/api/v1/monitors/" + id + "/resume", null);
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        assertThat(resumed.json().get("level").asString()).isNotEqualTo("paused");
+        assertThat(responder.post("/api/v1/monitors/" + id + "/resume", null).status()).isEqualTo(200);
+        assertThat(audit("monitor.resumed", id)).hasSize(1);
+        engine.housekeeping();
+        assertThat(engine.runtime(id)).isPresent();
+        check(id);
+        check(id);
+        awaitAlerts(id, a -> a.size() == 2 && a.valueStream().anyMatch(x -> x.get("status").asString().equals("triggered")));
+    }
+
     @Test
     void badDefinitionsAreRefusedFieldByField() {
         Http.Response r = api.put("/api/v1/monitors/" + unique("bad"), """
