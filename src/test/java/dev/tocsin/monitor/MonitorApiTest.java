@@ -471,7 +471,7 @@ class MonitorApiTest extends ApiTest {
         assertThat(paused.json().get("paused_by").asString()).isEqualTo(actor);
         JsonNode resolved = api.get("/api/v1/incidents/" + incident + "/timeline").json().valueStream()
                 .filter(e -> e.get("kind").asString().equals("alert.resolved")).findFirst().orElseThrow();
-        assertThat(resolved.get("data").get("reason").asString()).isEqualTo("monitor paused by " + actor);
+        assertThat(resolved.get("data").path("reason").asString("")).isEqualTo("monitor paused by " + actor);
 
         assertThat(responder.post("/api/v1/monitors/" + id + "/pause", null).status()).isEqualTo(200);
         assertThat(audit("monitor.paused", id)).as("pausing twice changes nothing").hasSize(1);

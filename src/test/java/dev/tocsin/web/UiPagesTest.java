@@ -371,4 +371,31 @@ class UiPagesTest extends ApiTest {
                 .as("the API reads the same buckets").isEqualTo(2);
         api.delete("/api/v1/monitors/" + id);
     }
+
+    @Test
+    void theMonitorPagePausesAndResumesTheMonitorAsTheSignedInUser() throws Exception {
+        String id = unique("pausable");
+        Http.Response created = api.put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s/%s","timeout":"1500ms"}"""
+                .formatted(TestReceivers.sink().baseUrl(), id));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String page = browser.get("/ui/monitors/" + id).body();
+        assertThat(page).contains("aria-label=\"Pause monitor " + id + "\"").doesNotContain("Resume monitor");
+
+        HttpResponse<String> paused = browser.post("/ui/monitors/" + id + "/pause", "_csrf=" + csrf(page));
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(302);
+        String pausedPage = browser.get("/ui/monitors/" + id).body();
+        assertThat(pausedPage).contains("Paused: no check runs until it is resumed.",
+                "aria-label=\"Resume monitor " + id + "\"", ">paused</span>");
+        JsonNode monitor = api.get("/api/v1/monitors/" + id).json();
+        assertThat(monitor.get("level").asString()).isEqualTo("paused");
+        assertThat(monitor.get("paused_by").asString()).isEqualTo("user:ana");
+
+        HttpResponse<String> resumed = browser.post("/ui/monitors/" + id + "/resume", "_csrf=" + csrf(pausedPage));
+        assertThat(resumed.statusCode()).isEqualTo(302);
+        assertThat(browser.get("/ui/monitors/" + id).body()).contains("aria-label=\"Pause monitor " + id + "\"");
+        assertThat(api.get("/api/v1/monitors/" + id).json().get("level").asString()).isNotEqualTo("paused");
+        assertThat(browser.post("/ui/monitors/nope/pause", "_csrf=" + csrf(page)).statusCode()).isEqualTo(404);
+        api.delete("/api/v1/monitors/" + id);
+    }
 }
