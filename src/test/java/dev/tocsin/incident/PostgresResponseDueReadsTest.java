@@ -1,18 +1,14 @@
 package dev.tocsin.incident;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tocsin.ApiTest;
-import dev.tocsin.Await;
 import dev.tocsin.EmbeddedPostgresSupport;
+import dev.tocsin.PostgresRowsRead;
 import dev.tocsin.Http;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -92,33 +88,7 @@ class PostgresResponseDueReadsTest extends ApiTest {
         return settledRowsRead() - before;
     }
 
-    /**
-     * The rows read from the incident tables so far. A busy server process reports its counts at most once a second,
-     * and ten seconds after its last report when it falls idle: reads done before some cycles could be counted in
-     * theirs. The pool's connections are closed first, as a process reports its counts when it ends; then the count
-     * is read until it holds still.
-     */
     private long settledRowsRead() throws Exception {
-        dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
-        long last = rowsReadSoFar();
-        for (int n = 0; n < 20; n++) {
-            Await.pause(Duration.ofMillis(1300));
-            long now = rowsReadSoFar();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-        }
-        throw new AssertionError("PostgreSQL's row counts did not settle");
-    }
-
-    private long rowsReadSoFar() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("""
-                     SELECT COALESCE(SUM(COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0)), 0)
-                     FROM pg_stat_user_tables WHERE relname IN ('incident', 'incident_state')""")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new PostgresRowsRead(dataSource, "incident", "incident_state").settled();
     }
 }

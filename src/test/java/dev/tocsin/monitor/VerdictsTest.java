@@ -78,26 +78,7 @@ class VerdictsTest {
         try (FileInputStream in = new FileInputStream(keystore)) {
             ks.load(in, "changeit".toCharArray());
         }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (SSLSocket s = (SSLSocket) server.accept()) {
-                        s.startHandshake();
-                    } catch (Exception e) {
-                        // the client refused our certificate, as it should
-                        if (server.isClosed()) {
-                            return;
-                        }
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        try (SSLServerSocket server = handshakes(ks)) {
             Probes probes = new Probes(2);
             try {
                 Monitor m = tls(server.getLocalPort());
@@ -129,20 +110,8 @@ class VerdictsTest {
     @Test
     void aPrivateCaGivenAsCaPemIsTrustedByTlsAndHttpsMonitorsAndOnlyByThem() throws Exception {
         KeyStore ks = selfSigned();
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext serverContext = SSLContext.getInstance("TLS");
-        serverContext.init(kmf.getKeyManagers(), null, null);
-        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
-        https.createContext("/health", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        https.start();
+        String pem = pem(ks);
+        HttpsServer https = healthyOverHttps(ks);
         Probes probes = new Probes(2);
         try {
             int port = https.getAddress().getPort();
@@ -199,20 +168,8 @@ class VerdictsTest {
         try (FileInputStream in = new FileInputStream(dir.resolve("expired-self.p12").toFile())) {
             ks.load(in, "changeit".toCharArray());
         }
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext serverContext = SSLContext.getInstance("TLS");
-        serverContext.init(kmf.getKeyManagers(), null, null);
-        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
-        https.createContext("/health", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        https.start();
+        String pem = pem(ks);
+        HttpsServer https = healthyOverHttps(ks);
         Probes probes = new Probes(2);
         try {
             Path file = dir.resolve("tocsin.yml");
@@ -269,13 +226,36 @@ class VerdictsTest {
         return ks;
     }
 
-    /** A TLS server on loopback that only shakes hands. */
-    private static SSLServerSocket handshakes(KeyStore ks) throws Exception {
+    /** The server's certificate as a ca_pem value. */
+    private static String pem(KeyStore ks) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /** An HTTPS server on loopback whose /health answers 200, with the key store's certificate. */
+    private static HttpsServer healthyOverHttps(KeyStore ks) throws Exception {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverContext(ks)));
+        https.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        https.start();
+        return https;
+    }
+
+    private static SSLContext serverContext(KeyStore ks) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "changeit".toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
-        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+        return context;
+    }
+
+    /** A TLS server on loopback that only shakes hands. */
+    private static SSLServerSocket handshakes(KeyStore ks) throws Exception {
+        SSLServerSocket server = (SSLServerSocket) serverContext(ks).getServerSocketFactory()
                 .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
