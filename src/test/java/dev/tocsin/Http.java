@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +85,20 @@ public final class Http {
             b.header("Authorization", "Bearer " + key);
         }
         return b;
+    }
+
+    /** Every entry of the audit ledger, oldest first, read a page at a time (the key needs the read scope). */
+    public List<JsonNode> ledger() {
+        List<JsonNode> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = get("/api/v1/audit/events?limit=1000&after=" + after).json();
+            if (page.isEmpty()) {
+                return all;
+            }
+            page.valueStream().forEach(all::add);
+            after = page.get(page.size() - 1).get("seq").asLong();
+        }
     }
 
     public static JsonNode parse(String json) {

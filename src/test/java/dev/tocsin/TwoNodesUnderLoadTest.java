@@ -186,7 +186,7 @@ class TwoNodesUnderLoadTest {
         JsonNode verify = api.get("/api/v1/audit/verify").json();
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
 
-        List<JsonNode> ledger = ledger(api);
+        List<JsonNode> ledger = api.ledger();
         Map<String, Integer> entriesByKind = new HashMap<>();
         List<String> texts = new ArrayList<>();
         for (JsonNode e : ledger) {
@@ -513,19 +513,6 @@ class TwoNodesUnderLoadTest {
             pool.shutdown();
         }
         assertThat(missing).as("declared incidents the status page did not show right after the 201").isEmpty();
-    }
-
-    private static List<JsonNode> ledger(Http api) {
-        List<JsonNode> all = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = api.get("/api/v1/audit/events?limit=1000&after=" + after).json();
-            if (page.isEmpty()) {
-                return all;
-            }
-            page.valueStream().forEach(all::add);
-            after = page.get(page.size() - 1).get("seq").asLong();
-        }
     }
 
     private static void await(CountDownLatch latch) {

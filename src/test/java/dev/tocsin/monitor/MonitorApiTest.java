@@ -435,20 +435,8 @@ class MonitorApiTest extends ApiTest {
 
     /** The audit entries of one kind about one monitor. */
     private List<JsonNode> audit(String kind, String monitor) {
-        List<JsonNode> out = new java.util.ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = api.get("/api/v1/audit/events?limit=1000&after=" + after).json();
-            if (page.isEmpty()) {
-                return out;
-            }
-            for (JsonNode e : page) {
-                after = e.get("seq").asLong();
-                if (e.get("kind").asString().equals(kind) && monitor.equals(e.get("data").path("monitor").asString(""))) {
-                    out.add(e);
-                }
-            }
-        }
+        return api.ledger().stream().filter(e -> e.get("kind").asString().equals(kind)
+                && monitor.equals(e.get("data").path("monitor").asString(""))).toList();
     }
 
     @Test

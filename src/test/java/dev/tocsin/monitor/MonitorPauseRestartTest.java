@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.tocsin.Await;
@@ -73,20 +72,7 @@ class MonitorPauseRestartTest {
     }
 
     private static List<JsonNode> audit(Http api, String kind) {
-        List<JsonNode> out = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = api.get("/api/v1/audit/events?limit=1000&after=" + after).json();
-            if (page.isEmpty()) {
-                return out;
-            }
-            for (JsonNode e : page) {
-                after = e.get("seq").asLong();
-                if (e.get("kind").asString().equals(kind)) {
-                    out.add(e);
-                }
-            }
-        }
+        return api.ledger().stream().filter(e -> e.get("kind").asString().equals(kind)).toList();
     }
 
     /** The reasons the alert.resolved entries give, where they give one. */
