@@ -11,7 +11,8 @@ final class AuditCommand {
     @ParentCommand
     TocsinCli root;
 
-    @Command(name = "verify", description = "Check the hash chain of every timeline entry; exit 1 if it is broken.")
+    @Command(mixinStandardHelpOptions = true, name = "verify",
+            description = "Check the hash chain of every timeline entry; exit 1 if it is broken.")
     int verify() {
         JsonNode answer = root.api().get("/api/v1/audit/verify");
         boolean ok = answer.get("ok").asBoolean();

@@ -19,7 +19,8 @@ final class EventCommand {
     @ParentCommand
     TocsinCli root;
 
-    @Command(name = "trigger", description = "Trigger an alert; a repeat of an open dedup key folds into it.")
+    @Command(mixinStandardHelpOptions = true, name = "trigger",
+            description = "Trigger an alert; a repeat of an open dedup key folds into it.")
     int trigger(@Option(names = {"-k", "--routing-key"}, required = true, paramLabel = "KEY") String routingKey,
                 @Option(names = {"-s", "--summary"}, required = true, paramLabel = "TEXT") String summary,
                 @Option(names = "--source", paramLabel = "HOST", description = "default: this machine's name") String source,
@@ -41,19 +42,21 @@ final class EventCommand {
         return send("/v2/enqueue", event, "Triggered");
     }
 
-    @Command(name = "acknowledge", aliases = "ack", description = "Acknowledge the open alert of a dedup key.")
+    @Command(mixinStandardHelpOptions = true, name = "acknowledge", aliases = "ack",
+            description = "Acknowledge the open alert of a dedup key.")
     int acknowledge(@Option(names = {"-k", "--routing-key"}, required = true, paramLabel = "KEY") String routingKey,
                     @Option(names = {"-d", "--dedup-key"}, required = true, paramLabel = "KEY") String dedupKey) {
         return send("/v2/enqueue", event(routingKey, "acknowledge", dedupKey), "Acknowledged");
     }
 
-    @Command(name = "resolve", description = "Resolve the open alert of a dedup key.")
+    @Command(mixinStandardHelpOptions = true, name = "resolve", description = "Resolve the open alert of a dedup key.")
     int resolve(@Option(names = {"-k", "--routing-key"}, required = true, paramLabel = "KEY") String routingKey,
                 @Option(names = {"-d", "--dedup-key"}, required = true, paramLabel = "KEY") String dedupKey) {
         return send("/v2/enqueue", event(routingKey, "resolve", dedupKey), "Resolved");
     }
 
-    @Command(name = "change", description = "Record a change (a deploy) on the service.")
+    @Command(mixinStandardHelpOptions = true, name = "change",
+            description = "Record a change (a deploy) on the service.")
     int change(@Option(names = {"-k", "--routing-key"}, required = true, paramLabel = "KEY") String routingKey,
                @Option(names = {"-s", "--summary"}, required = true, paramLabel = "TEXT") String summary,
                @Option(names = "--source", paramLabel = "WHERE") String source) {

@@ -26,7 +26,8 @@ final class IncidentCommand {
     @ParentCommand
     TocsinCli root;
 
-    @Command(name = "list", description = "Incidents, newest first (default: the open ones).")
+    @Command(mixinStandardHelpOptions = true, name = "list",
+            description = "Incidents, newest first (default: the open ones).")
     int list(@Option(names = "--status", defaultValue = "open", paramLabel = "STATUS",
                      description = "open (default), a status, or a comma list; 'all' for every status") String status,
              @Option(names = "--service", paramLabel = "ID") String service,
@@ -61,12 +62,12 @@ final class IncidentCommand {
         return 0;
     }
 
-    @Command(name = "show", description = "One incident.")
+    @Command(mixinStandardHelpOptions = true, name = "show", description = "One incident.")
     int show(@Parameters(paramLabel = "ID") long id) {
         return print(root.api().get("/api/v1/incidents/" + id));
     }
 
-    @Command(name = "declare", description = "Declare an incident by hand.")
+    @Command(mixinStandardHelpOptions = true, name = "declare", description = "Declare an incident by hand.")
     int declare(@Option(names = "--title", required = true, paramLabel = "TEXT") String title,
                 @Option(names = "--service", required = true, paramLabel = "ID") String service,
                 @Option(names = "--severity", paramLabel = "LEVEL", description = "default: the most urgent level") String severity,
@@ -92,12 +93,14 @@ final class IncidentCommand {
         return print(root.api().post("/api/v1/incidents", body));
     }
 
-    @Command(name = "ack", aliases = "acknowledge", description = "Acknowledge an incident: stop its escalation.")
+    @Command(mixinStandardHelpOptions = true, name = "ack", aliases = "acknowledge",
+            description = "Acknowledge an incident: stop its escalation.")
     int acknowledge(@Parameters(paramLabel = "ID") long id) {
         return print(root.api().post("/api/v1/incidents/" + id + "/acknowledge", null));
     }
 
-    @Command(name = "escalate", description = "Page the next level of the escalation policy now, not after its delay.")
+    @Command(mixinStandardHelpOptions = true, name = "escalate",
+            description = "Page the next level of the escalation policy now, not after its delay.")
     int escalate(@Parameters(paramLabel = "ID") long id,
                  @Option(names = "--from-level", paramLabel = "N", description = "only while level N is the one paged "
                          + "last; if it has moved on (someone escalated first), nothing is paged and the refusal says where it stands") Integer fromLevel) {
@@ -123,13 +126,15 @@ final class IncidentCommand {
         return 0;
     }
 
-    @Command(name = "snooze", description = "Put an acknowledged incident aside; it is triggered again when the snooze ends.")
+    @Command(mixinStandardHelpOptions = true, name = "snooze",
+            description = "Put an acknowledged incident aside; it is triggered again when the snooze ends.")
     int snooze(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "DURATION", description = "30m, 4h, 1d (at most 7d)") String duration) {
         return print(root.api().post("/api/v1/incidents/" + id + "/snooze", Map.of("duration", duration)));
     }
 
-    @Command(name = "status", description = "Move an incident to another status (investigating, identified, monitoring, ...).")
+    @Command(mixinStandardHelpOptions = true, name = "status",
+            description = "Move an incident to another status (investigating, identified, monitoring, ...).")
     int status(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "STATUS") String status,
                @Option(names = {"-m", "--message"}, paramLabel = "TEXT") String message) {
@@ -141,7 +146,8 @@ final class IncidentCommand {
         return print(root.api().post("/api/v1/incidents/" + id + "/status", body));
     }
 
-    @Command(name = "update", description = "Post a stakeholder status update (sent to the incident's channels).")
+    @Command(mixinStandardHelpOptions = true, name = "update",
+            description = "Post a stakeholder status update (sent to the incident's channels).")
     int update(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "MESSAGE") String message,
                @Option(names = "--status", paramLabel = "STATUS", description = "also move to this status") String status) {
@@ -153,7 +159,8 @@ final class IncidentCommand {
         return print(root.api().post("/api/v1/incidents/" + id + "/updates", body));
     }
 
-    @Command(name = "note", description = "Add an internal note for responders (never public).")
+    @Command(mixinStandardHelpOptions = true, name = "note",
+            description = "Add an internal note for responders (never public).")
     int note(@Parameters(index = "0", paramLabel = "ID") long id, @Parameters(index = "1", paramLabel = "TEXT") String text) {
         JsonNode entry = root.api().post("/api/v1/incidents/" + id + "/notes", Map.of("text", text));
         if (!root.printedJson(entry)) {
@@ -162,7 +169,7 @@ final class IncidentCommand {
         return 0;
     }
 
-    @Command(name = "resolve", description = "Resolve an incident.")
+    @Command(mixinStandardHelpOptions = true, name = "resolve", description = "Resolve an incident.")
     int resolve(@Parameters(paramLabel = "ID") long id,
                 @Option(names = {"-r", "--resolution"}, paramLabel = "TEXT") String resolution) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -172,7 +179,7 @@ final class IncidentCommand {
         return print(root.api().post("/api/v1/incidents/" + id + "/resolve", body));
     }
 
-    @Command(name = "public-title",
+    @Command(mixinStandardHelpOptions = true, name = "public-title",
             description = "Set what the public status page calls an incident, or --clear it back to the page's own.")
     int publicTitle(@Parameters(index = "0", paramLabel = "ID") long id,
                     @Parameters(index = "1", paramLabel = "TITLE", arity = "0..1") String title,
@@ -184,20 +191,23 @@ final class IncidentCommand {
                 : root.api().put("/api/v1/incidents/" + id + "/public-title", Map.of("public_title", title)));
     }
 
-    @Command(name = "severity", description = "Change an incident's severity (its response target follows).")
+    @Command(mixinStandardHelpOptions = true, name = "severity",
+            description = "Change an incident's severity (its response target follows).")
     int severity(@Parameters(index = "0", paramLabel = "ID") long id,
                  @Parameters(index = "1", paramLabel = "LEVEL") String severity) {
         return print(root.api().put("/api/v1/incidents/" + id + "/severity", Map.of("severity", severity)));
     }
 
-    @Command(name = "assign", description = "Give a role to a user: commander, tech-lead or comms-lead.")
+    @Command(mixinStandardHelpOptions = true, name = "assign",
+            description = "Give a role to a user: commander, tech-lead or comms-lead.")
     int assign(@Parameters(index = "0", paramLabel = "ID") long id,
                @Parameters(index = "1", paramLabel = "ROLE") String role,
                @Parameters(index = "2", paramLabel = "USER") String user) {
         return print(root.api().put("/api/v1/incidents/" + id + "/roles/" + role(role), Map.of("user", user)));
     }
 
-    @Command(name = "unassign", description = "Take a role from whoever has it: commander, tech-lead or comms-lead.")
+    @Command(mixinStandardHelpOptions = true, name = "unassign",
+            description = "Take a role from whoever has it: commander, tech-lead or comms-lead.")
     int unassign(@Parameters(index = "0", paramLabel = "ID") long id,
                  @Parameters(index = "1", paramLabel = "ROLE") String role) {
         return print(root.api().delete("/api/v1/incidents/" + id + "/roles/" + role(role)));
@@ -207,14 +217,15 @@ final class IncidentCommand {
      * Records what is known of the impact. Only the options given change; Tocsin keeps the others as the incident has
      * them when the change lands, so two people recording different fields at once both keep theirs.
      */
-    @Command(name = "impact",
+    @Command(mixinStandardHelpOptions = true, name = "impact",
             description = "Record the impact: users and services affected, data loss, financial impact.")
     int impact(@Parameters(paramLabel = "ID") long id,
                @Option(names = "--users", paramLabel = "N",
                        description = "users affected; '' for not known") String users,
                @Option(names = "--services", paramLabel = "ID,...",
                        description = "services affected (replaces the list; '' for none)") String services,
-               @Option(names = "--data-loss", paramLabel = "yes|no|unknown") String dataLoss,
+               @Option(names = "--data-loss", paramLabel = "yes|no|unknown",
+                       description = "whether data was lost") String dataLoss,
                @Option(names = "--financial", paramLabel = "TEXT",
                        description = "e.g. '~$5k an hour'; '' for not known") String financial) {
         if (users == null && services == null && dataLoss == null && financial == null) {
@@ -260,7 +271,8 @@ final class IncidentCommand {
         };
     }
 
-    @Command(name = "timeline", description = "Everything that happened to an incident, oldest first.")
+    @Command(mixinStandardHelpOptions = true, name = "timeline",
+            description = "Everything that happened to an incident, oldest first.")
     int timeline(@Parameters(paramLabel = "ID") long id) {
         // The API answers at most 1000 entries at a time: page by the last sequence number until a short page.
         ArrayNode entries = ApiClient.JSON.createArrayNode();
@@ -276,8 +288,17 @@ final class IncidentCommand {
         if (root.printedJson(entries)) {
             return 0;
         }
+        // Columns as wide as their widest entry: kinds such as incident.response_target_breached are longer than
+        // any fixed width that suits the common ones.
+        int kindWidth = 1;
+        int actorWidth = 1;
         for (JsonNode e : entries) {
-            root.out().printf("%s  %-28s %-30s %s%n", minute(e.get("occurred_at")), e.get("kind").asString(),
+            kindWidth = Math.max(kindWidth, e.get("kind").asString().length());
+            actorWidth = Math.max(actorWidth, e.get("actor").asString().length());
+        }
+        String line = "%s  %-" + kindWidth + "s  %-" + actorWidth + "s  %s%n";
+        for (JsonNode e : entries) {
+            root.out().printf(line, minute(e.get("occurred_at")), e.get("kind").asString(),
                     e.get("actor").asString(), TimelineText.describe(e.get("data")));
         }
         return 0;

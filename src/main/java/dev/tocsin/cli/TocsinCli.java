@@ -23,12 +23,20 @@ import picocli.CommandLine.ScopeType;
                 HealthCommand.class, CheckCommand.class, BackupCommand.class, CompactCommand.class,
                 CopyDatabaseCommand.class,
                 CommandLine.HelpCommand.class},
+        // Picocli wraps a footer line wider than the usage width flush left, so each line is written to fit in 80
+        // columns with its own indentation: a table, not a paragraph.
+        usageHelpWidth = 80,
         footerHeading = "%nEnvironment:%n",
-        footer = {"  TOCSIN_URL       where Tocsin runs (default http://localhost:$PORT, PORT defaulting to 8080)",
-                "  TOCSIN_API_KEY   the API key to send (default TOCSIN_ADMIN_KEY)",
+        footer = {"  TOCSIN_URL       where Tocsin runs (default: http://localhost:$PORT, with PORT",
+                "                   defaulting to 8080)",
+                "  TOCSIN_API_KEY   the API key to send (default: TOCSIN_ADMIN_KEY)",
                 "",
-                "Exit codes: 0 done; 1 refused by Tocsin, or what was checked is unhealthy; 2 bad command line;",
-                "3 Tocsin could not be reached or failed on its side.",
+                "Exit codes:",
+                "  0   done; for audit verify, health and check --once: all is well",
+                "  1   Tocsin refused the request (a 4xx), or what was checked is not well",
+                "  2   the command line is wrong, or check --once was given an invalid file",
+                "  3   Tocsin could not be reached, or failed on its side (a 5xx)",
+                "",
                 "Without a command, java -jar tocsin.jar starts the server."})
 public final class TocsinCli {
 
@@ -36,7 +44,7 @@ public final class TocsinCli {
     private static final Set<String> OPTIONS = Set.of("--help", "-h", "--version", "-V");
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Tocsin's address (default: TOCSIN_URL, or http://localhost:$PORT, PORT defaulting to 8080)")
+            description = "where Tocsin runs (default: TOCSIN_URL, or localhost on $PORT, else 8080)")
     String url;
 
     @Option(names = "--api-key", scope = ScopeType.INHERIT, paramLabel = "KEY",

@@ -6,8 +6,8 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A timeline entry in a line for people (the UI, the command line): its words when it has some, a change as
- * "from → to", a role as "role: user", else its plain fields as "name: value" (a list of plain values joined by
+ * A timeline entry in a line for people (the UI, the command line): a change as "from → to" then its words, if any;
+ * else its words, a role as "role: user", or its plain fields as "name: value" (a list of plain values joined by
  * commas), never raw JSON.
  */
 public final class TimelineText {
@@ -19,15 +19,23 @@ public final class TimelineText {
         if (data == null || !data.isObject()) {
             return "";
         }
+        String words = null;
         for (String field : List.of("message", "text", "resolution", "summary", "title", "reason")) {
             if (data.hasNonNull(field) && !data.get(field).asString("").isBlank()) {
-                return data.get(field).asString();
+                words = data.get(field).asString();
+                break;
             }
         }
         if (data.hasNonNull("from") && data.hasNonNull("to")) {
-            return data.get("from").asString() + " → " + data.get("to").asString();
+            // A status change made with a message: the message says why, the transition says what happened.
+            String transition = data.get("from").asString() + " → " + data.get("to").asString();
+            return words == null ? transition : transition + " · " + words;
         }
-        if (data.hasNonNull("role")) {
+        if (words != null) {
+            return words;
+        }
+        // Only a role change names its "user"; an update reminder has a role too, but names whom it "reminded".
+        if (data.hasNonNull("role") && data.has("user")) {
             return data.get("role").asString().replace('_', ' ') + ": "
                     + (data.hasNonNull("user") ? data.get("user").asString() : "nobody");
         }

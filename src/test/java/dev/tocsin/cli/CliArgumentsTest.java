@@ -7,11 +7,14 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpServer;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +106,62 @@ class CliArgumentsTest {
                 new PrintWriter(err), Map.of("TOCSIN_URL", "http://127.0.0.1:9", "TOCSIN_API_KEY", "k"), Clock.systemUTC());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("/nonexistent-tocsin-folder does not exist");
+    }
+
+    private static String help(String... command) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TocsinCli.run(command, new PrintWriter(out), new PrintWriter(err), Map.of(), Clock.systemUTC());
+        assertThat(exit).as(String.join(" ", command) + ": " + err).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void theHelpListsTheEnvironmentAndEachExitCodeOnItsOwnLine() {
+        String help = help("--help");
+        assertThat(help).contains("""
+
+                Environment:
+                  TOCSIN_URL       where Tocsin runs (default: http://localhost:$PORT, with PORT
+                                   defaulting to 8080)
+                  TOCSIN_API_KEY   the API key to send (default: TOCSIN_ADMIN_KEY)
+
+                Exit codes:
+                  0   done; for audit verify, health and check --once: all is well
+                  1   Tocsin refused the request (a 4xx), or what was checked is not well
+                  2   the command line is wrong, or check --once was given an invalid file
+                  3   Tocsin could not be reached, or failed on its side (a 5xx)
+                """);
+    }
+
+    @Test
+    void everyCommandHasAHelpThatFitsIn80Columns() {
+        List<List<String>> commands = new ArrayList<>();
+        collect(new CommandLine(new TocsinCli(Map.of(), Clock.systemUTC())), new ArrayList<>(), commands);
+        assertThat(commands).as("every command down to the leaves").contains(List.of("incident", "list"),
+                List.of("event", "trigger"), List.of("audit", "verify"), List.of("copy-database"));
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            String help = help(args.toArray(String[]::new));
+            assertThat(help.lines()).as(String.join(" ", args)).allSatisfy(line -> assertThat(line.length())
+                    .as("%s: %s", String.join(" ", args), line).isLessThanOrEqualTo(80));
+            // picocli breaks a long word where it can, and http://… split after "http:" cannot be copied.
+            assertThat(help).as(String.join(" ", args)).doesNotContainPattern("http:\\s*\\n");
+            assertThat(help).as("%s: an option without a description leaves a blank line", String.join(" ", args))
+                    .doesNotContainPattern("\\n\\s*\\n\\s*--");
+        }
+    }
+
+    private static void collect(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(List.copyOf(path));
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals(sub.getCommandName())) {
+                List<String> deeper = new ArrayList<>(path);
+                deeper.add(name);
+                collect(sub, deeper, into);
+            }
+        });
     }
 
     @Test

@@ -67,6 +67,8 @@ class CliTest extends ApiTest {
         assertThat(acknowledged.out()).contains("Incident " + id + ": " + title).containsPattern("status +acknowledged")
                 .containsPattern("commander +ana");
 
+        assertThat(tocsin("incident", "status", Long.toString(id), "identified", "-m", "Bad pool setting in v2.4.1").out())
+                .containsPattern("status +identified");
         assertThat(tocsin("incident", "update", Long.toString(id), "Rolled back v2.4.1", "--status", "monitoring").out())
                 .containsPattern("status +monitoring");
         Run noted = tocsin("incident", "note", Long.toString(id), "suspect the pool size");
@@ -91,6 +93,8 @@ class CliTest extends ApiTest {
         Run timeline = tocsin("incident", "timeline", Long.toString(id));
         assertThat(timeline.out()).containsPattern("incident.declared +api-key:\\S+ +" + title)
                 .containsPattern("incident.severity_changed .*P1 → P0")
+                .as("a status change made with a message shows the transition, then the message")
+                .containsPattern("incident.status_changed .*acknowledged → identified · Bad pool setting in v2.4.1")
                 .containsPattern("incident.note_added .*suspect the pool size")
                 .containsPattern("incident.resolved .*pool size restored");
 
@@ -120,7 +124,10 @@ class CliTest extends ApiTest {
         assertThat(blank.exit()).isNotZero();
         assertThat(blank.err()).contains("public_title");
         assertThat(tocsin("incident", "public-title", id).exit()).as("neither a title nor --clear").isEqualTo(2);
-        assertThat(tocsin("incident", "timeline", id).out()).contains("incident.public_title_set", "incident.public_title_cleared");
+        String timeline = tocsin("incident", "timeline", id).out();
+        assertThat(timeline).contains("incident.public_title_set", "incident.public_title_cleared");
+        // The actor column starts at the same place on every line, after the longest kind too.
+        assertThat(timeline.lines().map(line -> line.indexOf("api-key:")).distinct().toList()).hasSize(1);
     }
 
     @Test
