@@ -506,10 +506,13 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawPolicy p = raw.get(i);
                 String path = "escalation_policies[" + i + "]";
-                if (p == null || !id(path + ".id", p.id())) {
+                if (p == null) {
+                    problem(path, "expected a policy with 'id' and 'levels'");
                     continue;
                 }
-                if (!seen.add(p.id())) {
+                // A policy without a usable id is still checked to the end, so that its other problems join this report.
+                boolean named = id(path + ".id", p.id());
+                if (named && !seen.add(p.id())) {
                     problem(path + ".id", "duplicate escalation policy '" + p.id() + "'");
                 }
                 int repeat = p.repeat() == null ? 0 : p.repeat();
@@ -545,8 +548,10 @@ public final class ConfigLoader {
                         }
                     });
                 }
-                out.add(new TocsinConfig.EscalationPolicy(p.id(), p.name() == null ? p.id() : p.name(), repeat,
-                        List.copyOf(levels), Map.copyOf(starts)));
+                if (named) {
+                    out.add(new TocsinConfig.EscalationPolicy(p.id(), p.name() == null ? p.id() : p.name(), repeat,
+                            List.copyOf(levels), Map.copyOf(starts)));
+                }
             }
             return List.copyOf(out);
         }

@@ -308,6 +308,28 @@ class ConfigLoaderTest {
                 "services[1].escalation_policy: unknown escalation policy 'nope'");
     }
 
+    /** A policy whose id was refused was checked no further, and an empty entry not at all. */
+    @Test
+    void aPolicyWithABadIdIsStillCheckedToTheEndAndAnEmptyOneIsRefused() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                users: [{id: ana}]
+                escalation_policies:
+                  - id: Main Policy
+                    repeat: -1
+                    levels:
+                      - {targets: [{user: zed}], delay: soon}
+                  - null
+                services: [{id: api}]
+                """);
+        assertThat(e.problems()).containsExactly(
+                "escalation_policies[0].id: expected lower-case letters, digits, '.', '_' or '-' (at most 100), got 'Main Policy'",
+                "escalation_policies[0].repeat: expected 0 to 10 (how many more times to run the policy), got -1",
+                "escalation_policies[0].levels[0].targets[0].user: unknown user 'zed'",
+                "escalation_policies[0].levels[0].delay: expected a duration such as 30s, 15m, 1h or 2d, got 'soon'",
+                "escalation_policies[1]: expected a policy with 'id' and 'levels'");
+    }
+
     @Test
     void aUserWithAnEmailAndNoContactMethodsIsPagedByEmailAtOnce() throws IOException {
         TocsinConfig config = loader.load(write("""
