@@ -1,14 +1,12 @@
 package dev.tocsin.oncall;
 
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.tocsin.problem.FieldErrors;
-import dev.tocsin.problem.InvalidInputException;
 
 /**
  * Who is on call, as layers of rotations in one time zone plus overrides; {@link ScheduleCalculator} turns it
@@ -27,7 +25,7 @@ record Schedule(String id, ZoneId zone, List<Layer> layers, List<ScheduleOverrid
                     + (id == null ? "nothing" : "'" + id + "'"));
         }
         if (zone == null) {
-            errors.add("zone", "required: a time zone such as Europe/Berlin");
+            errors.add("time_zone", "required: a time zone such as Europe/Berlin");
         }
         if (layers == null || layers.isEmpty()) {
             errors.add("layers", "at least one layer");
@@ -53,36 +51,5 @@ record Schedule(String id, ZoneId zone, List<Layer> layers, List<ScheduleOverrid
         errors.throwIfAny();
         layers = List.copyOf(layers);
         overrides = List.copyOf(overrides);
-    }
-
-    /**
-     * Refuses the schedule if it names a user outside {@code userIds}, naming every such field
-     * ({@code layers[0].rotation.users[2]}, {@code overrides[1].replaces}).
-     */
-    void requireKnownUsers(Set<String> userIds) {
-        List<InvalidInputException.FieldError> unknown = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            List<String> users = layers.get(i).rotation().users();
-            for (int j = 0; j < users.size(); j++) {
-                if (!userIds.contains(users.get(j))) {
-                    unknown.add(new InvalidInputException.FieldError("layers[" + i + "].rotation.users[" + j + "]",
-                            "unknown user '" + users.get(j) + "'"));
-                }
-            }
-        }
-        for (int i = 0; i < overrides.size(); i++) {
-            ScheduleOverride o = overrides.get(i);
-            if (!userIds.contains(o.user())) {
-                unknown.add(new InvalidInputException.FieldError("overrides[" + i + "].user",
-                        "unknown user '" + o.user() + "'"));
-            }
-            if (o.replaces() != null && !userIds.contains(o.replaces())) {
-                unknown.add(new InvalidInputException.FieldError("overrides[" + i + "].replaces",
-                        "unknown user '" + o.replaces() + "'"));
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new InvalidInputException(unknown);
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.tocsin.config.ScheduleSpec;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.problem.ConflictException;
+import dev.tocsin.problem.FieldErrors;
 import dev.tocsin.problem.InvalidInputException;
 import dev.tocsin.problem.NotFoundException;
 import dev.tocsin.timeline.Actor;
@@ -48,11 +49,13 @@ class ScheduleEditing {
         if (body == null) {
             throw new InvalidInputException("body", "required: a schedule with time_zone and layers");
         }
+        FieldErrors errors = new FieldErrors();
         if (body.id() != null && !body.id().equals(id)) {
-            throw new InvalidInputException("id", "'" + body.id() + "' differs from the id in the URL, '" + id + "'");
+            errors.add("id", "'" + body.id() + "' differs from the id in the URL, '" + id + "'");
         }
         ScheduleSpec spec = new ScheduleSpec(id, body.timeZone(), body.layers(), body.overrides());
-        Schedule schedule = schedules.validate(spec);
+        Schedule schedule = errors.collect("", () -> schedules.validate(spec));
+        errors.throwIfAny();
         refuseDeclared(id);
         timeline.lock();
         boolean created = repository.save(id, schedules.toJson(spec), clock.instant());

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The schedules: those of the configuration, parsed and validated at start-up (an invalid one refuses start-up
- * like any other configuration error, naming the field: {@code schedules[0].layers[1].rotation.users}), and those
+ * like any other configuration error, naming every bad field: {@code schedules[0].layers[1].rotation.users}), and those
  * created through the API, read from the database on each use so that every node sees the same.
  */
 @Component
@@ -44,19 +45,20 @@ class Schedules {
         Set<String> users = config.users().stream().map(TocsinConfig.User::id).collect(Collectors.toSet());
         this.users = users;
         List<String> problems = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
         List<ScheduleSpec> specs = config.schedules();
         for (int i = 0; i < specs.size(); i++) {
             String path = "schedules[" + i + "]";
             ScheduleSpec spec = specs.get(i);
+            // By the id as written, so that a schedule refused for other fields is still named as a duplicate.
+            if (spec != null && spec.id() != null && !ids.add(spec.id())) {
+                problems.add(path + ".id: duplicate schedule '" + spec.id() + "'");
+            }
             try {
-                Schedule schedule = FieldErrors.within(path, () -> parse(spec));
-                schedule.requireKnownUsers(users);
-                if (byId.putIfAbsent(schedule.id(), schedule) != null) {
-                    problems.add(path + ".id: duplicate schedule '" + schedule.id() + "'");
-                }
+                Schedule schedule = parse(spec, users);
+                byId.putIfAbsent(schedule.id(), schedule);
             } catch (InvalidInputException e) {
-                e.errors().forEach(f -> problems.add((f.field().startsWith(path) ? "" : path + ".") + f.field()
-                        + ": " + f.message()));
+                e.errors().forEach(f -> problems.add(path + "." + f.field() + ": " + f.message()));
             }
         }
         if (!problems.isEmpty()) {
@@ -79,11 +81,9 @@ class Schedules {
         return byId.containsKey(id);
     }
 
-    /** Parses and checks a definition sent to the API; throws {@link InvalidInputException} naming each bad field. */
+    /** Parses and checks a definition sent to the API; throws {@link InvalidInputException} naming every bad field. */
     Schedule validate(ScheduleSpec spec) {
-        Schedule schedule = parse(spec);
-        schedule.requireKnownUsers(users);
-        return schedule;
+        return parse(spec, users);
     }
 
     String toJson(ScheduleSpec spec) {
@@ -92,102 +92,168 @@ class Schedules {
 
     private Schedule fromStored(ScheduleRepository.Stored row) {
         // Stored definitions were validated when saved; users removed from the config since would show here.
-        return parse(json.readValue(row.spec(), ScheduleSpec.class));
+        return parse(json.readValue(row.spec(), ScheduleSpec.class), null);
     }
 
-    private static Schedule parse(ScheduleSpec spec) {
+    /**
+     * Reads and checks every part even when one before it was refused, so that the refusal names every bad field: a
+     * schedule with two problems should not take two edits and two restarts (or two requests) to find them. A part that
+     * could not be read is null in the list it belongs to, and the value holding it does not report it again
+     * ({@link FieldErrors#collect}). {@code users}: the user ids the schedule may name, or null not to check them.
+     */
+    private static Schedule parse(ScheduleSpec spec, Set<String> users) {
         if (spec == null) {
             throw new InvalidInputException("id", "expected a schedule");
         }
+        FieldErrors errors = new FieldErrors();
+        ZoneId zone = zone(spec.timeZone(), errors);
         List<Layer> layers = new ArrayList<>();
         List<ScheduleSpec.LayerSpec> layerSpecs = spec.layers() == null ? List.of() : spec.layers();
         for (int i = 0; i < layerSpecs.size(); i++) {
             ScheduleSpec.LayerSpec l = layerSpecs.get(i);
-            layers.add(FieldErrors.within("layers[" + i + "]", () -> layer(l)));
+            layers.add(errors.collect("layers[" + i + "]", () -> layer(l, users)));
         }
         List<ScheduleOverride> overrides = new ArrayList<>();
         List<ScheduleSpec.OverrideSpec> overrideSpecs = spec.overrides() == null ? List.of() : spec.overrides();
         for (int i = 0; i < overrideSpecs.size(); i++) {
             ScheduleSpec.OverrideSpec o = overrideSpecs.get(i);
             if (o == null) {
-                throw new InvalidInputException("overrides[" + i + "]", "expected an override: user, start and end");
+                errors.add("overrides[" + i + "]", "expected an override: user, start and end");
+                overrides.add(null);
+            } else {
+                overrides.add(errors.collect("overrides[" + i + "]", () -> override(o, users)));
             }
-            overrides.add(FieldErrors.within("overrides[" + i + "]", () -> new ScheduleOverride(o.user(),
-                    instant("start", o.start()), instant("end", o.end()), o.replaces())));
         }
-        return new Schedule(spec.id(), zone(spec.timeZone()), layers, overrides);
+        Schedule schedule = errors.collect("", () -> new Schedule(spec.id(), zone, layers, overrides));
+        errors.throwIfAny();
+        return schedule;
     }
 
-    private static Layer layer(ScheduleSpec.LayerSpec spec) {
-        if (spec == null || spec.rotation() == null) {
+    private static Layer layer(ScheduleSpec.LayerSpec spec, Set<String> users) {
+        if (spec == null) {
             throw new InvalidInputException("rotation", "required: kind, users and start");
         }
+        FieldErrors errors = new FieldErrors();
         ScheduleSpec.RotationSpec r = spec.rotation();
-        Rotation rotation = FieldErrors.within("rotation", () -> new Rotation(kind(r.kind()),
-                r.every() == null ? 1 : r.every(), r.users() == null ? List.of() : r.users(), start(r.start())));
+        if (r == null) {
+            errors.add("rotation", "required: kind, users and start");
+        }
+        Rotation rotation = r == null ? null : errors.collect("rotation", () -> rotation(r, users));
         List<Restriction> restrictions = new ArrayList<>();
         List<ScheduleSpec.RestrictionSpec> specs = spec.restrictions() == null ? List.of() : spec.restrictions();
         for (int i = 0; i < specs.size(); i++) {
             ScheduleSpec.RestrictionSpec s = specs.get(i);
             if (s == null) {
-                throw new InvalidInputException("restrictions[" + i + "]", "expected a restriction: days, from and to");
+                errors.add("restrictions[" + i + "]", "expected a restriction: days, from and to");
+                restrictions.add(null);
+            } else {
+                restrictions.add(errors.collect("restrictions[" + i + "]", () -> restriction(s)));
             }
-            restrictions.add(FieldErrors.within("restrictions[" + i + "]",
-                    () -> new Restriction(days(s.days()), time("from", s.from()), time("to", s.to()))));
         }
-        return new Layer(spec.name(), rotation, restrictions);
+        Layer layer = errors.collect("", () -> new Layer(spec.name(), rotation, restrictions));
+        errors.throwIfAny();
+        return layer;
     }
 
-    private static ZoneId zone(String text) {
+    private static Rotation rotation(ScheduleSpec.RotationSpec spec, Set<String> users) {
+        FieldErrors errors = new FieldErrors();
+        RotationKind kind = kind(spec.kind(), errors);
+        LocalDateTime start = start(spec.start(), errors);
+        List<String> names = spec.users() == null ? List.of() : spec.users();
+        Rotation rotation = errors.collect("", () -> new Rotation(kind, spec.every() == null ? 1 : spec.every(), names, start));
+        for (int i = 0; i < names.size(); i++) {
+            unknownUser("users[" + i + "]", names.get(i), users, errors);
+        }
+        errors.throwIfAny();
+        return rotation;
+    }
+
+    private static Restriction restriction(ScheduleSpec.RestrictionSpec spec) {
+        FieldErrors errors = new FieldErrors();
+        Set<DayOfWeek> days = days(spec.days(), errors);
+        LocalTime from = time("from", spec.from(), errors);
+        LocalTime to = time("to", spec.to(), errors);
+        Restriction restriction = errors.collect("", () -> new Restriction(days, from, to));
+        errors.throwIfAny();
+        return restriction;
+    }
+
+    private static ScheduleOverride override(ScheduleSpec.OverrideSpec spec, Set<String> users) {
+        FieldErrors errors = new FieldErrors();
+        Instant start = instant("start", spec.start(), errors);
+        Instant end = instant("end", spec.end(), errors);
+        ScheduleOverride override = errors.collect("", () -> new ScheduleOverride(spec.user(), start, end, spec.replaces()));
+        unknownUser("user", spec.user(), users, errors);
+        unknownUser("replaces", spec.replaces(), users, errors);
+        errors.throwIfAny();
+        return override;
+    }
+
+    /** A user the file does not declare; a missing or blank id is the value's own refusal, not this one. */
+    private static void unknownUser(String field, String user, Set<String> users, FieldErrors errors) {
+        if (users != null && user != null && !user.isBlank() && !users.contains(user)) {
+            errors.add(field, "unknown user '" + user + "'");
+        }
+    }
+
+    private static ZoneId zone(String text, FieldErrors errors) {
         if (text == null) {
-            throw new InvalidInputException("time_zone", "required: an IANA time zone such as Europe/Berlin");
+            errors.add("time_zone", "required: an IANA time zone such as Europe/Berlin");
+            return null;
         }
         try {
             return ZoneId.of(text);
         } catch (DateTimeException e) {
-            throw new InvalidInputException("time_zone", "expected an IANA time zone such as Europe/Berlin, got '" + text + "'");
+            errors.add("time_zone", "expected an IANA time zone such as Europe/Berlin, got '" + text + "'");
+            return null;
         }
     }
 
-    private static RotationKind kind(String text) {
+    private static RotationKind kind(String text, FieldErrors errors) {
         try {
             return RotationKind.valueOf(String.valueOf(text).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("kind", "expected hourly, daily or weekly, got " + (text == null ? "nothing" : "'" + text + "'"));
+            errors.add("kind", "expected hourly, daily or weekly, got " + (text == null ? "nothing" : "'" + text + "'"));
+            return null;
         }
     }
 
-    private static LocalDateTime start(String text) {
+    private static LocalDateTime start(String text, FieldErrors errors) {
         try {
             return LocalDateTime.parse(String.valueOf(text));
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException("start", "expected the first hand-off as local date and time, e.g. 2026-01-05T09:00");
+            errors.add("start", "expected the first hand-off as local date and time, e.g. 2026-01-05T09:00");
+            return null;
         }
     }
 
-    private static LocalTime time(String field, String text) {
+    private static LocalTime time(String field, String text, FieldErrors errors) {
         try {
             return LocalTime.parse(String.valueOf(text));
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "expected a local time such as 09:00, got " + (text == null ? "nothing" : "'" + text + "'"));
+            errors.add(field, "expected a local time such as 09:00, got " + (text == null ? "nothing" : "'" + text + "'"));
+            return null;
         }
     }
 
-    private static Instant instant(String field, String text) {
+    private static Instant instant(String field, String text, FieldErrors errors) {
         try {
             return Instant.parse(String.valueOf(text));
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "expected an instant such as 2026-03-01T08:00:00Z");
+            errors.add(field, "expected an instant such as 2026-03-01T08:00:00Z");
+            return null;
         }
     }
 
-    private static Set<DayOfWeek> days(List<String> names) {
+    /** The days that could be read; each that could not is refused by its place in the list. */
+    private static Set<DayOfWeek> days(List<String> names, FieldErrors errors) {
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        for (String name : names == null ? List.<String>of() : names) {
+        List<String> list = names == null ? List.of() : names;
+        for (int i = 0; i < list.size(); i++) {
             try {
-                days.add(DayOfWeek.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT)));
+                days.add(DayOfWeek.valueOf(String.valueOf(list.get(i)).toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("days", "expected monday … sunday, got '" + name + "'");
+                errors.add("days[" + i + "]", "expected monday … sunday, got '" + list.get(i) + "'");
             }
         }
         return days;

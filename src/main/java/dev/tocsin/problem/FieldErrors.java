@@ -65,6 +65,27 @@ public final class FieldErrors {
         return message.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\s*at \\[Source.*", "");
     }
 
+    /**
+     * Builds a nested value and keeps its refusal here rather than throwing it, so that the values beside it are still
+     * checked and one refusal names every bad field of the document; null when it was refused. {@code path} is where the
+     * value sits (empty for this level). A field already refused here, or a field within it, is not named again: a value
+     * built from text that could not be read sees that field as missing, and would say so less precisely.
+     */
+    public <T> T collect(String path, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (InvalidInputException e) {
+            List<String> refused = errors.stream().map(InvalidInputException.FieldError::field).toList();
+            for (InvalidInputException.FieldError f : e.errors()) {
+                String field = path.isEmpty() ? f.field() : path + "." + f.field();
+                if (refused.stream().noneMatch(r -> r.equals(field) || r.startsWith(field + ".") || r.startsWith(field + "["))) {
+                    errors.add(new InvalidInputException.FieldError(field, f.message()));
+                }
+            }
+            return null;
+        }
+    }
+
     public void throwIfAny() {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);

@@ -96,6 +96,37 @@ class ConfigCheckTest {
         assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
     }
 
+    /** A schedule was refused for its first problem alone; each next one took another edit and another start. */
+    @Test
+    void everyProblemOfTheSchedulesIsReportedAtOnceByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                schedules:
+                  - id: primary
+                    time_zone: Mars/Olympus
+                    layers:
+                      - name: day
+                        rotation: {kind: weekly, every: 0, users: [ana], start: "2026-03-09T09:00"}
+                      - name: night
+                        rotation: {kind: fortnightly, users: [bob], start: "2026-03-09T21:00"}
+                    overrides:
+                      - {user: ana, start: "2026-03-10T08:00:00Z", end: yesterday}
+                  - id: primary
+                    time_zone: UTC
+                    layers: []
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly(
+                "schedules[0].time_zone: expected an IANA time zone such as Europe/Berlin, got 'Mars/Olympus'",
+                "schedules[0].layers[0].rotation.every: at least 1, got 0",
+                "schedules[0].layers[1].rotation.kind: expected hourly, daily or weekly, got 'fortnightly'",
+                "schedules[0].layers[1].rotation.users[0]: unknown user 'bob'",
+                "schedules[0].overrides[0].end: expected an instant such as 2026-03-01T08:00:00Z",
+                "schedules[1].id: duplicate schedule 'primary'",
+                "schedules[1].layers: at least one layer");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
     /** An unset variable left the hash empty, and the file was refused as if the hash were a plain password. */
     @Test
     void aPasswordHashFromAnUnsetVariableIsRefusedNamingTheVariable() throws IOException {

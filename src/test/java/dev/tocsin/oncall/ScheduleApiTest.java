@@ -72,6 +72,26 @@ class ScheduleApiTest extends ApiTest {
         assertThat(api.get("/api/v1/schedules/" + id + "/shifts").status()).isEqualTo(404);
     }
 
+    /** A schedule with several problems was refused naming only the first; the next showed once that was fixed. */
+    @Test
+    void everyProblemOfAScheduleIsNamedInOneRefusal() {
+        String id = unique("broken");
+        Http.Response r = api.put("/api/v1/schedules/" + id, """
+                {"id": "other", "time_zone": "Mars/Olympus",
+                 "layers": [{"name": "day", "rotation": {"kind": "fortnightly", "every": 0, "users": ["ana", "zed"],
+                                                         "start": "2026-01-01T00:00"}},
+                            {"name": "night", "rotation": {"kind": "daily", "users": ["bo"], "start": "soon"},
+                             "restrictions": [{"days": ["monday", "caturday"], "from": "25:00", "to": "09:00"}]}],
+                 "overrides": [{"user": "yan", "start": "2026-03-01T08:00:00Z", "end": "2026-03-01T07:00:00Z"}]}""");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsString("field")).containsExactlyInAnyOrder("id", "time_zone",
+                "layers[0].rotation.kind", "layers[0].rotation.every", "layers[0].rotation.users[1]",
+                "layers[1].rotation.start", "layers[1].restrictions[0].days[1]", "layers[1].restrictions[0].from",
+                "overrides[0].user", "overrides[0].end");
+        assertThat(api.get("/api/v1/schedules/" + id + "/shifts").status()).isEqualTo(404);
+    }
+
     @Test
     void declaredSchedulesAreEditedInTheFileNotThroughTheApi() {
         Http.Response r = api.put("/api/v1/schedules/primary", DAILY);
