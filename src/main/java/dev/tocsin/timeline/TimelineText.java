@@ -1,7 +1,12 @@
 package dev.tocsin.timeline;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import tools.jackson.databind.JsonNode;
 
@@ -11,6 +16,9 @@ import tools.jackson.databind.JsonNode;
  * commas), never raw JSON.
  */
 public final class TimelineText {
+
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private TimelineText() {
     }
@@ -43,12 +51,28 @@ public final class TimelineText {
         for (var field : data.properties()) {
             JsonNode value = field.getValue();
             if (value.isValueNode() && !value.isNull()) {
-                parts.add(field.getKey().replace('_', ' ') + ": " + value.asString());
+                parts.add(field.getKey().replace('_', ' ') + ": " + plain(value));
             } else if (value.isArray() && !value.isEmpty() && value.valueStream().allMatch(JsonNode::isValueNode)) {
                 parts.add(field.getKey().replace('_', ' ') + ": "
                         + String.join(", ", value.valueStream().map(JsonNode::asString).toList()));
             }
         }
         return String.join(" · ", parts);
+    }
+
+    /** A value as a person reads it: yes or no, not true or false; a time to the minute in UTC, not ISO to the millisecond. */
+    private static String plain(JsonNode value) {
+        if (value.isBoolean()) {
+            return value.asBoolean() ? "yes" : "no";
+        }
+        String text = value.asString();
+        if (text.length() >= 20 && text.endsWith("Z") && Character.isDigit(text.charAt(0)) && text.charAt(10) == 'T') {
+            try {
+                return MINUTE.format(Instant.parse(text));
+            } catch (DateTimeParseException notATime) {
+                return text;
+            }
+        }
+        return text;
     }
 }

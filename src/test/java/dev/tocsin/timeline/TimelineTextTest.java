@@ -28,4 +28,14 @@ class TimelineTextTest {
                 {"role": "incident_commander", "user": null, "previous": "ana"}""")))
                 .isEqualTo("incident commander: nobody");
     }
+
+    @Test
+    void plainFieldsReadAsAPersonWouldSayThem() {
+        assertThat(TimelineText.describe(Http.parse("""
+                {"until": "2026-12-08T04:12:13.921Z", "data_loss": false, "users_affected": 120}""")))
+                .isEqualTo("until: 2026-12-08 04:12 UTC · data loss: no · users affected: 120");
+        assertThat(TimelineText.describe(Http.parse("""
+                {"data_loss": true, "note": "2026-13-45T00:00:00Z was typed"}""")))
+                .isEqualTo("data loss: yes · note: 2026-13-45T00:00:00Z was typed");
+    }
 }
