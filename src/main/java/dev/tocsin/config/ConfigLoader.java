@@ -226,8 +226,8 @@ public final class ConfigLoader {
             List<TocsinConfig.Team> teams = teams(raw.teams(), userIds);
             Set<String> teamIds = teams.stream().map(TocsinConfig.Team::id).collect(Collectors.toSet());
             // Schedules are checked by the on-call feature, which owns their rules (see oncall.Schedules).
-            List<ScheduleSpec> schedules = raw.schedules() == null ? List.of() : List.copyOf(raw.schedules());
-            Set<String> scheduleIds = schedules.stream().filter(s -> s != null && s.id() != null)
+            List<ScheduleSpec> schedules = entries("schedules", raw.schedules());
+            Set<String> scheduleIds = schedules.stream().filter(s -> s.id() != null)
                     .map(ScheduleSpec::id).collect(Collectors.toSet());
             Map<String, TocsinConfig.User> usersById = users.stream()
                     .collect(Collectors.toMap(TocsinConfig.User::id, u -> u, (a, b) -> a));
@@ -241,14 +241,13 @@ public final class ConfigLoader {
             List<TocsinConfig.Integration> integrations = integrations(raw.integrations());
             TocsinConfig.Notifications notifications = new NotificationsValidation(this::problem, this::resolve)
                     .validate(raw, scale, serviceIds);
+            List<MonitorSpec> monitorEntries = entries("monitors", raw.monitors());
+            List<MaintenanceSpec> maintenance = entries("maintenance_windows", raw.maintenanceWindows());
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
             // Monitors and maintenance windows are checked by the monitoring feature, which owns their rules.
-            List<MonitorSpec> monitors = raw.monitors() == null ? List.of() : raw.monitors().stream()
-                    .map(m -> m == null ? null : m.resolved(this::resolve)).toList();
-            List<MaintenanceSpec> maintenance = raw.maintenanceWindows() == null ? List.of()
-                    : List.copyOf(raw.maintenanceWindows());
+            List<MonitorSpec> monitors = monitorEntries.stream().map(m -> m.resolved(this::resolve)).toList();
             TocsinConfig.StatusPage statusPage = statusPage(raw.statusPage(), serviceIds);
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
@@ -259,6 +258,32 @@ public final class ConfigLoader {
 
         private void problem(String path, String expected) {
             problems.add(path + ": " + expected);
+        }
+
+        /**
+         * A section whose entries the features check, without its empty entries, each named as a problem: the file is
+         * then refused before any feature reads the list, so the indexes its paths use never see the gap.
+         */
+        private <T> List<T> entries(String section, List<T> raw) {
+            if (raw == null) {
+                return List.of();
+            }
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                if (present(section + "[" + i + "]", raw.get(i))) {
+                    out.add(raw.get(i));
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** An entry of a list that is there: a "- null" or "- ~" line is named, never dropped without a word. */
+        private boolean present(String path, Object entry) {
+            if (entry == null) {
+                problem(path, "empty: give the entry's fields, or remove the line");
+                return false;
+            }
+            return true;
         }
 
         private boolean id(String path, String value) {
@@ -345,7 +370,7 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawUser u = raw.get(i);
                 String path = "users[" + i + "]";
-                if (u == null || !id(path + ".id", u.id())) {
+                if (!present(path, u) || !id(path + ".id", u.id())) {
                     continue;
                 }
                 if (!seen.add(u.id())) {
@@ -383,7 +408,7 @@ public final class ConfigLoader {
             for (int i = 0; i < u.contactMethods().size(); i++) {
                 RawConfig.RawContactMethod c = u.contactMethods().get(i);
                 String path = userPath + ".contact_methods[" + i + "]";
-                if (c == null || !id(path + ".id", c.id())) {
+                if (!present(path, c) || !id(path + ".id", c.id())) {
                     continue;
                 }
                 if (!seen.add(c.id())) {
@@ -597,7 +622,7 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawTeam t = raw.get(i);
                 String path = "teams[" + i + "]";
-                if (t == null || !id(path + ".id", t.id())) {
+                if (!present(path, t) || !id(path + ".id", t.id())) {
                     continue;
                 }
                 if (!seen.add(t.id())) {
@@ -621,7 +646,7 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawService s = raw.get(i);
                 String path = "services[" + i + "]";
-                if (s == null || !id(path + ".id", s.id())) {
+                if (!present(path, s) || !id(path + ".id", s.id())) {
                     continue;
                 }
                 if (!seen.add(s.id())) {
@@ -649,7 +674,7 @@ public final class ConfigLoader {
                 for (int j = 0; j < rawBeats.size(); j++) {
                     RawConfig.RawHeartbeat h = rawBeats.get(j);
                     String beatPath = path + ".heartbeats[" + j + "]";
-                    if (h == null || !id(beatPath + ".name", h.name())) {
+                    if (!present(beatPath, h) || !id(beatPath + ".name", h.name())) {
                         continue;
                     }
                     if (!beatNames.add(h.name())) {
@@ -750,7 +775,7 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawApiKey k = raw.get(i);
                 String path = "api_keys[" + i + "]";
-                if (k == null || !id(path + ".name", k.name())) {
+                if (!present(path, k) || !id(path + ".name", k.name())) {
                     continue;
                 }
                 if (!names.add(k.name())) {
@@ -801,7 +826,7 @@ public final class ConfigLoader {
             for (int i = 0; raw != null && i < raw.size(); i++) {
                 RawConfig.RawIntegration in = raw.get(i);
                 String path = "integrations[" + i + "]";
-                if (in == null || !id(path + ".name", in.name())) {
+                if (!present(path, in) || !id(path + ".name", in.name())) {
                     continue;
                 }
                 if (!seen.add(in.name())) {

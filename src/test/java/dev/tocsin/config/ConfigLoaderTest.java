@@ -330,6 +330,35 @@ class ConfigLoaderTest {
                 "escalation_policies[1]: expected a policy with 'id' and 'levels'");
     }
 
+    /** A line "- null" (or "- ~") in a list is a slip of the editor: named, never dropped without a word. */
+    @Test
+    void anEmptyEntryInAnyListIsNamedRatherThanDropped() throws IOException {
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                users:
+                  - {id: ana, contact_methods: [null]}
+                  - null
+                teams: [null]
+                services:
+                  - {id: api, heartbeats: [null]}
+                  - null
+                api_keys: [null]
+                schedules: [null]
+                monitors: [null]
+                maintenance_windows: [null]
+                """);
+        assertThat(e.problems()).as("schedules: [null] was a NullPointerException at start").containsExactlyInAnyOrder(
+                "users[0].contact_methods[0]: empty: give the entry's fields, or remove the line",
+                "users[1]: empty: give the entry's fields, or remove the line",
+                "teams[0]: empty: give the entry's fields, or remove the line",
+                "services[0].heartbeats[0]: empty: give the entry's fields, or remove the line",
+                "services[1]: empty: give the entry's fields, or remove the line",
+                "api_keys[0]: empty: give the entry's fields, or remove the line",
+                "schedules[0]: empty: give the entry's fields, or remove the line",
+                "monitors[0]: empty: give the entry's fields, or remove the line",
+                "maintenance_windows[0]: empty: give the entry's fields, or remove the line");
+    }
+
     @Test
     void aUserWithAnEmailAndNoContactMethodsIsPagedByEmailAtOnce() throws IOException {
         TocsinConfig config = loader.load(write("""
