@@ -338,6 +338,7 @@ class ConfigLoaderTest {
                 users:
                   - {id: ana, contact_methods: [null]}
                   - null
+                  -
                 teams: [null]
                 services:
                   - {id: api, heartbeats: [null]}
@@ -350,6 +351,7 @@ class ConfigLoaderTest {
         assertThat(e.problems()).as("schedules: [null] was a NullPointerException at start").containsExactlyInAnyOrder(
                 "users[0].contact_methods[0]: empty: give the entry's fields, or remove the line",
                 "users[1]: empty: give the entry's fields, or remove the line",
+                "users[2]: empty: give the entry's fields, or remove the line",
                 "teams[0]: empty: give the entry's fields, or remove the line",
                 "services[0].heartbeats[0]: empty: give the entry's fields, or remove the line",
                 "services[1]: empty: give the entry's fields, or remove the line",
