@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Repository;
  * Incidents are two rows: {@code incident}, what it was opened with (number, title, service, origin, time), indexed by
  * service and time; and {@code incident_state}, everything that changes (status, severity, times, roles, impact, the
  * response due time), keyed by the incident and indexed by status and due time. A change then rewrites the state row
- * and its two indexes, not every index of the incident (V14).
+ * and its two indexes, not every index of the incident (V14). The state row repeats the service, never changed, at
+ * the end of its status index, so that one service's incidents are read by status without reading others' (V24).
  */
 @Repository
 class IncidentRepository {
@@ -47,6 +49,26 @@ class IncidentRepository {
      */
     private static final String OPEN_BY_IDS = SELECT + " WHERE i.id IN (:ids) AND s.incident_id IN (:ids)"
             + " AND s.status IN (" + OPEN_STATUSES + ") ORDER BY i.id DESC";
+    /**
+     * The newest open incidents' numbers of one service: as {@link #OPEN_IDS}, the service last in the status index
+     * (V24), so that only the service's open rows are fetched. From incident_state alone: joined to incident, the
+     * service there offered PostgreSQL its service index instead, every incident the service ever had.
+     */
+    private static final String OPEN_IDS_OF_SERVICE = "SELECT incident_id FROM incident_state WHERE status IN ("
+            + OPEN_STATUSES + ") AND service_id = :service ORDER BY incident_id DESC LIMIT " + IncidentService.OPEN_SHOWN;
+    /**
+     * The numbers of one service's incidents resolved since a time: a range of the status index, whose last column
+     * keeps the other services' rows unread (V24). Neither ordered nor limited here: with ORDER BY incident_id and a
+     * LIMIT, PostgreSQL's generic plan walks incident_state by number from the newest, and for a service with fewer
+     * recent resolutions than the limit, that is every incident ever opened.
+     */
+    private static final String RESOLVED_IDS_OF_SERVICE = "SELECT incident_id FROM incident_state"
+            + " WHERE status = '" + IncidentStatus.RESOLVED.wire() + "' AND resolved_at >= :since AND service_id = :service";
+    /**
+     * Incidents by number, both tables bounded as for {@link #OPEN_BY_IDS}. No status here: given "resolved", a plan
+     * for any numbers read every resolved incident through the status index to find the few numbers asked for.
+     */
+    private static final String BY_IDS = SELECT + " WHERE i.id IN (:ids) AND s.incident_id IN (:ids) ORDER BY i.id DESC";
 
     private final JdbcClient jdbc;
     private final DeferredWrites deferred;
@@ -79,6 +101,7 @@ class IncidentRepository {
                 VALUES (:id, :title, :description, :service, :origin, :at)""", incident);
         Map<String, Object> state = new HashMap<>();
         state.put("id", id);
+        state.put("service", serviceId);
         state.put("severity", severity);
         state.put("status", status.wire());
         state.put("at", SqlTime.param(at));
@@ -92,11 +115,11 @@ class IncidentRepository {
         state.put("financial", impact.financialImpact());
         state.put("publicTitle", publicTitle);
         deferred.write(DeferredWrites.Kind.INSERT_INCIDENT_STATE, """
-                INSERT INTO incident_state (incident_id, severity, status, updated_at, awaiting_response_since,
-                    response_due_at, commander, technical_lead, communications_lead, users_affected, services_affected,
-                    data_loss, financial_impact, public_title)
-                VALUES (:id, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users, :services,
-                    :dataLoss, :financial, :publicTitle)""", state);
+                INSERT INTO incident_state (incident_id, service_id, severity, status, updated_at,
+                    awaiting_response_since, response_due_at, commander, technical_lead, communications_lead,
+                    users_affected, services_affected, data_loss, financial_impact, public_title)
+                VALUES (:id, :service, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users,
+                    :services, :dataLoss, :financial, :publicTitle)""", state);
         return id;
     }
 
@@ -268,10 +291,6 @@ class IncidentRepository {
             sql.append(" AND i.opened_at < :until");
             params.put("until", SqlTime.param(filter.openedUntil()));
         }
-        if (filter.resolvedSince() != null) {
-            sql.append(" AND s.resolved_at >= :resolvedSince");
-            params.put("resolvedSince", SqlTime.param(filter.resolvedSince()));
-        }
         if (filter.beforeId() != null) {
             sql.append(" AND i.id < :before");
             params.put("before", filter.beforeId());
@@ -290,9 +309,34 @@ class IncidentRepository {
         return jdbc.sql(OPEN_BY_IDS).param("ids", ids).query(IncidentRepository::map).list();
     }
 
+    /** One service's newest open incidents, at most {@link IncidentService#OPEN_SHOWN}, newest first: two statements. */
+    List<Incident> openOfService(String serviceId) {
+        List<Long> ids = jdbc.sql(OPEN_IDS_OF_SERVICE).param("service", serviceId).query(Long.class).list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(OPEN_BY_IDS).param("ids", ids).query(IncidentRepository::map).list();
+    }
+
+    /**
+     * At most {@code newest} of one service's incidents resolved since {@code since}, whenever they opened, newest
+     * first: the numbers of all its resolutions since then, then the rows of the newest of them.
+     */
+    List<Incident> resolvedOfServiceSince(String serviceId, Instant since, int newest) {
+        List<Long> ids = jdbc.sql(RESOLVED_IDS_OF_SERVICE).param("since", SqlTime.param(since))
+                .param("service", serviceId).query(Long.class).list().stream()
+                .sorted(Comparator.reverseOrder()).limit(newest).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        // Resolved still: one may have been reopened in between.
+        return jdbc.sql(BY_IDS).param("ids", ids).query(IncidentRepository::map).list().stream()
+                .filter(i -> i.status() == IncidentStatus.RESOLVED).toList();
+    }
+
     /**
      * Every incident resolved since {@code since}, newest first, in one statement: a range of incident_state_status
-     * (status, resolved_at), V18. Read page by page instead, each page walked the whole range again to sort it.
+     * (status, resolved_at, then the service), V18 and V24. Read page by page instead, each page walked the whole range again to sort it.
      */
     List<Incident> resolvedSince(Instant since) {
         return jdbc.sql(RESOLVED_SINCE)

@@ -459,6 +459,25 @@ public class IncidentService {
     }
 
     /**
+     * A service's open incidents, newest first, at most {@link #OPEN_SHOWN}: read by status and service, so that the
+     * read costs what is open on the service, not what it or any other service ever had.
+     */
+    @Transactional(readOnly = true)
+    public List<Incident> openOfService(String serviceId) {
+        return repository.openOfService(serviceId);
+    }
+
+    /**
+     * At most {@code newest} of a service's incidents resolved since {@code since}, whenever they opened, newest
+     * first: read by status, resolution time and service, so that the read costs the service's resolutions since then
+     * only.
+     */
+    @Transactional(readOnly = true)
+    public List<Incident> resolvedOfServiceSince(String serviceId, Instant since, int newest) {
+        return repository.resolvedOfServiceSince(serviceId, since, newest);
+    }
+
+    /**
      * Every incident resolved since {@code since}, whenever it opened, newest first: for a view that counts them all
      * (the status page's 90 days of bars), which a page at a time would read many times over.
      */

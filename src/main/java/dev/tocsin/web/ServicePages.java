@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,7 @@ import dev.tocsin.alert.RecentChanges;
 import dev.tocsin.catalog.Catalog;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
-import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentService;
-import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.monitor.MaintenanceWindows;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.oncall.WhoIsOnCall;
@@ -92,8 +89,8 @@ class ServicePages {
         model.addAttribute("service", s);
         model.addAttribute("level", monitors.levelsByService().get(id));
         model.addAttribute("open", openIncidents(id).stream().map(i -> row(i, now)).toList());
-        model.addAttribute("resolved", incidents.list(IncidentFilter.resolvedSince(now.minus(Duration.ofDays(90)), id, null,
-                10)).stream().map(i -> row(i, now)).toList());
+        model.addAttribute("resolved", incidents.resolvedOfServiceSince(id, now.minus(Duration.ofDays(90)), 10).stream()
+                .map(i -> row(i, now)).toList());
         model.addAttribute("monitors", monitors.monitors().stream().filter(m -> m.serviceId().equals(id)).toList());
         model.addAttribute("maintenance", maintenance.since(now).stream().filter(w -> w.serviceId().equals(id)).toList());
         model.addAttribute("changes", changes.since(id, now.minus(Duration.ofDays(7)), 10));
@@ -120,9 +117,7 @@ class ServicePages {
 
     /** Every open incident (at most {@link IncidentService#OPEN_SHOWN}), or a service's, by severity then age. */
     private List<Incident> openIncidents(String serviceId) {
-        List<Incident> open = new ArrayList<>(serviceId == null ? incidents.open() : incidents.list(new IncidentFilter(
-                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), serviceId, null, null, null, null,
-                IncidentService.OPEN_SHOWN)));
+        List<Incident> open = new ArrayList<>(serviceId == null ? incidents.open() : incidents.openOfService(serviceId));
         open.sort(Comparator.comparingInt((Incident i) -> config.severities().rank(i.severity()))
                 .thenComparing(Incident::openedAt));
         return open;

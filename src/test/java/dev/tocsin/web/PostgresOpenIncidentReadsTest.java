@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import dev.tocsin.ApiTest;
 import dev.tocsin.Await;
 import dev.tocsin.EmbeddedPostgresSupport;
+import dev.tocsin.Http;
 import dev.tocsin.PostgresRowsRead;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,10 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard and the services page read what is open, not every incident ever opened, on PostgreSQL as it
- * plans a statement it runs often: once, for any values (a generic plan). Here every statement is planned so, as it
- * is after its fifth run on a connection; PostgreSQL's own counters say how many rows each page read, before and
- * after many incidents came and went.
+ * The dashboard, the services page and a service's page read what is open (and, for a service, its own last 90 days'
+ * resolutions), not every incident ever opened, on PostgreSQL as it plans a statement it runs often: once, for any
+ * values (a generic plan). Here every statement is planned so, as it is after its fifth run on a connection;
+ * PostgreSQL's own counters say how many rows each page read, before and after many incidents came and went.
  */
 class PostgresOpenIncidentReadsTest extends ApiTest {
 
@@ -72,6 +73,55 @@ class PostgresOpenIncidentReadsTest extends ApiTest {
                 RESOLVED, dashboardBefore, dashboardAfter).isLessThan(RESOLVED / 5);
         assertThat(servicesAfter - servicesBefore).as("rows the services page read more after %d resolutions (%d, then %d)",
                 RESOLVED, servicesBefore, servicesAfter).isLessThan(RESOLVED / 5);
+    }
+
+    @Test
+    void aServicePageReadsItsOwnOpenAndRecentIncidentsNotOtherServicesResolutionsNorOldOnes() throws Exception {
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        String token = unique("svc");
+        long olderResolved = declare("Billing resolved first " + token, "billing", "P3");
+        long newerResolved = declare("Billing resolved second " + token, "billing", "P3");
+        for (long id : List.of(olderResolved, newerResolved)) {
+            assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
+        }
+        long minor = declare("Billing minor " + token, "billing", "P3");
+        long major = declare("Billing major " + token, "billing", "P1");
+        long billingBefore = rowsRead(browser, "/ui/services/billing");
+        long checkoutBefore = rowsRead(browser, "/ui/services/checkout");
+
+        for (int n = 0; n < RESOLVED; n++) {
+            long id = declare("Checkout past " + token + "-" + n, "checkout", "P3");
+            assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
+        }
+        long billingAfter = rowsRead(browser, "/ui/services/billing");
+
+        String billing = browser.get("/ui/services/billing").body();
+        String open = billing.substring(0, billing.indexOf("Recently resolved"));
+        assertThat(open.indexOf("href=\"/incidents/" + major + "\"")).as("the P1 above the P3").isPositive()
+                .isLessThan(open.indexOf("href=\"/incidents/" + minor + "\""));
+        String recent = billing.substring(billing.indexOf("Recently resolved"));
+        assertThat(recent).doesNotContain("Checkout past " + token);
+        assertThat(recent.indexOf("href=\"/incidents/" + newerResolved + "\"")).as("newest first").isPositive()
+                .isLessThan(recent.indexOf("href=\"/incidents/" + olderResolved + "\""));
+        // 91 days on, those resolutions are older than the page's "recently resolved" (90 days) reaches back.
+        clock.advance(Duration.ofDays(91));
+        new PostgresRowsRead(dataSource, "incident").settled();
+        long checkoutAfter = rowsRead(browser, "/ui/services/checkout");
+        String checkout = browser.get("/ui/services/checkout").body();
+        assertThat(checkout.substring(checkout.indexOf("Recently resolved"))).doesNotContain("Checkout past " + token);
+        // Read by number, each list walked every incident newer than what it looks for: 150 incidents and their
+        // state rows more, twice over on the billing page, which finds fewer than 10 recent resolutions of its own.
+        assertThat(billingAfter - billingBefore).as("rows billing's page read more after %d resolutions of checkout"
+                + " (%d, then %d)", RESOLVED, billingBefore, billingAfter).isLessThan(RESOLVED / 5);
+        assertThat(checkoutAfter - checkoutBefore).as("rows checkout's page read more once %d of its resolutions were"
+                + " older than 90 days (%d, then %d)", RESOLVED, checkoutBefore, checkoutAfter).isLessThan(RESOLVED / 5);
+    }
+
+    private long declare(String title, String service, String severity) {
+        Http.Response created = api.post("/api/v1/incidents",
+                "{\"title\":\"" + title + "\",\"service\":\"" + service + "\",\"severity\":\"" + severity + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        return created.json().get("id").asLong();
     }
 
     private long incidentOfAlert(String dedup) {
