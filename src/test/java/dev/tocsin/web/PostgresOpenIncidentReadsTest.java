@@ -37,6 +37,8 @@ class PostgresOpenIncidentReadsTest extends ApiTest {
         registry.add("spring.datasource.url", () -> url);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
+        // Every view of the status page rebuilds it, so that a view's rows are those of one build.
+        registry.add("tocsin.status-page.max-age", () -> "0s");
     }
 
     @Autowired
@@ -88,6 +90,7 @@ class PostgresOpenIncidentReadsTest extends ApiTest {
         long major = declare("Billing major " + token, "billing", "P1");
         long billingBefore = rowsRead(browser, "/ui/services/billing");
         long checkoutBefore = rowsRead(browser, "/ui/services/checkout");
+        long statusBefore = rowsRead(browser, "/status/summary.json");
 
         for (int n = 0; n < RESOLVED; n++) {
             long id = declare("Checkout past " + token + "-" + n, "checkout", "P3");
@@ -107,6 +110,7 @@ class PostgresOpenIncidentReadsTest extends ApiTest {
         clock.advance(Duration.ofDays(91));
         new PostgresRowsRead(dataSource, "incident").settled();
         long checkoutAfter = rowsRead(browser, "/ui/services/checkout");
+        long statusAfter = rowsRead(browser, "/status/summary.json");
         String checkout = browser.get("/ui/services/checkout").body();
         assertThat(checkout.substring(checkout.indexOf("Recently resolved"))).doesNotContain("Checkout past " + token);
         // Read by number, each list walked every incident newer than what it looks for: 150 incidents and their
@@ -115,6 +119,9 @@ class PostgresOpenIncidentReadsTest extends ApiTest {
                 + " (%d, then %d)", RESOLVED, billingBefore, billingAfter).isLessThan(RESOLVED / 5);
         assertThat(checkoutAfter - checkoutBefore).as("rows checkout's page read more once %d of its resolutions were"
                 + " older than 90 days (%d, then %d)", RESOLVED, checkoutBefore, checkoutAfter).isLessThan(RESOLVED / 5);
+        // The status page lists every open incident and the last 90 days' resolutions: neither is any of those 150.
+        assertThat(statusAfter - statusBefore).as("rows the status page read more once %d resolutions were older than"
+                + " 90 days (%d, then %d)", RESOLVED, statusBefore, statusAfter).isLessThan(RESOLVED / 5);
     }
 
     private long declare(String title, String service, String severity) {
