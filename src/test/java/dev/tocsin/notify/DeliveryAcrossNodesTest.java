@@ -125,10 +125,12 @@ class DeliveryAcrossNodesTest {
             pool.shutdown();
         }
         drainBoth();
-        assertThat(webhooksSent(nodeA)).as("node a sent some").isGreaterThan(sentByA);
-        assertThat(webhooksSent(nodeB)).as("node b sent some").isGreaterThan(sentByB);
 
         List<LoopbackSink.Request> requests = sink.requests("/hook/shared-limit");
+        // Which node sends a held message is a race between their dispatchers (node a may send them all); the calls
+        // came through both, and both nodes' requests are counted against the one window.
+        assertThat(webhooksSent(nodeA) - sentByA + webhooksSent(nodeB) - sentByB).as("messages the two nodes sent")
+                .isEqualTo(messages);
         assertThat(requests).as("more requests than one window has room for").hasSizeGreaterThan(3);
         for (int i = 0; i + 3 < requests.size(); i++) {
             long gap = requests.get(i + 3).receivedNanos() - requests.get(i).receivedNanos();
