@@ -664,11 +664,17 @@ public final class ConfigLoader {
                 if (s.escalationPolicy() != null && !policyIds.contains(s.escalationPolicy())) {
                     problem(path + ".escalation_policy", "unknown escalation policy " + quoted(s.escalationPolicy()));
                 }
-                List<String> keys = s.integrationKeys() == null ? List.of() : s.integrationKeys();
-                for (int j = 0; j < keys.size(); j++) {
-                    String key = keys.get(j);
+                List<String> written = s.integrationKeys() == null ? List.of() : s.integrationKeys();
+                List<String> keys = new ArrayList<>();
+                for (int j = 0; j < written.size(); j++) {
+                    // A key is a secret: config as code may keep it in the environment, as ${VAR}.
+                    List<String> unset = new ArrayList<>();
+                    String key = resolve(written.get(j), unset);
+                    keys.add(key);
                     String keyPath = path + ".integration_keys[" + j + "]";
-                    if (key == null || !key.matches("[A-Za-z0-9_-]{16,64}")) {
+                    if (!unset.isEmpty()) {
+                        problem(keyPath, "needs the environment variable(s) " + unset + ", which are not set");
+                    } else if (key == null || !key.matches("[A-Za-z0-9_-]{16,64}")) {
                         problem(keyPath, "expected 16 to 64 letters, digits, '_' or '-' (a random routing key)");
                     } else if (keyOwner.putIfAbsent(key, s.id()) != null) {
                         problem(keyPath, "the same key is already used by service '" + keyOwner.get(key) + "'");

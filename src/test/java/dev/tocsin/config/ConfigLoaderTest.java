@@ -330,6 +330,24 @@ class ConfigLoaderTest {
                 "escalation_policies[1]: expected a policy with 'id' and 'levels'");
     }
 
+    /** Integration keys are secrets; config as code keeps them out of the file with ${VAR}, as every other secret. */
+    @Test
+    void anIntegrationKeyMayComeFromTheEnvironmentAndAnUnsetOneIsNamed() throws IOException {
+        TocsinConfig config = new ConfigLoader(Map.of("CHECKOUT_KEY", "from-the-environment-0001")::get).load(write("""
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: checkout, integration_keys: ["${CHECKOUT_KEY}", "written-in-the-file-0001"]}]
+                """).toString());
+        assertThat(config.service("checkout").orElseThrow().integrationKeys())
+                .containsExactly("from-the-environment-0001", "written-in-the-file-0001");
+
+        ConfigException e = refused("""
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: checkout, integration_keys: ["${TOCSIN_TEST_UNSET_KEY}"]}]
+                """);
+        assertThat(e.problems()).containsExactly("services[0].integration_keys[0]: needs the environment variable(s)"
+                + " [TOCSIN_TEST_UNSET_KEY], which are not set");
+    }
+
     /** A line "- null" (or "- ~") in a list is a slip of the editor: named, never dropped without a word. */
     @Test
     void anEmptyEntryInAnyListIsNamedRatherThanDropped() throws IOException {
