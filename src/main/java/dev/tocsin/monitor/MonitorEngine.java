@@ -112,6 +112,13 @@ public class MonitorEngine implements SmartLifecycle {
     private ScheduledExecutorService housekeeper;
     private volatile boolean running;
 
+    /**
+     * Whether the pauses of monitors that are no longer defined were forgotten. The file's monitors change only with a
+     * restart and an API monitor's pause goes with it when it is deleted, so once, at the first housekeeping, is enough:
+     * not a statement naming every monitor of the file every few seconds.
+     */
+    private boolean pausesOfUndefinedForgotten;
+
     MonitorEngine(Monitors monitors, Probes probes, MonitorRepository repository, Maintenance maintenance,
                   AlertIntake alerts, TransactionTemplate tx, JsonMapper json, Clock clock, MeterRegistry meters,
                   ApplicationEventPublisher events,
@@ -251,12 +258,16 @@ public class MonitorEngine implements SmartLifecycle {
             }
             Instant now = clock.instant();
             Map<String, MonitorRepository.Pause> paused = new LinkedHashMap<>();
+            boolean forgetPauses = !pausesOfUndefinedForgotten;
             List<String> held = tx.execute(s -> {
                 repository.ensureStates(defined.keySet());
-                repository.forgetPausesOfUndefined(monitors.declaredIds());
+                if (forgetPauses) {
+                    repository.forgetPausesOfUndefined(monitors.declaredIds());
+                }
                 paused.putAll(repository.pauses());
                 return repository.claim(owner, now, now.plus(lease));
             });
+            pausesOfUndefinedForgotten = true;
             Set<String> mine = new HashSet<>(held);
             Map<String, MonitorRepository.State> stored = new LinkedHashMap<>();
             List<Runtime> stopped = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -149,14 +151,14 @@ class Probes implements DisposableBean {
         return r.sslSession().map(session -> {
             try {
                 Instant earliest = null;
-                for (java.security.cert.Certificate c : session.getPeerCertificates()) {
+                for (Certificate c : session.getPeerCertificates()) {
                     if (c instanceof X509Certificate x) {
                         Instant notAfter = x.getNotAfter().toInstant();
                         earliest = earliest == null || notAfter.isBefore(earliest) ? notAfter : earliest;
                     }
                 }
                 return earliest;
-            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            } catch (SSLPeerUnverifiedException e) {
                 return null;
             }
         }).orElse(null);

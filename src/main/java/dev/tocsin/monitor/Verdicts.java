@@ -3,6 +3,7 @@ package dev.tocsin.monitor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.tocsin.config.Durations;
@@ -28,7 +29,7 @@ final class Verdicts {
      */
     static CheckResult judge(Monitor m, Probes.Probe p, Instant[] conditionSince, Instant now) {
         if (!p.reached()) {
-            java.util.Arrays.fill(conditionSince, null);
+            Arrays.fill(conditionSince, null);
             return new CheckResult(m.id(), now, Level.CRITICAL, p.latencyMs(), null, p.error());
         }
         Findings f = new Findings();
@@ -60,7 +61,7 @@ final class Verdicts {
             f.add(Level.WARNING, "response time " + p.latencyMs() + " ms > " + h.warnAbove().toMillis() + " ms");
         }
         if (p.certificateExpires() != null && !p.certificateExpires().isAfter(now)) {
-            f.add(Level.CRITICAL, "the certificate expired on " + p.certificateExpires());
+            f.add(Level.CRITICAL, expired(p.certificateExpires()));
         }
         String body = p.body() == null ? "" : p.body();
         if (h.bodyContains() != null && !body.contains(h.bodyContains())) {
@@ -74,7 +75,7 @@ final class Verdicts {
         }
         if (body.isBlank()) {
             // The JSON parser reads nothing as a missing document, which every condition would then quote as "missing".
-            java.util.Arrays.fill(since, null);
+            Arrays.fill(since, null);
             f.add(Level.CRITICAL, "the body is empty, so the conditions cannot be checked");
             return;
         }
@@ -82,7 +83,7 @@ final class Verdicts {
         try {
             document = JSON.readTree(body);
         } catch (JacksonException e) {
-            java.util.Arrays.fill(since, null);
+            Arrays.fill(since, null);
             f.add(Level.CRITICAL, "the body is not JSON, so the conditions cannot be checked");
             return;
         }
@@ -118,11 +119,16 @@ final class Verdicts {
                 .orElse("");
     }
 
+    /** The same words from an https check and a tls check, so one expired certificate reads alike in both alerts. */
+    private static String expired(Instant expires) {
+        return "the certificate expired on " + expires;
+    }
+
     private static void tls(Monitor m, Probes.Probe p, Instant now, Findings f) {
         Instant expires = p.certificateExpires();
         long days = Duration.between(now, expires).toDays();
         if (!expires.isAfter(now)) {
-            f.add(Level.CRITICAL, "the certificate expired on " + expires);
+            f.add(Level.CRITICAL, expired(expires));
         } else if (days < m.endpoint().criticalDays()) {
             f.add(Level.CRITICAL, "the certificate expires in " + days + " days (" + expires + ")");
         } else if (days < m.endpoint().warnDays()) {
