@@ -61,7 +61,11 @@ final class ICalendarWriter {
         return out.toString();
     }
 
-    /** TEXT escaping: backslash, semicolon, comma and line breaks. */
+    /**
+     * TEXT escaping: backslash, semicolon, comma and line breaks. Other control characters (a layer name sent to the
+     * API may hold any) have no escape in TEXT and make the whole feed invalid to strict readers, so they are left out;
+     * a tab is allowed as it is.
+     */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -76,7 +80,11 @@ final class ICalendarWriter {
                         out.append("\\n");
                     }
                 }
-                default -> out.append(c);
+                default -> {
+                    if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
+                        out.append(c);
+                    }
+                }
             }
         }
         return out.toString();

@@ -85,6 +85,26 @@ class CalendarFeedTest extends ApiTest {
         assertThat(uids(feed)).doesNotContainAnyElementsOf(uids(schedule));
     }
 
+    /**
+     * A layer name sent to the API may hold control characters, which iCalendar TEXT cannot carry (RFC 5545, 3.3.11):
+     * one in a DESCRIPTION makes strict readers refuse the whole feed.
+     */
+    @Test
+    void controlCharactersOfANameAreLeftOutOfTheFeed() {
+        String id = unique("bell");
+        Http.Response created = api.put("/api/v1/schedules/" + id, """
+                {"time_zone": "UTC",
+                 "layers": [{"name": "night\\u0007shift\\u001b\\u007f", "rotation": {"kind": "daily", "users": ["ana"], "start": "2026-01-01T00:00"}}]}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        try {
+            String feed = anonymous.get("/api/v1/schedules/" + id + "/shifts.ics?key=" + Http.CALENDAR_KEY).body();
+            assertThat(feed).contains("DESCRIPTION:On call in schedule " + id + " by layer nightshift.\r\n");
+            assertThat(feed.replace("\r\n", "").chars()).noneMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f);
+        } finally {
+            api.delete("/api/v1/schedules/" + id);
+        }
+    }
+
     @Test
     void aFeedWithoutShiftsIsStillACalendarWithAComponent() {
         String feed = anonymous.get("/api/v1/users/carla/shifts.ics?key=" + Http.CALENDAR_KEY).body();
