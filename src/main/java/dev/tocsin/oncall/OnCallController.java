@@ -89,13 +89,19 @@ class OnCallController {
     @GetMapping("/api/v1/oncall")
     OnCallNow onCall(@RequestParam(required = false) Instant at) {
         Instant when = at != null ? at : clock.instant();
+        // Checked here, before the day either side is worked out, so that a refusal names the parameter sent.
+        ScheduleCalculator.requireInstant("at", when);
         return new OnCallNow(when, schedulesAt(when), whoIsOnCall.at(when));
     }
 
     private List<OnCall> schedulesAt(Instant when) {
         return schedules.all().stream().map(s -> {
-            // One day either side finds the shift around the instant; longer shifts are clipped to that window.
-            List<Shift> around = ScheduleCalculator.shifts(s, when.minus(Duration.ofDays(1)), when.plus(Duration.ofDays(1)));
+            // One day either side finds the shift around the instant; longer shifts are clipped to that window, and
+            // so is the day before the first instant schedules are worked out for.
+            Instant dayBefore = when.minus(Duration.ofDays(1));
+            List<Shift> around = ScheduleCalculator.shifts(s,
+                    dayBefore.isBefore(ScheduleCalculator.EARLIEST) ? ScheduleCalculator.EARLIEST : dayBefore,
+                    when.plus(Duration.ofDays(1)));
             return around.stream().filter(shift -> shift.covers(when)).findFirst()
                     .map(shift -> new OnCall(s.id(), shift.user(), shift.start(), shift.end()))
                     .orElse(new OnCall(s.id(), null, null, null));

@@ -108,14 +108,19 @@ final class ScheduleCalculator {
 
     /** Who is on call at {@code at}, if anyone: the shift of {@link #shifts} that covers it. */
     static Optional<String> onCallAt(Schedule schedule, Instant at) {
-        if (at == null) {
-            throw new InvalidInputException("at", "required: an instant such as 2026-03-25T16:00:00Z");
-        }
-        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-            throw new InvalidInputException("at", "between " + EARLIEST + " and " + LATEST + ", got " + at);
-        }
+        requireInstant("at", at);
         List<Shift> covering = shifts(schedule, at, at.plusNanos(1));
         return covering.isEmpty() ? Optional.empty() : Optional.of(covering.get(0).user());
+    }
+
+    /** Refuses a missing instant, or one outside the years schedules are worked out in, naming the request's field. */
+    static void requireInstant(String field, Instant at) {
+        if (at == null) {
+            throw new InvalidInputException(field, "required: an instant such as 2026-03-25T16:00:00Z");
+        }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw new InvalidInputException(field, "between " + EARLIEST + " and " + LATEST + ", got " + at);
+        }
     }
 
     /**

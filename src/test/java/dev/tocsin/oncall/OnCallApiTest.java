@@ -3,8 +3,10 @@ package dev.tocsin.oncall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.tocsin.ApiTest;
+import dev.tocsin.Http;
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,19 @@ class OnCallApiTest extends ApiTest {
         assertThat(api.get("/api/v1/oncall?at=soon").status()).isEqualTo(400);
         assertThat(api.get("/api/v1/schedules/primary/shifts?from=2026-01-01T00:00:00Z&to=2029-01-01T00:00:00Z").status())
                 .isEqualTo(400);
+    }
+
+    /** The day either side that {@code /api/v1/oncall} looks at must not turn a bad {@code at} into a bad "from". */
+    @Test
+    void anInstantOutsideTheYearsOfSchedulesIsRefusedNamingAt() {
+        for (String at : List.of("1899-12-31T00:00:00Z", "9999-06-01T00:00:00Z")) {
+            Http.Response r = api.get("/api/v1/oncall?at=" + at);
+            assertThat(r.status()).as(at).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asString()).as(r.body()).isEqualTo("at");
+        }
+        Http.Response first = api.get("/api/v1/oncall?at=1900-01-01T00:00:00Z");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("schedules").get(0).get("user").isNull()).as("before every rotation starts").isTrue();
     }
 
     @Test
