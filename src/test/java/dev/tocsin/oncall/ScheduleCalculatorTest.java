@@ -293,6 +293,17 @@ class ScheduleCalculatorTest {
     }
 
     @Test
+    void anOverrideThatReplacesSomeoneAcrossAHandOffEndsWithTheirTurn() {
+        Schedule s = anaAndBoDaily(List.of(cover("carla", "2026-01-05T20:00", "2026-01-06T12:00", "ana")));
+
+        assertThat(ScheduleCalculator.shifts(s, at("2026-01-05T09:00", BERLIN), at("2026-01-06T18:00", BERLIN)))
+                .containsExactly(shift("ana", "2026-01-05T09:00", "2026-01-05T20:00", "primary", BERLIN),
+                        shift("carla", "2026-01-05T20:00", "2026-01-06T09:00", Shift.OVERRIDE, BERLIN),
+                        shift("bo", "2026-01-06T09:00", "2026-01-06T18:00", "primary", BERLIN));
+        assertThat(ScheduleCalculator.onCallAt(s, at("2026-01-06T09:00", BERLIN))).as("at the hand-off").contains("bo");
+    }
+
+    @Test
     void anOverrideWithoutReplacesAlsoCoversWhereNobodyIsOnCall() {
         Schedule s = schedule(UTC, List.of(
                         new ScheduleOverride("carla", at("2026-01-10T10:00", UTC), at("2026-01-10T12:00", UTC), null),
