@@ -138,7 +138,7 @@ class MonitorEditing {
     Monitor resume(String id, Actor actor) {
         Monitor m = monitors.find(id).orElseThrow(() -> new NotFoundException("monitor '" + id + "' does not exist"));
         timeline.lock();
-        if (repository.deletePause(id)) {
+        if (repository.deletePause(id, clock.instant())) {
             timeline.append(new NewEvent("monitor.resumed", actor, null, null, m.serviceId(), Map.of("monitor", id)));
         }
         return m;

@@ -75,6 +75,7 @@ class MonitorRepository {
     boolean deleteDefinition(String id) {
         jdbc.sql("DELETE FROM monitor_state WHERE monitor_id = :id").param("id", id).update();
         jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update();
+        jdbc.sql("DELETE FROM monitor_pause_span WHERE monitor_id = :id").param("id", id).update();
         return jdbc.sql("DELETE FROM monitor_definition WHERE id = :id").param("id", id).update() == 1;
     }
 
@@ -99,21 +100,45 @@ class MonitorRepository {
     void insertPause(String id, Instant at, String by) {
         jdbc.sql("INSERT INTO monitor_pause (monitor_id, paused_at, paused_by) VALUES (:id, :at, :by)")
                 .param("id", id).param("at", SqlTime.param(at)).param("by", by).update();
+        jdbc.sql("INSERT INTO monitor_pause_span (monitor_id, paused_at) VALUES (:id, :at)")
+                .param("id", id).param("at", SqlTime.param(at)).update();
     }
 
-    boolean deletePause(String id) {
-        return jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update() == 1;
+    /** Ends the pause in force, if any, at {@code at}; its span stays, for the bars. */
+    boolean deletePause(String id, Instant at) {
+        boolean deleted = jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update() == 1;
+        if (deleted) {
+            jdbc.sql("UPDATE monitor_pause_span SET resumed_at = :at WHERE monitor_id = :id AND resumed_at IS NULL")
+                    .param("at", SqlTime.param(at)).param("id", id).update();
+        }
+        return deleted;
+    }
+
+    /** A time a monitor spent paused; {@code resumedAt} null while the pause is in force. */
+    record PauseSpan(Instant pausedAt, Instant resumedAt) {
+    }
+
+    /** The monitor's pauses in force at or after {@code from}, oldest first. */
+    List<PauseSpan> pauseSpans(String id, Instant from) {
+        return jdbc.sql("""
+                SELECT paused_at, resumed_at FROM monitor_pause_span
+                WHERE monitor_id = :id AND (resumed_at IS NULL OR resumed_at > :from) ORDER BY paused_at""")
+                .param("id", id).param("from", SqlTime.param(from))
+                .query((rs, row) -> new PauseSpan(SqlTime.read(rs, "paused_at"), SqlTime.read(rs, "resumed_at")))
+                .list();
     }
 
     /** Forgets the pauses of monitors neither in {@code declared} (the file's) nor stored (the API's). */
     void forgetPausesOfUndefined(Collection<String> declared) {
-        if (declared.isEmpty()) {
-            jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)").update();
-            return;
+        for (String table : List.of("monitor_pause", "monitor_pause_span")) {
+            if (declared.isEmpty()) {
+                jdbc.sql("DELETE FROM " + table + " WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)").update();
+                continue;
+            }
+            jdbc.sql("DELETE FROM " + table + """
+                     WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)
+                    AND monitor_id NOT IN (:declared)""").param("declared", declared).update();
         }
-        jdbc.sql("""
-                DELETE FROM monitor_pause WHERE monitor_id NOT IN (SELECT id FROM monitor_definition)
-                AND monitor_id NOT IN (:declared)""").param("declared", declared).update();
     }
 
     private static Pause pause(ResultSet rs, int row) throws SQLException {

@@ -36,7 +36,10 @@ public class MonitorStatus {
                                  Long p95LatencyMs) {
     }
 
-    /** One day of a monitor's 90-day bar: {@code level} is ok, minor, major, maintenance or none (no checks). */
+    /**
+     * One day of a monitor's 90-day bar: {@code level} is ok, minor, major, maintenance, paused (no checks because it
+     * was paused all day) or none (no checks).
+     */
     public record Day(LocalDate date, String level, String note) {
     }
 
@@ -172,9 +175,10 @@ public class MonitorStatus {
         for (MonitorRepository.Bucket b : buckets) {
             byDay.computeIfAbsent(LocalDate.ofInstant(b.start(), ZoneOffset.UTC), d -> new Rollup()).add(b.rollup());
         }
+        List<MonitorRepository.PauseSpan> pauses = repository.pauseSpans(id, first.atStartOfDay(ZoneOffset.UTC).toInstant());
         List<Day> days = new ArrayList<>();
         for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
-            days.add(day(d, byDay.get(d)));
+            days.add(day(d, byDay.get(d), paused(pauses, d, now)));
         }
         List<LevelChange> levelChanges = repository.events(id, changes).stream()
                 .map(e -> new LevelChange(e.checkedAt(), e.level().wire(), e.previous() == null ? null : e.previous().wire(),
@@ -229,16 +233,48 @@ public class MonitorStatus {
         return up < 0.95 ? "major" : up < 0.999 ? "minor" : "ok";
     }
 
-    private static Day day(LocalDate d, Rollup r) {
+    /** How much of a day (up to {@code now}) a monitor spent paused. */
+    private enum Paused { NOT, PART, WHOLE }
+
+    private static Paused paused(List<MonitorRepository.PauseSpan> pauses, LocalDate d, Instant now) {
+        Instant start = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (end.isAfter(now)) {
+            end = now; // today: paused since before midnight and still paused is the whole of it so far
+        }
+        Instant covered = start; // pauses do not overlap: a monitor is paused once until it is resumed
+        boolean any = false;
+        for (MonitorRepository.PauseSpan p : pauses) {
+            Instant until = p.resumedAt() == null ? now : p.resumedAt();
+            if (!p.pausedAt().isBefore(end) || !until.isAfter(start)) {
+                continue;
+            }
+            any = true;
+            if (!p.pausedAt().isAfter(covered) && until.isAfter(covered)) {
+                covered = until;
+            }
+        }
+        return !any ? Paused.NOT : covered.isBefore(end) ? Paused.PART : Paused.WHOLE;
+    }
+
+    /**
+     * A day paused throughout is "paused", not "no checks": nothing was checked because someone chose so, and it
+     * counts neither as up nor as down (no check ran, so none is counted).
+     */
+    private static Day day(LocalDate d, Rollup r, Paused paused) {
+        // With checks, a pause covered only part of the day, whatever the clock says of the rest (resumed just now).
+        String pausedPart = paused == Paused.NOT ? "" : ", paused part of the day";
         if (r == null || r.checks == 0) {
-            return new Day(d, "none", d + ": no checks");
+            return paused == Paused.WHOLE ? new Day(d, "paused", d + ": paused, no checks")
+                    : new Day(d, "none", d + ": no checks" + pausedPart);
         }
         Double up = r.uptime();
         if (up == null) {
-            return new Day(d, "maintenance", d + ": maintenance");
+            return new Day(d, "maintenance", d + ": maintenance" + pausedPart);
         }
         return new Day(d, uptimeLevel(up), d + ": " + String.format(java.util.Locale.ROOT, "%.2f", up * 100) + " % uptime, "
-                + r.checks + (r.checks == 1 ? " check" : " checks") + (r.maintenances > 0 ? ", maintenance" : ""));
+                + r.checks + (r.checks == 1 ? " check" : " checks") + (r.maintenances > 0 ? ", maintenance" : "")
+                + pausedPart);
     }
 
     private List<MonitorSummary> summaries(List<Monitor> all) {

@@ -3,6 +3,7 @@ package dev.tocsin.web;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -369,6 +370,40 @@ class UiPagesTest extends ApiTest {
         assertThat(browser.get("/ui/monitors").body()).contains("href=\"/ui/monitors/" + id + "\"");
         assertThat(api.get("/api/v1/monitors/" + id + "/results").json().get("buckets").size())
                 .as("the API reads the same buckets").isEqualTo(2);
+        api.delete("/api/v1/monitors/" + id);
+    }
+
+    /**
+     * A monitor paused for a whole day ran no check that day because someone chose so: its bar says paused, not "no
+     * checks", and counts neither as up nor down; the days it was paused in part keep their figures and say so.
+     */
+    @Test
+    void aDayTheMonitorSpentPausedShowsAsPausedOnItsBars() throws Exception {
+        LoopbackSink sink = TestReceivers.sink();
+        String id = unique("paused-day");
+        Http.Response created = api.put("/api/v1/monitors/" + id, """
+                {"service":"monitored","type":"http","url":"%s/%s","timeout":"1500ms"}""".formatted(sink.baseUrl(), id));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        MonitorTestSupport.housekeeping(monitors);
+        sink.answer("/" + id, LoopbackSink.Answer.status(200, "{\"status\":\"healthy\"}"));
+        LocalDate pausedOn = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        assertThat(api.post("/api/v1/monitors/" + id + "/check", null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/monitors/" + id + "/pause", null).status()).isEqualTo(200);
+        clock.advance(Duration.ofDays(2));
+        assertThat(api.post("/api/v1/monitors/" + id + "/resume", null).status()).isEqualTo(200);
+        MonitorTestSupport.housekeeping(monitors);
+        assertThat(api.post("/api/v1/monitors/" + id + "/check", null).status()).isEqualTo(200);
+
+        String page = browser.get("/ui/monitors/" + id).body();
+        LocalDate wholeDay = pausedOn.plusDays(1);
+        assertThat(page).contains("class=\"bar paused\"", wholeDay + ": paused, no checks")
+                .doesNotContain(wholeDay + ": no checks")
+                .containsPattern(pausedOn + ": [^\"]*paused part of the day")
+                .containsPattern(pausedOn.plusDays(2) + ": [^\"]*paused part of the day");
+        assertThat(page.split("class=\"bar paused\"", -1).length - 1).as("one day paused throughout").isEqualTo(1);
+        assertThat(page.split("class=\"bar ", -1).length - 1).isEqualTo(90);
+        JsonNode uptime = api.get("/api/v1/monitors/" + id).json().get("uptime_percent");
+        assertThat(uptime.get("90d").asDouble()).as("the paused days count neither as up nor as down").isEqualTo(100.0);
         api.delete("/api/v1/monitors/" + id);
     }
 
