@@ -162,22 +162,34 @@ class StatusPage {
         List<Incident> activeShown = open.stream().filter(i -> shownIds.contains(i.serviceId())).toList();
         List<Incident> historyShown = recent.stream().filter(i -> shownIds.contains(i.serviceId())).limit(HISTORY_LIMIT)
                 .toList();
+        // Statuspage's incidents.json: the most recent by when they opened, open or resolved.
+        List<Incident> recentShown = new ArrayList<>(activeShown);
+        recent.stream().filter(i -> shownIds.contains(i.serviceId())).forEach(recentShown::add);
+        recentShown.sort(java.util.Comparator.comparing(Incident::openedAt).thenComparing(Incident::id).reversed());
+        List<Incident> mostRecent = recentShown.subList(0, Math.min(HISTORY_LIMIT, recentShown.size()));
         // What was said in public about every incident shown, in one read rather than one per incident.
-        List<Long> shownIncidents = new ArrayList<>();
+        java.util.Set<Long> shownIncidents = new java.util.LinkedHashSet<>();
         activeShown.forEach(i -> shownIncidents.add(i.id()));
         historyShown.forEach(i -> shownIncidents.add(i.id()));
+        mostRecent.forEach(i -> shownIncidents.add(i.id()));
         Map<Long, List<TimelineEvent>> said = timeline.ofKinds(shownIncidents, PUBLIC_KINDS);
-        List<StatusView.IncidentView> active = activeShown.stream()
-                .map(i -> incident(i, said.getOrDefault(i.id(), List.of()))).toList();
-        List<StatusView.IncidentView> history = historyShown.stream()
-                .map(i -> incident(i, said.getOrDefault(i.id(), List.of()))).toList();
+        Map<Long, StatusView.IncidentView> views = new java.util.HashMap<>();
+        java.util.function.Function<Incident, StatusView.IncidentView> view = i -> views.computeIfAbsent(i.id(),
+                k -> incident(i, said.getOrDefault(i.id(), List.of())));
+        List<StatusView.IncidentView> active = activeShown.stream().map(view).toList();
+        List<StatusView.IncidentView> history = historyShown.stream().map(view).toList();
+        List<StatusView.IncidentView> latest = mostRecent.stream().map(view).toList();
         List<StatusView.WindowView> maintenance = windows.stream()
                 .filter(w -> shownIds.contains(w.serviceId()))
-                .map(w -> new StatusView.WindowView(serviceName(w.serviceId()), w.startsAt(), w.endsAt(), w.reason(),
-                        w.active()))
+                .map(this::window)
+                .toList();
+        List<StatusView.WindowView> completed = barWindows.stream()
+                .filter(w -> shownIds.contains(w.serviceId()) && !w.endsAt().isAfter(now))
+                .sorted(java.util.Comparator.comparing(MonitorStatus.Window::endsAt).reversed())
+                .map(this::window)
                 .toList();
         return new StatusView(settings.title(), settings.description(), settings.logoUrl(), publicUrl + "/status",
-                overall, components, active, maintenance, history, now);
+                overall, components, active, maintenance, history, latest, completed, now);
     }
 
     /**
@@ -274,6 +286,11 @@ class StatusPage {
         return days;
     }
 
+    private StatusView.WindowView window(MonitorStatus.Window w) {
+        return new StatusView.WindowView(w.serviceId(), serviceName(w.serviceId()), w.startsAt(), w.endsAt(), w.reason(),
+                w.active());
+    }
+
     private StatusView.IncidentView incident(Incident i, List<TimelineEvent> said) {
         List<StatusView.Update> updates = new ArrayList<>();
         for (TimelineEvent e : said) {
@@ -282,12 +299,13 @@ class StatusPage {
                 case "incident.status_update" -> {
                     String status = e.data().path("status").asString("investigating");
                     if (!"resolved".equals(status)) { // the resolution entry carries a resolving update's words
-                        updates.add(new StatusView.Update(e.occurredAt(), publicStatus(status), e.data().path("message").asString("")));
+                        updates.add(new StatusView.Update(updateId(i, updates), e.occurredAt(), publicStatus(status),
+                                e.data().path("message").asString("")));
                     }
                 }
                 case "incident.resolved" -> {
                     String resolution = e.data().path("resolution").asString("");
-                    updates.add(new StatusView.Update(e.occurredAt(), "resolved",
+                    updates.add(new StatusView.Update(updateId(i, updates), e.occurredAt(), "resolved",
                             resolution.isBlank() || "all alerts resolved".equals(resolution)
                                     ? "This incident has been resolved." : resolution));
                 }
@@ -298,13 +316,23 @@ class StatusPage {
         }
         if (updates.isEmpty() || i.status() != IncidentStatus.RESOLVED && updates.stream()
                 .noneMatch(u -> !"resolved".equals(u.status()))) {
-            updates.add(0, new StatusView.Update(i.openedAt(), "investigating", "We are investigating this issue."));
+            updates.add(0, new StatusView.Update(i.id() + "-0", i.openedAt(), "investigating",
+                    "We are investigating this issue."));
         }
         java.util.Collections.reverse(updates); // newest first, as status pages read
         // Never the incident's own title as such: an alert's summary may name hosts, pods or a response body.
         return new StatusView.IncidentView(i.id(), publicTitles.shown(i), impact(i.severity()), i.status().isOpen()
                 ? publicStatus(i.status()) : "resolved", i.openedAt(), i.resolvedAt(), List.of(serviceName(i.serviceId())),
-                updates);
+                List.of(i.serviceId()), updates);
+    }
+
+    /**
+     * A public update's id: the incident's and the update's place among its public updates, which are only ever
+     * appended, so the same from build to build (the timeline's sequence number would tell the public how busy the
+     * ledger is). The first words nobody wrote are {@code <incident>-0}.
+     */
+    private static String updateId(Incident i, List<StatusView.Update> before) {
+        return i.id() + "-" + (before.size() + 1);
     }
 
     /** Statuspage's incident statuses: investigating, identified, monitoring, resolved. */

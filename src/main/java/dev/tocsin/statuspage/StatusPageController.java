@@ -4,14 +4,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,9 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The public status page, without signing in: {@code /status} (HTML), {@code /status/feed.rss},
- * {@code /status/feed.atom}, and {@code /status/summary.json} in the shape of Statuspage's
- * {@code /api/v2/summary.json}. Each representation is rendered once per change of the view and then served from
- * memory, with an ETag so that a reload that changed nothing costs a 304.
+ * {@code /status/feed.atom}, and Statuspage's public API v2 under {@code /status/api/v2/} ({@link StatuspageApi};
+ * {@code /status/summary.json} is its summary). Each representation is rendered once per change of the view and then
+ * served from memory, with an ETag so that a reload that changed nothing costs a 304.
  */
 @RestController
 class StatusPageController {
@@ -34,9 +38,14 @@ class StatusPageController {
     private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final CacheControl CACHE = CacheControl.maxAge(10, TimeUnit.SECONDS).cachePublic();
 
-    /** Each representation as the bytes sent, so that serving one is a copy, not a render or an encoding. */
-    private record Rendered(StatusView view, byte[] html, byte[] rss, byte[] atom, byte[] json, String etag) {
+    /**
+     * Each representation as the bytes sent, so that serving one is a copy, not a render or an encoding; {@code api}
+     * by its path under {@code /status/api/v2/}.
+     */
+    private record Rendered(StatusView view, byte[] html, byte[] rss, byte[] atom, Map<String, byte[]> api, String etag) {
     }
+
+    private static final String API = "/status/api/v2/";
 
     private final StatusPage page;
     private final TemplateEngine templates;
@@ -65,14 +74,41 @@ class StatusPageController {
     }
 
     @GetMapping(value = "/status/summary.json", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<byte[]> summary(WebRequest request) {
-        return serve(request, MediaType.APPLICATION_JSON, Rendered::json, "json");
+    ResponseEntity<byte[]> summary(WebRequest request, HttpServletResponse response) {
+        return api(request, response, StatuspageApi.SUMMARY);
+    }
+
+    /**
+     * Statuspage's public API v2 ({@link StatuspageApi}). Statuspage answers it to any origin (it refuses CORS only for
+     * private and trial pages), and its embeddable widget and dashboards fetch it from other sites; so does this.
+     */
+    @GetMapping(value = {API + "summary.json", API + "status.json", API + "components.json", API + "incidents.json",
+            API + "incidents/unresolved.json", API + "scheduled-maintenances.json",
+            API + "scheduled-maintenances/upcoming.json", API + "scheduled-maintenances/active.json"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> statuspage(WebRequest request, HttpServletRequest http, HttpServletResponse response) {
+        return api(request, response, http.getRequestURI().substring(http.getRequestURI().indexOf(API) + API.length()));
+    }
+
+    /** Any other path of the API: a JSON 404 as the rest of the API answers, readable from other origins too. */
+    @GetMapping(API + "**")
+    ResponseEntity<ProblemDetail> unknown(HttpServletRequest http) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no such path: " + http.getRequestURI()
+                + "; the API answers " + StatuspageApi.PATHS.stream().map(path -> API + path).toList());
+        p.setTitle("Not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*").body(p);
+    }
+
+    private ResponseEntity<byte[]> api(WebRequest request, HttpServletResponse response, String path) {
+        response.setHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*"); // on a 304 too
+        return serve(request, MediaType.APPLICATION_JSON, rendered -> rendered.api().get(path), "api-" + path);
     }
 
     private ResponseEntity<byte[]> serve(WebRequest request, MediaType type,
                                          java.util.function.Function<Rendered, byte[]> body, String kind) {
         Rendered r = current();
-        String etag = "\"" + r.etag() + "-" + kind + "\"";
+        String etag = "\"" + r.etag() + "-" + kind.replace('/', '-') + "\"";
         if (request.checkNotModified(etag)) {
             return null;
         }
@@ -100,7 +136,9 @@ class StatusPageController {
         context.setVariable("page", view);
         context.setVariable("fmt", new Formats());
         String html = templates.process("status", context);
-        return new Rendered(view, bytes(html), bytes(rss(view)), bytes(atom(view)), bytes(summaryJson(view)),
+        Map<String, byte[]> api = new java.util.HashMap<>();
+        new StatuspageApi(view).bodies().forEach((path, body) -> api.put(path, bytes(json.writeValueAsString(body))));
+        return new Rendered(view, bytes(html), bytes(rss(view)), bytes(atom(view)), Map.copyOf(api),
                 Integer.toHexString(html.hashCode()) + Long.toHexString(view.generatedAt().toEpochMilli()));
     }
 
@@ -170,58 +208,6 @@ class StatusPageController {
                     .append("<content type=\"text\">").append(xml(u.text())).append("</content></entry>");
         }
         return x.append("</feed>\n").toString();
-    }
-
-    /** Statuspage's summary.json: page, status indicator, components, incidents, scheduled maintenances. */
-    private String summaryJson(StatusView view) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("page", Map.of("name", view.title(), "url", view.pageUrl(), "updated_at", view.generatedAt().toString()));
-        String indicator = switch (view.overall()) {
-            case OPERATIONAL -> "none";
-            case UNDER_MAINTENANCE -> "maintenance";
-            case DEGRADED_PERFORMANCE -> "minor";
-            case PARTIAL_OUTAGE -> "major";
-            case MAJOR_OUTAGE -> "critical";
-        };
-        out.put("status", Map.of("indicator", indicator, "description", view.overall().banner()));
-        List<Map<String, Object>> components = new ArrayList<>();
-        for (StatusView.Component c : view.components()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", c.id());
-            m.put("name", c.name());
-            m.put("status", c.status().wire());
-            m.put("description", c.description());
-            m.put("uptime_90d", c.uptime());
-            components.add(m);
-        }
-        out.put("components", components);
-        out.put("incidents", view.active().stream().map(i -> incident(view, i)).toList());
-        out.put("scheduled_maintenances", view.maintenance().stream().map(w -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", w.reason() == null ? "Maintenance" : w.reason());
-            m.put("status", w.active() ? "in_progress" : "scheduled");
-            m.put("scheduled_for", w.startsAt().toString());
-            m.put("scheduled_until", w.endsAt().toString());
-            m.put("components", List.of(w.component()));
-            return m;
-        }).toList());
-        return json.writeValueAsString(out);
-    }
-
-    private static Map<String, Object> incident(StatusView view, StatusView.IncidentView i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", Long.toString(i.id()));
-        m.put("name", i.title());
-        m.put("status", i.status());
-        m.put("impact", i.impact());
-        m.put("created_at", i.startedAt().toString());
-        m.put("updated_at", i.updates().isEmpty() ? i.startedAt().toString() : i.updates().get(0).at().toString());
-        m.put("resolved_at", i.resolvedAt() == null ? null : i.resolvedAt().toString());
-        m.put("shortlink", view.pageUrl() + "#incident-" + i.id());
-        m.put("components", i.components());
-        m.put("incident_updates", i.updates().stream().map(u -> Map.of("status", u.status(), "body", u.text(),
-                "created_at", u.at().toString())).toList());
-        return m;
     }
 
     private static String xml(String s) {

@@ -6,11 +6,14 @@ import java.util.List;
 
 /**
  * What the public status page shows, computed once per change and cached: every field is public information
- * (titles, public status updates, resolutions), never internal notes or who did what.
+ * (titles, public status updates, resolutions), never internal notes or who did what. {@code recent} (the 50 most
+ * recent incidents, open or resolved) and {@code completed} (maintenance that ended in the 90 days) are for the
+ * Statuspage-compatible API.
  */
 record StatusView(String title, String description, String logoUrl, String pageUrl, Status overall,
                   List<Component> components, List<IncidentView> active, List<WindowView> maintenance,
-                  List<IncidentView> history, Instant generatedAt) {
+                  List<IncidentView> history, List<IncidentView> recent, List<WindowView> completed,
+                  Instant generatedAt) {
 
     /** Statuspage's component vocabulary, worst last. */
     enum Status {
@@ -55,14 +58,16 @@ record StatusView(String title, String description, String logoUrl, String pageU
     record Day(LocalDate date, String level, String note) {
     }
 
+    /** {@code components} are the names of the affected components, {@code componentIds} their ids, in that order. */
     record IncidentView(long id, String title, String impact, String status, Instant startedAt, Instant resolvedAt,
-                        List<String> components, List<Update> updates) {
+                        List<String> components, List<String> componentIds, List<Update> updates) {
     }
 
-    /** A public update: what was said, under which status, when. */
-    record Update(Instant at, String status, String text) {
+    /** A public update: what was said, under which status, when; {@code id} stays the same from build to build. */
+    record Update(String id, Instant at, String status, String text) {
     }
 
-    record WindowView(String component, Instant startsAt, Instant endsAt, String reason, boolean active) {
+    record WindowView(String componentId, String component, Instant startsAt, Instant endsAt, String reason,
+                      boolean active) {
     }
 }
