@@ -128,6 +128,10 @@ class MonitorRepository {
                 .list();
     }
 
+    void deletePauseSpansResumedBefore(Instant before) {
+        jdbc.sql("DELETE FROM monitor_pause_span WHERE resumed_at < :before").param("before", SqlTime.param(before)).update();
+    }
+
     /** Forgets the pauses of monitors neither in {@code declared} (the file's) nor stored (the API's). */
     void forgetPausesOfUndefined(Collection<String> declared) {
         for (String table : List.of("monitor_pause", "monitor_pause_span")) {

@@ -73,6 +73,7 @@ class RollupCompactor implements TimerHandler {
             int hours = roll("h", "d", dayLimit, ChronoUnit.DAYS);
             repository.deleteBucketsOfGrainBefore("d", now.minus(DAY_ROWS_KEPT));
             repository.deleteEventsBefore(now.minus(EVENTS_KEPT));
+            repository.deletePauseSpansResumedBefore(now.minus(DAY_ROWS_KEPT)); // the bars read them as long as days
             if (minutes + hours > 0) {
                 log.info("event=monitors.rollups_compacted minute_rows={} hour_rows={}", minutes, hours);
             }

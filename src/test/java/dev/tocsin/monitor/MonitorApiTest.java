@@ -480,6 +480,13 @@ class MonitorApiTest extends ApiTest {
         check(id);
         check(id);
         awaitAlerts(id, a -> a.size() == 2 && a.valueStream().anyMatch(x -> x.get("status").asString().equals("triggered")));
+
+        assertThat(repository.pauseSpans(id, Instant.EPOCH)).as("kept for the bars").hasSize(1);
+        // The compactor's retention, run as if 400 days had passed (compacting then would empty every monitor's rows).
+        repository.deletePauseSpansResumedBefore(clock.instant().minus(Duration.ofMinutes(1)));
+        assertThat(repository.pauseSpans(id, Instant.EPOCH)).as("resumed just now").hasSize(1);
+        repository.deletePauseSpansResumedBefore(clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(repository.pauseSpans(id, Instant.EPOCH)).as("resumed before the limit").isEmpty();
     }
 
     @Test
