@@ -16,6 +16,8 @@ public record MonitorSpec(String id, String service, String type, String interva
                           String url, String method, Map<String, String> headers, String body, List<Integer> expectStatus,
                           ThresholdSpec responseTime, String bodyContains, String bodyNotContains,
                           List<ConditionSpec> conditions,
+                          // http, https URLs only: the certificate expiry check, off while both are unset
+                          Integer certificateWarnDays, Integer certificateCriticalDays,
                           // tcp, redis, tls, postgres; port is text so that it can be an ${ENV} reference
                           String host, String port, String username, String password, String database,
                           Integer warnDays, Integer criticalDays,
@@ -47,6 +49,7 @@ public record MonitorSpec(String id, String service, String type, String interva
         return new MonitorSpec(id, service, type, interval, timeout, retries, severity, recoverAfter,
                 resolve.apply(url, missing), method, resolvedHeaders, resolve.apply(body, missing), expectStatus,
                 responseTime, resolve.apply(bodyContains, missing), resolve.apply(bodyNotContains, missing), conditions,
+                certificateWarnDays, certificateCriticalDays,
                 resolve.apply(host, missing), resolve.apply(port, missing),
                 resolve.apply(username, missing), resolve.apply(password, missing), resolve.apply(database, missing),
                 warnDays, criticalDays, resolve.apply(caPem, missing), List.copyOf(missing));

@@ -1,6 +1,7 @@
 package dev.tocsin.monitor;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import dev.tocsin.config.MonitorSpec;
  */
 record Monitor(String id, String serviceId, Type type, Duration interval, Duration timeout, int retries,
                String severity, int recoverAfter, Http http, Endpoint endpoint, List<Condition> conditions,
-               SSLContext trust, boolean declaredInConfig, List<String> missingVariables, MonitorSpec spec) {
+               Trust trust, boolean declaredInConfig, List<String> missingVariables, MonitorSpec spec) {
 
     enum Type {
         HTTP, TCP, POSTGRES, REDIS, TLS;
@@ -26,14 +27,33 @@ record Monitor(String id, String serviceId, Type type, Duration interval, Durati
         }
     }
 
-    /** What an HTTP check sends and what it expects; {@code expectStatus} empty means any 2xx or 3xx. */
+    /**
+     * What an HTTP check sends and what it expects; {@code expectStatus} empty means any 2xx or 3xx.
+     * {@code certificateDays}: the expiry thresholds of an https URL's certificates, null when not asked for.
+     */
     record Http(URI url, String method, Map<String, String> headers, String body, List<Integer> expectStatus,
-                Duration warnAbove, Duration criticalAbove, String bodyContains, String bodyNotContains) {
+                Duration warnAbove, Duration criticalAbove, String bodyContains, String bodyNotContains,
+                CertificateDays certificateDays) {
+    }
+
+    /** Fewer days than {@code warn} to a certificate's expiry is a warning, fewer than {@code critical} critical. */
+    record CertificateDays(int warn, int critical) {
+    }
+
+    /**
+     * The private authorities of {@code ca_pem}: the context the handshake trusts them with, and the certificates
+     * themselves, whose dates the handshake does not check (see {@link CertificatePath}).
+     */
+    record Trust(SSLContext context, List<X509Certificate> authorities) {
     }
 
     /** TCP, Redis, TLS and PostgreSQL targets. {@code warnDays}/{@code criticalDays}: TLS certificate expiry. */
     record Endpoint(String host, int port, String username, String password, String database, int warnDays,
                     int criticalDays) {
+
+        CertificateDays certificateDays() {
+            return new CertificateDays(warnDays, criticalDays);
+        }
 
         @Override
         public String toString() {

@@ -316,6 +316,10 @@ class MonitorController {
                     "critical", m.http().criticalAbove() == null ? "" : Durations.format(m.http().criticalAbove())));
             d.put("body_contains", m.http().bodyContains());
             d.put("body_not_contains", m.http().bodyNotContains());
+            if (m.http().certificateDays() != null) {
+                d.put("certificate_warn_days", m.http().certificateDays().warn());
+                d.put("certificate_critical_days", m.http().certificateDays().critical());
+            }
             d.put("conditions", m.conditions().stream().map(c -> {
                 Map<String, Object> cv = new LinkedHashMap<>();
                 cv.put(c.expect() ? "expect" : "when", c.expression().text());

@@ -70,7 +70,7 @@ class MonitorEditing {
         MonitorSpec spec = new MonitorSpec(id, body.service(), body.type(), body.interval(), body.timeout(),
                 body.retries(), body.severity(), body.recoverAfter(), body.url(), body.method(), body.headers(),
                 body.body(), body.expectStatus(), body.responseTime(), body.bodyContains(), body.bodyNotContains(),
-                body.conditions(), body.host(), body.port(), body.username(), body.password(), body.database(),
+                body.conditions(), body.certificateWarnDays(), body.certificateCriticalDays(), body.host(), body.port(), body.username(), body.password(), body.database(),
                 body.warnDays(), body.criticalDays(), body.caPem(), List.of());
         Monitor m = monitors.validate(spec);
         if (monitors.declaredInConfig(id)) {

@@ -10,6 +10,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,7 +45,9 @@ final class MonitorParser {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration MAX_INTERVAL = Duration.ofDays(30);
-    private static final Map<String, SSLContext> TRUST_BY_PEM = new ConcurrentHashMap<>();
+    private static final int DEFAULT_WARN_DAYS = 14;
+    private static final int DEFAULT_CRITICAL_DAYS = 3;
+    private static final Map<String, Monitor.Trust> TRUST_BY_PEM = new ConcurrentHashMap<>();
 
     private final TocsinConfig config;
 
@@ -134,8 +137,10 @@ final class MonitorParser {
             notFor(errors, s.conditions() != null, "conditions", type);
             notFor(errors, s.expectStatus() != null, "expect_status", type);
             notFor(errors, s.bodyContains() != null || s.bodyNotContains() != null, "body_contains", type);
+            notFor(errors, s.certificateWarnDays() != null, "certificate_warn_days", type);
+            notFor(errors, s.certificateCriticalDays() != null, "certificate_critical_days", type);
         }
-        SSLContext trust = null;
+        Monitor.Trust trust = null;
         if (s.caPem() != null) {
             if (type == Monitor.Type.HTTP || type == Monitor.Type.TLS) {
                 trust = trust(errors, s.caPem());
@@ -152,8 +157,8 @@ final class MonitorParser {
      * Trust exactly the certificates in {@code pem} (a private CA, or a self-signed server). Monitors with the same
      * text share one context, so the prober keeps one HTTP client per CA, not per monitor.
      */
-    private static SSLContext trust(FieldErrors errors, String pem) {
-        SSLContext known = TRUST_BY_PEM.get(pem);
+    private static Monitor.Trust trust(FieldErrors errors, String pem) {
+        Monitor.Trust known = TRUST_BY_PEM.get(pem);
         if (known != null) {
             return known;
         }
@@ -167,15 +172,20 @@ final class MonitorParser {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
             int n = 0;
+            List<X509Certificate> authorities = new ArrayList<>();
             for (Certificate c : certificates) {
                 anchors.setCertificateEntry("ca-" + n++, c);
+                if (c instanceof X509Certificate x) {
+                    authorities.add(x);
+                }
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            SSLContext raced = TRUST_BY_PEM.putIfAbsent(pem, context);
-            return raced != null ? raced : context;
+            Monitor.Trust trust = new Monitor.Trust(context, List.copyOf(authorities));
+            Monitor.Trust raced = TRUST_BY_PEM.putIfAbsent(pem, trust);
+            return raced != null ? raced : trust;
         } catch (CertificateException e) {
             errors.add("ca_pem", "not a PEM certificate: " + e.getMessage());
             return null;
@@ -223,7 +233,30 @@ final class MonitorParser {
         }
         Map<String, String> headers = headers(errors, s.headers());
         return new Monitor.Http(url == null ? URI.create("http://invalid") : url, method, headers, s.body(),
-                List.copyOf(expect), warn, critical, s.bodyContains(), s.bodyNotContains());
+                List.copyOf(expect), warn, critical, s.bodyContains(), s.bodyNotContains(),
+                certificateDays(errors, s, url));
+    }
+
+    /**
+     * The expiry thresholds of an https URL's certificates: off unless one of the two is given (as Uptime Kuma's
+     * "certificate expiry notification" is), so an existing https monitor does not start warning on an upgrade; the
+     * one not given takes the tls monitor's default.
+     */
+    private static Monitor.CertificateDays certificateDays(FieldErrors errors, MonitorSpec s, URI url) {
+        if (s.certificateWarnDays() == null && s.certificateCriticalDays() == null) {
+            return null;
+        }
+        if (url != null && "http".equals(url.getScheme())) {
+            String field = s.certificateWarnDays() != null ? "certificate_warn_days" : "certificate_critical_days";
+            errors.add(field, "applies to an https URL only: an http:// URL has no certificate");
+        }
+        int warn = bounded(errors, "certificate_warn_days", s.certificateWarnDays(), DEFAULT_WARN_DAYS, 0, 365);
+        int critical = bounded(errors, "certificate_critical_days", s.certificateCriticalDays(), DEFAULT_CRITICAL_DAYS,
+                0, 365);
+        if (warn >= 0 && critical >= 0 && critical >= warn) {
+            errors.add("certificate_critical_days", "must be below certificate_warn_days (" + warn + ")");
+        }
+        return new Monitor.CertificateDays(warn, critical);
     }
 
     /**
@@ -288,8 +321,8 @@ final class MonitorParser {
         if (type == Monitor.Type.POSTGRES && (s.database() == null || (s.database().isBlank() && !unresolved))) {
             errors.add("database", "required: the database to connect to");
         }
-        int warnDays = bounded(errors, "warn_days", s.warnDays(), 14, 0, 365);
-        int criticalDays = bounded(errors, "critical_days", s.criticalDays(), 3, 0, 365);
+        int warnDays = bounded(errors, "warn_days", s.warnDays(), DEFAULT_WARN_DAYS, 0, 365);
+        int criticalDays = bounded(errors, "critical_days", s.criticalDays(), DEFAULT_CRITICAL_DAYS, 0, 365);
         if (type == Monitor.Type.TLS && criticalDays >= warnDays) {
             errors.add("critical_days", "must be below warn_days (" + warnDays + ")");
         }

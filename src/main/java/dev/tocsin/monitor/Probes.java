@@ -16,8 +16,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -28,7 +29,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,6 +48,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -64,13 +67,15 @@ class Probes implements DisposableBean {
 
     /**
      * What one look found. {@code reached}: the target answered at the protocol level (any HTTP status counts).
-     * {@code redirectTo}: the Location of an HTTP redirect, which is not followed.
+     * {@code redirectTo}: the Location of an HTTP redirect, which is not followed. {@code certificate}: the first
+     * certificate to run out on the path the TLS session trusted, null without TLS.
      */
-    record Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires,
-                 String redirectTo) {
+    record Probe(boolean reached, long latencyMs, Integer status, String body, String error,
+                 CertificatePath.Expiry certificate, String redirectTo) {
 
-        Probe(boolean reached, long latencyMs, Integer status, String body, String error, Instant certificateExpires) {
-            this(reached, latencyMs, status, body, error, certificateExpires, null);
+        Probe(boolean reached, long latencyMs, Integer status, String body, String error,
+              CertificatePath.Expiry certificate) {
+            this(reached, latencyMs, status, body, error, certificate, null);
         }
 
         static Probe failed(long latencyMs, String error) {
@@ -84,6 +89,8 @@ class Probes implements DisposableBean {
     /** Built at the first HTTP check: the JDK's TLS set-up (reading its trusted certificates) is not start-up work. */
     private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> client(null));
     private final Map<SSLContext, HttpClient> clientsByTrust = new ConcurrentHashMap<>();
+    /** The JDK's trusted authorities, where the path of a monitor without {@code ca_pem} ends; read at first use. */
+    private final SingletonSupplier<List<X509Certificate>> defaultAuthorities = SingletonSupplier.of(Probes::jdkAuthorities);
     private final ExecutorService blocking;
 
     Probes(@Value("${tocsin.monitors.blocking-threads:32}") int blockingThreads) {
@@ -124,13 +131,14 @@ class Probes implements DisposableBean {
                     .method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(h.body(), StandardCharsets.UTF_8));
             h.headers().forEach(request::header);
-            HttpClient client = m.trust() == null ? http.obtain() : clientsByTrust.computeIfAbsent(m.trust(), this::client);
+            HttpClient client = m.trust() == null ? http.obtain()
+                    : clientsByTrust.computeIfAbsent(m.trust().context(), this::client);
             // The timeout covers the body too: the client's own request timeout ends with the headers, and a
             // server that then stalls must not hold a check (and its permit) for ever.
             CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), r -> new BoundedBody(MAX_BODY));
             return exchange
                     .thenApply(r -> new Probe(true, millisSince(start), r.statusCode(),
-                            new String(r.body(), StandardCharsets.UTF_8), null, earliestExpiry(r),
+                            new String(r.body(), StandardCharsets.UTF_8), null, earliestExpiry(m, r),
                             r.statusCode() / 100 == 3 ? r.headers().firstValue("Location").orElse(null) : null))
                     .orTimeout(m.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> {
@@ -143,25 +151,39 @@ class Probes implements DisposableBean {
     }
 
     /**
-     * When the first certificate the server presented runs out. The JDK does not check the dates of a trusted
-     * authority's own certificate, so a self-signed certificate given as {@code ca_pem} would pass its handshake long
-     * after it expired; the verdict judges this as the tls check judges its certificate. Null over plain HTTP.
+     * The first certificate to run out on the path the request's own TLS session trusted (no second connection). The
+     * JDK checks no dates of a trusted authority's certificate, so a self-signed certificate or an issuing CA given as
+     * {@code ca_pem} would pass the handshake long after it expired; the verdict judges the dates, as for a tls check.
+     * Null over plain HTTP.
      */
-    private static Instant earliestExpiry(HttpResponse<?> r) {
+    private CertificatePath.Expiry earliestExpiry(Monitor m, HttpResponse<?> r) {
         return r.sslSession().map(session -> {
             try {
-                Instant earliest = null;
-                for (Certificate c : session.getPeerCertificates()) {
-                    if (c instanceof X509Certificate x) {
-                        Instant notAfter = x.getNotAfter().toInstant();
-                        earliest = earliest == null || notAfter.isBefore(earliest) ? notAfter : earliest;
-                    }
-                }
-                return earliest;
+                return CertificatePath.earliest(session.getPeerCertificates(), authorities(m));
             } catch (SSLPeerUnverifiedException e) {
                 return null;
             }
         }).orElse(null);
+    }
+
+    private List<X509Certificate> authorities(Monitor m) {
+        return m.trust() == null ? defaultAuthorities.obtain() : m.trust().authorities();
+    }
+
+    private static List<X509Certificate> jdkAuthorities() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    return List.of(x.getAcceptedIssuers());
+                }
+            }
+            return List.of();
+        } catch (GeneralSecurityException e) {
+            // Without the list, a path ends at the last certificate the server sent: still its dates are judged.
+            return List.of();
+        }
     }
 
     /** Collects at most {@code max} bytes of a body as they arrive, without a thread waiting on it, then stops reading. */
@@ -228,21 +250,21 @@ class Probes implements DisposableBean {
         }
     }
 
-    private static Probe tls(Monitor m) {
+    private Probe tls(Monitor m) {
         long start = System.nanoTime();
         Monitor.Endpoint e = m.endpoint();
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(e.host(), e.port()), timeoutMillis(m));
             plain.setSoTimeout(timeoutMillis(m));
             SSLSocketFactory factory = m.trust() == null ? (SSLSocketFactory) SSLSocketFactory.getDefault()
-                    : m.trust().getSocketFactory();
+                    : m.trust().context().getSocketFactory();
             try (SSLSocket socket = (SSLSocket) factory.createSocket(plain, e.host(), e.port(), true)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must match, as for a browser
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
-                X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-                return new Probe(true, millisSince(start), null, null, null, leaf.getNotAfter().toInstant());
+                return new Probe(true, millisSince(start), null, null, null,
+                        CertificatePath.earliest(socket.getSession().getPeerCertificates(), authorities(m)));
             }
         } catch (IOException | RuntimeException ex) {
             return Probe.failed(millisSince(start), reason(ex, m.timeout()));

@@ -60,8 +60,9 @@ final class Verdicts {
         } else if (h.warnAbove() != null && p.latencyMs() > h.warnAbove().toMillis()) {
             f.add(Level.WARNING, "response time " + p.latencyMs() + " ms > " + h.warnAbove().toMillis() + " ms");
         }
-        if (p.certificateExpires() != null && !p.certificateExpires().isAfter(now)) {
-            f.add(Level.CRITICAL, expired(p.certificateExpires()));
+        if (p.certificate() != null) {
+            // Without thresholds only an expired certificate counts: the JDK lets one given as ca_pem through.
+            certificate(p.certificate(), h.certificateDays(), now, f);
         }
         String body = p.body() == null ? "" : p.body();
         if (h.bodyContains() != null && !body.contains(h.bodyContains())) {
@@ -119,27 +120,39 @@ final class Verdicts {
                 .orElse("");
     }
 
-    /** The same words from an https check and a tls check, so one expired certificate reads alike in both alerts. */
-    private static String expired(Instant expires) {
-        return "the certificate expired on " + expires;
+    /**
+     * Days to a certificate's expiry against {@code days} (null: only an expired one counts), for the https and the
+     * tls check alike, so one certificate reads the same in both alerts.
+     */
+    private static void certificate(CertificatePath.Expiry expiry, Monitor.CertificateDays days, Instant now,
+                                    Findings f) {
+        Instant expires = expiry.notAfter();
+        if (!expires.isAfter(now)) {
+            f.add(Level.CRITICAL, expiry.certificate() + " expired on " + expires);
+            return;
+        }
+        if (days == null) {
+            return;
+        }
+        long left = Duration.between(now, expires).toDays();
+        String expiresIn = expiry.certificate() + " expires in " + left + " days (" + expires + ")";
+        if (left < days.critical()) {
+            f.add(Level.CRITICAL, expiresIn);
+        } else if (left < days.warn()) {
+            f.add(Level.WARNING, expiresIn);
+        }
     }
 
     private static void tls(Monitor m, Probes.Probe p, Instant now, Findings f) {
-        Instant expires = p.certificateExpires();
-        long days = Duration.between(now, expires).toDays();
-        if (!expires.isAfter(now)) {
-            f.add(Level.CRITICAL, expired(expires));
-        } else if (days < m.endpoint().criticalDays()) {
-            f.add(Level.CRITICAL, "the certificate expires in " + days + " days (" + expires + ")");
-        } else if (days < m.endpoint().warnDays()) {
-            f.add(Level.WARNING, "the certificate expires in " + days + " days (" + expires + ")");
-        }
+        certificate(p.certificate(), m.endpoint().certificateDays(), now, f);
     }
 
     private static String okReason(Monitor m, Probes.Probe p) {
         return switch (m.type()) {
             case HTTP -> answered(p) + " in " + p.latencyMs() + " ms";
-            case TLS -> "certificate valid until " + p.certificateExpires();
+            case TLS -> p.certificate().authority() == null ? "certificate valid until " + p.certificate().notAfter()
+                    : "certificates valid until " + p.certificate().notAfter() + ", when " + p.certificate().certificate()
+                    + " expires";
             case REDIS -> "PONG in " + p.latencyMs() + " ms";
             case POSTGRES -> "SELECT 1 in " + p.latencyMs() + " ms";
             case TCP -> "connected in " + p.latencyMs() + " ms";

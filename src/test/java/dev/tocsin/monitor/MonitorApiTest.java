@@ -1,5 +1,7 @@
 package dev.tocsin.monitor;
 
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 
+import com.sun.net.httpserver.HttpsServer;
 import dev.tocsin.ApiTest;
 import dev.tocsin.Await;
 import dev.tocsin.Http;
@@ -17,6 +20,7 @@ import dev.tocsin.LoopbackSink.Answer;
 import dev.tocsin.LoopbackSink;
 import dev.tocsin.TestReceivers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -566,6 +570,61 @@ class MonitorApiTest extends ApiTest {
                     .isEqualTo("HTTP 302 (a redirect to /login?next=%2Fhealth, not followed), expected [200]");
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * The certificate days of an https check through the API, as in the file: refused naming the field where they
+     * cannot apply, and a certificate that expires in 5 days is a warning with the tls check's words.
+     */
+    @Test
+    void certificateDaysWorkThroughTheApiAndAreRefusedNamingTheFieldWhereTheyCannotApply(@TempDir Path dir)
+            throws Exception {
+        Http.Response plain = api.put("/api/v1/monitors/" + unique("cert"), """
+                {"service":"monitored","type":"http","url":"http://127.0.0.1:9/","certificate_warn_days":14}""");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(400);
+        assertThat(plain.json().get("errors").findValuesAsString("field")).containsExactly("certificate_warn_days");
+        assertThat(plain.body()).contains("applies to an https URL only: an http:// URL has no certificate");
+        Http.Response tcp = api.put("/api/v1/monitors/" + unique("cert"), """
+                {"service":"monitored","type":"tcp","host":"127.0.0.1","port":9,"certificate_critical_days":3}""");
+        assertThat(tcp.status()).as(tcp.body()).isEqualTo(400);
+        assertThat(tcp.json().get("errors").findValuesAsString("field")).containsExactly("certificate_critical_days");
+        assertThat(tcp.body()).contains("does not apply to a tcp monitor");
+        Http.Response negative = api.put("/api/v1/monitors/" + unique("cert"), """
+                {"service":"monitored","type":"http","url":"https://127.0.0.1:9/","certificate_warn_days":-2}""");
+        assertThat(negative.status()).as(negative.body()).isEqualTo(400);
+        assertThat(negative.json().get("errors").findValuesAsString("field")).containsExactly("certificate_warn_days");
+        assertThat(negative.body()).contains("expected 0 to 365, got -2");
+        Http.Response order = api.put("/api/v1/monitors/" + unique("cert"), """
+                {"service":"monitored","type":"http","url":"https://127.0.0.1:9/","certificate_warn_days":5,
+                 "certificate_critical_days":10}""");
+        assertThat(order.status()).as(order.body()).isEqualTo(400);
+        assertThat(order.json().get("errors").findValuesAsString("field")).containsExactly("certificate_critical_days");
+        assertThat(order.body()).contains("must be below certificate_warn_days (5)");
+
+        // The checks judge days by this application's clock, not the machine's; a self-signed certificate given as
+        // ca_pem is a trust anchor, whose dates the handshake does not check, so it can expire 5 days (less an hour)
+        // after that clock.
+        long startSeconds = Duration.between(Instant.now(), clock.instant().minus(Duration.ofHours(25))).getSeconds();
+        KeyStore selfSigned = new LoopbackTls(dir).selfSigned("soon", (startSeconds < 0 ? "-" : "+")
+                + Math.abs(startSeconds) + "S", 6);
+        String caPem = LoopbackTls.pem(selfSigned);
+        HttpsServer soon = LoopbackTls.healthyOverHttps(selfSigned);
+        try {
+            String id = unique("cert");
+            Http.Response saved = api.put("/api/v1/monitors/" + id, """
+                    {"service":"monitored","type":"http","url":"https://localhost:%d/health","timeout":"5s",
+                     "ca_pem":"%s","certificate_warn_days":14}"""
+                    .formatted(soon.getAddress().getPort(), caPem.replace("\r", "").replace("\n", "\\n")));
+            assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+            JsonNode r = check(id);
+            assertThat(r.get("level").asString()).as(r.toString()).isEqualTo("warning");
+            assertThat(r.get("reason").asString()).matches("the certificate expires in 4 days \\(\\S+Z\\)");
+            JsonNode definition = api.get("/api/v1/monitors/" + id).json().get("definition");
+            assertThat(definition.get("certificate_warn_days").asInt()).isEqualTo(14);
+            assertThat(definition.get("certificate_critical_days").asInt()).isEqualTo(3);
+        } finally {
+            soon.stop(0);
         }
     }
 

@@ -108,6 +108,42 @@ class MonitorConfigTest {
                         "monitors[3].url: does not apply to a tls monitor"));
     }
 
+    /**
+     * The certificate days of an https check: refused on an http:// URL (no certificate) and on other types, out of
+     * range or out of order, each naming its field. Off unless given; the one not given takes the default.
+     */
+    @Test
+    void certificateDaysAreRefusedWhereTheyCannotApplyNamingTheField() throws IOException {
+        TocsinConfig bad = load("""
+                monitors:
+                  - {id: a, service: web, type: http, url: "http://x.test/health", certificate_warn_days: 14}
+                  - {id: b, service: web, type: tcp, host: x.test, port: 5432, certificate_critical_days: 3}
+                  - {id: c, service: web, type: http, url: "https://x.test/health", certificate_warn_days: -1}
+                  - {id: d, service: web, type: http, url: "https://x.test/health", certificate_warn_days: 5, certificate_critical_days: 10}
+                  - {id: e, service: web, type: tls, host: x.test, certificate_warn_days: 14}
+                  - {id: f, service: web, type: http, url: "https://x.test/health", certificate_critical_days: 20}
+                """);
+        assertThatThrownBy(() -> new Monitors(bad, null, null)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "monitors[0].certificate_warn_days: applies to an https URL only: an http:// URL has no certificate",
+                        "monitors[1].certificate_critical_days: does not apply to a tcp monitor",
+                        "monitors[2].certificate_warn_days: expected 0 to 365, got -1",
+                        "monitors[3].certificate_critical_days: must be below certificate_warn_days (5)",
+                        "monitors[4].certificate_warn_days: does not apply to a tls monitor",
+                        "monitors[5].certificate_critical_days: must be below certificate_warn_days (14)"));
+
+        Monitors good = new Monitors(load("""
+                monitors:
+                  - {id: unasked, service: web, type: http, url: "https://x.test/health"}
+                  - {id: critical-only, service: web, type: http, url: "https://x.test/health", certificate_critical_days: 5}
+                  - {id: both, service: web, type: http, url: "https://x.test/health", certificate_warn_days: 30, certificate_critical_days: 0}
+                """), null, null);
+        assertThat(good.find("unasked").orElseThrow().http().certificateDays()).isNull();
+        assertThat(good.find("critical-only").orElseThrow().http().certificateDays())
+                .isEqualTo(new Monitor.CertificateDays(14, 5));
+        assertThat(good.find("both").orElseThrow().http().certificateDays()).isEqualTo(new Monitor.CertificateDays(30, 0));
+    }
+
     /** 'for' on an 'expect' would be ignored (the check fails at once), so it is refused rather than accepted. */
     @Test
     void forOnAnExpectConditionIsRefusedNamingTheField() throws IOException {

@@ -1,27 +1,16 @@
 package dev.tocsin.monitor;
 
-import java.io.File;
-import java.io.FileInputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.tocsin.config.ConfigException;
 import dev.tocsin.config.ConfigLoader;
@@ -30,10 +19,17 @@ import dev.tocsin.config.TocsinConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.tocsin.monitor.LoopbackTls.handshakes;
+import static dev.tocsin.monitor.LoopbackTls.healthyOverHttps;
+import static dev.tocsin.monitor.LoopbackTls.leafOnly;
+import static dev.tocsin.monitor.LoopbackTls.pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** TLS certificates: days to expiry against the thresholds, and a real handshake with an untrusted certificate. */
+/**
+ * TLS certificates: days to expiry against the thresholds, for tls monitors and https ones alike, and real handshakes
+ * with loopback servers whose certificates are untrusted, expiring, or issued by an authority that has expired.
+ */
 class VerdictsTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -43,14 +39,15 @@ class VerdictsTest {
 
     private static Monitor tls(int port) {
         MonitorSpec spec = new MonitorSpec("cert", "web", "tls", null, "2s", null, null, null, null, null, null, null,
-                null, null, null, null, null, "localhost", Integer.toString(port), null, null, null, 14, 3, null, List.of());
+                null, null, null, null, null, null, null, "localhost", Integer.toString(port), null, null, null, 14, 3, null,
+                List.of());
         return new Monitor("cert", "web", Monitor.Type.TLS, Duration.ofMinutes(1), Duration.ofSeconds(2), 0, "critical", 1,
                 null, new Monitor.Endpoint("localhost", port, null, null, null, 14, 3), List.of(), null, true, List.of(),
                 spec);
     }
 
     private static CheckResult judge(Instant expires) {
-        Probes.Probe probe = new Probes.Probe(true, 12, null, null, null, expires);
+        Probes.Probe probe = new Probes.Probe(true, 12, null, null, null, new CertificatePath.Expiry(expires, null));
         return Verdicts.judge(tls(443), probe, new Instant[0], NOW);
     }
 
@@ -68,16 +65,7 @@ class VerdictsTest {
 
     @Test
     void anUntrustedCertificateIsATlsError() throws Exception {
-        File keystore = dir.resolve("server.p12").toFile();
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "5",
-                "-dname", "CN=localhost", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-        assertThat(keytool.waitFor()).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
+        KeyStore ks = new LoopbackTls(dir).selfSigned("server", null, 5);
         try (SSLServerSocket server = handshakes(ks)) {
             Probes probes = new Probes(2);
             try {
@@ -91,25 +79,9 @@ class VerdictsTest {
         }
     }
 
-    /** A server certificate of our own making, for localhost and 127.0.0.1, valid for a year. */
-    private KeyStore selfSigned() throws Exception {
-        File keystore = dir.resolve("own-ca.p12").toFile();
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "365",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor()).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        return ks;
-    }
-
     @Test
     void aPrivateCaGivenAsCaPemIsTrustedByTlsAndHttpsMonitorsAndOnlyByThem() throws Exception {
-        KeyStore ks = selfSigned();
+        KeyStore ks = new LoopbackTls(dir).selfSigned("own-ca", null, 365);
         String pem = pem(ks);
         HttpsServer https = healthyOverHttps(ks);
         Probes probes = new Probes(2);
@@ -161,13 +133,7 @@ class VerdictsTest {
      */
     @Test
     void anExpiredSelfSignedCertificateGivenAsCaPemFailsTheHttpsCheckAsTheTlsCheck() throws Exception {
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-startdate", "2020/01/01 00:00:00", "-validity", "30",
-                "-keystore", dir.resolve("expired-self.p12").toString());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(dir.resolve("expired-self.p12").toFile())) {
-            ks.load(in, "changeit".toCharArray());
-        }
+        KeyStore ks = new LoopbackTls(dir).selfSigned("expired-self", "2020/01/01 00:00:00", 30);
         String pem = pem(ks);
         HttpsServer https = healthyOverHttps(ks);
         Probes probes = new Probes(2);
@@ -197,92 +163,13 @@ class VerdictsTest {
         }
     }
 
-    private void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit"));
-        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor()).as(output).isZero();
-    }
-
-    /** A server certificate for {@code san}, issued by the CA in ca.p12 from {@code start} for {@code days}. */
-    private KeyStore issued(String name, String san, String start, int days) throws Exception {
-        String store = dir.resolve(name + ".p12").toString();
-        String ca = dir.resolve("ca.p12").toString();
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + name,
-                "-keystore", store);
-        keytool("-certreq", "-alias", "server", "-keystore", store, "-file", dir.resolve(name + ".csr").toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", ca, "-infile", dir.resolve(name + ".csr").toString(),
-                "-outfile", dir.resolve(name + ".cer").toString(), "-startdate", start, "-validity", Integer.toString(days),
-                "-ext", "SAN=" + san, "-rfc");
-        keytool("-importcert", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(), "-keystore", store, "-noprompt");
-        keytool("-importcert", "-alias", "server", "-file", dir.resolve(name + ".cer").toString(), "-keystore", store,
-                "-noprompt");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(store)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        return ks;
-    }
-
-    /** The server's certificate as a ca_pem value. */
-    private static String pem(KeyStore ks) throws Exception {
-        return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ks.getCertificate("server").getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
-    }
-
-    /** An HTTPS server on loopback whose /health answers 200, with the key store's certificate. */
-    private static HttpsServer healthyOverHttps(KeyStore ks) throws Exception {
-        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        https.setHttpsConfigurator(new HttpsConfigurator(serverContext(ks)));
-        https.createContext("/health", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        https.start();
-        return https;
-    }
-
-    private static SSLContext serverContext(KeyStore ks) throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
-    }
-
-    /** A TLS server on loopback that only shakes hands. */
-    private static SSLServerSocket handshakes(KeyStore ks) throws Exception {
-        SSLServerSocket server = (SSLServerSocket) serverContext(ks).getServerSocketFactory()
-                .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (SSLSocket s = (SSLSocket) server.accept()) {
-                    s.startHandshake();
-                } catch (Exception e) {
-                    if (server.isClosed()) {
-                        return;
-                    }
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return server;
-    }
-
     /** The JDK says "PKIX path building failed: sun.security...": a responder reading the alert needs the cause. */
     @Test
     void aTlsErrorSaysWhetherTheCertificateIsExpiredUntrustedOrForAnotherHost() throws Exception {
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Test CA",
-                "-ext", "bc:c", "-validity", "3650", "-keystore", dir.resolve("ca.p12").toString());
-        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", dir.resolve("ca.p12").toString(),
-                "-file", dir.resolve("ca.pem").toString());
-        String caPem = Files.readString(dir.resolve("ca.pem"));
-        KeyStore expired = issued("expired", "dns:localhost", "2020/01/01 00:00:00", 30);
-        KeyStore elsewhere = issued("elsewhere", "dns:other.test", "-1d", 365);
+        LoopbackTls tls = new LoopbackTls(dir);
+        String caPem = tls.authority("test-ca", null, 3650);
+        KeyStore expired = tls.issued("expired", "dns:localhost", "test-ca", "2020/01/01 00:00:00", 30);
+        KeyStore elsewhere = tls.issued("elsewhere", "dns:other.test", "test-ca", "-1d", 365);
         Probes probes = new Probes(2);
         try (SSLServerSocket expiredServer = handshakes(expired); SSLServerSocket elsewhereServer = handshakes(elsewhere)) {
             Path file = dir.resolve("tocsin.yml");
@@ -312,6 +199,106 @@ class VerdictsTest {
                     + "alternative DNS name matching localhost");
         } finally {
             probes.destroy();
+        }
+    }
+
+    /** The monitors of {@code yaml} (with {@code ${CA_PEM}} set to {@code caPem}), each checked once, judged at one instant. */
+    private Map<String, CheckResult> checkOnce(String yaml, String caPem, String... ids) throws Exception {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, """
+                severities: [{id: P0, response_target: 5m}]
+                services: [{id: web, name: Web, integration_keys: [web-key-0000000000001]}]
+                """ + yaml);
+        TocsinConfig config = new ConfigLoader(Map.of("CA_PEM", caPem)::get).load(file.toString());
+        Monitors monitors = new Monitors(config, null, null);
+        Probes probes = new Probes(2);
+        try {
+            Map<String, Probes.Probe> seen = new LinkedHashMap<>();
+            for (String id : ids) {
+                seen.put(id, probes.probe(monitors.find(id).orElseThrow()).join());
+            }
+            Instant now = Instant.now();
+            Map<String, CheckResult> results = new LinkedHashMap<>();
+            seen.forEach((id, probe) -> results.put(id,
+                    Verdicts.judge(monitors.find(id).orElseThrow(), probe, new Instant[0], now)));
+            return results;
+        } finally {
+            probes.destroy();
+        }
+    }
+
+    /**
+     * Uptime Kuma's "certificate expiry notification": an https monitor with certificate days warns as a tls monitor of
+     * the same server does, in the same words, read from the request's own session; off unless asked for; and a
+     * warning from the certificate never hides a failing status or body.
+     */
+    @Test
+    void anHttpsMonitorWithCertificateDaysWarnsAboutItsCertificateAsTheTlsMonitorDoes() throws Exception {
+        LoopbackTls tls = new LoopbackTls(dir);
+        String caPem = tls.authority("private-ca", null, 3650);
+        HttpsServer soon = healthyOverHttps(tls.issued("soon", "dns:localhost", "private-ca", null, 5));
+        HttpsServer later = healthyOverHttps(tls.issued("later", "dns:localhost", "private-ca", null, 60));
+        try {
+            Map<String, CheckResult> r = checkOnce("""
+                    monitors:
+                      - {id: https-soon, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}", certificate_warn_days: 14}
+                      - {id: https-soon-critical, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}", certificate_warn_days: 30, certificate_critical_days: 7}
+                      - {id: https-soon-unasked, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}"}
+                      - {id: https-soon-body, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}", certificate_warn_days: 14, body_contains: healthy}
+                      - {id: https-soon-status, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}", certificate_warn_days: 14, expect_status: [204]}
+                      - {id: tls-soon, service: web, type: tls, host: localhost, port: %1$d, ca_pem: "${CA_PEM}"}
+                      - {id: https-later, service: web, type: http, url: "https://localhost:%2$d/health", ca_pem: "${CA_PEM}", certificate_warn_days: 30}
+                    """.formatted(soon.getAddress().getPort(), later.getAddress().getPort()), caPem,
+                    "https-soon", "https-soon-critical", "https-soon-unasked", "https-soon-body", "https-soon-status",
+                    "tls-soon", "https-later");
+
+            assertThat(r.get("tls-soon").level()).as(r.get("tls-soon").reason()).isEqualTo(Level.WARNING);
+            assertThat(r.get("tls-soon").reason()).matches("the certificate expires in 4 days \\(\\S+Z\\)");
+            assertThat(r.get("https-soon").level()).as(r.get("https-soon").reason()).isEqualTo(Level.WARNING);
+            assertThat(r.get("https-soon").reason()).isEqualTo(r.get("tls-soon").reason());
+            assertThat(r.get("https-soon-critical").level()).isEqualTo(Level.CRITICAL);
+            assertThat(r.get("https-soon-critical").reason()).isEqualTo(r.get("tls-soon").reason());
+            assertThat(r.get("https-soon-unasked").level()).as("off unless asked for, as in Uptime Kuma").isEqualTo(Level.UP);
+            assertThat(r.get("https-soon-body").level()).isEqualTo(Level.CRITICAL);
+            assertThat(r.get("https-soon-body").reason()).isEqualTo("body does not contain 'healthy'");
+            assertThat(r.get("https-soon-status").level()).isEqualTo(Level.CRITICAL);
+            assertThat(r.get("https-soon-status").reason()).isEqualTo("HTTP 200, expected [204]");
+            assertThat(r.get("https-later").level()).as(r.get("https-later").reason()).isEqualTo(Level.UP);
+        } finally {
+            soon.stop(0);
+            later.stop(0);
+        }
+    }
+
+    /**
+     * The JDK validates the certificates a server sends but not the trusted authority the path ends at: a server that
+     * sends only its own certificate, issued by a ca_pem authority that has since expired, passed the https and the tls
+     * check (OpenSSL clients refuse it). A server that sends the expired authority too passed the tls check.
+     */
+    @Test
+    void anExpiredAuthorityInCaPemFailsTheHttpsAndTlsChecks() throws Exception {
+        LoopbackTls tls = new LoopbackTls(dir);
+        String caPem = tls.authority("old-ca", "2020/01/01 00:00:00", 365);
+        KeyStore withAuthority = tls.issued("current", "dns:localhost", "old-ca", null, 365);
+        HttpsServer leafOnly = healthyOverHttps(leafOnly(withAuthority));
+        HttpsServer chain = healthyOverHttps(withAuthority);
+        try {
+            Map<String, CheckResult> r = checkOnce("""
+                    monitors:
+                      - {id: https-leaf, service: web, type: http, url: "https://localhost:%1$d/health", ca_pem: "${CA_PEM}"}
+                      - {id: tls-leaf, service: web, type: tls, host: localhost, port: %1$d, ca_pem: "${CA_PEM}"}
+                      - {id: https-chain, service: web, type: http, url: "https://localhost:%2$d/health", ca_pem: "${CA_PEM}"}
+                      - {id: tls-chain, service: web, type: tls, host: localhost, port: %2$d, ca_pem: "${CA_PEM}"}
+                    """.formatted(leafOnly.getAddress().getPort(), chain.getAddress().getPort()), caPem,
+                    "https-leaf", "tls-leaf", "https-chain", "tls-chain");
+            r.forEach((id, result) -> {
+                assertThat(result.level()).as(id + ": " + result.reason()).isEqualTo(Level.CRITICAL);
+                assertThat(result.reason()).as(id)
+                        .startsWith("the certificate of the issuing authority CN=old-ca expired on 2020-12-");
+            });
+        } finally {
+            leafOnly.stop(0);
+            chain.stop(0);
         }
     }
 }
