@@ -67,18 +67,19 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
                 .formLogin(f -> f.loginPage("/login").permitAll()
                         .successHandler((request, response, who) -> {
-                            attempts.succeeded(who.getName());
+                            attempts.succeeded(signInSource(request));
                             backToWhereTheyWere.onAuthenticationSuccess(request, response, who);
                         })
                         .failureHandler((request, response, failure) -> {
-                            boolean locked = attempts.failed(request.getParameter("username"));
+                            boolean locked = attempts.refusedAfterFailure(signInSource(request));
                             response.sendRedirect(request.getContextPath() + (locked ? "/login?locked" : "/login?error"));
                         }))
-                // Ahead of the password check: a locked name is refused before bcrypt is asked, right password or not.
+                // Ahead of the password check: a refused attempt is answered before bcrypt is asked, right password or
+                // not, and the same for a name that exists and one that does not (both are counted alike).
                 .addFilterBefore((request, response, chain) -> {
                     HttpServletRequest signIn = (HttpServletRequest) request;
                     if ("POST".equals(signIn.getMethod()) && "/login".equals(signIn.getServletPath())
-                            && attempts.locked(signIn.getParameter("username"))) {
+                            && !attempts.admit(signInSource(signIn))) {
                         ((HttpServletResponse) response).sendRedirect(signIn.getContextPath() + "/login?locked");
                         return;
                     }
@@ -99,6 +100,15 @@ class SecurityConfiguration {
                     }
                 }));
         return http.build();
+    }
+
+    /**
+     * The client is the request's remote address: behind a reverse proxy Tomcat's RemoteIpValve has already put the
+     * client's from X-Forwarded-For there, if the proxy is a trusted one (server.forward-headers-strategy=native); a
+     * client's own X-Forwarded-For is not believed, so it cannot make itself a fresh client at every attempt.
+     */
+    private static SignInSource signInSource(HttpServletRequest request) {
+        return SignInSource.of(request.getParameter("username"), request.getRemoteAddr());
     }
 
     @Bean

@@ -24,4 +24,18 @@ class ForwardedHeadersFromAPublicAddressTest extends ApiTest {
         assertThat(signedIn.header("Location")).isEqualTo("/ui/services?continue");
         assertThat(signedIn.header("Set-Cookie")).doesNotContain("Secure");
     }
+
+    /**
+     * Failed sign-ins are counted per client: a client naming itself anew in each attempt is still the one client. From
+     * an address of its own, so that the other test's sign-in from 127.0.0.1 is not refused.
+     */
+    @Test
+    void aClientsOwnForwardedForDoesNotMakeItAFreshClientForSigningIn() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            SignInThrottleTest.signIn(new RawRequests(port, List.of("X-Forwarded-For: 198.51.100." + i)).from("127.0.0.7"),
+                    "ana", "guess-" + i);
+        }
+        RawRequests fresh = new RawRequests(port, List.of("X-Forwarded-For: 198.51.100.99")).from("127.0.0.7");
+        assertThat(SignInThrottleTest.signIn(fresh, "ana", "test-password-ana")).endsWith("/login?locked");
+    }
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,12 +36,26 @@ final class RawRequests {
 
     private final int port;
     private final List<String> proxyHeaders;
+    private final InetAddress from;
 
     /** @param proxyHeaders every request's Host and X-Forwarded-* headers ("Name: value"); a Host of Tocsin's if none. */
     RawRequests(int port, List<String> proxyHeaders) {
+        this(port, proxyHeaders, null);
+    }
+
+    private RawRequests(int port, List<String> proxyHeaders, InetAddress from) {
         this.port = port;
         this.proxyHeaders = proxyHeaders.stream().anyMatch(h -> h.regionMatches(true, 0, "Host:", 0, 5))
                 ? List.copyOf(proxyHeaders) : concat(List.of("Host: localhost:" + port), proxyHeaders);
+        this.from = from;
+    }
+
+    /**
+     * The same requests sent from another loopback address ("127.0.0.2"): Linux routes all of 127/8 to the loopback
+     * interface, so the server sees a client of that address, with no header to believe or not.
+     */
+    RawRequests from(String loopbackAddress) throws IOException {
+        return new RawRequests(port, proxyHeaders, InetAddress.getByName(loopbackAddress));
     }
 
     Response get(String path, String cookie) throws IOException {
@@ -81,7 +96,8 @@ final class RawRequests {
                     .append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = from == null ? new Socket("127.0.0.1", port)
+                : new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
