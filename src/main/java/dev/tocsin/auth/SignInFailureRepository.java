@@ -8,7 +8,7 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
-/** Failed sign-ins at the form, per user name and client address (V25). */
+/** Failed sign-ins at the form, per user name and client address (V26). */
 @Repository
 class SignInFailureRepository {
 
