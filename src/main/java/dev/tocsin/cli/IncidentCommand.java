@@ -3,6 +3,8 @@ package dev.tocsin.cli;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ final class IncidentCommand {
         out.printf("%-6s %-8s %-13s %-20s %-20s %s%n", "ID", "SEVERITY", "STATUS", "SERVICE", "OPENED", "TITLE");
         for (JsonNode i : incidents) {
             out.printf("%-6s %-8s %-13s %-20s %-20s %s%n", i.get("id").asString(), i.get("severity").asString(),
-                    i.get("status").asString(), i.get("service").asString(), minute(i.get("opened_at")),
+                    i.get("status").asString(), i.get("service").asString(), time(i.get("opened_at")),
                     i.get("title").asString());
         }
         return 0;
@@ -122,7 +124,7 @@ final class IncidentCommand {
         });
         root.out().printf("Incident %d: paged level %d (%s).%s%n", id, level, String.join(", ", paged),
                 escalation.hasNonNull("next_at") ? " Next level " + escalation.get("next_level").asString() + " at "
-                        + minute(escalation.get("next_at")) + " unless acknowledged." : "");
+                        + time(escalation.get("next_at")) + " unless acknowledged." : "");
         return 0;
     }
 
@@ -298,8 +300,8 @@ final class IncidentCommand {
         }
         String line = "%s  %-" + kindWidth + "s  %-" + actorWidth + "s  %s%n";
         for (JsonNode e : entries) {
-            root.out().printf(line, minute(e.get("occurred_at")), e.get("kind").asString(),
-                    e.get("actor").asString(), TimelineText.describe(e.get("data")));
+            root.out().printf(line, time(e.get("occurred_at")), e.get("kind").asString(),
+                    e.get("actor").asString(), TimelineText.describe(e.get("kind").asString(), e.get("data")));
         }
         return 0;
     }
@@ -318,19 +320,19 @@ final class IncidentCommand {
             out.printf("  %-12s %s%s%n", "public", i.get("public_title_shown").asString(),
                     i.hasNonNull("public_title") ? "" : " (the page's own; set one with public-title)");
         }
-        out.printf("  %-12s %s%n", "opened", minute(i.get("opened_at")));
+        out.printf("  %-12s %s%n", "opened", time(i.get("opened_at")));
         if (i.hasNonNull("acknowledged_at")) {
-            out.printf("  %-12s %s%n", "acknowledged", minute(i.get("acknowledged_at")));
+            out.printf("  %-12s %s%n", "acknowledged", time(i.get("acknowledged_at")));
         }
         if (i.hasNonNull("snoozed_until")) {
-            out.printf("  %-12s until %s%n", "snoozed", minute(i.get("snoozed_until")));
+            out.printf("  %-12s until %s%n", "snoozed", time(i.get("snoozed_until")));
         }
         if (i.hasNonNull("resolved_at")) {
-            out.printf("  %-12s %s%n", "resolved", minute(i.get("resolved_at")));
+            out.printf("  %-12s %s%n", "resolved", time(i.get("resolved_at")));
         }
         JsonNode target = i.get("response_target");
         if (target != null && !target.isNull() && "triggered".equals(i.get("status").asString())) {
-            out.printf("  %-12s by %s%s%n", "respond", minute(target.get("respond_by")),
+            out.printf("  %-12s by %s%s%n", "respond", time(target.get("respond_by")),
                     target.get("breached").asBoolean() ? " (breached)" : "");
         }
         JsonNode roles = i.get("roles");
@@ -360,13 +362,19 @@ final class IncidentCommand {
         return 0;
     }
 
-    /** "2026-03-01T10:42:07.123Z" as "2026-03-01 10:42Z": enough for a terminal. */
-    static String minute(JsonNode instant) {
+    /**
+     * A time of Tocsin's answer as the timeline's entries print theirs ({@link TimelineText#time}), so that one screen
+     * never spells a time two ways; an answer that is not an instant is shown as it came.
+     */
+    static String time(JsonNode instant) {
         if (instant == null || instant.isNull()) {
             return "-";
         }
-        String s = instant.asString();
-        return s.length() >= 16 ? s.substring(0, 10) + " " + s.substring(11, 16) + "Z" : s;
+        try {
+            return TimelineText.time(Instant.parse(instant.asString()));
+        } catch (DateTimeParseException notAnInstant) {
+            return instant.asString();
+        }
     }
 
     static String encode(String s) {

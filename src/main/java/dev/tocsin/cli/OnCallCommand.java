@@ -36,13 +36,13 @@ final class OnCallCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         PrintWriter out = root.out();
-        out.println("On call at " + IncidentCommand.minute(answer.get("at")));
+        out.println("On call at " + IncidentCommand.time(answer.get("at")));
         JsonNode schedules = answer.get("schedules");
         if (!schedules.isEmpty()) {
             out.println("Schedules:");
             for (JsonNode s : schedules) {
                 String who = s.get("user").isNull() ? "nobody" : s.get("user").asString();
-                String until = s.hasNonNull("until") ? " until " + IncidentCommand.minute(s.get("until")) : "";
+                String until = s.hasNonNull("until") ? " until " + IncidentCommand.time(s.get("until")) : "";
                 out.printf("  %-24s %s%s%n", s.get("schedule").asString(), who, until);
             }
         }

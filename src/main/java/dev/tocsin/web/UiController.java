@@ -198,7 +198,7 @@ class UiController {
             row.put("at", e.occurredAt());
             row.put("kind", e.kind());
             row.put("actor", e.actor());
-            row.put("text", TimelineText.describe(e.data()));
+            row.put("text", TimelineText.describe(e.kind(), e.data()));
             events.add(row);
         }
         model.addAttribute("breached", incidents.timelineHas(id, "incident.response_target_breached"));

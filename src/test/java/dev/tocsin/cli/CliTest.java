@@ -54,6 +54,9 @@ class CliTest extends ApiTest {
         return tocsin(Map.of("TOCSIN_URL", "http://127.0.0.1:" + port, "TOCSIN_API_KEY", Http.ADMIN_KEY), args);
     }
 
+    /** A time as the command line and the timeline print it: to the minute, in UTC, said so. */
+    private static final String MINUTE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC";
+
     @Test
     void declareAcknowledgeUpdateAndResolveAnIncident() {
         String title = unique("Checkout returns 502");
@@ -77,7 +80,7 @@ class CliTest extends ApiTest {
         assertThat(notedJson.get("kind").asString()).isEqualTo("incident.note_added");
         assertThat(notedJson.get("data").get("text").asString()).isEqualTo("pool resized to 40");
         assertThat(tocsin("incident", "list", "--service", "checkout").out())
-                .containsPattern(id + " +P1 +monitoring +checkout .*" + title);
+                .containsPattern(id + " +P1 +monitoring +checkout +" + MINUTE + " " + title);
 
         assertThat(tocsin("incident", "severity", Long.toString(id), "P0").out()).containsPattern("severity +P0");
         assertThat(tocsin("incident", "assign", Long.toString(id), "tech-lead", "bo").out()).containsPattern("technical lead +bo");
@@ -86,7 +89,10 @@ class CliTest extends ApiTest {
         assertThat(badRole.err()).contains("expected commander, tech-lead or comms-lead");
 
         Run resolved = tocsin("incident", "resolve", Long.toString(id), "-r", "pool size restored");
-        assertThat(resolved.out()).containsPattern("status +resolved").containsPattern("resolution +pool size restored");
+        assertThat(resolved.out()).containsPattern("status +resolved").containsPattern("resolution +pool size restored")
+                .as("the incident's times as the timeline's entries spell theirs")
+                .containsPattern("opened +" + MINUTE + "\n").containsPattern("acknowledged +" + MINUTE + "\n")
+                .containsPattern("resolved +" + MINUTE + "\n").doesNotContainPattern(":\\d\\dZ");
         assertThat(tocsin("incident", "list", "--service", "checkout").out()).doesNotContain(title);
         assertThat(tocsin("incident", "list", "--status", "all", "--service", "checkout").out()).contains(title);
 
@@ -96,7 +102,12 @@ class CliTest extends ApiTest {
                 .as("a status change made with a message shows the transition, then the message")
                 .containsPattern("incident.status_changed .*acknowledged → identified · Bad pool setting in v2.4.1")
                 .containsPattern("incident.note_added .*suspect the pool size")
-                .containsPattern("incident.resolved .*pool size restored");
+                .as("a resolution shows its transition too, then its words")
+                .containsPattern("incident.resolved .*monitoring → resolved · pool size restored")
+                .containsPattern("incident.role_assigned .*incident commander: ana\n")
+                .containsPattern("incident.role_assigned .*technical lead: nobody → bo\n");
+        assertThat(timeline.out().lines()).as("every line starts with its time, spelled as in show and list")
+                .allMatch(line -> line.matches(MINUTE + "  \\S+ .*"));
 
         List<String> kinds = new ArrayList<>();
         api.get("/api/v1/incidents/" + id + "/timeline").json().forEach(e -> kinds.add(e.get("kind").asString()));
@@ -125,7 +136,8 @@ class CliTest extends ApiTest {
         assertThat(blank.err()).contains("public_title");
         assertThat(tocsin("incident", "public-title", id).exit()).as("neither a title nor --clear").isEqualTo(2);
         String timeline = tocsin("incident", "timeline", id).out();
-        assertThat(timeline).contains("incident.public_title_set", "incident.public_title_cleared");
+        assertThat(timeline).containsPattern("incident.public_title_set .*public title: \"Payments are delayed\" → \"Some payments are delayed\"\n")
+                .containsPattern("incident.public_title_cleared .*public title: \"Some payments are delayed\" → the page's own\n");
         // The actor column starts at the same place on every line, after the longest kind too.
         assertThat(timeline.lines().map(line -> line.indexOf("api-key:")).distinct().toList()).hasSize(1);
     }
@@ -164,7 +176,7 @@ class CliTest extends ApiTest {
         Run unassigned = tocsin("incident", "unassign", incident, "commander");
         assertThat(unassigned.exit()).as(unassigned.err()).isZero();
         assertThat(unassigned.out()).doesNotContain("commander");
-        assertThat(tocsin("incident", "timeline", incident).out()).containsPattern("incident.role_cleared .*incident commander: nobody")
+        assertThat(tocsin("incident", "timeline", incident).out()).containsPattern("incident.role_cleared .*incident commander: ana → nobody")
                 .containsPattern("incident.impact_updated .*services affected: checkout, billing");
     }
 
@@ -175,12 +187,13 @@ class CliTest extends ApiTest {
         long id = declared.json().get("id").asLong();
         Run escalated = tocsin("incident", "escalate", Long.toString(id));
         assertThat(escalated.exit()).as(escalated.err()).isZero();
-        assertThat(escalated.out()).startsWith("Incident " + id + ": paged level 2 (ana). Next level 3 at ");
+        assertThat(escalated.out()).startsWith("Incident " + id + ": paged level 2 (ana). Next level 3 at ")
+                .containsPattern(" at " + MINUTE + " unless acknowledged\\.\n");
 
         tocsin("incident", "ack", Long.toString(id));
         Run snoozed = tocsin("incident", "snooze", Long.toString(id), "4h");
         assertThat(snoozed.exit()).as(snoozed.err()).isZero();
-        assertThat(snoozed.out()).containsPattern("snoozed +until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ");
+        assertThat(snoozed.out()).containsPattern("snoozed +until " + MINUTE + "\n");
         Run tooLong = tocsin("incident", "snooze", Long.toString(id), "2w");
         assertThat(tooLong.exit()).isEqualTo(1);
         assertThat(tooLong.err()).contains("400").contains("duration");
@@ -281,7 +294,7 @@ class CliTest extends ApiTest {
     void whoIsOnCall() {
         Run now = tocsin("oncall", "--at", "2026-03-03T12:00:00Z");
         assertThat(now.exit()).as(now.err()).isZero();
-        assertThat(now.out()).contains("On call at 2026-03-03 12:00Z", "Schedules:", "Escalation policies:", "payments")
+        assertThat(now.out()).contains("On call at 2026-03-03 12:00 UTC", "Schedules:", "Escalation policies:", "payments")
                 .containsPattern("1\\. .*bo");
         assertThat(tocsin("oncall", "--json").json().has("escalation_policies")).isTrue();
     }
