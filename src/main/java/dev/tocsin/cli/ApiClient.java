@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -143,10 +146,15 @@ final class ApiClient {
         return answer(request, exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
     }
 
-    private static JsonNode answer(HttpRequest request, HttpResponse<String> r) {
+    private JsonNode answer(HttpRequest request, HttpResponse<String> r) {
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
-            return parse(r.body());
+            JsonNode body = parse(r.body());
+            if (body.isNull() && r.body() != null && !r.body().isBlank()) {
+                // Tocsin answers JSON or nothing: a page here comes from another server at this address.
+                throw new CliFailure(CliFailure.UNREACHABLE, what(request) + ": " + status + ", " + notTocsin());
+            }
+            return body;
         }
         throw refusal(request, status, r.body());
     }
@@ -155,25 +163,64 @@ final class ApiClient {
         try {
             return http.send(request, handler);
         } catch (ConnectException e) {
+            if (causedBy(e, UnresolvedAddressException.class)) {
+                // The JDK reports a name that does not resolve as a failed connection: "is it running?" would mislead.
+                throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base + ": unknown host '"
+                        + request.uri().getHost() + "' (check --url or TOCSIN_URL)");
+            }
             throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base
                     + ": connection refused (is it running? set --url or TOCSIN_URL)");
         } catch (HttpTimeoutException e) {
             throw new CliFailure(CliFailure.UNREACHABLE, "Tocsin at " + base + " did not answer in time");
+        } catch (SSLException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base + ": the TLS handshake failed ("
+                    + e.getMessage() + "); is it served over " + (base.startsWith("https:") ? "http" : "https") + "?");
         } catch (IOException e) {
-            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base + ": " + e);
+            // The JDK's own words, without its class names: "HTTP/1.1 header parser received no bytes".
+            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach Tocsin at " + base + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure(CliFailure.UNREACHABLE, "interrupted");
         }
     }
 
-    private static CliFailure refusal(HttpRequest request, int status, String text) {
-        String what = request.method() + " " + request.uri().getPath();
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CliFailure refusal(HttpRequest request, int status, String text) {
+        String what = what(request);
+        JsonNode body = parse(text);
+        if (body.isNull() && text != null && !text.isBlank()) {
+            // Tocsin refuses with a problem document: a page or a line of text is from something else at this address
+            // (another server, a proxy), and its status says nothing of Tocsin: a 404 there is no unknown incident.
+            return new CliFailure(CliFailure.UNREACHABLE, what + ": " + status + quotedIfShort(text) + ", " + notTocsin());
+        }
         if (status == 401) {
             return new CliFailure(CliFailure.REFUSED, what + ": 401, no valid API key (set --api-key or TOCSIN_API_KEY)");
         }
         return new CliFailure(status >= 500 ? CliFailure.UNREACHABLE : CliFailure.REFUSED,
-                what + ": " + status + ", " + reason(parse(text), text));
+                what + ": " + status + ", " + reason(body));
+    }
+
+    /** A proxy's "Bad Gateway" is worth repeating; a page is not: the error stays one line. */
+    private static String quotedIfShort(String text) {
+        String line = text.strip();
+        return line.length() <= 120 && line.lines().count() == 1 && !line.startsWith("<") ? " \"" + line + "\"" : "";
+    }
+
+    private static String what(HttpRequest request) {
+        return request.method() + " " + request.uri().getPath();
+    }
+
+    private String notTocsin() {
+        return "not an answer from Tocsin's API (is " + base + " where Tocsin runs? set --url or TOCSIN_URL)";
     }
 
     private static JsonNode parse(String text) {
@@ -187,8 +234,8 @@ final class ApiClient {
         }
     }
 
-    /** The server's explanation: a problem document's detail, the Events API's errors, or the raw text. */
-    private static String reason(JsonNode body, String raw) {
+    /** The server's explanation: a problem document's detail, or the Events API's errors. */
+    private static String reason(JsonNode body) {
         if (body.hasNonNull("detail")) {
             return body.get("detail").asString();
         }
@@ -203,6 +250,6 @@ final class ApiClient {
         if (body.hasNonNull("title")) {
             return body.get("title").asString();
         }
-        return raw == null || raw.isBlank() ? "no explanation given" : raw.strip();
+        return "no explanation given";
     }
 }

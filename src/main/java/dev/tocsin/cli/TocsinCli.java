@@ -57,6 +57,8 @@ public final class TocsinCli {
     private final Map<String, String> env;
     private final Clock clock;
     private PrintWriter out;
+    /** Where this run asked Tocsin, once it did: named when the answer was not one this command line understands. */
+    private String askedTocsinAt;
 
     TocsinCli(Map<String, String> env, Clock clock) {
         this.env = env;
@@ -83,13 +85,29 @@ public final class TocsinCli {
         root.out = out;
         CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out).setErr(err)
+                .setParameterExceptionHandler((wrong, arguments) -> {
+                    // One sentence, as every other error: picocli's default buries it above the whole usage.
+                    err.println("tocsin: " + usageProblem(wrong) + " (see: tocsin "
+                            + wrong.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^tocsin ?", "")
+                            .transform(path -> path.isEmpty() ? "" : path + " ") + "--help)");
+                    err.flush();
+                    return CliFailure.USAGE;
+                })
                 .setExecutionExceptionHandler((failure, command, parsed) -> {
                     if (failure instanceof CliFailure f) {
                         err.println("tocsin: " + f.getMessage());
                         err.flush();
                         return f.exitCode();
                     }
-                    throw failure;
+                    // Not a refusal the command foresaw: most likely an answer without the fields it reads, from
+                    // another server at the URL or another version of Tocsin. Still one line, never a stack trace.
+                    err.println("tocsin: " + command.getCommandSpec().qualifiedName(" ").replaceFirst("^tocsin ", "")
+                            + " failed unexpectedly (" + failure.getClass().getSimpleName()
+                            + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + ")"
+                            + (root.askedTocsinAt == null ? "" : "; is " + root.askedTocsinAt
+                            + " a Tocsin of the same version as this command line?"));
+                    err.flush();
+                    return CliFailure.UNREACHABLE;
                 });
         int code = commandLine.execute(args);
         out.flush();
@@ -98,7 +116,17 @@ public final class TocsinCli {
     }
 
     ApiClient api() {
-        return new ApiClient(baseUrl(), key());
+        askedTocsinAt = baseUrl();
+        return new ApiClient(askedTocsinAt, key());
+    }
+
+    /** Picocli's words for what is wrong, with the commands it would have taken for a word it did not know. */
+    private static String usageProblem(CommandLine.ParameterException wrong) {
+        String problem = wrong.getMessage();
+        if (wrong instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            problem += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return problem;
     }
 
     PrintWriter out() {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,24 +39,32 @@ class CliArgumentsTest {
     /** Runs the command against a stub of Tocsin that answers {@code path} with what {@code answer} gives a query. */
     private static int runAgainst(String path, Function<String, Answer> answer, StringWriter out, StringWriter err,
                                   String... command) throws IOException {
+        HttpServer server = stub(path, answer);
+        try {
+            return run("http://127.0.0.1:" + server.getAddress().getPort(), out, err, command);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static HttpServer stub(String path, Function<String, Answer> answer) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(path, exchange -> {
             Answer a = answer.apply(exchange.getRequestURI().getQuery());
             byte[] body = a.json().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Content-Type", a.json().startsWith("<") ? "text/html" : "application/json");
             exchange.sendResponseHeaders(a.status(), body.length);
             try (OutputStream stream = exchange.getResponseBody()) {
                 stream.write(body);
             }
         });
         server.start();
-        try {
-            return TocsinCli.run(command, new PrintWriter(out), new PrintWriter(err),
-                    Map.of("TOCSIN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "TOCSIN_API_KEY", "k"),
-                    Clock.systemUTC());
-        } finally {
-            server.stop(0);
-        }
+        return server;
+    }
+
+    private static int run(String url, StringWriter out, StringWriter err, String... command) {
+        return TocsinCli.run(command, new PrintWriter(out), new PrintWriter(err),
+                Map.of("TOCSIN_URL", url, "TOCSIN_API_KEY", "k"), Clock.systemUTC());
     }
 
     private record Answer(int status, String json) {
@@ -106,6 +117,102 @@ class CliArgumentsTest {
                 new PrintWriter(err), Map.of("TOCSIN_URL", "http://127.0.0.1:9", "TOCSIN_API_KEY", "k"), Clock.systemUTC());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("/nonexistent-tocsin-folder does not exist");
+    }
+
+    private static final String PAGE = """
+            <!DOCTYPE HTML>
+            <html lang="en">
+              <head><title>Error response</title></head>
+              <body><h1>Error response</h1><p>Error code: 404</p></body>
+            </html>
+            """;
+
+    /**
+     * Another server at the URL (a wrong port, a proxy's page): one sentence that says so, exit 3 as for a Tocsin not
+     * reached, never the page itself, and never exit 1, which a script would take for Tocsin's "no such incident".
+     */
+    @Test
+    void anAnswerFromAnotherServerIsOneSentenceThatSaysItIsNotTocsin() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = runAgainst("/api/v1/incidents", query -> new Answer(404, PAGE), out, err, "incident", "show", "7");
+        assertThat(exit).as(err.toString()).isEqualTo(3);
+        assertThat(err.toString()).startsWith("tocsin: GET /api/v1/incidents/7: 404, not an answer from Tocsin's API (is "
+                + "http://127.0.0.1:").doesNotContain("<").hasLineCount(1);
+
+        StringWriter pageErr = new StringWriter();
+        int pageExit = runAgainst("/api/v1/incidents", query -> new Answer(200, PAGE), new StringWriter(), pageErr,
+                "incident", "list");
+        assertThat(pageExit).as(pageErr.toString()).isEqualTo(3);
+        assertThat(pageErr.toString()).contains("GET /api/v1/incidents: 200, not an answer from Tocsin's API")
+                .hasLineCount(1);
+
+        StringWriter proxyErr = new StringWriter();
+        int proxyExit = runAgainst("/api/v1/incidents", query -> new Answer(502, "Bad Gateway"), new StringWriter(),
+                proxyErr, "incident", "list");
+        assertThat(proxyExit).isEqualTo(3);
+        assertThat(proxyErr.toString()).contains("502 \"Bad Gateway\", not an answer from Tocsin's API").hasLineCount(1);
+    }
+
+    /** JSON without the fields a command reads (another service's API, another version): a sentence, not a stack trace. */
+    @Test
+    void anAnswerWithoutTheFieldsACommandReadsIsOneSentenceNotAStackTrace() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = runAgainst("/api/v1/oncall", query -> new Answer(200, "{}"), out, err, "oncall");
+        assertThat(exit).as(err.toString()).isEqualTo(3);
+        assertThat(err.toString()).startsWith("tocsin: oncall failed unexpectedly (")
+                .contains("is http://127.0.0.1:").doesNotContain("\tat ").hasLineCount(1);
+    }
+
+    @Test
+    void aHostThatDoesNotResolveIsNotCalledARefusedConnection() {
+        StringWriter err = new StringWriter();
+        // .invalid never resolves (RFC 6761).
+        int exit = run("http://tocsin.invalid:8080", new StringWriter(), err, "incident", "list");
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString()).isEqualTo("tocsin: cannot reach Tocsin at http://tocsin.invalid:8080: unknown host "
+                + "'tocsin.invalid' (check --url or TOCSIN_URL)\n");
+    }
+
+    @Test
+    void httpsToAPlainHttpServerSaysWhichToUse() throws Exception {
+        // A plain HTTP server answers a TLS hello as a bad request, as Tomcat does.
+        try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket s = plain.accept()) {
+                    s.getInputStream().read(new byte[512]);
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // the assertion below says what the command made of it
+                }
+            });
+            answering.start();
+            StringWriter err = new StringWriter();
+            int exit = run("https://127.0.0.1:" + plain.getLocalPort(), new StringWriter(), err, "incident", "list");
+            answering.join(5000);
+            assertThat(exit).isEqualTo(3);
+            assertThat(err.toString()).contains("the TLS handshake failed", "is it served over http?")
+                    .doesNotContain("javax.").hasLineCount(1);
+        }
+    }
+
+    /** docs/cli.md: "Errors go to standard error as one sentence"; picocli's default buries it above the usage. */
+    @Test
+    void aWrongCommandLineIsOneSentenceThatPointsAtTheHelp() {
+        StringWriter err = new StringWriter();
+        assertThat(run("http://127.0.0.1:9", new StringWriter(), err, "incident", "ack")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("tocsin: Missing required parameter: 'ID' (see: tocsin incident ack --help)\n");
+
+        StringWriter notANumber = new StringWriter();
+        assertThat(run("http://127.0.0.1:9", new StringWriter(), notANumber, "incident", "list", "--limit", "x"))
+                .isEqualTo(2);
+        assertThat(notANumber.toString()).contains("'x' is not an int", "tocsin incident list --help").hasLineCount(1);
+
+        StringWriter typo = new StringWriter();
+        assertThat(run("http://127.0.0.1:9", new StringWriter(), typo, "incidnet", "list")).isEqualTo(2);
+        assertThat(typo.toString()).contains("'incidnet'", "did you mean incident", "(see: tocsin --help)").hasLineCount(1);
     }
 
     private static String help(String... command) {
