@@ -2,8 +2,6 @@ package dev.tocsin.notify;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import dev.tocsin.config.Durations;
 import dev.tocsin.config.SeverityScale;
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
+import dev.tocsin.timeline.TimelineText;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -27,8 +26,6 @@ public class MessageFacts {
     /** Variables that only some kinds of message fill in; present (empty) in all, so any template renders. */
     private static final List<String> KIND_VARIABLES = List.of("user", "user_name", "level", "level_name", "reason",
             "acknowledge_url", "message", "last_update", "destination");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     private final TocsinConfig config;
     private final String publicUrl;
@@ -82,7 +79,7 @@ public class MessageFacts {
     }
 
     static String time(Instant instant) {
-        return TIME.format(instant);
+        return TimelineText.time(instant); // as the timeline, the pages and the CLI write a time
     }
 
     private String userName(String userId) {

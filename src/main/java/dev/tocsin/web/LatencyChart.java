@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.tocsin.monitor.MonitorStatus;
+import dev.tocsin.timeline.TimelineText;
 
 /**
  * A monitor's latency as the numbers of an inline SVG line chart (p50 and p95), drawn by the template: no script,
@@ -32,8 +33,6 @@ record LatencyChart(String title, String description, int width, int height, int
     private static final int TOP = 16;
     private static final int BOTTOM = 44;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY_HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     /** Null when there is nothing to draw (no checks in the span). */
     static LatencyChart of(String monitorId, MonitorStatus.Latency latency) {
@@ -64,7 +63,7 @@ record LatencyChart(String title, String description, int width, int height, int
             double y95 = TOP + plotH * (1 - (p.p95Ms() == null ? 0 : p.p95Ms()) / (double) top);
             p50.append(p50.isEmpty() ? "M" : " L").append(num(x)).append(' ').append(num(y50));
             p95.append(p95.isEmpty() ? "M" : " L").append(num(x)).append(' ').append(num(y95));
-            String time = DAY_HOUR.format(p.start());
+            String time = TimelineText.time(p.start());
             points.add(new Point(round(x), round(y50), round(y95), time + ": p50 " + p.p50Ms() + " ms, p95 " + p.p95Ms()
                     + " ms, " + p.checks() + (p.checks() == 1 ? " check" : " checks"), time, p.checks(), p.p50Ms(),
                     p.p95Ms(), p.maxMs()));
@@ -82,8 +81,8 @@ record LatencyChart(String title, String description, int width, int height, int
         long lowest = data.stream().mapToLong(p -> p.p95Ms() == null ? 0 : p.p95Ms()).min().orElse(0);
         int checks = data.stream().mapToInt(MonitorStatus.LatencyPoint::checks).sum();
         String title = "Latency of " + monitorId + ", the last 24 hours";
-        String description = "p50 and p95 response time per " + latency.grain() + " from " + DAY_HOUR.format(from)
-                + " to " + DAY_HOUR.format(latency.to()) + ": " + data.size() + (data.size() == 1 ? " bucket" : " buckets")
+        String description = "p50 and p95 response time per " + latency.grain() + " from " + TimelineText.time(from)
+                + " to " + TimelineText.time(latency.to()) + ": " + data.size() + (data.size() == 1 ? " bucket" : " buckets")
                 + " of " + checks + (checks == 1 ? " check" : " checks") + ", p95 between " + lowest + " and " + maxMs + " ms.";
         return new LatencyChart(title, description, WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, p50.toString(),
                 p95.toString(), points, xTicks, yTicks);

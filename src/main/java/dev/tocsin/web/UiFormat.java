@@ -2,21 +2,17 @@ package dev.tocsin.web;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import dev.tocsin.config.Durations;
+import dev.tocsin.timeline.TimelineText;
 import org.springframework.stereotype.Component;
 
 /** Times and durations as the signed-in pages write them ({@code ${@uiFormat.time(…)}} in a template): UTC, to the minute. */
 @Component("uiFormat")
 class UiFormat {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(java.time.ZoneOffset.UTC);
-
     public String time(Instant at) {
-        return at == null ? "" : TIME.format(at);
+        return at == null ? "" : TimelineText.time(at);
     }
 
     public String iso(Instant at) {
