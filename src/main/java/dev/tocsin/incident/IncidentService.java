@@ -342,15 +342,29 @@ public class IncidentService {
         }
         timeline.lock();
         Incident incident = load(id);
-        Incident.Impact impact = incident.impact().with(given, fields);
+        Incident.Impact before = incident.impact();
+        Incident.Impact impact = before.with(given, fields);
+        Map<String, Object> now = impactFields(impact);
+        Map<String, Object> previous = impactFields(before);
+        previous.entrySet().removeIf(field -> Objects.equals(field.getValue(), now.get(field.getKey())));
+        if (previous.isEmpty()) {
+            return incident; // a retry, or two people recording the same figures: nothing changed, nothing to record
+        }
         repository.updateImpact(id, impact, clock.instant());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("users_affected", impact.usersAffected());
-        data.put("services_affected", impact.servicesAffected());
-        data.put("data_loss", impact.dataLoss());
-        data.put("financial_impact", impact.financialImpact());
+        Map<String, Object> data = new LinkedHashMap<>(now);
+        // The fields this change changed, as they were: the entry says "from → to", as every other change does.
+        data.put("previous", previous);
         timeline.append(new NewEvent("incident.impact_updated", actor, id, null, incident.serviceId(), data));
         return load(id);
+    }
+
+    private static Map<String, Object> impactFields(Incident.Impact impact) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("users_affected", impact.usersAffected());
+        fields.put("services_affected", impact.servicesAffected());
+        fields.put("data_loss", impact.dataLoss());
+        fields.put("financial_impact", impact.financialImpact());
+        return fields;
     }
 
     /**

@@ -48,6 +48,7 @@ public final class TimelineText {
             case "incident.resolved" -> resolution((ObjectNode) data);
             case "incident.role_assigned", "incident.role_cleared" -> roleChange(data);
             case "incident.public_title_set", "incident.public_title_cleared" -> publicTitleChange(data);
+            case "incident.impact_updated" -> impactChange(data);
             case "monitor.paused" -> monitorChange(data, "running → paused");
             case "monitor.resumed" -> monitorChange(data, "paused → running");
             default -> fields(data);
@@ -76,6 +77,33 @@ public final class TimelineText {
 
     private static String publicTitleChange(JsonNode data) {
         return "public title: " + quotedOrPagesOwn(data.get("previous")) + " → " + quotedOrPagesOwn(data.get("public_title"));
+    }
+
+    /**
+     * "users affected: unknown → 1200 · data loss: no → yes": the fields the change changed. Entries written before
+     * the previous values were kept (no "previous") list the impact as it became.
+     */
+    private static String impactChange(JsonNode data) {
+        JsonNode previous = data.get("previous");
+        if (previous == null || !previous.isObject()) {
+            return fields(data);
+        }
+        List<String> parts = new ArrayList<>();
+        for (var field : previous.properties()) {
+            parts.add(field.getKey().replace('_', ' ') + ": " + impactValue(field.getValue()) + " → "
+                    + impactValue(data.get(field.getKey())));
+        }
+        return String.join(" · ", parts);
+    }
+
+    private static String impactValue(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "unknown";
+        }
+        if (value.isArray()) {
+            return value.isEmpty() ? "none" : String.join(", ", value.valueStream().map(JsonNode::asString).toList());
+        }
+        return plain(value);
     }
 
     private static String monitorChange(JsonNode data, String transition) {

@@ -177,7 +177,7 @@ class CliTest extends ApiTest {
         assertThat(unassigned.exit()).as(unassigned.err()).isZero();
         assertThat(unassigned.out()).doesNotContain("commander");
         assertThat(tocsin("incident", "timeline", incident).out()).containsPattern("incident.role_cleared .*incident commander: ana → nobody")
-                .containsPattern("incident.impact_updated .*services affected: checkout, billing");
+                .containsPattern("incident.impact_updated .*services affected: none → checkout, billing");
     }
 
     @Test

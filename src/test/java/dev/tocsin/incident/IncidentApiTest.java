@@ -221,8 +221,14 @@ class IncidentApiTest extends ApiTest {
         JsonNode cleared = patchImpact(api, id, "{\"users_affected\":null,\"services_affected\":[]}").json();
         assertThat(cleared.get("impact").toString()).isEqualTo("""
                 {"users_affected":null,"services_affected":[],"data_loss":false,"financial_impact":"~$5k/h"}""");
-        JsonNode entries = api.get("/api/v1/incidents/" + id + "/timeline").json();
-        assertThat(entries.findValuesAsString("kind").stream().filter("incident.impact_updated"::equals)).hasSize(3);
+        assertThat(patchImpact(api, id, "{\"data_loss\":false}").status()).as("the same figure again").isEqualTo(200);
+        List<JsonNode> entries = api.get("/api/v1/incidents/" + id + "/timeline").json().valueStream()
+                .filter(e -> e.get("kind").asString().equals("incident.impact_updated")).toList();
+        assertThat(entries).as("a change that changes nothing is not recorded").hasSize(3);
+        assertThat(entries.get(1).get("data").get("previous").toString())
+                .as("the fields it changed, as they were").isEqualTo("{\"data_loss\":null,\"financial_impact\":null}");
+        assertThat(entries.get(2).get("data").get("previous").toString())
+                .isEqualTo("{\"users_affected\":1200,\"services_affected\":[\"checkout\"]}");
     }
 
     @Test

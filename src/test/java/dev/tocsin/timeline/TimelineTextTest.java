@@ -110,6 +110,19 @@ class TimelineTextTest {
     }
 
     @Test
+    void anImpactChangeNamesEachFieldItChangedFromAndTo() {
+        assertThat(describe("incident.impact_updated", """
+                {"users_affected": 1200, "services_affected": ["checkout", "billing"], "data_loss": true,
+                 "financial_impact": null,
+                 "previous": {"users_affected": null, "services_affected": [], "data_loss": false}}"""))
+                .isEqualTo("users affected: unknown → 1200 · services affected: none → checkout, billing · data loss: no → yes");
+        assertThat(describe("incident.impact_updated", """
+                {"users_affected": null, "services_affected": [], "data_loss": null, "financial_impact": "~$5k/h",
+                 "previous": {"users_affected": 40, "financial_impact": null}}"""))
+                .isEqualTo("users affected: 40 → unknown · financial impact: unknown → ~$5k/h");
+    }
+
+    @Test
     void aTimeIsWrittenToTheMinuteInUtcAndSaysSo() {
         assertThat(TimelineText.time(Instant.parse("2026-12-08T04:12:59.999Z"))).isEqualTo("2026-12-08 04:12 UTC");
     }

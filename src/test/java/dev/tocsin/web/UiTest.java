@@ -227,7 +227,7 @@ class UiTest extends ApiTest {
         assertThat(impact.get("financial_impact").asString()).isEqualTo("~$5k an hour");
         String timeline = api.get("/api/v1/incidents/" + id + "/timeline").json().toString();
         assertThat(timeline).contains("incident.severity_changed", "incident.impact_updated", "user:ana");
-        assertThat(updated).contains("services affected: checkout, billing");
+        assertThat(updated).contains("services affected: none → checkout, billing", "users affected: unknown → 1200");
 
         // Emptied fields mean "not known" again.
         post("/incidents/" + id + "/impact", "users_affected=&data_loss=&financial_impact=&_csrf=" + token);
