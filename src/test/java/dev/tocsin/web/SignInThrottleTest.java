@@ -112,6 +112,22 @@ class SignInThrottleTest extends ApiTest {
     }
 
     /**
+     * One IPv6 subscriber holds a whole /64 (and picks a fresh address at will), so its addresses are one client:
+     * otherwise a single guesser would pass the per-client bar at every attempt.
+     */
+    @Test
+    void theAddressesOfOneIpv6SubnetAreOneClient() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            RawRequests guesser = new RawRequests(port, List.of("X-Forwarded-For: 2001:db8:1:2::" + Integer.toHexString(i)));
+            signIn(guesser, "ana", "guess-" + i);
+        }
+        RawRequests sameSubnet = new RawRequests(port, List.of("X-Forwarded-For: 2001:db8:1:2:ffff::6"));
+        assertThat(signIn(sameSubnet, "ana", "test-password-ana")).endsWith("/login?locked");
+        RawRequests nextSubnet = new RawRequests(port, List.of("X-Forwarded-For: 2001:db8:1:3::1"));
+        assertThat(signIn(nextSubnet, "ana", "test-password-ana")).endsWith("/dashboard");
+    }
+
+    /**
      * Guesses spread over many addresses are still bounded: fifty failures for one name in 15 minutes refuse it to
      * every client. A refused attempt is not counted, so that takes ten addresses at least.
      */
