@@ -3,6 +3,8 @@ package dev.tocsin.problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.tocsin.text.SqlText;
@@ -13,6 +15,10 @@ import tools.jackson.core.JacksonException;
  * field names; whoever builds it inside a larger document adds the path with {@link #within}.
  */
 public final class FieldErrors {
+
+    /** Jackson's words for a number its field's type cannot hold: "… out of range of `long` (-9223… - 9223…)". */
+    private static final Pattern OUT_OF_RANGE =
+            Pattern.compile("^Numeric value \\(.*\\) out of range of `\\w+` \\((-?\\d+) - (-?\\d+)\\)");
 
     private final List<InvalidInputException.FieldError> errors = new ArrayList<>();
 
@@ -52,6 +58,10 @@ public final class FieldErrors {
         }
         if (message.startsWith("Unrecognized property")) {
             return "unknown field";
+        }
+        Matcher outOfRange = OUT_OF_RANGE.matcher(message);
+        if (outOfRange.find()) {
+            return "out of range, expected a whole number from " + outOfRange.group(1) + " to " + outOfRange.group(2);
         }
         if (message.contains("Cannot deserialize value of type")) {
             String type = message.replaceAll(".*value of type `([^`]*)`.*", "$1");

@@ -35,6 +35,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
 
 /**
@@ -105,8 +106,11 @@ class ProblemHandler {
             return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Payload too large", BodyLimit.message(e)));
         }
         Throwable cause = e.getMostSpecificCause();
-        if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
-            InvalidInputException.FieldError error = FieldErrors.of(d);
+        // A number too large for its field (99999999999999999999 for a long) is found by the parser, not the binder,
+        // but it is that field's value that is wrong, and Jackson says where it was: it was refused as "not valid JSON".
+        if (cause instanceof JacksonException j && (j instanceof DatabindException || j instanceof InputCoercionException)
+                && !j.getPath().isEmpty()) {
+            InvalidInputException.FieldError error = FieldErrors.of(j);
             ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", error.field() + ": " + error.message());
             p.setProperty("errors", List.of(error));
             return respond(p);
