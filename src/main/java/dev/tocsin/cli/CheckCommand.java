@@ -13,6 +13,7 @@ import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.monitor.MonitorRules;
 import dev.tocsin.monitor.OneShotChecks;
 import dev.tocsin.notify.TemplateRules;
+import dev.tocsin.notify.WebhookSecretRules;
 import dev.tocsin.oncall.ScheduleRules;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import picocli.CommandLine.Command;
@@ -31,7 +32,8 @@ import picocli.CommandLine.ParentCommand;
 final class CheckCommand implements Callable<Integer> {
 
     /** The features' rules, the server's beans, in the order the server runs them (their @Order): both report a file alike. */
-    static final List<ConfigRules> FEATURE_RULES = inServerOrder(new ScheduleRules(), new TemplateRules(), new MonitorRules());
+    static final List<ConfigRules> FEATURE_RULES = inServerOrder(new ScheduleRules(), new TemplateRules(), new MonitorRules(),
+            new WebhookSecretRules());
 
     @ParentCommand
     TocsinCli root;

@@ -8,17 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.text.SqlText;
@@ -73,10 +67,16 @@ class HttpSender {
         }
         if (d.kind() == Destinations.Kind.WEBHOOK) {
             // Receivers de-duplicate by this key and reject replays by the signed timestamp (docs/notifications/webhook.md).
-            String timestamp = Long.toString(clock.instant().getEpochSecond());
-            request.header("Idempotency-Key", idempotencyKey).header("X-Tocsin-Timestamp", timestamp);
+            long timestamp = clock.instant().getEpochSecond();
+            request.header("Idempotency-Key", idempotencyKey).header("X-Tocsin-Timestamp", Long.toString(timestamp));
             if (d.secret() != null) {
-                request.header("X-Tocsin-Signature", "v1=" + sign(d.secret(), timestamp + "." + body));
+                // Both schemes on every signed request: receivers written against ours keep working, and any
+                // Standard Webhooks library verifies the other.
+                String messageId = WebhookSignatures.messageId(idempotencyKey);
+                request.header("X-Tocsin-Signature", WebhookSignatures.tocsin(d.secret(), timestamp, body))
+                        .header("webhook-id", messageId)
+                        .header("webhook-timestamp", Long.toString(timestamp))
+                        .header("webhook-signature", WebhookSignatures.standard(d.secret(), messageId, timestamp, body));
             }
         }
         HttpResponse<String> response;
@@ -155,17 +155,6 @@ class HttpSender {
             // not JSON
         }
         return null;
-    }
-
-
-    static String sign(String secret, String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A provider may echo the URL or address in its error; keep it out of what we store. */

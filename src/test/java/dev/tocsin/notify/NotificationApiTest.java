@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -165,6 +166,9 @@ class NotificationApiTest extends ApiTest {
         String timestamp = hook.header("X-Tocsin-Timestamp");
         assertThat(Long.parseLong(timestamp)).isEqualTo(clock.instant().getEpochSecond());
         assertThat(hook.header("X-Tocsin-Signature")).isEqualTo("v1=" + hmac("test-webhook-secret", timestamp + "." + hook.body()));
+        assertThat(hook.header("webhook-signature")).as("a library given whsec_ and the base64 of the secret's text")
+                .isEqualTo(standardSignature("whsec_" + Base64.getEncoder().encodeToString(
+                        "test-webhook-secret".getBytes(StandardCharsets.UTF_8)), hook));
 
         MimeMessage mail = email(token);
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("stakeholders@example.com");
@@ -289,6 +293,38 @@ class NotificationApiTest extends ApiTest {
         assertThat(requests).hasSize(3);
         assertThat(requests).extracting(r -> r.header("Idempotency-Key")).as("one key for every attempt").containsOnly(
                 requests.get(0).header("Idempotency-Key"));
+    }
+
+    /**
+     * Standard Webhooks (standardwebhooks.com): a library verifies {@code webhook-signature} over
+     * {@code webhook-id.webhook-timestamp.body}; the id is the same on every attempt, so that a receiver can drop
+     * repeats, while the timestamp and the signature are the attempt's own, so that a receiver can drop replays.
+     */
+    @Test
+    void aSignedWebhookCarriesStandardWebhooksHeadersWithOneIdOnEveryAttempt() throws Exception {
+        sink.script("/hook/standard", Answer.status(503));
+        assertThat(api.post("/api/v1/channels/standard-hook/test", "").status()).isEqualTo(502);
+        clock.advance(Duration.ofSeconds(11));
+        drain();
+
+        List<LoopbackSink.Request> attempts = receivedByThisTest("/hook/standard");
+        assertThat(attempts).hasSize(2);
+        LoopbackSink.Request refused = attempts.get(0);
+        LoopbackSink.Request sent = attempts.get(1);
+        assertThat(sent.header("webhook-id")).as("one id for every attempt").isEqualTo(refused.header("webhook-id"))
+                .matches("msg_[0-9a-f]{32}");
+        assertThat(Long.parseLong(sent.header("webhook-timestamp"))).as("the attempt's own time")
+                .isEqualTo(clock.instant().getEpochSecond())
+                .isGreaterThanOrEqualTo(Long.parseLong(refused.header("webhook-timestamp")) + 11);
+        assertThat(sent.header("webhook-signature")).isNotEqualTo(refused.header("webhook-signature"));
+        for (LoopbackSink.Request attempt : attempts) {
+            String timestamp = attempt.header("webhook-timestamp");
+            assertThat(attempt.header("webhook-signature")).as("keyed with the bytes the whsec_ secret encodes")
+                    .isEqualTo(standardSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", attempt));
+            assertThat(attempt.header("X-Tocsin-Timestamp")).isEqualTo(timestamp);
+            assertThat(attempt.header("X-Tocsin-Signature")).as("Tocsin's own scheme, keyed with the text as before")
+                    .isEqualTo("v1=" + hmac("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", timestamp + "." + attempt.body()));
+        }
     }
 
     /**
@@ -612,6 +648,14 @@ class NotificationApiTest extends ApiTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return java.util.HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** As a Standard Webhooks library computes it from the secret it is given and the request's headers and body. */
+    private static String standardSignature(String whsecSecret, LoopbackSink.Request request) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(whsecSecret.substring("whsec_".length())), "HmacSHA256"));
+        String signed = request.header("webhook-id") + "." + request.header("webhook-timestamp") + "." + request.body();
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     private long enqueueTestMessage(String destination, String channel) {
