@@ -78,6 +78,11 @@ public class ApiKeyService {
         if (userId != null && config.user(userId).isEmpty()) {
             throw new InvalidInputException("user", "unknown user '" + userId + "'");
         }
+        if (userId != null && config.user(userId).get().isObserver() && s.compareTo(Scope.READ) > 0) {
+            // The key's changes would be on the timeline as the observer, who may change nothing.
+            throw new InvalidInputException("scope", "the key acts for '" + userId + "', an observer, who may only read: "
+                    + "expected read or calendar");
+        }
         timeline.lock();
         // The name is who the timeline says acted (api-key:NAME) and whose rate limit a request counts against: two
         // keys in use under one name could not be told apart. Rotate by creating the new key under a new name.

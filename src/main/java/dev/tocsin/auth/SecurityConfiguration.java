@@ -39,6 +39,10 @@ class SecurityConfiguration {
     /** The iCalendar feeds: what a calendar-scope key may read, and the only paths that take a key as {@code ?key=}. */
     static final String[] CALENDAR_FEEDS = {"/api/v1/schedules/*/shifts.ics", "/api/v1/users/*/shifts.ics"};
 
+    /** The Spring Security roles of a signed-in person, one per {@link TocsinConfig.UserRole}. */
+    private static final String RESPONDER = "RESPONDER";
+    private static final String OBSERVER = "OBSERVER";
+
     /**
      * Every page is our own templates, scripts and styles, none of them inline: a script or style that someone's
      * text smuggled into a page would not run even if an escape were ever missed. Images may come from anywhere over
@@ -53,7 +57,7 @@ class SecurityConfiguration {
      */
     @Bean
     @Order(1)
-    SecurityFilterChain uiSecurity(HttpSecurity http, SignInAttempts attempts) throws Exception {
+    SecurityFilterChain uiSecurity(HttpSecurity http, SignInAttempts attempts, TocsinConfig config) throws Exception {
         SavedRequestAwareAuthenticationSuccessHandler backToWhereTheyWere = new SavedRequestAwareAuthenticationSuccessHandler();
         backToWhereTheyWere.setDefaultTargetUrl("/dashboard");
         // The page asked for is saved as an absolute URL built from the request; sent back as a path, like every other
@@ -64,7 +68,12 @@ class SecurityConfiguration {
             response.sendRedirect(response.encodeRedirectURL(path));
         });
         http.securityMatcher("/login", "/logout", "/dashboard", "/incidents/**", "/ui/**")
-                .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll().anyRequest().authenticated())
+                // Reading is every signed-in person's; anything else (every form, whatever its address) a responder's.
+                // Sign-out is not refused: the logout filter answers it before this is asked.
+                .authorizeHttpRequests(a -> a.requestMatchers("/login").permitAll()
+                        .requestMatchers(HttpMethod.GET).authenticated()
+                        .requestMatchers(HttpMethod.HEAD).authenticated()
+                        .anyRequest().hasRole(RESPONDER))
                 .formLogin(f -> f.loginPage("/login").permitAll()
                         .successHandler((request, response, who) -> {
                             attempts.succeeded(signInSource(request));
@@ -95,6 +104,9 @@ class SecurityConfiguration {
                     boolean signedIn = who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken);
                     if (denied instanceof CsrfException && !signedIn) {
                         response.sendRedirect(request.getContextPath() + "/login?expired");
+                    } else if (signedIn && !(denied instanceof CsrfException) && who.getAuthorities().stream()
+                            .noneMatch(g -> ("ROLE_" + RESPONDER).equals(g.getAuthority()))) {
+                        ReadOnlyRefusal.write(response, config.user(who.getName()).orElse(null), who.getName());
                     } else {
                         response.sendError(HttpServletResponse.SC_FORBIDDEN);
                     }
@@ -177,7 +189,8 @@ class SecurityConfiguration {
         for (TocsinConfig.User u : config.users()) {
             if (u.canSignIn()) {
                 String hash = u.passwordHash().startsWith("{") ? u.passwordHash() : "{bcrypt}" + u.passwordHash();
-                users.createUser(User.withUsername(u.id()).password(hash).roles("USER").build());
+                users.createUser(User.withUsername(u.id()).password(hash)
+                        .roles(u.role() == TocsinConfig.UserRole.OBSERVER ? OBSERVER : RESPONDER).build());
             }
         }
         return users;

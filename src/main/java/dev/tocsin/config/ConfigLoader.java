@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -54,6 +55,8 @@ public final class ConfigLoader {
     private static final Pattern BCRYPT = Pattern.compile("(\\{bcrypt})?\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Set<String> SCOPES = Set.of("calendar", "read", "write", "admin");
+    /** The scopes of a key that acts for an observer: reading only. */
+    private static final Set<String> OBSERVER_SCOPES = Set.of("calendar", "read");
     private static final Set<String> INTEGRATION_TYPES = Set.of("slack", "discord", "teams", "email", "webhook", "other");
 
     /** SnakeYAML stops at 3 MB by default; a file with tens of thousands of monitors is larger, and ours to read. */
@@ -242,7 +245,7 @@ public final class ConfigLoader {
             List<TocsinConfig.Service> services = services(raw.services(), teamIds, policyIds);
             Set<String> serviceIds = services.stream().map(TocsinConfig.Service::id).collect(Collectors.toSet());
             List<TocsinConfig.RoutingRule> rules = rules(raw.routing(), scale, serviceIds);
-            List<TocsinConfig.ApiKey> apiKeys = apiKeys(raw.apiKeys(), userIds);
+            List<TocsinConfig.ApiKey> apiKeys = apiKeys(raw.apiKeys(), usersById);
             TocsinConfig.Limits limits = limits(raw.limits());
             List<TocsinConfig.Integration> integrations = integrations(raw.integrations());
             TocsinConfig.Notifications notifications = new NotificationsValidation(this::problem, this::resolve)
@@ -398,9 +401,25 @@ public final class ConfigLoader {
                     hash = null;
                 }
                 out.add(new TocsinConfig.User(u.id(), u.name() == null ? u.id() : u.name(), u.email(), methods,
-                        notificationRules(path, u.notificationRules(), methods), hash));
+                        notificationRules(path, u.notificationRules(), methods), hash, role(path + ".role", u.role())));
             }
             return List.copyOf(out);
+        }
+
+        /** Responder unless the file says otherwise: a file written before roles existed keeps what everyone could do. */
+        private TocsinConfig.UserRole role(String path, String text) {
+            if (text == null) {
+                return TocsinConfig.UserRole.RESPONDER;
+            }
+            Optional<TocsinConfig.UserRole> role = TocsinConfig.UserRole.fromWire(text);
+            if (role.isEmpty()) {
+                // "admin" is the likely guess: say where administration lives instead of only what is allowed.
+                problem(path, "unknown role " + quoted(text) + ", expected one of " + TocsinConfig.UserRole.wires()
+                        + ("admin".equals(text) ? " (there is no admin role: the configuration file and admin-scope "
+                        + "API keys administer Tocsin)" : ""));
+                return TocsinConfig.UserRole.RESPONDER;
+            }
+            return role.get();
         }
 
         private List<TocsinConfig.ContactMethod> contactMethods(String userPath, RawConfig.RawUser u) {
@@ -557,7 +576,7 @@ public final class ConfigLoader {
                 List<TocsinConfig.EscalationLevel> levels = new ArrayList<>();
                 for (int j = 0; j < rawLevels.size(); j++) {
                     levels.add(level(path + ".levels[" + j + "]", rawLevels.get(j), j == rawLevels.size() - 1, repeat > 0,
-                            users.keySet(), scheduleIds));
+                            users, scheduleIds));
                 }
                 Map<String, TocsinConfig.SeverityStart> starts = new LinkedHashMap<>();
                 if (p.severities() != null) {
@@ -588,7 +607,7 @@ public final class ConfigLoader {
         }
 
         private TocsinConfig.EscalationLevel level(String path, RawConfig.RawLevel raw, boolean last, boolean repeats,
-                                                   Set<String> userIds, Set<String> scheduleIds) {
+                                                   Map<String, TocsinConfig.User> users, Set<String> scheduleIds) {
             if (raw == null) {
                 problem(path, "expected a level with 'targets' and 'delay'");
                 return new TocsinConfig.EscalationLevel(null, List.of(), null);
@@ -603,8 +622,12 @@ public final class ConfigLoader {
                 String targetPath = path + ".targets[" + k + "]";
                 if (t == null || (t.user() == null) == (t.schedule() == null)) {
                     problem(targetPath, "expected exactly one of 'user' or 'schedule'");
-                } else if (t.user() != null && !userIds.contains(t.user())) {
+                } else if (t.user() != null && !users.containsKey(t.user())) {
                     problem(targetPath + ".user", "unknown user " + quoted(t.user()));
+                } else if (t.user() != null && users.get(t.user()).isObserver()) {
+                    // As in PagerDuty, observers cannot be on call: nobody would answer the page.
+                    problem(targetPath + ".user", quoted(t.user()) + " is an observer, and observers are never paged: "
+                            + "name a responder, or make them one (role: responder)");
                 } else if (t.schedule() != null && !scheduleIds.contains(t.schedule())) {
                     problem(targetPath + ".schedule", "unknown schedule " + quoted(t.schedule()));
                 } else {
@@ -780,7 +803,7 @@ public final class ConfigLoader {
             return List.copyOf(out);
         }
 
-        private List<TocsinConfig.ApiKey> apiKeys(List<RawConfig.RawApiKey> raw, Set<String> userIds) {
+        private List<TocsinConfig.ApiKey> apiKeys(List<RawConfig.RawApiKey> raw, Map<String, TocsinConfig.User> users) {
             List<TocsinConfig.ApiKey> out = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Map<String, String> hashOwner = new HashMap<>();
@@ -802,8 +825,12 @@ public final class ConfigLoader {
                 if (k.scope() == null || !SCOPES.contains(k.scope())) {
                     problem(path + ".scope", "expected one of calendar, read, write, admin");
                 }
-                if (k.user() != null && !userIds.contains(k.user())) {
+                if (k.user() != null && !users.containsKey(k.user())) {
                     problem(path + ".user", "unknown user " + quoted(k.user()));
+                } else if (k.user() != null && users.get(k.user()).isObserver() && !OBSERVER_SCOPES.contains(k.scope())) {
+                    // The key's changes would be on the timeline as the observer, who may change nothing.
+                    problem(path + ".scope", "the key acts for " + quoted(k.user()) + ", an observer, who may only read: "
+                            + "expected read or calendar");
                 }
                 out.add(new TocsinConfig.ApiKey(k.name(), k.sha256(), k.scope(), k.user()));
             }

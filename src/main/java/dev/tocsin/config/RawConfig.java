@@ -42,7 +42,7 @@ record RawConfig(
     }
 
     record RawUser(String id, String name, String email, List<RawContactMethod> contactMethods,
-                   List<RawNotificationRule> notificationRules, String passwordHash) {
+                   List<RawNotificationRule> notificationRules, String passwordHash, String role) {
     }
 
     record RawContactMethod(String id, String type, String address, String secret) {

@@ -57,11 +57,15 @@ public record TocsinConfig(
      * e-mail; without notification rules, every contact method that can deliver is used at once.
      */
     public record User(String id, String name, String email, List<ContactMethod> contactMethods,
-                       List<NotificationRule> notificationRules, String passwordHash) {
+                       List<NotificationRule> notificationRules, String passwordHash, UserRole role) {
 
         /** Whether the user can sign in to the web UI (a bcrypt hash is configured). */
         public boolean canSignIn() {
             return passwordHash != null;
+        }
+
+        public boolean isObserver() {
+            return role == UserRole.OBSERVER;
         }
 
         @Override
@@ -87,6 +91,28 @@ public record TocsinConfig(
         @Override
         public String toString() {
             return "ContactMethod[id=" + id + ", type=" + type.wire() + "]";
+        }
+    }
+
+    /**
+     * What a person may do in the web UI. A responder does everything it offers; an observer (PagerDuty's stakeholder:
+     * a manager, support, an executive) reads every page and changes nothing, and is never paged or on call. There is
+     * no admin role: what needs an admin-scope API key (API keys, backups, defining monitors) the UI does not offer,
+     * and the configuration file is the administrator's.
+     */
+    public enum UserRole {
+        RESPONDER, OBSERVER;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Optional<UserRole> fromWire(String value) {
+            return java.util.Arrays.stream(values()).filter(r -> r.wire().equals(value)).findFirst();
+        }
+
+        public static List<String> wires() {
+            return java.util.Arrays.stream(values()).map(UserRole::wire).toList();
         }
     }
 

@@ -627,6 +627,10 @@ public class IncidentService {
     private void checkUser(List<InvalidInputException.FieldError> errors, String field, String userId) {
         if (userId != null && config.user(userId).isEmpty()) {
             errors.add(new InvalidInputException.FieldError(field, "unknown user '" + userId + "'"));
+        } else if (userId != null && config.user(userId).get().isObserver()) {
+            // A role is a responder's job (the communications lead is reminded to post updates); observers only watch.
+            errors.add(new InvalidInputException.FieldError(field, "'" + userId + "' is an observer, and observers "
+                    + "hold no incident role: name a responder"));
         }
     }
 

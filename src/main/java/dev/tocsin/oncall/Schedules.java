@@ -35,14 +35,15 @@ import tools.jackson.databind.json.JsonMapper;
 class Schedules {
 
     private final Map<String, Schedule> byId = new LinkedHashMap<>();
-    private final Set<String> users;
+    private final Map<String, TocsinConfig.User> users;
     private final ScheduleRepository stored;
     private final JsonMapper json;
 
     Schedules(TocsinConfig config, ScheduleRepository stored, JsonMapper json) {
         this.stored = stored;
         this.json = json;
-        Set<String> users = config.users().stream().map(TocsinConfig.User::id).collect(Collectors.toSet());
+        Map<String, TocsinConfig.User> users = config.users().stream()
+                .collect(Collectors.toMap(TocsinConfig.User::id, u -> u, (a, b) -> a));
         this.users = users;
         List<String> problems = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -99,9 +100,9 @@ class Schedules {
      * Reads and checks every part even when one before it was refused, so that the refusal names every bad field: a
      * schedule with two problems should not take two edits and two restarts (or two requests) to find them. A part that
      * could not be read is null in the list it belongs to, and the value holding it does not report it again
-     * ({@link FieldErrors#collect}). {@code users}: the user ids the schedule may name, or null not to check them.
+     * ({@link FieldErrors#collect}). {@code users}: the users the schedule may name by id, or null not to check them.
      */
-    private static Schedule parse(ScheduleSpec spec, Set<String> users) {
+    private static Schedule parse(ScheduleSpec spec, Map<String, TocsinConfig.User> users) {
         if (spec == null) {
             throw new InvalidInputException("id", "expected a schedule");
         }
@@ -129,7 +130,7 @@ class Schedules {
         return schedule;
     }
 
-    private static Layer layer(ScheduleSpec.LayerSpec spec, Set<String> users) {
+    private static Layer layer(ScheduleSpec.LayerSpec spec, Map<String, TocsinConfig.User> users) {
         if (spec == null) {
             throw new InvalidInputException("rotation", "required: kind, users and start");
         }
@@ -155,14 +156,14 @@ class Schedules {
         return layer;
     }
 
-    private static Rotation rotation(ScheduleSpec.RotationSpec spec, Set<String> users) {
+    private static Rotation rotation(ScheduleSpec.RotationSpec spec, Map<String, TocsinConfig.User> users) {
         FieldErrors errors = new FieldErrors();
         RotationKind kind = kind(spec.kind(), errors);
         LocalDateTime start = start(spec.start(), errors);
         List<String> names = spec.users() == null ? List.of() : spec.users();
         Rotation rotation = errors.collect("", () -> new Rotation(kind, spec.every() == null ? 1 : spec.every(), names, start));
         for (int i = 0; i < names.size(); i++) {
-            unknownUser("users[" + i + "]", names.get(i), users, errors);
+            notOnCall("users[" + i + "]", names.get(i), users, errors);
         }
         errors.throwIfAny();
         return rotation;
@@ -178,21 +179,30 @@ class Schedules {
         return restriction;
     }
 
-    private static ScheduleOverride override(ScheduleSpec.OverrideSpec spec, Set<String> users) {
+    private static ScheduleOverride override(ScheduleSpec.OverrideSpec spec, Map<String, TocsinConfig.User> users) {
         FieldErrors errors = new FieldErrors();
         Instant start = instant("start", spec.start(), errors);
         Instant end = instant("end", spec.end(), errors);
         ScheduleOverride override = errors.collect("", () -> new ScheduleOverride(spec.user(), start, end, spec.replaces()));
-        unknownUser("user", spec.user(), users, errors);
+        notOnCall("user", spec.user(), users, errors);
         unknownUser("replaces", spec.replaces(), users, errors);
         errors.throwIfAny();
         return override;
     }
 
     /** A user the file does not declare; a missing or blank id is the value's own refusal, not this one. */
-    private static void unknownUser(String field, String user, Set<String> users, FieldErrors errors) {
-        if (users != null && user != null && !user.isBlank() && !users.contains(user)) {
+    private static void unknownUser(String field, String user, Map<String, TocsinConfig.User> users, FieldErrors errors) {
+        if (users != null && user != null && !user.isBlank() && !users.containsKey(user)) {
             errors.add(field, "unknown user '" + user + "'");
+        }
+    }
+
+    /** A user who cannot take a shift: one the file does not declare, or an observer (observers are never paged). */
+    private static void notOnCall(String field, String user, Map<String, TocsinConfig.User> users, FieldErrors errors) {
+        unknownUser(field, user, users, errors);
+        if (users != null && user != null && users.containsKey(user) && users.get(user).isObserver()) {
+            errors.add(field, "'" + user + "' is an observer, and observers are never on call: name a responder, "
+                    + "or make them one (role: responder)");
         }
     }
 

@@ -205,7 +205,8 @@ class UiController {
         model.addAttribute("earlierOmitted", earlierOmitted);
         model.addAttribute("timeline", events);
         model.addAttribute("statuses", List.of("investigating", "identified", "monitoring", "resolved"));
-        model.addAttribute("users", config.users());
+        // Observers hold no incident role (IncidentService refuses them): the list offers responders only.
+        model.addAttribute("users", config.users().stream().filter(u -> !u.isObserver()).toList());
         model.addAttribute("roles", List.of(IncidentRole.values()));
         model.addAttribute("severities", config.severities().levels());
         model.addAttribute("services", config.services());

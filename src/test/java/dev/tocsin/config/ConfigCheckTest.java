@@ -140,6 +140,63 @@ class ConfigCheckTest {
         assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
     }
 
+    /**
+     * A role that is not one (the likely guess, admin, says where administration lives), an observer paged by an
+     * escalation policy, and a key that would change things as an observer: refused, each by its path.
+     */
+    @Test
+    void anUnknownRoleAnObserverPagedOrAnObserversWritingKeyIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, BASE.replace("users:\n", """
+                users:
+                  - {id: olu, name: Olu, role: observer}
+                  - {id: ken, name: Ken, role: admin}
+                  - {id: ida, name: Ida, role: Observer}
+                """) + """
+                escalation_policies:
+                  - id: web
+                    levels:
+                      - {targets: [{user: ana}, {user: olu}]}
+                api_keys:
+                  - {name: olu-reads, sha256: %s, scope: read, user: olu}
+                  - {name: olu-writes, sha256: %s, scope: write, user: olu}
+                """.formatted("a".repeat(64), "b".repeat(64)));
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly(
+                "users[1].role: unknown role 'admin', expected one of [responder, observer] (there is no admin role: "
+                        + "the configuration file and admin-scope API keys administer Tocsin)",
+                "users[2].role: unknown role 'Observer', expected one of [responder, observer]",
+                "escalation_policies[0].levels[0].targets[1].user: 'olu' is an observer, and observers are never paged: "
+                        + "name a responder, or make them one (role: responder)",
+                "api_keys[1].scope: the key acts for 'olu', an observer, who may only read: expected read or calendar");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
+    /** As in PagerDuty, observers cannot be on call: a rotation or an override naming one is refused. */
+    @Test
+    void aScheduleNamingAnObserverIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = dir.resolve("tocsin.yml");
+        Files.writeString(file, BASE.replace("users:\n", "users:\n  - {id: olu, name: Olu, role: observer}\n") + """
+                schedules:
+                  - id: primary
+                    time_zone: Europe/Berlin
+                    layers:
+                      - name: engineers
+                        rotation: {kind: weekly, users: [ana, olu], start: "2026-03-09T09:00"}
+                    overrides:
+                      - {user: olu, replaces: ana, start: "2026-03-10T09:00:00Z", end: "2026-03-10T17:00:00Z"}
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly(
+                "schedules[0].layers[0].rotation.users[1]: 'olu' is an observer, and observers are never on call: "
+                        + "name a responder, or make them one (role: responder)",
+                "schedules[0].overrides[0].user: 'olu' is an observer, and observers are never on call: "
+                        + "name a responder, or make them one (role: responder)");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
     /** Start-up stopped at the first part that refused the file; every problem belongs in the one report. */
     @Test
     void problemsOfSeveralFeaturesAreReportedTogether() throws IOException {

@@ -43,6 +43,13 @@ final class SignedInBrowser {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A form sent with any method (a browser sends POST; a handler may map PUT, PATCH or DELETE too). */
+    HttpResponse<String> send(String method, String path, String form) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .method(method, HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String csrf(String html) {
         Matcher m = CSRF.matcher(html);
         assertThat(m.find()).as("a CSRF token in the page").isTrue();

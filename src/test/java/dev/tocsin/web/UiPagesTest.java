@@ -54,9 +54,9 @@ class UiPagesTest extends ApiTest {
             HttpResponse<String> signed = browser.get(page);
             assertThat(signed.statusCode()).as(page).isEqualTo(200);
             assertThat(signed.body()).as(page).contains("href=\"/ui/services\"", "href=\"/ui/escalation-policies\"",
-                    "href=\"/ui/maintenance\"", "/js/live.js", "title=\"Signed in\">Ana</li>");
+                    "href=\"/ui/maintenance\"", "/js/live.js", "title=\"Signed in\">Ana (responder)</li>");
         }
-        assertThat(browser.get("/dashboard").body()).contains("title=\"Signed in\">Ana</li>");
+        assertThat(browser.get("/dashboard").body()).contains("title=\"Signed in\">Ana (responder)</li>");
         assertThat(stranger.get("/login").body()).doesNotContain("Signed in");
     }
 
