@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import dev.tocsin.ApiTest;
 import dev.tocsin.Http;
+import dev.tocsin.auth.AcknowledgeLinks;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -37,6 +38,9 @@ class ObserverTest extends ApiTest {
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     private RequestMappingHandlerMapping mappings;
+
+    @Autowired
+    private AcknowledgeLinks acknowledgeLinks;
 
     private long triggered(String title) {
         return api.post("/api/v1/incidents", "{\"title\":\"" + title + "\",\"service\":\"checkout\",\"severity\":\"P2\"}")
@@ -182,5 +186,21 @@ class ObserverTest extends ApiTest {
                  "users":["ana","vic"],"start":"2026-01-01T00:00"}}]}""");
         assertThat(shift.status()).as(shift.body()).isEqualTo(400);
         assertThat(shift.body()).contains("layers[0].rotation.users[1]", "'vic' is an observer");
+    }
+
+    /**
+     * A link signed for someone who has since become an observer (it lives a day; the file changed meanwhile) is not
+     * valid: it would put the observer on the timeline as the one who acknowledged.
+     */
+    @Test
+    void anAcknowledgeLinkOfSomeoneWhoIsNowAnObserverAcknowledgesNothing() {
+        long incident = triggered("Link to an observer");
+        String link = acknowledgeLinks.forUser(incident, "vic", clock.instant());
+        Http.Response pressed = anonymous.post(link.substring(link.indexOf("/ack/")), null);
+        assertThat(pressed.status()).as(pressed.body()).isEqualTo(410);
+        assertThat(incident(incident).get("status").asString()).isEqualTo("triggered");
+        String responders = acknowledgeLinks.forUser(incident, "ana", clock.instant());
+        assertThat(anonymous.post(responders.substring(responders.indexOf("/ack/")), null).status()).isEqualTo(200);
+        assertThat(incident(incident).get("status").asString()).isEqualTo("acknowledged");
     }
 }
