@@ -27,7 +27,7 @@ class CatalogController {
     record NotificationRuleView(String contactMethod, String after) {
     }
 
-    record UserView(String id, String name, String email, List<ContactMethodView> contactMethods,
+    record UserView(String id, String name, String email, String role, List<ContactMethodView> contactMethods,
                     List<NotificationRuleView> notificationRules) {
     }
 
@@ -82,7 +82,7 @@ class CatalogController {
     }
 
     private static UserView view(TocsinConfig.User u) {
-        return new UserView(u.id(), u.name(), u.email(),
+        return new UserView(u.id(), u.name(), u.email(), u.role().wire(),
                 u.contactMethods().stream().map(c -> new ContactMethodView(c.id(), c.type().wire(), masked(c))).toList(),
                 u.notificationRules().stream().map(r -> new NotificationRuleView(r.contactMethod(),
                         Durations.format(r.after()))).toList());

@@ -168,6 +168,8 @@ class ObserverTest extends ApiTest {
      */
     @Test
     void anObserverHoldsNoRoleNoWritingKeyAndNoShift() {
+        assertThat(api.get("/api/v1/users/vic").json().get("role").asString()).isEqualTo("observer");
+        assertThat(api.get("/api/v1/users/ana").json().get("role").asString()).isEqualTo("responder");
         long incident = triggered("Observer named");
         Http.Response role = api.put("/api/v1/incidents/" + incident + "/roles/incident_commander", "{\"user\":\"vic\"}");
         assertThat(role.status()).as(role.body()).isEqualTo(400);
