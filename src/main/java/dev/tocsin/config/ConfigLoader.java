@@ -457,19 +457,34 @@ public final class ConfigLoader {
                     problem(path + ".address", expected + (address == null || secret ? "" : ", got '" + address + "'"));
                     continue;
                 }
-                if (c.secret() != null && type != TocsinConfig.ContactType.WEBHOOK) {
-                    problem(path + ".secret", "only webhook contact methods are signed; remove it for " + type.wire());
+                String secret = contactSecret(path + ".secret", c.secret(), type);
+                String previousSecret = contactSecret(path + ".previous_secret", c.previousSecret(), type);
+                if (c.previousSecret() != null && c.secret() == null) {
+                    problem(path + ".previous_secret", "needs a 'secret': the previous secret signs beside the "
+                            + "current one while the receiver moves to it (set the new one as 'secret')");
                 }
-                String secret = c.secret() == null ? null : resolve(c.secret(), unset);
-                if (!unset.isEmpty()) {
-                    // Left empty, every message to this method would fail when it is signed (an HMAC needs a key).
-                    problem(path + ".secret", "needs the environment variable(s) " + unset + ", which are not set");
-                } else if (secret != null && secret.isEmpty()) {
-                    problem(path + ".secret", "must not be empty (leave it out for unsigned messages)");
-                }
-                out.add(new TocsinConfig.ContactMethod(c.id(), type, address, secret));
+                out.add(new TocsinConfig.ContactMethod(c.id(), type, address, secret, previousSecret));
             }
             return List.copyOf(out);
+        }
+
+        /** A webhook contact method's secret or previous secret, as it signs; null if there is none. */
+        private String contactSecret(String path, String raw, TocsinConfig.ContactType type) {
+            if (raw == null) {
+                return null;
+            }
+            if (type != TocsinConfig.ContactType.WEBHOOK) {
+                problem(path, "only webhook contact methods are signed; remove it for " + type.wire());
+            }
+            List<String> unset = new ArrayList<>();
+            String secret = resolve(raw, unset);
+            if (!unset.isEmpty()) {
+                // Left empty, every message to this method would fail when it is signed (an HMAC needs a key).
+                problem(path, "needs the environment variable(s) " + unset + ", which are not set");
+            } else if (secret.isEmpty()) {
+                problem(path, "must not be empty (leave it out for unsigned messages)");
+            }
+            return secret;
         }
 
         private TocsinConfig.ContactType contactType(String path, String text) {

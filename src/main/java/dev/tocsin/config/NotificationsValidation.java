@@ -89,21 +89,40 @@ final class NotificationsValidation {
                     }
                 }
             }
-            String secret = null;
-            if (c.secret() != null) {
-                if (type != TocsinConfig.ChannelType.WEBHOOK) {
-                    problem.accept(path + ".secret", "only webhook channels are signed; remove it for " + type.wire());
-                }
-                secret = resolve.apply(c.secret(), missing);
+            String secret = channelSecret(path + ".secret", c.secret(), type, missing);
+            String previousSecret = channelSecret(path + ".previous_secret", c.previousSecret(), type, missing);
+            if (c.previousSecret() != null && c.secret() == null) {
+                problem.accept(path + ".previous_secret", "needs a 'secret': the previous secret signs beside the "
+                        + "current one while receivers move to it (set the new one as 'secret')");
             }
             if (required && !missing.isEmpty()) {
                 problem.accept(path, "required channel '" + c.id() + "' needs the environment variable(s) " + missing
                         + ", which are not set");
             }
-            out.add(new TocsinConfig.Channel(c.id(), type, url, to, secret, rateLimit(path + ".rate_limit", c.rateLimit(), type),
-                    required, List.copyOf(missing)));
+            out.add(new TocsinConfig.Channel(c.id(), type, url, to, secret, previousSecret,
+                    rateLimit(path + ".rate_limit", c.rateLimit(), type), required, List.copyOf(missing)));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A channel's secret or previous secret as it signs: an unset variable degrades the channel, as in its URL; an
+     * empty one is refused, as every request would fail to be signed (an HMAC needs a key).
+     */
+    private String channelSecret(String path, String raw, TocsinConfig.ChannelType type, List<String> missing) {
+        if (raw == null) {
+            return null;
+        }
+        if (type != TocsinConfig.ChannelType.WEBHOOK) {
+            problem.accept(path, "only webhook channels are signed; remove it for " + type.wire());
+        }
+        List<String> unset = new ArrayList<>();
+        String secret = resolve.apply(raw, unset);
+        unset.stream().filter(v -> !missing.contains(v)).forEach(missing::add);
+        if (unset.isEmpty() && secret.isEmpty()) {
+            problem.accept(path, "must not be empty (leave it out for unsigned messages)");
+        }
+        return secret;
     }
 
     private TocsinConfig.ChannelType channelType(String path, String text) {

@@ -45,7 +45,7 @@ record RawConfig(
                    List<RawNotificationRule> notificationRules, String passwordHash, String role) {
     }
 
-    record RawContactMethod(String id, String type, String address, String secret) {
+    record RawContactMethod(String id, String type, String address, String secret, String previousSecret) {
     }
 
     record RawNotificationRule(String contactMethod, String after) {
@@ -86,8 +86,8 @@ record RawConfig(
     record RawIntegration(String name, String type, Boolean required, Map<String, String> settings) {
     }
 
-    record RawChannel(String id, String type, String url, List<String> to, String secret, Boolean required,
-                      RawRateLimit rateLimit) {
+    record RawChannel(String id, String type, String url, List<String> to, String secret, String previousSecret,
+                      Boolean required, RawRateLimit rateLimit) {
     }
 
     record RawRateLimit(Integer messages, String per) {

@@ -80,12 +80,13 @@ public record TocsinConfig(
 
     /**
      * How to reach a user: an e-mail address, a webhook URL, a Slack member id, or a phone number. {@code secret}
-     * (webhooks only, optional) signs what Tocsin sends. Addresses may be secrets (webhook URLs): never print them.
+     * (webhooks only, optional) signs what Tocsin sends; {@code previousSecret} (only beside a secret) signs it too
+     * while a receiver moves to the new secret. Addresses may be secrets (webhook URLs): never print them.
      */
-    public record ContactMethod(String id, ContactType type, String address, String secret) {
+    public record ContactMethod(String id, ContactType type, String address, String secret, String previousSecret) {
 
         public ContactMethod(String id, ContactType type, String address) {
-            this(id, type, address, null);
+            this(id, type, address, null, null);
         }
 
         @Override
@@ -202,11 +203,12 @@ public record TocsinConfig(
 
     /**
      * A shared destination such as a team's Slack channel or a stakeholder mailing list. {@code url} (chat and
-     * webhook channels) and {@code secret} are secrets; {@code to} lists e-mail recipients. A channel whose settings
-     * name unset environment variables is degraded: it reports so in health and is not sent to.
+     * webhook channels), {@code secret} and {@code previousSecret} (which also signs while receivers rotate) are
+     * secrets; {@code to} lists e-mail recipients. A channel whose settings name unset environment variables is
+     * degraded: it reports so in health and is not sent to.
      */
-    public record Channel(String id, ChannelType type, String url, List<String> to, String secret, RateLimit rateLimit,
-                          boolean required, List<String> missingVariables) {
+    public record Channel(String id, ChannelType type, String url, List<String> to, String secret,
+                          String previousSecret, RateLimit rateLimit, boolean required, List<String> missingVariables) {
 
         public boolean degraded() {
             return !missingVariables.isEmpty();

@@ -52,9 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>a destination's rate limit (Discord 5 per 5 s) is never exceeded, by all nodes together: its window is a row
  * that each request takes room from in the transaction that leases its messages; when more messages wait than the
  * window has room for, they are combined into fewer requests rather than dropped;</li>
- * <li>failures are retried with exponential back-off and jitter, or after the destination's Retry-After; a 429 holds
- * the whole destination back on every node until then; a refusal (4xx) fails the message at once, with its reason on
- * the incident's timeline, until retried by hand.</li>
+ * <li>failures are retried with exponential back-off and jitter, or after the destination's Retry-After; a 429, or a
+ * 503 with a Retry-After, holds the whole destination back on every node until then; a refusal (4xx) fails the
+ * message at once, with its reason on the incident's timeline, until retried by hand.</li>
  * </ul>
  */
 @Component
@@ -158,7 +158,7 @@ public class Delivery implements SmartLifecycle {
         return breakers.circuitBreaker("notify:" + destinationKey, breakerConfig);
     }
 
-    /** Until when a destination has asked us to wait (a 429's Retry-After); empty if it has not. */
+    /** Until when a destination has asked us to wait (the Retry-After of a 429 or a 503); empty if it has not. */
     Optional<Instant> pausedUntil(String destinationKey) {
         return repository.pausedUntil(destinationKey, clock.instant());
     }
@@ -270,7 +270,7 @@ public class Delivery implements SmartLifecycle {
             } else {
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
-            if (outcome.throttled()) {
+            if (outcome.holdsDestination()) {
                 ensureWindowRow(key); // where the wait is kept for every node
             }
             record(claimed, outcome, claimed.size(), d.kind().wire, claim.slot());
@@ -508,6 +508,14 @@ public class Delivery implements SmartLifecycle {
                     Counter.builder("tocsin.notifications.retried")
                             .description("Failed delivery attempts that will be retried")
                             .tag("channel", channel).register(meters).increment(again.size());
+                }
+                if (!outcome.throttled() && outcome.holdsDestination()
+                        && outcome.retryAfter().compareTo(Duration.ZERO) > 0) {
+                    // A 503 with Retry-After speaks for the destination too (under maintenance, back at ...): the
+                    // messages behind this one would each spend an attempt on the same answer. The destination waits
+                    // as long as it asked, even if this message was given up; this message may wait longer, its
+                    // back-off being the least wait after a server error.
+                    repository.pause(rows.get(0).destination(), now.plus(clamp(outcome.retryAfter())));
                 }
             }
             case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);

@@ -32,8 +32,11 @@ class Destinations {
         }
     }
 
-    /** {@code address}: the URL, Slack member id, or null for e-mail ({@code to}). {@code limit} may be null. */
-    record Destination(String key, Kind kind, String address, List<String> to, String secret,
+    /**
+     * {@code address}: the URL, Slack member id, or null for e-mail ({@code to}). {@code secret} and, during a
+     * rotation, {@code previousSecret} sign webhooks; either may be null, as may {@code limit}.
+     */
+    record Destination(String key, Kind kind, String address, List<String> to, String secret, String previousSecret,
                        TocsinConfig.RateLimit limit) {
 
         @Override
@@ -79,7 +82,7 @@ class Destinations {
                 case EMAIL -> Kind.EMAIL;
                 case WEBHOOK -> Kind.WEBHOOK;
             };
-            return checked(new Destination(key, kind, c.url(), c.to(), c.secret(), c.rateLimit()));
+            return checked(new Destination(key, kind, c.url(), c.to(), c.secret(), c.previousSecret(), c.rateLimit()));
         }
         if (key.startsWith("user:")) {
             String[] parts = key.split(":", 3);
@@ -101,7 +104,7 @@ class Destinations {
             }
             List<String> to = kind == Kind.EMAIL ? List.of(m.address()) : List.of();
             return checked(new Destination(key, kind, kind == Kind.EMAIL ? null : m.address(), to, m.secret(),
-                    TocsinConfig.RateLimit.defaultFor(m.type().wire())));
+                    m.previousSecret(), TocsinConfig.RateLimit.defaultFor(m.type().wire())));
         }
         return problem("unknown destination '" + key + "'");
     }

@@ -73,10 +73,19 @@ class HttpSender {
                 // Both schemes on every signed request: receivers written against ours keep working, and any
                 // Standard Webhooks library verifies the other.
                 String messageId = WebhookSignatures.messageId(idempotencyKey);
-                request.header("X-Tocsin-Signature", WebhookSignatures.tocsin(d.secret(), timestamp, body))
-                        .header("webhook-id", messageId)
+                String standard = WebhookSignatures.standard(d.secret(), messageId, timestamp, body);
+                request.header("X-Tocsin-Signature", WebhookSignatures.tocsin(d.secret(), timestamp, body));
+                if (d.previousSecret() != null) {
+                    // A rotation: a receiver that still holds the old key verifies as well as one that has the new.
+                    // Standard Webhooks lists signatures in its one header; ours stays one value, which receivers
+                    // compare whole, and the old key's goes in a header of its own.
+                    standard += " " + WebhookSignatures.standard(d.previousSecret(), messageId, timestamp, body);
+                    request.header("X-Tocsin-Signature-Previous",
+                            WebhookSignatures.tocsin(d.previousSecret(), timestamp, body));
+                }
+                request.header("webhook-id", messageId)
                         .header("webhook-timestamp", Long.toString(timestamp))
-                        .header("webhook-signature", WebhookSignatures.standard(d.secret(), messageId, timestamp, body));
+                        .header("webhook-signature", standard);
             }
         }
         HttpResponse<String> response;

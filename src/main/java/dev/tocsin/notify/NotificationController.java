@@ -155,7 +155,8 @@ class NotificationController {
             }
             answer.put("note", delivery.breaker(destination).getState() == CircuitBreaker.State.OPEN
                     ? "the destination's circuit is open after repeated failures; the message goes when it recovers"
-                    : paused.isPresent() ? "the destination answered 429 and asked us to wait; the message goes then"
+                    : paused.isPresent()
+                    ? "the destination answered 429 or 503 and asked us to wait; the message goes then"
                     : "waiting for the destination's rate limit; the message goes within its window");
         }
         HttpStatus status = switch (message.status()) {
@@ -227,7 +228,8 @@ class NotificationController {
             Payloads.Email email = payloads.email(item, templates.render(kind, incident.severity(), f, Templates.Format.HTML));
             out.put("payload", Map.of("subject", email.subject(), "text", email.text(), "html", email.html()));
         } else {
-            Destinations.Destination d = new Destinations.Destination("preview", target, "U0PREVIEW", List.of(), null, null);
+            Destinations.Destination d = new Destinations.Destination("preview", target, "U0PREVIEW", List.of(), null,
+                    null, null);
             out.put("payload", json.readTree(payloads.body(d, List.of(item), now)));
         }
         return out;

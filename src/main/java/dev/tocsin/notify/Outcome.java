@@ -38,6 +38,15 @@ record Outcome(Result result, Integer status, String reason, Duration retryAfter
         return new Outcome(Result.FAILED, status, reason, null, false);
     }
 
+    /**
+     * Holds every message to the destination, on every node, not only this one: a rate limit, or a server error that
+     * said when to come back (a 503 with Retry-After: a receiver under maintenance). The messages behind this one
+     * would each earn the same answer, and a 503 would spend an attempt of each.
+     */
+    boolean holdsDestination() {
+        return result == Result.RETRY && (throttled || retryAfter != null);
+    }
+
     /** Counts against the destination's circuit breaker: it did not answer, or answered with a server error. */
     boolean destinationFault() {
         return result == Result.RETRY && !throttled && retryAfter == null && (status == null || status >= 500);

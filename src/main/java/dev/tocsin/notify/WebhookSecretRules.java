@@ -23,23 +23,28 @@ public final class WebhookSecretRules implements ConfigRules {
         for (int i = 0; i < channels.size(); i++) {
             TocsinConfig.Channel c = channels.get(i);
             // A degraded channel's secret may still hold an unset ${VARIABLE}; that channel sends nothing.
-            if (c.secret() != null && !c.degraded()) {
+            if (!c.degraded()) {
                 check("channels[" + i + "].secret", c.secret(), problems);
+                check("channels[" + i + "].previous_secret", c.previousSecret(), problems);
             }
         }
         List<TocsinConfig.User> users = config.users();
         for (int i = 0; i < users.size(); i++) {
             List<TocsinConfig.ContactMethod> methods = users.get(i).contactMethods();
             for (int j = 0; j < methods.size(); j++) {
-                if (methods.get(j).secret() != null) {
-                    check("users[" + i + "].contact_methods[" + j + "].secret", methods.get(j).secret(), problems);
-                }
+                String path = "users[" + i + "].contact_methods[" + j + "]";
+                check(path + ".secret", methods.get(j).secret(), problems);
+                check(path + ".previous_secret", methods.get(j).previousSecret(), problems);
             }
         }
         return problems;
     }
 
     private static void check(String path, String secret, List<String> problems) {
+        // An empty secret is the loader's to refuse; it has no format to check here.
+        if (secret == null || secret.isEmpty()) {
+            return;
+        }
         String problem = WebhookSignatures.secretProblem(secret);
         if (problem != null) {
             problems.add(path + ": " + problem);

@@ -7,6 +7,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,13 +26,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two nodes deliver from one PostgreSQL database to receivers on loopback: a destination's rate limit and its
- * Retry-After hold for both nodes together, and a node whose clock is behind the writer's still times every message.
+ * Retry-After (of a 429 or a 503) hold for both nodes together, and a node whose clock is behind the writer's still
+ * times every message.
  * Each node has its own clock; delivery is driven by the test (the send-test call and {@link Delivery#drain}).
  */
 class DeliveryAcrossNodesTest {
@@ -183,6 +187,46 @@ class DeliveryAcrossNodesTest {
         advanceBoth(Duration.ofSeconds(1));
         drainBoth();
         assertThat(sink.requests("/hook/throttles")).hasSize(6);
+    }
+
+    /**
+     * A 503 with Retry-After (a receiver under maintenance) speaks for the destination as a 429 does: of three queued
+     * messages, the first is answered so, and neither node sends the other two (each would spend an attempt on the
+     * same 503) until the time is over. Then all three go; only the first spent an attempt on the 503.
+     */
+    @Test
+    void aServiceUnavailableWithRetryAfterHoldsTheQueuedMessagesOnEveryNode() {
+        sink.script("/hook/maintenance", new Answer(503, "down for maintenance", "120", 0));
+        List<String> keys = new ArrayList<>();
+        TransactionTemplate tx = nodeA.getBean(TransactionTemplate.class);
+        Outbox outbox = nodeA.getBean(Outbox.class);
+        for (int i = 0; i < 3; i++) {
+            String key = "maintenance:" + UUID.randomUUID();
+            keys.add(key);
+            tx.executeWithoutResult(status -> outbox.enqueue(new Outbox.NewMessage(key, null, null, "webhook",
+                    "channel:maintenance", "test", "Tocsin test message",
+                    Map.of("destination", "channel:maintenance", "now", "now"))));
+        }
+        drainBoth();
+        assertThat(sink.requests("/hook/maintenance")).as("the first message only").hasSize(1);
+        assertThat(keysIn(sink.requests("/hook/maintenance").get(0))).containsExactly(keys.get(0));
+
+        Http.Response held = api(nodeB).post("/api/v1/channels/maintenance/test", "");
+        assertThat(held.status()).as(held.body()).isEqualTo(202);
+        assertThat(Instant.parse(held.json().get("held_until").asString()))
+                .isEqualTo(CLOCK_B.instant().plusSeconds(120));
+        advanceBoth(Duration.ofSeconds(119));
+        drainBoth();
+        assertThat(sink.requests("/hook/maintenance")).as("nothing while the receiver is under maintenance").hasSize(1);
+
+        advanceBoth(Duration.ofSeconds(1));
+        drainBoth();
+        assertThat(sink.requests("/hook/maintenance")).as("every message once the time is over").hasSize(5);
+        JsonNode sent = api(nodeB).get("/api/v1/outbox?status=sent&limit=1000").json();
+        for (String key : keys) {
+            long id = outbox.findByKey(key).orElseThrow().id();
+            assertThat(find(sent, id).get("attempts").asInt()).as(key).isEqualTo(key.equals(keys.get(0)) ? 2 : 1);
+        }
     }
 
     /**

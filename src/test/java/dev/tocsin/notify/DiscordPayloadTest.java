@@ -66,7 +66,7 @@ class DiscordPayloadTest {
             items.add(new Payloads.Item(row, templates.render(kind, "P0", f, Templates.Format.DISCORD), f));
         }
         Destinations.Destination d = new Destinations.Destination("channel:d", Destinations.Kind.DISCORD,
-                "https://discord.test/api/webhooks/1/x", List.of(), null, null);
+                "https://discord.test/api/webhooks/1/x", List.of(), null, null, null);
         JsonNode body = json.readTree(payloads.body(d, items, now));
         int total = 0;
         for (JsonNode e : body.get("embeds")) {

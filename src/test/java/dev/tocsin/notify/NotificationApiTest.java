@@ -327,6 +327,58 @@ class NotificationApiTest extends ApiTest {
         }
     }
 
+    private static final String NEW_KEY = "whsec_hFc3/mSJ3xlGB8BQRy2vPjTW2dDfNth6bMVk18WeVeI=";
+    /** The old secret, "old-webhook-secret" as text, as a Standard Webhooks library is given it. */
+    private static final String OLD_KEY = "whsec_" + Base64.getEncoder().encodeToString(
+            "old-webhook-secret".getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * A secret being rotated (test-tocsin.yml: {@code secret} new, {@code previous_secret} old), to a channel and to a
+     * person's webhook: a Standard Webhooks receiver that still holds only the old key and one that already holds
+     * only the new one both verify the same request; one holding neither does not. Tocsin's own signature stays one
+     * value under the new key, and the old key's is in X-Tocsin-Signature-Previous.
+     */
+    @Test
+    void aRotatingSecretSignsForAReceiverHoldingEitherTheOldOrTheNewKey() throws Exception {
+        Http.Response channel = api.post("/api/v1/channels/rotating/test", "");
+        assertThat(channel.status()).as(channel.body()).isEqualTo(200);
+        Http.Response person = api.post("/api/v1/users/vic/contact-methods/rotating-hook/test", "");
+        assertThat(person.status()).as(person.body()).isEqualTo(200);
+
+        List<LoopbackSink.Request> requests = new ArrayList<>(receivedByThisTest("/hook/rotating"));
+        requests.addAll(receivedByThisTest("/hook/vic"));
+        assertThat(requests).hasSize(2);
+        for (LoopbackSink.Request request : requests) {
+            assertThat(request.header("webhook-signature").split(" ")).as("one signature per key").hasSize(2);
+            assertThat(verifiedBy(NEW_KEY, request)).as("a receiver holding the new key").isTrue();
+            assertThat(verifiedBy(OLD_KEY, request)).as("a receiver still holding the old key").isTrue();
+            assertThat(verifiedBy("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", request))
+                    .as("a receiver holding another key").isFalse();
+            String timestamp = request.header("X-Tocsin-Timestamp");
+            assertThat(request.header("X-Tocsin-Signature")).as("one value, as receivers compare it whole")
+                    .isEqualTo("v1=" + hmac(NEW_KEY, timestamp + "." + request.body()));
+            assertThat(request.header("X-Tocsin-Signature-Previous"))
+                    .isEqualTo("v1=" + hmac("old-webhook-secret", timestamp + "." + request.body()));
+        }
+    }
+
+    /**
+     * A Standard Webhooks receiver as the specification has it verify ("verifying signatures"; the libraries' verify):
+     * any of the space-separated {@code v1,} signatures that matches its key, compared in constant time.
+     */
+    private static boolean verifiedBy(String whsecKey, LoopbackSink.Request request) throws Exception {
+        byte[] expected = standardSignature(whsecKey, request).substring("v1,".length())
+                .getBytes(StandardCharsets.UTF_8);
+        for (String versioned : request.header("webhook-signature").split(" ")) {
+            String[] parts = versioned.split(",", 2);
+            if (parts.length == 2 && parts[0].equals("v1")
+                    && java.security.MessageDigest.isEqual(parts[1].getBytes(StandardCharsets.UTF_8), expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * "Retry-After: 0" does not mean at once, again and again; and a receiver that rate-limits a message more often
      * than max-attempts (10) has not refused it: it goes once the receiver takes it.

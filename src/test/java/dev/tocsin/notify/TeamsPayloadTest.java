@@ -34,7 +34,7 @@ class TeamsPayloadTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Instant now = Instant.parse("2026-03-01T10:00:00Z");
     private final Destinations.Destination teams = new Destinations.Destination("channel:t", Destinations.Kind.TEAMS,
-            "https://teams.test/webhook", List.of(), null, null);
+            "https://teams.test/webhook", List.of(), null, null, null);
 
     @BeforeEach
     void load() throws IOException {

@@ -85,6 +85,64 @@ class WebhookSignaturesTest {
         assertThat(config.notifications().channels()).hasSize(3);
     }
 
+    /** A previous secret is read as the secret is, and only beside one; an empty secret cannot sign and is refused. */
+    @Test
+    void aPreviousSecretNeedsASecretAndNeitherMayBeEmptyOrNameAnUnsetVariable() throws IOException {
+        assertThatThrownBy(() -> load("""
+                channels:
+                  - {id: alone, type: webhook, url: "https://example.com/a", previous_secret: "old"}
+                  - {id: blank-old, type: webhook, url: "https://example.com/b", secret: "new", previous_secret: ""}
+                  - {id: blank, type: webhook, url: "https://example.com/c", secret: ""}
+                  - {id: chat, type: slack, url: "https://example.com/d", previous_secret: "old"}
+                users:
+                  - name: Ana
+                    id: ana
+                    contact_methods:
+                      - {id: unset, type: webhook, address: "https://example.com/e", secret: "new", previous_secret: "${OLD_HOOK_SECRET}"}
+                      - {id: alone, type: webhook, address: "https://example.com/f", previous_secret: "old"}
+                      - {id: blank, type: webhook, address: "https://example.com/g", secret: "new", previous_secret: ""}
+                """)).isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems())
+                .anyMatch(p -> p.startsWith("channels[0].previous_secret: needs a 'secret'"))
+                .anyMatch(p -> p.startsWith("channels[1].previous_secret: must not be empty"))
+                .anyMatch(p -> p.startsWith("channels[2].secret: must not be empty"))
+                .anyMatch(p -> p.startsWith("channels[3].previous_secret: only webhook channels are signed"))
+                .anyMatch(p -> p.startsWith("users[0].contact_methods[0].previous_secret: needs the environment "
+                        + "variable(s) [OLD_HOOK_SECRET]"))
+                .anyMatch(p -> p.startsWith("users[0].contact_methods[1].previous_secret: needs a 'secret'"))
+                .anyMatch(p -> p.startsWith("users[0].contact_methods[2].previous_secret: must not be empty")));
+    }
+
+    @Test
+    void aWhsecPreviousSecretThatIsNotBase64IsRefusedNamingTheField() throws IOException {
+        assertThatThrownBy(() -> load("""
+                channels:
+                  - {id: hook, type: webhook, url: "https://example.com/a", secret: "new", previous_secret: "whsec_not-base64!"}
+                users:
+                  - name: Ana
+                    id: ana
+                    contact_methods:
+                      - {id: hook, type: webhook, address: "https://example.com/b", secret: "new", previous_secret: "whsec_%%%%"}
+                """)).isInstanceOf(ConfigException.class).satisfies(e -> {
+            assertThat(((ConfigException) e).problems()).containsExactly(
+                    "channels[0].previous_secret: " + WebhookSignatures.secretProblem("whsec_not-base64!"),
+                    "users[0].contact_methods[0].previous_secret: " + WebhookSignatures.secretProblem("whsec_%%%%"));
+            assertThat(((ConfigException) e).report()).doesNotContain("not-base64", "%%%%");
+        });
+    }
+
+    /** As with its secret or URL, a channel whose previous secret names an unset variable is degraded, saying which. */
+    @Test
+    void aChannelWhosePreviousSecretNamesAnUnsetVariableIsDegradedNamingIt() throws IOException {
+        TocsinConfig config = load("""
+                channels:
+                  - {id: rotating, type: webhook, url: "https://example.com/a", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", previous_secret: "old text"}
+                  - {id: unset, type: webhook, url: "https://example.com/b", secret: "new", previous_secret: "${OLD_HOOK_SECRET}"}
+                """);
+        assertThat(config.notifications().channel("rotating").orElseThrow().previousSecret()).isEqualTo("old text");
+        assertThat(config.notifications().channel("unset").orElseThrow().missingVariables())
+                .containsExactly("OLD_HOOK_SECRET");
+    }
+
     private TocsinConfig load(String notifications) throws IOException {
         Path file = dir.resolve("tocsin.yml");
         Files.writeString(file, """
