@@ -129,9 +129,10 @@ public class Escalations implements TimerHandler {
                 timeline.append(new NewEvent(resolved ? "escalation.cancelled" : "escalation.stopped", ACTOR,
                         current.incidentId(), null, e.serviceId(), data));
             }
+            // The next step is called off: a repeat that was due but never paged is no longer one of the rounds.
             repository.update(new EscalationRepository.Escalation(current.incidentId(), current.policyId(),
                     resolved ? EscalationState.RESOLVED : EscalationState.ACKNOWLEDGED, current.generation(),
-                    current.step(), current.lastLevel(), null, current.loopsDone(), null), now);
+                    current.step(), current.lastLevel(), null, current.repeatsPaged(), null), now);
         }
     }
 

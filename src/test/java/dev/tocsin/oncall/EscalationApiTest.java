@@ -293,6 +293,27 @@ class EscalationApiTest extends ApiTest {
         assertThat(repeatsDone(id)).isEqualTo(1);
     }
 
+    @Test
+    void aRepeatThatWasDueWhenSomeoneAcknowledgedOrResolvedIsNotCounted() {
+        long acknowledged = open("error");
+        advance(Duration.ofMinutes(15));
+        await("level 2", () -> pages(acknowledged).size() == 2);
+        advance(Duration.ofMinutes(15));
+        await("level 3", () -> pages(acknowledged).size() == 3);
+        api.post("/api/v1/incidents/" + acknowledged + "/acknowledge", null);
+        assertThat(api.get("/api/v1/incidents/" + acknowledged + "/escalation").json().get("state").asString())
+                .isEqualTo("acknowledged");
+        assertThat(repeatsDone(acknowledged)).as("the repeat was due, never paged").isZero();
+
+        long resolved = open("error");
+        advance(Duration.ofMinutes(15));
+        await("level 2", () -> pages(resolved).size() == 2);
+        advance(Duration.ofMinutes(15));
+        await("level 3", () -> pages(resolved).size() == 3);
+        api.post("/api/v1/incidents/" + resolved + "/resolve", null);
+        assertThat(repeatsDone(resolved)).as("the repeat was due, never paged").isZero();
+    }
+
     /**
      * The link with its signature's last character changed in the lowest bit only: an HMAC-SHA256 in unpadded base64
      * leaves the last character's two lowest bits unused, so a lenient decoder reads the same signature.
