@@ -238,6 +238,21 @@ final class MonitorParser {
     }
 
     /**
+     * Critical days not below warning days: names the field the caller wrote, never one left to its default (a lone
+     * {@code warn_days: 2} is refused as {@code warn_days}, which the default critical 3 is not below).
+     */
+    private static void outOfOrder(FieldErrors errors, String warnField, Integer givenWarn, int warn,
+                                   String criticalField, Integer givenCritical, int critical) {
+        if (givenCritical == null) {
+            errors.add(warnField, "must be above " + criticalField + " (" + critical + " when not given)");
+        } else if (givenWarn == null) {
+            errors.add(criticalField, "must be below " + warnField + " (" + warn + " when not given)");
+        } else {
+            errors.add(criticalField, "must be below " + warnField + " (" + warn + ")");
+        }
+    }
+
+    /**
      * The expiry thresholds of an https URL's certificates: off unless one of the two is given (as Uptime Kuma's
      * "certificate expiry notification" is), so an existing https monitor does not start warning on an upgrade; the
      * one not given takes the tls monitor's default.
@@ -254,7 +269,8 @@ final class MonitorParser {
         int critical = bounded(errors, "certificate_critical_days", s.certificateCriticalDays(), DEFAULT_CRITICAL_DAYS,
                 0, 365);
         if (warn >= 0 && critical >= 0 && critical >= warn) {
-            errors.add("certificate_critical_days", "must be below certificate_warn_days (" + warn + ")");
+            outOfOrder(errors, "certificate_warn_days", s.certificateWarnDays(), warn,
+                    "certificate_critical_days", s.certificateCriticalDays(), critical);
         }
         return new Monitor.CertificateDays(warn, critical);
     }
@@ -324,7 +340,7 @@ final class MonitorParser {
         int warnDays = bounded(errors, "warn_days", s.warnDays(), DEFAULT_WARN_DAYS, 0, 365);
         int criticalDays = bounded(errors, "critical_days", s.criticalDays(), DEFAULT_CRITICAL_DAYS, 0, 365);
         if (type == Monitor.Type.TLS && criticalDays >= warnDays) {
-            errors.add("critical_days", "must be below warn_days (" + warnDays + ")");
+            outOfOrder(errors, "warn_days", s.warnDays(), warnDays, "critical_days", s.criticalDays(), criticalDays);
         }
         return new Monitor.Endpoint(s.host(), port, s.username(), s.password(), s.database(), warnDays, criticalDays);
     }

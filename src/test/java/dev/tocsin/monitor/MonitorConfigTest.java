@@ -122,6 +122,8 @@ class MonitorConfigTest {
                   - {id: d, service: web, type: http, url: "https://x.test/health", certificate_warn_days: 5, certificate_critical_days: 10}
                   - {id: e, service: web, type: tls, host: x.test, certificate_warn_days: 14}
                   - {id: f, service: web, type: http, url: "https://x.test/health", certificate_critical_days: 20}
+                  - {id: g, service: web, type: http, url: "https://x.test/health", certificate_warn_days: 2}
+                  - {id: h, service: web, type: tls, host: x.test, warn_days: 2}
                 """);
         assertThatThrownBy(() -> new Monitors(bad, null, null)).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
@@ -130,7 +132,9 @@ class MonitorConfigTest {
                         "monitors[2].certificate_warn_days: expected 0 to 365, got -1",
                         "monitors[3].certificate_critical_days: must be below certificate_warn_days (5)",
                         "monitors[4].certificate_warn_days: does not apply to a tls monitor",
-                        "monitors[5].certificate_critical_days: must be below certificate_warn_days (14)"));
+                        "monitors[5].certificate_critical_days: must be below certificate_warn_days (14 when not given)",
+                        "monitors[6].certificate_warn_days: must be above certificate_critical_days (3 when not given)",
+                        "monitors[7].warn_days: must be above critical_days (3 when not given)"));
 
         Monitors good = new Monitors(load("""
                 monitors:
