@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +35,81 @@ class DocsLinksTest {
     /** A URL (https:, mailto:, ...) rather than a path in the repository. */
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
+    /** Maps whose keys are the user's data (severity ids, label names, header names), not fields of the file. */
+    private static final Set<String> KEYED_BY_DATA = Set.of("severity_map", "labels", "headers", "settings",
+            "escalation_policies[].severities");
+    private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
+    private static final Pattern SECTION = Pattern.compile("^### (.*)$");
+
     private final Map<Path, Set<String>> anchors = new HashMap<>();
+
+    /**
+     * The example configuration says every field of it is documented in docs/configuration.md: each field must be
+     * named, in backticks, in the prose of the section of its top-level key ({@code ### `routing`} for
+     * {@code routing.rules[].name}), where a reader looking it up would look.
+     */
+    @Test
+    void everyFieldOfTheExampleConfigurationIsInItsSectionOfConfigurationMd() throws IOException {
+        JsonNode example = new YAMLMapper().readTree(Files.readString(ROOT.resolve("examples/tocsin.yml")));
+        Map<String, Set<String>> sections = codeWordsBySection(ROOT.resolve("docs/configuration.md"));
+        List<String> undocumented = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> top : example.properties()) {
+            Set<String> words = sections.get(top.getKey());
+            if (words == null) {
+                undocumented.add(top.getKey() + " (no section)");
+            } else {
+                fieldsOf(top.getValue(), top.getKey(), words, undocumented);
+            }
+        }
+        assertThat(sections).as("sections found").containsKeys("severities", "routing", "monitors");
+        assertThat(undocumented).as("fields of examples/tocsin.yml that docs/configuration.md does not name").isEmpty();
+    }
+
+    private static void fieldsOf(JsonNode node, String path, Set<String> words, List<String> undocumented) {
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                fieldsOf(item, path + "[]", words, undocumented);
+            }
+        } else if (node.isObject() && !KEYED_BY_DATA.contains(path) && !KEYED_BY_DATA.contains(last(path))) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String fieldPath = path + "." + field.getKey();
+                if (!words.contains(field.getKey()) && !undocumented.contains(fieldPath)) {
+                    undocumented.add(fieldPath);
+                }
+                fieldsOf(field.getValue(), fieldPath, words, undocumented);
+            }
+        }
+    }
+
+    private static String last(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    /** For each {@code ###} section, keyed by every top-level key its heading names: the words of its code spans. */
+    private static Map<String, Set<String>> codeWordsBySection(Path doc) {
+        Map<String, Set<String>> sections = new HashMap<>();
+        Set<String> current = null;
+        for (String line : proseLines(doc)) {
+            Matcher heading = SECTION.matcher(line);
+            if (heading.matches()) {
+                current = new HashSet<>();
+                Matcher key = CODE_SPAN.matcher(heading.group(1));
+                while (key.find()) {
+                    sections.put(key.group(1), current);
+                }
+            } else if (line.startsWith("## ")) {
+                current = null;
+            } else if (current != null) {
+                Matcher span = CODE_SPAN.matcher(line);
+                while (span.find()) {
+                    for (String word : span.group(1).split("[^A-Za-z0-9_]+")) {
+                        current.add(word);
+                    }
+                }
+            }
+        }
+        return sections;
+    }
 
     @Test
     void everyRelativeLinkInTheDocsResolves() throws IOException {
