@@ -322,6 +322,18 @@ class Probes implements DisposableBean {
     }
 
     /** Seed 002's "check connection": connect and SELECT 1. */
+    /**
+     * {@code text} with {@code secret} starred out where it stands as a word of its own (between characters that are
+     * not letters or digits, as a quoted or assigned value is): replaced anywhere, a short password starred letters of
+     * every word ("***ostmaster is acce***ting") and an empty one every gap.
+     */
+    static String withoutSecret(String text, String secret) {
+        if (secret == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replaceAll("(?<![\\p{L}\\p{N}])" + java.util.regex.Pattern.quote(secret) + "(?![\\p{L}\\p{N}])", "***");
+    }
+
     private static Probe postgres(Monitor m) {
         long start = System.nanoTime();
         Monitor.Endpoint e = m.endpoint();
@@ -344,7 +356,7 @@ class Probes implements DisposableBean {
         } catch (SQLException ex) {
             // The driver's message names the cause (refused, authentication failed, database does not exist).
             String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage().lines().findFirst().orElse("");
-            return Probe.failed(millisSince(start), "PostgreSQL: " + message.replace(e.password() == null ? "\0" : e.password(), "***"));
+            return Probe.failed(millisSince(start), "PostgreSQL: " + withoutSecret(message, e.password()));
         } catch (RuntimeException ex) {
             return Probe.failed(millisSince(start), reason(ex, m.timeout()));
         }

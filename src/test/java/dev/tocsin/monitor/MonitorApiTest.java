@@ -493,6 +493,32 @@ class MonitorApiTest extends ApiTest {
         assertThat(repository.pauseSpans(id, Instant.EPOCH)).as("resumed before the limit").isEmpty();
     }
 
+    /**
+     * The password is masked where it appears in the driver's message, but only as a whole word: a short one would
+     * otherwise star out letters of every word ("***ostmaster is acce***ting"), and an empty one every gap.
+     */
+    @Test
+    void aPostgresMonitorsReasonMasksItsPasswordAsAWordOnly() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        for (String password : List.of("p", "")) {
+            String id = unique("pg");
+            Http.Response put = api.put("/api/v1/monitors/" + id, """
+                    {"service":"monitored","type":"postgres","host":"127.0.0.1","port":%d,"database":"app",
+                     "username":"probe","password":"%s","timeout":"2s"}""".formatted(closed, password));
+            assertThat(put.status()).as(put.body()).isEqualTo(201);
+            engine.housekeeping();
+            String reason = check(id).get("reason").asString();
+            assertThat(reason).as("password '%s'", password).startsWith("PostgreSQL: ").contains("postmaster is accepting")
+                    .doesNotContain("***");
+        }
+        assertThat(Probes.withoutSecret("password 'p' for user p=p rejected; port p", "p"))
+                .isEqualTo("password '***' for user ***=*** rejected; port ***");
+        assertThat(Probes.withoutSecret("auth as s3cr$t failed", "s3cr$t")).isEqualTo("auth as *** failed");
+    }
+
     @Test
     void badDefinitionsAreRefusedFieldByField() {
         Http.Response r = api.put("/api/v1/monitors/" + unique("bad"), """
