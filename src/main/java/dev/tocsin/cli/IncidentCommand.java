@@ -193,6 +193,21 @@ final class IncidentCommand {
                 : root.api().put("/api/v1/incidents/" + id + "/public-title", Map.of("public_title", title)));
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "status-page",
+            description = "Publish an incident on the public status page or hide it, whatever status_page.publish says; "
+                    + "--rule lets the rule decide again.")
+    int statusPage(@Parameters(paramLabel = "ID") long id,
+                   @Option(names = "--publish", description = "show it on the page") boolean publish,
+                   @Option(names = "--hide", description = "keep it off the page (one already shown disappears)")
+                   boolean hide,
+                   @Option(names = "--rule", description = "let status_page.publish decide again") boolean rule) {
+        if ((publish ? 1 : 0) + (hide ? 1 : 0) + (rule ? 1 : 0) != 1) {
+            throw new CliFailure(CliFailure.USAGE, "give one of --publish, --hide or --rule");
+        }
+        return print(rule ? root.api().delete("/api/v1/incidents/" + id + "/status-page")
+                : root.api().put("/api/v1/incidents/" + id + "/status-page", Map.of("published", publish)));
+    }
+
     @Command(mixinStandardHelpOptions = true, name = "severity",
             description = "Change an incident's severity (its response target follows).")
     int severity(@Parameters(index = "0", paramLabel = "ID") long id,
@@ -319,6 +334,12 @@ final class IncidentCommand {
         if (i.hasNonNull("public_title_shown")) {
             out.printf("  %-12s %s%s%n", "public", i.get("public_title_shown").asString(),
                     i.hasNonNull("public_title") ? "" : " (the page's own; set one with public-title)");
+        }
+        if (i.has("published_by")) {
+            String by = i.get("published_by").asString();
+            out.printf("  %-12s %s (%s)%n", "status page", i.get("published").asBoolean() ? "published" : "hidden",
+                    by.equals("person") ? "chosen by a person" : by.equals("service") ? "its service is not on the page"
+                            : "by status_page.publish");
         }
         out.printf("  %-12s %s%n", "opened", time(i.get("opened_at")));
         if (i.hasNonNull("acknowledged_at")) {

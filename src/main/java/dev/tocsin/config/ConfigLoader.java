@@ -257,7 +257,7 @@ public final class ConfigLoader {
             }
             // Monitors and maintenance windows are checked by the monitoring feature, which owns their rules.
             List<MonitorSpec> monitors = monitorEntries.stream().map(m -> m.resolved(this::resolve)).toList();
-            TocsinConfig.StatusPage statusPage = statusPage(raw.statusPage(), serviceIds);
+            TocsinConfig.StatusPage statusPage = statusPage(raw.statusPage(), serviceIds, scale);
             if (!problems.isEmpty()) {
                 throw new ConfigException(location, problems);
             }
@@ -904,9 +904,10 @@ public final class ConfigLoader {
             return List.copyOf(out);
         }
 
-        private TocsinConfig.StatusPage statusPage(RawConfig.RawStatusPage raw, Set<String> serviceIds) {
+        private TocsinConfig.StatusPage statusPage(RawConfig.RawStatusPage raw, Set<String> serviceIds,
+                                                   SeverityScale scale) {
             if (raw == null) {
-                return new TocsinConfig.StatusPage("Service status", null, null, List.of());
+                return new TocsinConfig.StatusPage("Service status", null, null, List.of(), TocsinConfig.Publish.ALL);
             }
             List<String> shown = raw.services() == null ? List.of() : List.copyOf(raw.services());
             for (int i = 0; i < shown.size(); i++) {
@@ -919,7 +920,33 @@ public final class ConfigLoader {
                 problem("status_page.logo_url", "expected an http(s) URL or a path on this server");
             }
             return new TocsinConfig.StatusPage(raw.title() == null ? "Service status" : raw.title(), raw.description(),
-                    raw.logoUrl(), shown);
+                    raw.logoUrl(), shown, publish(raw.publish(), scale));
+        }
+
+        private TocsinConfig.Publish publish(JsonNode raw, SeverityScale scale) {
+            String expected = "expected all, none or a list of severities (e.g. [P0, P1]) of " + scale.ids();
+            if (raw == null || raw.isNull() || raw.isString() && raw.asString().equals("all")) {
+                return TocsinConfig.Publish.ALL;
+            }
+            if (raw.isString() && raw.asString().equals("none")) {
+                return TocsinConfig.Publish.NONE;
+            }
+            if (!raw.isArray()) {
+                problem("status_page.publish", expected + ", got " + (raw.isString() ? quoted(raw.asString()) : raw));
+                return TocsinConfig.Publish.ALL;
+            }
+            List<String> severities = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                JsonNode severity = raw.get(i);
+                if (!severity.isString() || !scale.contains(severity.asString())) {
+                    problem("status_page.publish[" + i + "]", "unknown severity "
+                            + (severity.isString() ? quoted(severity.asString()) : severity) + ", expected one of "
+                            + scale.ids());
+                } else if (!severities.contains(severity.asString())) {
+                    severities.add(severity.asString());
+                }
+            }
+            return new TocsinConfig.Publish(false, severities);
         }
 
         private String resolve(String value, List<String> missing) {

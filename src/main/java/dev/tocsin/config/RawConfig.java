@@ -107,6 +107,8 @@ record RawConfig(
     record RawTemplate(String kind, String severity, String subject, String text) {
     }
 
-    record RawStatusPage(String title, String description, String logoUrl, List<String> services) {
+    /** {@code publish} is {@code all}, {@code none} or a list of severities: read as a tree, told apart when checked. */
+    record RawStatusPage(String title, String description, String logoUrl, List<String> services,
+                         tools.jackson.databind.JsonNode publish) {
     }
 }

@@ -293,10 +293,32 @@ public record TocsinConfig(
     }
 
     /**
-     * The public status page: its title, a line under it, a logo, and which services it shows as components (all,
-     * in file order, when {@code services} is empty).
+     * The public status page: its title, a line under it, a logo, which services it shows as components (all, in file
+     * order, when {@code services} is empty), and which of their incidents it publishes without anyone asking.
      */
-    public record StatusPage(String title, String description, String logoUrl, List<String> services) {
+    public record StatusPage(String title, String description, String logoUrl, List<String> services, Publish publish) {
+    }
+
+    /**
+     * {@code status_page.publish}: the incidents the page shows unless a person chose otherwise for one. Every one
+     * ({@code all}, the default), those of {@code severities}, or none ({@code none}: only what someone publishes).
+     */
+    public record Publish(boolean all, List<String> severities) {
+        public static final Publish ALL = new Publish(true, List.of());
+        public static final Publish NONE = new Publish(false, List.of());
+
+        public Publish {
+            severities = List.copyOf(severities);
+        }
+
+        public boolean publishes(String severity) {
+            return all || severities.contains(severity);
+        }
+
+        /** As the file writes it: {@code all}, {@code none} or {@code [P0, P1]}. */
+        public String wire() {
+            return all ? "all" : severities.isEmpty() ? "none" : "[" + String.join(", ", severities) + "]";
+        }
     }
 
     public Optional<Service> service(String id) {

@@ -15,12 +15,24 @@ import java.util.Set;
  * severity's response target counts from it, to {@code responseDueAt} (null once that wait has been handled).
  * {@code snoozedUntil}: when an acknowledged incident goes back to triggered, if someone snoozed it.
  * {@code publicTitle}: what the public status page calls it, when someone chose that ({@link PublicTitles}).
+ * {@code published}: whether a person chose to publish it on the status page (true) or hide it (false); null while
+ * {@code status_page.publish} decides ({@link Publication}).
  */
 public record Incident(long id, String title, String description, String serviceId, String severity,
                        IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
                        Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution,
                        Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil,
-                       String publicTitle) {
+                       String publicTitle, Boolean published) {
+
+    /** An incident nobody chose to publish or hide: the page's rule decides. */
+    public Incident(long id, String title, String description, String serviceId, String severity,
+                    IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
+                    Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution,
+                    Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil, String publicTitle) {
+        this(id, title, description, serviceId, severity, status, origin, openedAt, acknowledgedAt, resolvedAt,
+                updatedAt, roles, impact, resolution, awaitingResponseSince, responseDueAt, snoozedUntil, publicTitle,
+                null);
+    }
 
     public record Roles(String incidentCommander, String technicalLead, String communicationsLead) {
         public static final Roles NONE = new Roles(null, null, null);

@@ -39,10 +39,13 @@ import tools.jackson.databind.json.JsonMapper;
 class IncidentController {
 
     record DeclareRequest(String title, String description, String service, String severity,
-                          Incident.Impact impact, Incident.Roles roles, String publicTitle) {
+                          Incident.Impact impact, Incident.Roles roles, String publicTitle, Boolean published) {
     }
 
     record PublicTitleRequest(String publicTitle) {
+    }
+
+    record PublicationRequest(Boolean published) {
     }
 
     record StatusRequest(String status, String message) {
@@ -70,11 +73,16 @@ class IncidentController {
     record ResponseTarget(String target, long seconds, Instant respondBy, boolean breached) {
     }
 
+    /**
+     * {@code published}: whether the public status page shows it; {@code publishedBy}: why, {@code rule}
+     * (status_page.publish), {@code person} (someone published or hid it) or {@code service} (its service is not on
+     * the page).
+     */
     record IncidentView(long id, String title, String description, String service, String severity,
                         IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
                         Instant resolvedAt, Instant updatedAt, Incident.Roles roles, Incident.Impact impact,
                         String resolution, ResponseTarget responseTarget, Instant snoozedUntil, String publicTitle,
-                        String publicTitleShown) {
+                        String publicTitleShown, boolean published, String publishedBy) {
     }
 
     record IncidentList(List<IncidentView> incidents, Long nextBefore) {
@@ -82,14 +90,16 @@ class IncidentController {
 
     private final IncidentService incidents;
     private final PublicTitles publicTitles;
+    private final Publication publication;
     private final Snoozes snoozes;
     private final SeverityScale severities;
     private final JsonMapper json;
     private final Clock clock;
 
-    IncidentController(IncidentService incidents, PublicTitles publicTitles, Snoozes snoozes, TocsinConfig config,
-                       JsonMapper json, Clock clock) {
+    IncidentController(IncidentService incidents, PublicTitles publicTitles, Publication publication, Snoozes snoozes,
+                       TocsinConfig config, JsonMapper json, Clock clock) {
         this.incidents = incidents;
+        this.publication = publication;
         this.publicTitles = publicTitles;
         this.snoozes = snoozes;
         this.severities = config.severities();
@@ -120,7 +130,8 @@ class IncidentController {
         IdempotencyKey key = IdempotencyKey.of(CurrentActor.apiKeyName().orElse(actor.value()),
                 headers.get(IdempotencyKey.HEADER));
         IncidentService.Declared declared = incidents.declare(new IncidentService.Declaration(body.title(),
-                body.description(), body.service(), body.severity(), body.impact(), body.roles(), body.publicTitle()), actor,
+                body.description(), body.service(), body.severity(), body.impact(), body.roles(), body.publicTitle(),
+                body.published()), actor,
                 key);
         Incident incident = declared.incident();
         ResponseEntity.BodyBuilder answer = ResponseEntity.created(URI.create("/api/v1/incidents/" + incident.id()));
@@ -210,6 +221,22 @@ class IncidentController {
         return view(incidents.clearPublicTitle(id, CurrentActor.get()));
     }
 
+    /** A person's choice over status_page.publish: publish the incident on the status page, or hide it. */
+    @PutMapping("/{id}/status-page")
+    IncidentView choosePublication(@PathVariable long id, @RequestBody PublicationRequest body) {
+        if (body.published() == null) {
+            throw new InvalidInputException("published", "required: true to publish, false to hide (DELETE "
+                    + "/api/v1/incidents/" + id + "/status-page to let status_page.publish decide)");
+        }
+        return view(incidents.choosePublication(id, body.published(), CurrentActor.get()));
+    }
+
+    /** Back to status_page.publish. */
+    @DeleteMapping("/{id}/status-page")
+    IncidentView clearPublication(@PathVariable long id) {
+        return view(incidents.choosePublication(id, null, CurrentActor.get()));
+    }
+
     @PutMapping("/{id}/severity")
     IncidentView changeSeverity(@PathVariable long id, @RequestBody SeverityRequest body) {
         return view(incidents.changeSeverity(id, body.severity(), CurrentActor.get()));
@@ -275,6 +302,7 @@ class IncidentController {
     }
 
     private IncidentView view(Incident i) {
+        Publication.Decision onPage = publication.of(i);
         ResponseTarget target = severities.level(i.severity()).map(level -> {
             Duration d = level.responseTarget();
             Instant respondBy = level.respondBy(i.awaitingResponseSince());
@@ -283,6 +311,6 @@ class IncidentController {
         }).orElse(null);
         return new IncidentView(i.id(), i.title(), i.description(), i.serviceId(), i.severity(), i.status(), i.origin(),
                 i.openedAt(), i.acknowledgedAt(), i.resolvedAt(), i.updatedAt(), i.roles(), i.impact(), i.resolution(),
-                target, i.snoozedUntil(), i.publicTitle(), publicTitles.shown(i));
+                target, i.snoozedUntil(), i.publicTitle(), publicTitles.shown(i), onPage.published(), onPage.by().wire());
     }
 }

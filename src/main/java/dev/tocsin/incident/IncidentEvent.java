@@ -37,6 +37,11 @@ public sealed interface IncidentEvent {
             implements IncidentEvent {
     }
 
+    /** A person published or hid the incident on the status page ({@code published} null: back to the page's rule). */
+    record PublicationChanged(long incidentId, String serviceId, Boolean published, Actor actor)
+            implements IncidentEvent {
+    }
+
     /** A stakeholder update was posted ({@code status}: the incident's status after it). */
     record StatusUpdatePosted(long incidentId, String serviceId, String message, IncidentStatus status, Actor actor)
             implements IncidentEvent {

@@ -85,7 +85,7 @@ class IncidentRepository {
      */
     long insert(String title, String description, String serviceId, String severity, IncidentStatus status,
                 String origin, Instant at, Instant responseDueAt, Incident.Roles roles, Incident.Impact impact,
-                String publicTitle) {
+                String publicTitle, Boolean published) {
         long id = IdsUnderLock.next("incident",
                 () -> jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM incident").query(Long.class).single());
         Map<String, Object> incident = new HashMap<>();
@@ -114,12 +114,13 @@ class IncidentRepository {
         state.put("dataLoss", impact.dataLoss());
         state.put("financial", impact.financialImpact());
         state.put("publicTitle", publicTitle);
+        state.put("published", published);
         deferred.write(DeferredWrites.Kind.INSERT_INCIDENT_STATE, """
                 INSERT INTO incident_state (incident_id, service_id, severity, status, updated_at,
                     awaiting_response_since, response_due_at, commander, technical_lead, communications_lead,
-                    users_affected, services_affected, data_loss, financial_impact, public_title)
+                    users_affected, services_affected, data_loss, financial_impact, public_title, published)
                 VALUES (:id, :service, :severity, :status, :at, :at, :due, :commander, :techLead, :commsLead, :users,
-                    :services, :dataLoss, :financial, :publicTitle)""", state);
+                    :services, :dataLoss, :financial, :publicTitle, :published)""", state);
         return id;
     }
 
@@ -197,6 +198,12 @@ class IncidentRepository {
     }
 
     /** The public title, or null for none: the status page then shows what {@link PublicTitles} makes. */
+    /** {@code published} null: back to the page's rule. */
+    void updatePublished(long id, Boolean published, Instant at) {
+        jdbc.sql("UPDATE incident_state SET published = :published, updated_at = :at WHERE incident_id = :id")
+                .param("published", published).param("at", SqlTime.param(at)).param("id", id).update();
+    }
+
     void updatePublicTitle(long id, String publicTitle, Instant at) {
         jdbc.sql("UPDATE incident_state SET public_title = :title, updated_at = :at WHERE incident_id = :id")
                 .param("title", publicTitle).param("at", SqlTime.param(at)).param("id", id).update();
@@ -360,6 +367,7 @@ class IncidentRepository {
                         services == null ? List.of() : new ArrayList<>(Arrays.asList(services.split(","))),
                         rs.getObject("data_loss", Boolean.class), rs.getString("financial_impact")),
                 rs.getString("resolution"), SqlTime.read(rs, "awaiting_response_since"), SqlTime.read(rs, "response_due_at"),
-                SqlTime.read(rs, "snoozed_until"), rs.getString("public_title"));
+                SqlTime.read(rs, "snoozed_until"), rs.getString("public_title"),
+                rs.getObject("published", Boolean.class));
     }
 }

@@ -44,16 +44,18 @@ public class IncidentService {
     public static final int OPEN_SHOWN = 500;
 
     /**
-     * What a person declares by hand; {@code publicTitle} (null: none yet) is what the status page calls it. Left out of
-     * the declaration's JSON while null, so that an Idempotency-Key stored before it existed still matches its retry.
+     * What a person declares by hand; {@code publicTitle} (null: none yet) is what the status page calls it, and
+     * {@code published} whether the page shows it (null: {@code status_page.publish} decides). Each is left out of the
+     * declaration's JSON while null, so that an Idempotency-Key stored before it existed still matches its retry.
      */
     public record Declaration(String title, String description, String serviceId, String severity,
                               Incident.Impact impact, Incident.Roles roles,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String publicTitle) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String publicTitle,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean published) {
 
         public Declaration(String title, String description, String serviceId, String severity, Incident.Impact impact,
                            Incident.Roles roles) {
-            this(title, description, serviceId, severity, impact, roles, null);
+            this(title, description, serviceId, severity, impact, roles, null, null);
         }
     }
 
@@ -69,11 +71,13 @@ public class IncidentService {
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
+    private final Publication publication;
 
     IncidentService(IncidentRepository repository, IdempotencyKeyRepository idempotencyKeys, Timeline timeline,
                     TocsinConfig config, Clock clock, MeterRegistry meters, ApplicationEventPublisher events,
-                    JsonMapper json) {
+                    JsonMapper json, Publication publication) {
         this.repository = repository;
+        this.publication = publication;
         this.idempotencyKeys = idempotencyKeys;
         this.json = json;
         this.timeline = timeline;
@@ -137,7 +141,7 @@ public class IncidentService {
         }
         long id = repository.insert(d.title().strip(), d.description(), d.serviceId(), severity, IncidentStatus.TRIGGERED,
                 "declared", now, responseDue(now, severity), roles, impact,
-                d.publicTitle() == null ? null : d.publicTitle().strip());
+                d.publicTitle() == null ? null : d.publicTitle().strip(), d.published());
         if (key != null) {
             idempotencyKeys.insert(key, requestSha256, id, now);
         }
@@ -148,6 +152,9 @@ public class IncidentService {
         data.put("origin", "declared");
         if (d.publicTitle() != null) {
             data.put("public_title", d.publicTitle().strip());
+        }
+        if (d.published() != null) {
+            data.put("published", d.published());
         }
         timeline.append(new NewEvent("incident.declared", actor, id, null, d.serviceId(), data));
         for (IncidentRole role : IncidentRole.values()) {
@@ -172,7 +179,7 @@ public class IncidentService {
         timeline.lock();
         Instant now = clock.instant();
         long id = repository.insert(SqlText.truncate(title, 1024), null, serviceId, severity, IncidentStatus.TRIGGERED,
-                "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN, null);
+                "alert", now, responseDue(now, severity), Incident.Roles.NONE, Incident.Impact.UNKNOWN, null, null);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", SqlText.truncate(title, 1024));
         data.put("severity", severity);
@@ -404,6 +411,32 @@ public class IncidentService {
                 actor, id, null, incident.serviceId(), data));
         events.publishEvent(new IncidentEvent.PublicTitleChanged(id, incident.serviceId(), publicTitle, actor));
         return load(id);
+    }
+
+    /**
+     * A person's choice for the status page, over {@code status_page.publish}: publish it (true), hide it (false), or
+     * let the rule decide again (null). A resolved incident's choice changes too: a false alarm is hidden after the
+     * fact. Choosing what it already has changes nothing and adds no timeline entry. The page is rebuilt once this
+     * commits ({@link IncidentEvent.PublicationChanged}).
+     */
+    @Transactional
+    public Incident choosePublication(long id, Boolean published, Actor actor) {
+        timeline.lock();
+        Incident incident = load(id);
+        if (Objects.equals(incident.published(), published)) {
+            return incident;
+        }
+        repository.updatePublished(id, published, clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("published", published);
+        data.put("previous", incident.published());
+        Incident after = load(id);
+        // What the page does now: "back to the rule" alone would not say whether the rule shows it.
+        data.put("on_page", publication.published(after));
+        timeline.append(new NewEvent(published == null ? "incident.publication_cleared"
+                : published ? "incident.published" : "incident.unpublished", actor, id, null, incident.serviceId(), data));
+        events.publishEvent(new IncidentEvent.PublicationChanged(id, incident.serviceId(), published, actor));
+        return after;
     }
 
     /** An internal note: for responders, never shown on the public status page. Returns its timeline entry's seq. */

@@ -19,6 +19,7 @@ import dev.tocsin.incident.IncidentFilter;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.incident.PublicTitles;
+import dev.tocsin.incident.Publication;
 import dev.tocsin.monitor.MonitorLevelChanged;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.timeline.Timeline;
@@ -46,6 +47,7 @@ class StatusPage {
     private final TocsinConfig config;
     private final IncidentService incidents;
     private final PublicTitles publicTitles;
+    private final Publication publication;
     private final Timeline timeline;
     private final MonitorStatus monitors;
     private final Clock clock;
@@ -59,12 +61,14 @@ class StatusPage {
     private volatile Cached cached;
     private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
 
-    StatusPage(TocsinConfig config, IncidentService incidents, PublicTitles publicTitles, Timeline timeline,
-               MonitorStatus monitors, Clock clock, @Value("${tocsin.status-page.max-age:10s}") Duration maxAge,
+    StatusPage(TocsinConfig config, IncidentService incidents, PublicTitles publicTitles, Publication publication,
+               Timeline timeline, MonitorStatus monitors, Clock clock,
+               @Value("${tocsin.status-page.max-age:10s}") Duration maxAge,
                @Value("${tocsin.public-url}") String publicUrl) {
         this.config = config;
         this.incidents = incidents;
         this.publicTitles = publicTitles;
+        this.publication = publication;
         this.timeline = timeline;
         this.monitors = monitors;
         this.clock = clock;
@@ -132,10 +136,13 @@ class StatusPage {
         TocsinConfig.StatusPage settings = config.statusPage();
         List<TocsinConfig.Service> shown = settings.services().isEmpty() ? config.services()
                 : settings.services().stream().map(id -> config.service(id).orElseThrow()).toList();
+        // Only the published, from here on: a hidden incident colours no component, bar or banner and is in no body.
         List<Incident> open = all((before, size) -> new IncidentFilter(
-                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, before, size));
+                EnumSet.complementOf(EnumSet.of(IncidentStatus.RESOLVED)), null, null, null, null, before, size))
+                .stream().filter(publication::published).toList();
         // Resolved within the 90 days, however long ago they opened: their days before are on the bars too.
-        List<Incident> recent = incidents.resolvedSince(now.minus(Duration.ofDays(DAYS)));
+        List<Incident> recent = incidents.resolvedSince(now.minus(Duration.ofDays(DAYS))).stream()
+                .filter(publication::published).toList();
         Map<String, MonitorStatus.ServiceLevel> levels = monitors.levelsByService();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = today.minusDays(DAYS - 1);

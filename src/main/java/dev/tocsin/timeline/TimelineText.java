@@ -48,6 +48,7 @@ public final class TimelineText {
             case "incident.resolved" -> resolution((ObjectNode) data);
             case "incident.role_assigned", "incident.role_cleared" -> roleChange(data);
             case "incident.public_title_set", "incident.public_title_cleared" -> publicTitleChange(data);
+            case "incident.published", "incident.unpublished", "incident.publication_cleared" -> publicationChange(data);
             case "incident.impact_updated" -> impactChange(data);
             case "monitor.paused" -> monitorChange(data, "running → paused");
             case "monitor.resumed" -> monitorChange(data, "paused → running");
@@ -77,6 +78,23 @@ public final class TimelineText {
 
     private static String publicTitleChange(JsonNode data) {
         return "public title: " + quotedOrPagesOwn(data.get("previous")) + " → " + quotedOrPagesOwn(data.get("public_title"));
+    }
+
+    /**
+     * "status page: by the rule → hidden". Back to the rule, the entry also says what the rule made of it, which the
+     * choice alone does not.
+     */
+    private static String publicationChange(JsonNode data) {
+        String text = "status page: " + choice(data.get("previous")) + " → " + choice(data.get("published"));
+        JsonNode onPage = data.get("published");
+        if ((onPage == null || onPage.isNull()) && data.hasNonNull("on_page")) {
+            text += data.get("on_page").asBoolean() ? " (published)" : " (hidden)";
+        }
+        return text;
+    }
+
+    private static String choice(JsonNode published) {
+        return published == null || published.isNull() ? "by the rule" : published.asBoolean() ? "published" : "hidden";
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.tocsin.incident.IncidentRole;
 import dev.tocsin.incident.IncidentService;
 import dev.tocsin.incident.IncidentStatus;
 import dev.tocsin.incident.PublicTitles;
+import dev.tocsin.incident.Publication;
 import dev.tocsin.incident.Snoozes;
 import dev.tocsin.monitor.MonitorStatus;
 import dev.tocsin.notify.MessagePreviews;
@@ -62,10 +63,12 @@ class UiController {
             Map.entry("update", "Status update posted."), Map.entry("resolve", "Incident resolved."),
             Map.entry("roles", "Role updated."), Map.entry("escalate", "Paged the next level."),
             Map.entry("snooze", "Snoozed."), Map.entry("severity", "Severity changed."),
-            Map.entry("impact", "Impact updated."), Map.entry("public_title", "Public title saved."));
+            Map.entry("impact", "Impact updated."), Map.entry("public_title", "Public title saved."),
+            Map.entry("status_page", "Status page choice saved."));
 
     private final IncidentService incidents;
     private final PublicTitles publicTitles;
+    private final Publication publication;
     private final WhoIsOnCall onCall;
     private final MonitorStatus monitors;
     private final RecentChanges changes;
@@ -76,11 +79,12 @@ class UiController {
     private final TocsinConfig config;
     private final Clock clock;
 
-    UiController(IncidentService incidents, PublicTitles publicTitles, WhoIsOnCall onCall, MonitorStatus monitors,
+    UiController(IncidentService incidents, PublicTitles publicTitles, Publication publication, WhoIsOnCall onCall, MonitorStatus monitors,
                  RecentChanges changes, IncidentAlerts incidentAlerts, MessagePreviews previews, Escalations escalations,
                  Snoozes snoozes, TocsinConfig config, Clock clock) {
         this.incidents = incidents;
         this.publicTitles = publicTitles;
+        this.publication = publication;
         this.incidentAlerts = incidentAlerts;
         this.snoozes = snoozes;
         this.escalations = escalations;
@@ -212,6 +216,8 @@ class UiController {
         model.addAttribute("services", config.services());
         model.addAttribute("impact", impactText(i.impact()));
         model.addAttribute("publicTitleShown", publicTitles.shown(i));
+        model.addAttribute("publication", publication.of(i));
+        model.addAttribute("publishRule", publication.rule());
         model.addAttribute("alerts", incidentAlerts.of(id, ALERTS_SHOWN));
         // The changes in the hour before it opened: the usual suspects.
         model.addAttribute("changes", changes.since(i.serviceId(), i.openedAt().minus(Duration.ofHours(1)), 20).stream()
@@ -300,6 +306,20 @@ class UiController {
                 incidents.changePublicTitle(id, publicTitle, CurrentActor.get());
             }
         });
+    }
+
+    /**
+     * Publishes the incident on the status page or hides it, as {@code PUT /api/v1/incidents/{id}/status-page} does;
+     * {@code rule} goes back to status_page.publish.
+     */
+    @PostMapping("/incidents/{id}/status-page")
+    String publication(@PathVariable long id, @RequestParam(defaultValue = "") String choice, RedirectAttributes flash) {
+        return act(id, flash, "status_page", () -> incidents.choosePublication(id, switch (choice) {
+            case "publish" -> Boolean.TRUE;
+            case "hide" -> Boolean.FALSE;
+            case "rule" -> null;
+            default -> throw new InvalidInputException("choice", "expected publish, hide or rule");
+        }, CurrentActor.get()));
     }
 
     @PostMapping("/incidents/{id}/acknowledge")

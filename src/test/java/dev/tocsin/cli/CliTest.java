@@ -143,6 +143,22 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void anIncidentIsHiddenFromTheStatusPageAndHandedBackToTheRule() {
+        String id = Long.toString(api.post("/api/v1/incidents", "{\"title\":\"" + unique("False alarm")
+                + "\",\"service\":\"checkout\",\"severity\":\"P1\"}").json().get("id").asLong());
+        assertThat(tocsin("incident", "show", id).out()).containsPattern("status page +published \\(by status_page.publish\\)\n");
+        Run hidden = tocsin("incident", "status-page", id, "--hide");
+        assertThat(hidden.exit()).as(hidden.err()).isZero();
+        assertThat(hidden.out()).containsPattern("status page +hidden \\(chosen by a person\\)\n");
+        Run rule = tocsin("incident", "status-page", id, "--rule");
+        assertThat(rule.out()).containsPattern("status page +published \\(by status_page.publish\\)\n");
+        assertThat(tocsin("incident", "status-page", id).exit()).as("no choice given").isEqualTo(2);
+        assertThat(tocsin("incident", "status-page", id, "--hide", "--publish").exit()).as("two choices").isEqualTo(2);
+        assertThat(tocsin("incident", "timeline", id).out()).contains("status page: by the rule → hidden",
+                "status page: hidden → by the rule (published)");
+    }
+
+    @Test
     void recordTheImpactFieldByFieldAndTakeARoleBack() {
         long id = api.post("/api/v1/incidents", "{\"title\":\"" + unique("Impact") + "\",\"service\":\"checkout\"}")
                 .json().get("id").asLong();

@@ -224,6 +224,18 @@ class ConfigCheckTest {
         assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
     }
 
+    @Test
+    void aPublishRuleNamingAnUnknownSeverityIsRefusedByStartAndByCheckOnce() throws IOException {
+        Path file = write("""
+                status_page:
+                  publish: [P1, P9]
+                """);
+
+        List<String> atStart = problemsAtStart(file);
+        assertThat(atStart).containsExactly("status_page.publish[1]: unknown severity 'P9', expected one of [P1]");
+        assertThat(check(file)).as("check --once").isEqualTo(report(file, atStart));
+    }
+
     private Path write(String more) throws IOException {
         Path file = dir.resolve("tocsin.yml");
         Files.writeString(file, BASE + more);

@@ -88,6 +88,34 @@ class ConfigLoaderTest {
         assertThat(config.severities().forEventSeverity("info")).isEqualTo("low");
     }
 
+    /** {@code status_page.publish}: all by default, a list of severities, or none; any other shape is named. */
+    @Test
+    void thePublishRuleIsAllNoneOrAListOfSeverities() throws IOException {
+        String base = """
+                severities: [{id: P0, response_target: 5m}, {id: P1, response_target: 15m}, {id: P3, response_target: 1d}]
+                services: []
+                """;
+        TocsinConfig.Publish byDefault = loader.load(write(base).toString()).statusPage().publish();
+        assertThat(byDefault.publishes("P3")).isTrue();
+        assertThat(byDefault.wire()).isEqualTo("all");
+        TocsinConfig.Publish listed = loader.load(write(base + "status_page: {publish: [P0, P1]}\n").toString())
+                .statusPage().publish();
+        assertThat(listed.publishes("P1")).isTrue();
+        assertThat(listed.publishes("P3")).isFalse();
+        assertThat(listed.wire()).isEqualTo("[P0, P1]");
+        TocsinConfig.Publish none = loader.load(write(base + "status_page: {publish: none}\n").toString())
+                .statusPage().publish();
+        assertThat(none.publishes("P0")).isFalse();
+        assertThat(loader.load(write(base + "status_page: {publish: all}\n").toString()).statusPage().publish()
+                .publishes("P3")).isTrue();
+
+        assertThat(refused(base + "status_page: {publish: some}\n").problems()).containsExactly(
+                "status_page.publish: expected all, none or a list of severities (e.g. [P0, P1]) of [P0, P1, P3], got 'some'");
+        assertThat(refused(base + "status_page: {publish: [P0, {id: P1}, P2]}\n").problems()).containsExactly(
+                "status_page.publish[1]: unknown severity {\"id\":\"P1\"}, expected one of [P0, P1, P3]",
+                "status_page.publish[2]: unknown severity 'P2', expected one of [P0, P1, P3]");
+    }
+
     @Test
     void anUnknownFieldIsNamedWithItsPath() throws IOException {
         ConfigException e = refused("""

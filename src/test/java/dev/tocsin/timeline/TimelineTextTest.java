@@ -70,6 +70,17 @@ class TimelineTextTest {
     }
 
     @Test
+    void aStatusPageChoiceReadsFromTo() {
+        assertThat(describe("incident.unpublished", """
+                {"published": false, "previous": null, "on_page": false}""")).isEqualTo("status page: by the rule → hidden");
+        assertThat(describe("incident.published", """
+                {"published": true, "previous": false, "on_page": true}""")).isEqualTo("status page: hidden → published");
+        assertThat(describe("incident.publication_cleared", """
+                {"published": null, "previous": true, "on_page": false}"""))
+                .isEqualTo("status page: published → by the rule (hidden)");
+    }
+
+    @Test
     void aPublicTitleChangeShowsTheTitleBeforeAndAfter() {
         assertThat(describe("incident.public_title_set", """
                 {"public_title": "Payments are delayed", "previous": null}"""))

@@ -276,6 +276,43 @@ class UiTest extends ApiTest {
         assertThat(incident(id).get("public_title").isNull()).isTrue();
     }
 
+    /**
+     * Beside the public title, the incident's page says whether the status page shows it and why, and offers Publish or
+     * Hide, and the way back to status_page.publish once someone chose; an observer reads the sentence without a form.
+     */
+    @Test
+    void theIncidentPageSaysWhetherItIsPublishedAndWhyAndHidesItFromTheStatusPage() throws Exception {
+        String title = "Checkout hiccup " + unique("ui-publish");
+        long id = api.post("/api/v1/incidents", "{\"title\":\"" + title + "\",\"service\":\"checkout\",\"severity\":\"P2\"}")
+                .json().get("id").asLong();
+        SignedInBrowser browser = new SignedInBrowser(port).signIn("ana", "test-password-ana");
+        String page = browser.get("/incidents/" + id).body();
+        assertThat(page).contains("<strong>On the public status page</strong>,", "status_page.publish: all",
+                "value=\"hide\">Hide</button>").doesNotContain("value=\"rule\"");
+        String token = SignedInBrowser.csrf(page);
+
+        assertThat(browser.post("/incidents/" + id + "/status-page", "choice=hide&_csrf=" + token).statusCode())
+                .isEqualTo(302);
+        String hidden = browser.get("/incidents/" + id).body();
+        assertThat(hidden).contains("Status page choice saved.", "<strong>Not on the public status page</strong>",
+                "a person hid it.", "value=\"publish\">Publish</button>", "Follow the rule</button>",
+                "status page: by the rule → hidden");
+        assertThat(anonymous.get("/status").body()).doesNotContain(title);
+        assertThat(api.get("/api/v1/incidents/" + id + "/timeline").json().toString())
+                .contains("incident.unpublished", "user:ana");
+
+        String observed = new SignedInBrowser(port).signIn("vic", "test-password-vic").get("/incidents/" + id).body();
+        assertThat(observed).contains("<strong>Not on the public status page</strong>", "a person hid it.")
+                .doesNotContain("status-page-form");
+
+        browser.post("/incidents/" + id + "/status-page", "choice=maybe&_csrf=" + token);
+        assertThat(browser.get("/incidents/" + id).body()).contains("expected publish, hide or rule");
+        browser.post("/incidents/" + id + "/status-page", "choice=rule&_csrf=" + token);
+        assertThat(browser.get("/incidents/" + id).body()).contains("<strong>On the public status page</strong>,",
+                "status page: hidden → by the rule (published)");
+        assertThat(anonymous.get("/status").body()).contains(title);
+    }
+
     @Test
     void theDashboardAndTheIncidentShowTheDeploysBeforeIt() throws Exception {
         String deploy = "Deploy v" + unique("v");
