@@ -24,16 +24,6 @@ public record Incident(long id, String title, String description, String service
                        Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil,
                        String publicTitle, Boolean published) {
 
-    /** An incident nobody chose to publish or hide: the page's rule decides. */
-    public Incident(long id, String title, String description, String serviceId, String severity,
-                    IncidentStatus status, String origin, Instant openedAt, Instant acknowledgedAt,
-                    Instant resolvedAt, Instant updatedAt, Roles roles, Impact impact, String resolution,
-                    Instant awaitingResponseSince, Instant responseDueAt, Instant snoozedUntil, String publicTitle) {
-        this(id, title, description, serviceId, severity, status, origin, openedAt, acknowledgedAt, resolvedAt,
-                updatedAt, roles, impact, resolution, awaitingResponseSince, responseDueAt, snoozedUntil, publicTitle,
-                null);
-    }
-
     public record Roles(String incidentCommander, String technicalLead, String communicationsLead) {
         public static final Roles NONE = new Roles(null, null, null);
 

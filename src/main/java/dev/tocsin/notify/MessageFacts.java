@@ -111,7 +111,7 @@ public class MessageFacts {
     Map<String, Object> sample() {
         Instant at = Instant.EPOCH;
         Incident example = new Incident(1, "x", "x", "x", "x", dev.tocsin.incident.IncidentStatus.TRIGGERED, "x", at, at,
-                at, at, new Incident.Roles("x", "x", "x"), new Incident.Impact(1L, List.of("x"), true, "x"), "x", at, null, null, "x");
+                at, at, new Incident.Roles("x", "x", "x"), new Incident.Impact(1L, List.of("x"), true, "x"), "x", at, null, null, "x", null);
         Map<String, Object> f = of(example, at);
         f.replaceAll((k, v) -> v == null ? "x" : v);
         return f;

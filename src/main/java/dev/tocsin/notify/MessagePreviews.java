@@ -69,7 +69,7 @@ public class MessagePreviews {
                 incident.severity(), after, incident.origin(), incident.openedAt(), incident.acknowledgedAt(),
                 resolves ? now : incident.resolvedAt(), now, incident.roles(), incident.impact(),
                 resolves ? text : incident.resolution(), incident.awaitingResponseSince(), incident.responseDueAt(),
-                incident.snoozedUntil(), incident.publicTitle());
+                incident.snoozedUntil(), incident.publicTitle(), incident.published());
         String kind = resolves ? "resolved" : "update";
         Map<String, Object> f = previewFacts(projected, kind, text == null ? PLACEHOLDER : text, false, now);
         Templates.Rendered words = templates.render(kind, incident.severity(), f, Templates.Format.PLAIN);
