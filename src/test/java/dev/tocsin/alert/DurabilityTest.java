@@ -96,8 +96,9 @@ class DurabilityTest {
 
     private Process start(int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // The test configuration's webhook addresses name the receivers' sink; nothing here sends to them.
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.tocsin.TocsinApplication",
+                "-DTOCSIN_TEST_SINK=http://127.0.0.1:9", "-cp", System.getProperty("java.class.path"), "dev.tocsin.TocsinApplication",
                 "--server.port=" + port, "--tocsin.data-dir=" + dataDir, "--tocsin.config=classpath:test-tocsin.yml",
                 "--tocsin.admin-key=" + Http.ADMIN_KEY, "--tocsin.monitors.enabled=false"));
         File log = dataDir.resolve("tocsin-" + port + "-" + System.nanoTime() + ".log").toFile();

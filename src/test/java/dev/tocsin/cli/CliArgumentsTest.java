@@ -1,5 +1,6 @@
 package dev.tocsin.cli;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -181,9 +182,19 @@ class CliArgumentsTest {
         try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread answering = new Thread(() -> {
                 try (Socket s = plain.accept()) {
-                    s.getInputStream().read(new byte[512]);
+                    // The whole hello is read first, and the client's close awaited: closed with unread bytes, the
+                    // socket is reset, and the client may lose the answer to the reset (then it waits for its timeout).
+                    s.setSoTimeout(10_000);
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    byte[] header = new byte[5];
+                    in.readFully(header);
+                    in.readFully(new byte[((header[3] & 0xff) << 8) | (header[4] & 0xff)]);
                     s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    while (in.read() >= 0) {
+                        // until the client gives up on the connection
+                    }
                 } catch (IOException ignored) {
                     // the assertion below says what the command made of it
                 }
