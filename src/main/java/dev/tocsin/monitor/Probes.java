@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -321,7 +322,6 @@ class Probes implements DisposableBean {
         return b.toString();
     }
 
-    /** Seed 002's "check connection": connect and SELECT 1. */
     /**
      * {@code text} with {@code secret} starred out where it stands as a word of its own (between characters that are
      * not letters or digits, as a quoted or assigned value is): replaced anywhere, a short password starred letters of
@@ -331,9 +331,10 @@ class Probes implements DisposableBean {
         if (secret == null || secret.isEmpty()) {
             return text;
         }
-        return text.replaceAll("(?<![\\p{L}\\p{N}])" + java.util.regex.Pattern.quote(secret) + "(?![\\p{L}\\p{N}])", "***");
+        return text.replaceAll("(?<![\\p{L}\\p{N}])" + Pattern.quote(secret) + "(?![\\p{L}\\p{N}])", "***");
     }
 
+    /** Seed 002's "check connection": connect and SELECT 1. */
     private static Probe postgres(Monitor m) {
         long start = System.nanoTime();
         Monitor.Endpoint e = m.endpoint();

@@ -500,22 +500,19 @@ public class Delivery implements SmartLifecycle {
                     Duration wait = retryWait(outcome, mostAttempts(again));
                     repository.retryLater(idsOf(again), now.plus(wait), outcome.reason(), outcome.status(),
                             outcome.throttled());
-                    if (outcome.throttled()) {
-                        // The receiver limits the destination, not the message: nothing more goes there, from any
-                        // node, until it said, or each waiting message would earn a 429 of its own.
-                        repository.pause(again.get(0).destination(), now.plus(wait));
-                    }
                     Counter.builder("tocsin.notifications.retried")
                             .description("Failed delivery attempts that will be retried")
                             .tag("channel", channel).register(meters).increment(again.size());
                 }
-                if (!outcome.throttled() && outcome.holdsDestination()
-                        && outcome.retryAfter().compareTo(Duration.ZERO) > 0) {
-                    // A 503 with Retry-After speaks for the destination too (under maintenance, back at ...): the
-                    // messages behind this one would each spend an attempt on the same answer. The destination waits
-                    // as long as it asked, even if this message was given up; this message may wait longer, its
-                    // back-off being the least wait after a server error.
-                    repository.pause(rows.get(0).destination(), now.plus(clamp(outcome.retryAfter())));
+                if (outcome.holdsDestination()) {
+                    // The receiver spoke for the destination, not the message (a 429's limit; a 503 under maintenance,
+                    // back at ...): nothing more goes there, from any node, until it said, or each waiting message
+                    // would earn the same answer. A throttled batch waits with it (none of it was given up); after a
+                    // 503 the destination waits as long as it asked, even if this message was given up, while the
+                    // message may wait longer, its back-off being the least wait after a server error.
+                    Duration held = outcome.throttled() ? retryWait(outcome, mostAttempts(rows))
+                            : clamp(outcome.retryAfter());
+                    repository.pause(rows.get(0).destination(), now.plus(held));
                 }
             }
             case FAILED -> fail(rows, ids, outcome.reason(), outcome.status(), channel);

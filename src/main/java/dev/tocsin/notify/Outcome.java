@@ -44,7 +44,7 @@ record Outcome(Result result, Integer status, String reason, Duration retryAfter
      * would each earn the same answer, and a 503 would spend an attempt of each.
      */
     boolean holdsDestination() {
-        return result == Result.RETRY && (throttled || retryAfter != null);
+        return result == Result.RETRY && (throttled || retryAfter != null && retryAfter.compareTo(Duration.ZERO) > 0);
     }
 
     /** Counts against the destination's circuit breaker: it did not answer, or answered with a server error. */

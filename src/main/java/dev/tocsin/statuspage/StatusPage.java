@@ -6,11 +6,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import dev.tocsin.config.TocsinConfig;
 import dev.tocsin.incident.Incident;
@@ -59,7 +68,7 @@ class StatusPage {
     }
 
     private volatile Cached cached;
-    private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock building = new ReentrantLock();
 
     StatusPage(TocsinConfig config, IncidentService incidents, PublicTitles publicTitles, Publication publication,
                Timeline timeline, MonitorStatus monitors, Clock clock,
@@ -165,23 +174,23 @@ class StatusPage {
                     MonitorStatus.percent(uptime.overall()), days(first, today, uptime.byDay(), touching, barWindows, s.id(),
                     now)));
         }
-        java.util.Set<String> shownIds = new java.util.HashSet<>(shownIds(shown));
+        Set<String> shownIds = new HashSet<>(shownIds(shown));
         List<Incident> activeShown = open.stream().filter(i -> shownIds.contains(i.serviceId())).toList();
         List<Incident> historyShown = recent.stream().filter(i -> shownIds.contains(i.serviceId())).limit(HISTORY_LIMIT)
                 .toList();
         // Statuspage's incidents.json: the most recent by when they opened, open or resolved.
         List<Incident> recentShown = new ArrayList<>(activeShown);
         recent.stream().filter(i -> shownIds.contains(i.serviceId())).forEach(recentShown::add);
-        recentShown.sort(java.util.Comparator.comparing(Incident::openedAt).thenComparing(Incident::id).reversed());
+        recentShown.sort(Comparator.comparing(Incident::openedAt).thenComparing(Incident::id).reversed());
         List<Incident> mostRecent = recentShown.subList(0, Math.min(HISTORY_LIMIT, recentShown.size()));
         // What was said in public about every incident shown, in one read rather than one per incident.
-        java.util.Set<Long> shownIncidents = new java.util.LinkedHashSet<>();
+        Set<Long> shownIncidents = new LinkedHashSet<>();
         activeShown.forEach(i -> shownIncidents.add(i.id()));
         historyShown.forEach(i -> shownIncidents.add(i.id()));
         mostRecent.forEach(i -> shownIncidents.add(i.id()));
         Map<Long, List<TimelineEvent>> said = timeline.ofKinds(shownIncidents, PUBLIC_KINDS);
-        Map<Long, StatusView.IncidentView> views = new java.util.HashMap<>();
-        java.util.function.Function<Incident, StatusView.IncidentView> view = i -> views.computeIfAbsent(i.id(),
+        Map<Long, StatusView.IncidentView> views = new HashMap<>();
+        Function<Incident, StatusView.IncidentView> view = i -> views.computeIfAbsent(i.id(),
                 k -> incident(i, said.getOrDefault(i.id(), List.of())));
         List<StatusView.IncidentView> active = activeShown.stream().map(view).toList();
         List<StatusView.IncidentView> history = historyShown.stream().map(view).toList();
@@ -192,7 +201,7 @@ class StatusPage {
                 .toList();
         List<StatusView.WindowView> completed = barWindows.stream()
                 .filter(w -> shownIds.contains(w.serviceId()) && !w.endsAt().isAfter(now))
-                .sorted(java.util.Comparator.comparing(MonitorStatus.Window::endsAt).reversed())
+                .sorted(Comparator.comparing(MonitorStatus.Window::endsAt).reversed())
                 .map(this::window)
                 .toList();
         return new StatusView(settings.title(), settings.description(), settings.logoUrl(), publicUrl + "/status",
@@ -282,7 +291,7 @@ class StatusPage {
             }
             StringBuilder note = new StringBuilder(d.toString());
             if (up != null) {
-                note.append(": ").append(String.format(java.util.Locale.ROOT, "%.2f", up * 100)).append(" % uptime");
+                note.append(": ").append(String.format(Locale.ROOT, "%.2f", up * 100)).append(" % uptime");
             }
             note.append(count == 0 ? ", no incidents" : ", " + count + (count == 1 ? " incident" : " incidents"));
             if (maintained) {
@@ -326,7 +335,7 @@ class StatusPage {
             updates.add(0, new StatusView.Update(i.id() + "-0", i.openedAt(), "investigating",
                     "We are investigating this issue."));
         }
-        java.util.Collections.reverse(updates); // newest first, as status pages read
+        Collections.reverse(updates); // newest first, as status pages read
         // Never the incident's own title as such: an alert's summary may name hosts, pods or a response body.
         return new StatusView.IncidentView(i.id(), publicTitles.shown(i), impact(i.severity()), i.status().isOpen()
                 ? publicStatus(i.status()) : "resolved", i.openedAt(), i.resolvedAt(), List.of(serviceName(i.serviceId())),
