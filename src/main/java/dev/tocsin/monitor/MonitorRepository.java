@@ -100,29 +100,28 @@ class MonitorRepository {
     void insertPause(String id, Instant at, String by) {
         jdbc.sql("INSERT INTO monitor_pause (monitor_id, paused_at, paused_by) VALUES (:id, :at, :by)")
                 .param("id", id).param("at", SqlTime.param(at)).param("by", by).update();
-        jdbc.sql("INSERT INTO monitor_pause_span (monitor_id, paused_at) VALUES (:id, :at)")
-                .param("id", id).param("at", SqlTime.param(at)).update();
     }
 
-    /** Ends the pause in force, if any, at {@code at}; its span stays, for the bars. */
+    /** Ends the pause in force, if any, at {@code at}: it moves to the pauses that ended, for the bars. */
     boolean deletePause(String id, Instant at) {
-        boolean deleted = jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update() == 1;
-        if (deleted) {
-            jdbc.sql("UPDATE monitor_pause_span SET resumed_at = :at WHERE monitor_id = :id AND resumed_at IS NULL")
-                    .param("at", SqlTime.param(at)).param("id", id).update();
-        }
-        return deleted;
+        jdbc.sql("""
+                INSERT INTO monitor_pause_span (monitor_id, paused_at, resumed_at)
+                SELECT monitor_id, paused_at, :at FROM monitor_pause WHERE monitor_id = :id""")
+                .param("at", SqlTime.param(at)).param("id", id).update();
+        return jdbc.sql("DELETE FROM monitor_pause WHERE monitor_id = :id").param("id", id).update() == 1;
     }
 
     /** A time a monitor spent paused; {@code resumedAt} null while the pause is in force. */
     record PauseSpan(Instant pausedAt, Instant resumedAt) {
     }
 
-    /** The monitor's pauses in force at or after {@code from}, oldest first. */
+    /** The monitor's pauses that ended after {@code from}, and the one in force if any, oldest first. */
     List<PauseSpan> pauseSpans(String id, Instant from) {
         return jdbc.sql("""
-                SELECT paused_at, resumed_at FROM monitor_pause_span
-                WHERE monitor_id = :id AND (resumed_at IS NULL OR resumed_at > :from) ORDER BY paused_at""")
+                SELECT paused_at, resumed_at FROM monitor_pause_span WHERE monitor_id = :id AND resumed_at > :from
+                UNION ALL
+                SELECT paused_at, NULL FROM monitor_pause WHERE monitor_id = :id
+                ORDER BY paused_at""")
                 .param("id", id).param("from", SqlTime.param(from))
                 .query((rs, row) -> new PauseSpan(SqlTime.read(rs, "paused_at"), SqlTime.read(rs, "resumed_at")))
                 .list();
