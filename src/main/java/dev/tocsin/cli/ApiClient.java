@@ -37,11 +37,7 @@ final class ApiClient {
     /** The file name of a Content-Disposition, kept to plain characters: never a path. */
     private static final Pattern FILE_NAME = Pattern.compile("filename=\"?([A-Za-z0-9._-]+)");
 
-    /**
-     * HTTP/1.1, as Tocsin serves: offering HTTP/2 (the client's default) in the TLS handshake, the JDK's client now and
-     * then missed that a server answered the handshake in plain HTTP and waited out the connect timeout, so an https
-     * URL at a plain-HTTP port said "did not answer in time" about one run in two on a busy machine.
-     */
+    /** HTTP/1.1, which is what Tocsin serves: offering HTTP/2 (the client's default) in the handshake gains nothing. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
